@@ -1,0 +1,89 @@
+//! Non-fatal warnings about the input: a malformed line, an unknown field, a repeated step.
+//!
+//! Deep code never prints. It returns [`Warning`]s, which the caller collects into the build report;
+//! the CLI sorts, prints and counts them, and `--strict` turns them into a failing exit code.
+
+use std::fmt;
+
+/// One problem found in the input, located by the log's path relative to LOGS and, where it
+/// applies, a 1-based line number.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Warning {
+    /// Path relative to the LOGS folder, with `/` separators (stable across machines).
+    pub path: String,
+    /// 1-based line number, or `None` for a problem with the whole file.
+    pub line: Option<u64>,
+    /// Lowercase description that quotes the offending value.
+    pub message: String,
+}
+
+impl Warning {
+    /// A warning about one line of a file.
+    pub fn at_line(path: &str, line: u64, message: impl Into<String>) -> Self {
+        Warning {
+            path: path.to_owned(),
+            line: Some(line),
+            message: message.into(),
+        }
+    }
+
+    /// A warning about a whole file or folder.
+    pub fn at_file(path: &str, message: impl Into<String>) -> Self {
+        Warning {
+            path: path.to_owned(),
+            line: None,
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for Warning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.line {
+            Some(line) => write!(f, "{}:{}: {}", self.path, line, self.message),
+            None => write!(f, "{}: {}", self.path, self.message),
+        }
+    }
+}
+
+/// Quotes a value from a log for a warning message, cut to a readable length so that a 50 MB
+/// line never ends up in the report.
+pub fn quote(value: &str) -> String {
+    const MAX: usize = 60;
+    let mut out = String::with_capacity(value.len().min(MAX) + 8);
+    out.push('\'');
+    for (count, ch) in value.chars().enumerate() {
+        if count == MAX {
+            out.push('…');
+            break;
+        }
+        // Control characters (newlines in names, NUL bytes) would break the one-line format.
+        if ch.is_control() {
+            out.extend(ch.escape_default());
+        } else {
+            out.push(ch);
+        }
+    }
+    out.push('\'');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn displays_path_line_and_message() {
+        let w = Warning::at_line("p/run.jsonl", 4, "malformed json");
+        assert_eq!(w.to_string(), "p/run.jsonl:4: malformed json");
+        let w = Warning::at_file("p/run.jsonl", "empty file");
+        assert_eq!(w.to_string(), "p/run.jsonl: empty file");
+    }
+
+    #[test]
+    fn quote_cuts_long_values_and_escapes_control_characters() {
+        assert_eq!(quote("a\nb"), "'a\\nb'");
+        let long = "x".repeat(100);
+        assert_eq!(quote(&long).chars().count(), 60 + 3);
+    }
+}

@@ -1,0 +1,196 @@
+//! ahnb turns folders of machine-learning training logs into static dashboards.
+//!
+//! The pipeline, one module per stage:
+//! `log` (walk LOGS, parse every file in parallel, tolerantly) → `model` (runs, projects, series,
+//! summaries; pure functions) → `chart` (SVG strings) → `render` (Tera views, Markdown) → `site`
+//! (the plan of output files and the only code that writes them, atomically).
+//!
+//! Glossary:
+//! - **project**: a set of runs compared together (a hyperparameter sweep); from the run header,
+//!   else the first folder under LOGS.
+//! - **run**: one training run, one log file.
+//! - **step**: the x value of a record (a batch, an iteration or an epoch counter).
+//! - **metric**: a named number logged at steps (`loss`, `val_accuracy`).
+//! - **series**: the values of one metric of one run, by step.
+//! - **summary**: statistics of a series (last, min, max, best, non-finite count), computed while
+//!   reading so that memory does not grow with the number of steps.
+
+pub mod diag;
+pub mod error;
+pub mod log;
+pub mod model;
+pub mod render;
+pub mod site;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+pub use diag::Warning;
+pub use error::{Error, Result};
+use model::project::ProjectInput;
+use model::{Project, ProjectConfig, Run};
+
+/// Points kept per series for charts unless configured otherwise.
+pub const DEFAULT_CHART_POINTS: usize = 1000;
+
+/// How to read logs.
+#[derive(Debug, Clone)]
+pub struct LoadOptions {
+    /// Points kept per series for charts (the summaries always see every point).
+    pub chart_points: usize,
+}
+
+impl Default for LoadOptions {
+    fn default() -> Self {
+        LoadOptions {
+            chart_points: DEFAULT_CHART_POINTS,
+        }
+    }
+}
+
+/// Everything read from LOGS.
+#[derive(Debug)]
+pub struct Loaded {
+    pub projects: Vec<Project>,
+    pub warnings: Vec<Warning>,
+    pub files: usize,
+    pub lines: u64,
+    pub bytes: u64,
+    pub timings: Vec<(&'static str, Duration)>,
+}
+
+/// Reads and summarizes every log under `logs`.
+pub fn load(logs: &Path, options: &LoadOptions) -> Result<Loaded> {
+    if !logs.is_dir() {
+        return Err(Error::LogsNotFound(logs.to_path_buf()));
+    }
+    let mut timings = Vec::new();
+    let started = Instant::now();
+    let (files, mut warnings) = log::find_log_files(logs);
+    timings.push(("walk", started.elapsed()));
+
+    let started = Instant::now();
+    let results = log::read_log_files(&files, options.chart_points);
+    timings.push(("parse", started.elapsed()));
+
+    let started = Instant::now();
+    let mut runs = Vec::with_capacity(results.len());
+    for result in results {
+        warnings.extend(result.warnings);
+        runs.extend(result.run);
+    }
+    let lines = runs.iter().map(|r| r.lines).sum();
+    let bytes = runs.iter().map(|r| r.bytes).sum();
+    let projects = model::build_projects(group_into_projects(logs, runs)?);
+    timings.push(("summarize", started.elapsed()));
+    warnings.sort();
+    Ok(Loaded {
+        projects,
+        warnings,
+        files: files.len(),
+        lines,
+        bytes,
+        timings,
+    })
+}
+
+/// Gathers runs by project name, with each project's config and README.
+fn group_into_projects(logs: &Path, runs: Vec<Run>) -> Result<Vec<ProjectInput>> {
+    let root_config = ProjectConfig::read_from(logs)?;
+    let mut by_project: BTreeMap<String, Vec<Run>> = BTreeMap::new();
+    for run in runs {
+        by_project.entry(run.project.clone()).or_default().push(run);
+    }
+    by_project
+        .into_iter()
+        .map(|(name, runs)| {
+            let first_folder = runs[0].folder.clone();
+            let folder = first_folder.filter(|f| runs.iter().all(|r| r.folder.as_ref() == Some(f)));
+            let (config, readme) = match &folder {
+                Some(folder) => {
+                    let dir = logs.join(folder);
+                    let config = root_config.overridden_by(&ProjectConfig::read_from(&dir)?);
+                    let readme = std::fs::read_to_string(dir.join("README.md")).ok();
+                    (config, readme)
+                }
+                None => (root_config.clone(), None),
+            };
+            Ok(ProjectInput {
+                name,
+                folder,
+                config,
+                readme,
+                runs,
+            })
+        })
+        .collect()
+}
+
+/// How to build a site.
+#[derive(Debug, Clone, Default)]
+pub struct BuildOptions {
+    pub load: LoadOptions,
+    pub base_url: Option<String>,
+    pub theme: Option<PathBuf>,
+    /// Copy raw logs into the site and link them from run pages.
+    pub copy_raw_logs: bool,
+}
+
+/// What a build did, for the report.
+#[derive(Debug)]
+pub struct BuildReport {
+    pub projects: usize,
+    pub runs: usize,
+    pub files: usize,
+    pub lines: u64,
+    pub bytes: u64,
+    pub warnings: Vec<Warning>,
+    pub pages_written: usize,
+    pub timings: Vec<(&'static str, Duration)>,
+}
+
+/// Reads `logs` and writes the site to `site`, atomically.
+pub fn build(logs: &Path, site_dir: &Path, options: &BuildOptions) -> Result<BuildReport> {
+    site::output::check_output_folder(site_dir, logs)?;
+    let theme = render::theme::Theme::new(options.theme.as_deref())?;
+    let theme_files = theme.files()?;
+    let renderer = render::Renderer::new(&theme)?;
+
+    let loaded = load(logs, &options.load)?;
+    let mut timings = loaded.timings;
+    let started = Instant::now();
+    let plan = site::plan_site(&loaded.projects);
+    let site_options = site::SiteOptions {
+        base_url: options.base_url.clone(),
+        theme: options.theme.clone(),
+        copy_raw_logs: options.copy_raw_logs,
+        warnings: loaded.warnings.len(),
+    };
+    let writer = site::output::SiteWriter::create(site_dir)?;
+    let mut warnings = loaded.warnings;
+    let page_warnings = site::pages::write_pages(
+        &loaded.projects,
+        &plan,
+        &site_options,
+        &renderer,
+        &theme_files,
+        &writer,
+    )?;
+    timings.push(("render", started.elapsed()));
+    let started = Instant::now();
+    let pages_written = writer.publish()?;
+    timings.push(("write", started.elapsed()));
+    warnings.extend(page_warnings);
+    warnings.sort();
+    Ok(BuildReport {
+        projects: loaded.projects.len(),
+        runs: loaded.projects.iter().map(|p| p.runs.len()).sum(),
+        files: loaded.files,
+        lines: loaded.lines,
+        bytes: loaded.bytes,
+        warnings,
+        pages_written,
+        timings,
+    })
+}

@@ -1,0 +1,397 @@
+//! Parses one line of JSON into a lightly typed [`RawRecord`], accepting what Python writes.
+//!
+//! Python's `json.dumps` writes the bare tokens `NaN`, `Infinity` and `-Infinity`, which strict JSON
+//! (and serde_json) rejects. Lines that contain them are rewritten first: each bare token outside a
+//! string becomes a marker string that [`Scalar`] decodes back to the non-finite number. Lines
+//! without them (nearly all) are parsed in place, borrowing their keys.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use serde::Deserialize;
+use serde::de::{self, Deserializer, IgnoredAny, MapAccess, Visitor};
+use serde_json::value::RawValue;
+
+/// Deepest nesting accepted in a line. serde_json stops at 128 by itself; this bound is what the
+/// docs promise and what the warning says.
+pub const MAX_DEPTH: usize = 128;
+
+const NAN_MARK: &str = "\u{0}ahnb:NaN";
+const INF_MARK: &str = "\u{0}ahnb:+Inf";
+const NEG_INF_MARK: &str = "\u{0}ahnb:-Inf";
+
+/// Rewrites the bare tokens `NaN`, `Infinity` and `-Infinity` that stand outside strings into
+/// marker strings; returns the line unchanged (borrowed) when it has none.
+pub fn normalize_nonfinite(line: &str) -> Cow<'_, str> {
+    if !line.contains("NaN") && !line.contains("Infinity") {
+        return Cow::Borrowed(line);
+    }
+    let bytes = line.as_bytes();
+    let mut out = String::with_capacity(line.len() + 32);
+    let mut in_string = false;
+    let mut escaped = false;
+    let mut copied_up_to = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if in_string {
+            match (escaped, b) {
+                (true, _) => escaped = false,
+                (false, b'\\') => escaped = true,
+                (false, b'"') => in_string = false,
+                _ => {}
+            }
+            i += 1;
+            continue;
+        }
+        let token = match b {
+            b'"' => {
+                in_string = true;
+                i += 1;
+                continue;
+            }
+            b'N' if bytes[i..].starts_with(b"NaN") => Some(("NaN", NAN_MARK)),
+            b'I' if bytes[i..].starts_with(b"Infinity") => Some(("Infinity", INF_MARK)),
+            b'-' if bytes[i..].starts_with(b"-Infinity") => Some(("-Infinity", NEG_INF_MARK)),
+            _ => None,
+        };
+        match token {
+            Some((text, mark)) => {
+                out.push_str(&line[copied_up_to..i]);
+                out.push('"');
+                out.push_str(&mark.replace('\u{0}', "\\u0000"));
+                out.push('"');
+                i += text.len();
+                copied_up_to = i;
+            }
+            None => i += 1,
+        }
+    }
+    out.push_str(&line[copied_up_to..]);
+    Cow::Owned(out)
+}
+
+/// A value that should be a number: what a metric, a step or a time can hold.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Scalar {
+    /// Any number, including the non-finite ones written as bare tokens.
+    Number(f64),
+    /// JSON `null`: no value at this step.
+    Null,
+    /// A string (which may still be a timestamp, for time fields).
+    Text(String),
+    /// A boolean, array or object: never a metric.
+    Other(&'static str),
+}
+
+impl Scalar {
+    /// Short name of what the value is, for warnings.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Scalar::Number(_) => "a number",
+            Scalar::Null => "null",
+            Scalar::Text(_) => "a string",
+            Scalar::Other(kind) => kind,
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Scalar {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(ScalarVisitor)
+    }
+}
+
+struct ScalarVisitor;
+
+impl<'de> Visitor<'de> for ScalarVisitor {
+    type Value = Scalar;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a JSON value")
+    }
+    fn visit_bool<E>(self, _: bool) -> Result<Scalar, E> {
+        Ok(Scalar::Other("a boolean"))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Scalar, E> {
+        Ok(Scalar::Number(v as f64))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Scalar, E> {
+        Ok(Scalar::Number(v as f64))
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Scalar, E> {
+        Ok(Scalar::Number(v))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Scalar, E> {
+        Ok(match v {
+            NAN_MARK => Scalar::Number(f64::NAN),
+            INF_MARK => Scalar::Number(f64::INFINITY),
+            NEG_INF_MARK => Scalar::Number(f64::NEG_INFINITY),
+            _ => Scalar::Text(v.to_owned()),
+        })
+    }
+    fn visit_unit<E>(self) -> Result<Scalar, E> {
+        Ok(Scalar::Null)
+    }
+    fn visit_none<E>(self) -> Result<Scalar, E> {
+        Ok(Scalar::Null)
+    }
+    fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Scalar, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(Scalar::Other("an array"))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Scalar, A::Error> {
+        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+        Ok(Scalar::Other("an object"))
+    }
+}
+
+/// One line split into the fields every record kind shares and the rest, kept as raw JSON so
+/// that only the rare records that need them (headers, media) pay for a full parse.
+#[derive(Debug, Default)]
+pub struct RawRecord<'a> {
+    /// The `type` field; `None` for bare metric lines.
+    pub kind: Option<Cow<'a, str>>,
+    /// A `metrics` object, in the order written; `None` when the line has none.
+    pub metrics: Option<Vec<(Cow<'a, str>, Scalar)>>,
+    /// A `metrics` field that was not an object (read as a metric of a bare line).
+    pub metrics_value: Option<Scalar>,
+    /// Every other field, in the order written.
+    pub fields: Vec<(Cow<'a, str>, &'a RawValue)>,
+}
+
+/// Parses one normalized line. The error text is serde_json's, with its column.
+pub fn parse_record(line: &str) -> Result<RawRecord<'_>, serde_json::Error> {
+    serde_json::from_str(line)
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for RawRecord<'a> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_map(RecordVisitor(std::marker::PhantomData))
+    }
+}
+
+struct RecordVisitor<'a>(std::marker::PhantomData<&'a ()>);
+
+impl<'de: 'a, 'a> Visitor<'de> for RecordVisitor<'a> {
+    type Value = RawRecord<'a>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a JSON object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<RawRecord<'a>, A::Error> {
+        let mut record = RawRecord::default();
+        while let Some(key) = map.next_key::<Key<'de>>()? {
+            let key = key.0;
+            match key.as_ref() {
+                "type" => match map.next_value::<Scalar>()? {
+                    Scalar::Text(text) => record.kind = Some(Cow::Owned(text)),
+                    other => {
+                        return Err(de::Error::custom(format!(
+                            "field 'type' is {}, not a string",
+                            other.kind()
+                        )));
+                    }
+                },
+                "metrics" if record.metrics.is_none() => {
+                    match map.next_value::<MetricsField<'de>>()? {
+                        MetricsField::Map(entries) => record.metrics = Some(entries),
+                        // Not an object: a bare line with a metric that happens to be called "metrics".
+                        MetricsField::Value(value) => record.metrics_value = Some(value),
+                    }
+                }
+                _ => {
+                    let value: &'de RawValue = map.next_value()?;
+                    record.fields.push((key, value));
+                }
+            }
+        }
+        Ok(record)
+    }
+}
+
+/// The `metrics` field: normally an object of metric names to values, in the order written.
+enum MetricsField<'a> {
+    Map(Vec<(Cow<'a, str>, Scalar)>),
+    Value(Scalar),
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for MetricsField<'a> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct FieldVisitor<'a>(std::marker::PhantomData<&'a ()>);
+        impl<'de: 'a, 'a> Visitor<'de> for FieldVisitor<'a> {
+            type Value = MetricsField<'a>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("an object of metric values")
+            }
+            fn visit_map<A: MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<MetricsField<'a>, A::Error> {
+                let mut entries = Vec::with_capacity(map.size_hint().unwrap_or(8));
+                while let Some(key) = map.next_key::<Key<'de>>()? {
+                    entries.push((key.0, map.next_value::<Scalar>()?));
+                }
+                Ok(MetricsField::Map(entries))
+            }
+            fn visit_bool<E: de::Error>(self, v: bool) -> Result<MetricsField<'a>, E> {
+                ScalarVisitor.visit_bool(v).map(MetricsField::Value)
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<MetricsField<'a>, E> {
+                ScalarVisitor.visit_i64(v).map(MetricsField::Value)
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<MetricsField<'a>, E> {
+                ScalarVisitor.visit_u64(v).map(MetricsField::Value)
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<MetricsField<'a>, E> {
+                ScalarVisitor.visit_f64(v).map(MetricsField::Value)
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<MetricsField<'a>, E> {
+                ScalarVisitor.visit_str(v).map(MetricsField::Value)
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<MetricsField<'a>, E> {
+                Ok(MetricsField::Value(Scalar::Null))
+            }
+            fn visit_seq<A: de::SeqAccess<'de>>(
+                self,
+                seq: A,
+            ) -> Result<MetricsField<'a>, A::Error> {
+                ScalarVisitor.visit_seq(seq).map(MetricsField::Value)
+            }
+        }
+        deserializer.deserialize_any(FieldVisitor(std::marker::PhantomData))
+    }
+}
+
+/// An object key, borrowed from the line when it has no escapes (serde's own `Cow` always copies).
+struct Key<'a>(Cow<'a, str>);
+
+impl<'de: 'a, 'a> Deserialize<'de> for Key<'a> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct KeyVisitor<'a>(std::marker::PhantomData<&'a ()>);
+        impl<'de: 'a, 'a> Visitor<'de> for KeyVisitor<'a> {
+            type Value = Key<'a>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a string key")
+            }
+            fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Key<'a>, E> {
+                Ok(Key(Cow::Borrowed(v)))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Key<'a>, E> {
+                Ok(Key(Cow::Owned(v.to_owned())))
+            }
+        }
+        deserializer.deserialize_str(KeyVisitor(std::marker::PhantomData))
+    }
+}
+
+/// Reads a raw field as a [`Scalar`] (numbers, marker strings, null, strings).
+pub fn raw_scalar(value: &RawValue) -> Scalar {
+    let text = value.get();
+    // Fast path for the common case: a plain number.
+    if let Some(first) = text.bytes().next() {
+        if first == b'-' || first.is_ascii_digit() {
+            if let Ok(number) = text.parse::<f64>() {
+                return Scalar::Number(number);
+            }
+        }
+    }
+    serde_json::from_str::<Scalar>(text).unwrap_or(Scalar::Other("unreadable"))
+}
+
+/// Reads a raw field as a full JSON value, turning marker strings back into readable text.
+pub fn raw_json(value: &RawValue) -> serde_json::Value {
+    let parsed: serde_json::Value = serde_json::from_str(value.get()).unwrap_or_default();
+    restore_markers(parsed)
+}
+
+fn restore_markers(value: serde_json::Value) -> serde_json::Value {
+    use serde_json::Value;
+    match value {
+        Value::String(s) => match s.as_str() {
+            NAN_MARK => Value::String("NaN".into()),
+            INF_MARK => Value::String("Infinity".into()),
+            NEG_INF_MARK => Value::String("-Infinity".into()),
+            _ => Value::String(s),
+        },
+        Value::Array(items) => Value::Array(items.into_iter().map(restore_markers).collect()),
+        Value::Object(map) => Value::Object(
+            map.into_iter()
+                .map(|(k, v)| (k, restore_markers(v)))
+                .collect(),
+        ),
+        other => other,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn metrics_of(line: &str) -> Vec<(String, Scalar)> {
+        let normalized = normalize_nonfinite(line);
+        let record = parse_record(&normalized).unwrap();
+        record
+            .metrics
+            .unwrap()
+            .into_iter()
+            .map(|(k, v)| (k.into_owned(), v))
+            .collect()
+    }
+
+    #[test]
+    fn accepts_python_nonfinite_tokens() {
+        let m = metrics_of(
+            r#"{"type":"metrics","metrics":{"a":NaN,"b":Infinity,"c":-Infinity,"d":1.5}}"#,
+        );
+        assert!(matches!(m[0].1, Scalar::Number(v) if v.is_nan()));
+        assert_eq!(m[1].1, Scalar::Number(f64::INFINITY));
+        assert_eq!(m[2].1, Scalar::Number(f64::NEG_INFINITY));
+        assert_eq!(m[3].1, Scalar::Number(1.5));
+    }
+
+    #[test]
+    fn leaves_tokens_inside_strings_alone() {
+        let line = r#"{"note":"NaN and \"Infinity\" here","x":NaN}"#;
+        let normalized = normalize_nonfinite(line);
+        let record = parse_record(&normalized).unwrap();
+        let note = raw_json(record.fields[0].1);
+        assert_eq!(note, serde_json::json!("NaN and \"Infinity\" here"));
+        assert!(matches!(raw_scalar(record.fields[1].1), Scalar::Number(v) if v.is_nan()));
+    }
+
+    #[test]
+    fn keeps_field_order_and_kind() {
+        let record = parse_record(r#"{"type":"note","step":3,"text":"hi"}"#).unwrap();
+        assert_eq!(record.kind.as_deref(), Some("note"));
+        let keys: Vec<_> = record.fields.iter().map(|(k, _)| k.as_ref()).collect();
+        assert_eq!(keys, ["step", "text"]);
+    }
+
+    #[test]
+    fn strings_arrays_and_objects_are_not_numbers() {
+        let m = metrics_of(r#"{"metrics":{"a":"x","b":[1],"c":{"d":1},"e":null,"f":true}}"#);
+        let kinds: Vec<_> = m.iter().map(|(_, v)| v.kind()).collect();
+        assert_eq!(
+            kinds,
+            ["a string", "an array", "an object", "null", "a boolean"]
+        );
+    }
+
+    #[test]
+    fn rejects_non_objects_and_bad_json() {
+        assert!(parse_record("[1,2]").is_err());
+        assert!(parse_record(r#"{"a":1,}"#).is_err());
+        assert!(parse_record(r#"{"type":5}"#).is_err());
+    }
+
+    #[test]
+    fn huge_integers_become_floats() {
+        let record = parse_record(r#"{"step":18446744073709551616}"#).unwrap();
+        assert_eq!(
+            raw_scalar(record.fields[0].1),
+            Scalar::Number(18446744073709551616.0)
+        );
+    }
+}

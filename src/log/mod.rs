@@ -1,0 +1,238 @@
+//! Finding and reading logs: walk LOGS, then parse every file in parallel, tolerantly, one line at
+//! a time. A bad line becomes a warning and the rest of the file is kept. The output order never
+//! depends on the number of threads.
+
+pub mod json;
+pub mod lines;
+pub mod record;
+pub mod walk;
+
+use std::fs::File;
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+
+use rayon::prelude::*;
+
+use crate::diag::Warning;
+use crate::model::Run;
+use crate::model::series::SeriesBuilder;
+use json::{normalize_nonfinite, parse_record};
+use lines::{Line, LineReader};
+use record::RunBuilder;
+pub use walk::{LogFile, find_log_files};
+
+/// Project name for logs directly in LOGS whose header names none.
+pub const DEFAULT_PROJECT: &str = "default";
+
+/// What reading one file gave: a run (unless the file had nothing in it) and its warnings.
+pub struct FileResult {
+    pub run: Option<Run>,
+    pub warnings: Vec<Warning>,
+}
+
+/// Reads every file in parallel; results come back in the order of `files`.
+pub fn read_log_files(files: &[LogFile], bound: usize) -> Vec<FileResult> {
+    files
+        .par_iter()
+        .map(|file| read_log_file(file, bound))
+        .collect()
+}
+
+/// Reads one log file into a run.
+pub fn read_log_file(file: &LogFile, bound: usize) -> FileResult {
+    let opened = match File::open(&file.path) {
+        Ok(f) => f,
+        Err(e) => {
+            return FileResult {
+                run: None,
+                warnings: vec![Warning::at_file(
+                    &file.relative,
+                    format!("cannot be read: {e}"),
+                )],
+            };
+        }
+    };
+    const BUFFER: usize = 256 * 1024;
+    if file.gzip {
+        let decoder = flate2::read::MultiGzDecoder::new(BufReader::with_capacity(BUFFER, opened));
+        read_log(BufReader::with_capacity(BUFFER, decoder), file, bound)
+    } else {
+        read_log(BufReader::with_capacity(BUFFER, opened), file, bound)
+    }
+}
+
+/// Reads a log from any stream. Separated from the file so tests can feed bytes.
+pub fn read_log<R: BufRead>(stream: R, file: &LogFile, bound: usize) -> FileResult {
+    let folder = file.path.parent().unwrap_or(Path::new("."));
+    let mut builder = RunBuilder::new(&file.relative, folder, bound);
+    let mut reader = LineReader::new(stream);
+    let mut lines_with_content = 0u64;
+    let mut truncated = false;
+    let mut read_error = None;
+    loop {
+        let (number, line) = match reader.next_line() {
+            Ok(Some(next)) => next,
+            Ok(None) => break,
+            Err(e) => {
+                read_error = Some(e);
+                break;
+            }
+        };
+        let (bytes, terminated) = match line {
+            Line::Text { bytes, terminated } => (bytes, terminated),
+            Line::TooLong { length } => {
+                let limit = lines::MAX_LINE_BYTES;
+                let message =
+                    format!("line of {length} bytes is longer than the limit of {limit}; skipped");
+                builder.warn("too-long", number, message);
+                lines_with_content += 1;
+                continue;
+            }
+        };
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            continue;
+        }
+        lines_with_content += 1;
+        let text = match std::str::from_utf8(bytes) {
+            Ok(text) => text,
+            Err(e) => {
+                if !terminated {
+                    truncated = true;
+                }
+                let at = e.valid_up_to();
+                builder.warn(
+                    "utf8",
+                    number,
+                    format!("line is not valid UTF-8 (at byte {at}); skipped"),
+                );
+                continue;
+            }
+        };
+        let normalized = normalize_nonfinite(text);
+        match parse_record(&normalized) {
+            Ok(record) => builder.add(number, record),
+            Err(_) if !terminated => {
+                truncated = true;
+                builder.warn(
+                    "cut-line",
+                    number,
+                    "last line is cut off (the run may still be writing, or it crashed); ignored",
+                );
+            }
+            Err(e) => builder.warn(
+                "malformed",
+                number,
+                format!("malformed JSON: {}", describe_json_error(&e)),
+            ),
+        }
+    }
+    if let Some(e) = read_error {
+        let message = if file.gzip {
+            format!(
+                "cannot decompress past line {}: {e}; the lines before are kept",
+                reader.line_number()
+            )
+        } else {
+            format!(
+                "read failed after line {}: {e}; the lines before are kept",
+                reader.line_number()
+            )
+        };
+        builder.warn("read-error", reader.line_number().max(1), message);
+    }
+    if lines_with_content == 0 {
+        let mut warnings = builder.take_warnings(0);
+        if warnings.is_empty() {
+            warnings.push(Warning::at_file(&file.relative, "empty file; no run"));
+        }
+        return FileResult {
+            run: None,
+            warnings,
+        };
+    }
+    finish_run(
+        builder,
+        file,
+        reader.line_number(),
+        reader.bytes_read(),
+        truncated,
+    )
+}
+
+fn describe_json_error(e: &serde_json::Error) -> String {
+    let text = e.to_string();
+    // serde_json ends its messages with " at line 1 column N"; the line is ours already.
+    match text.rfind(" at line 1 column ") {
+        Some(at) => format!(
+            "{} (column {})",
+            &text[..at],
+            &text[at + " at line 1 column ".len()..]
+        ),
+        None => text,
+    }
+}
+
+fn finish_run(
+    mut builder: RunBuilder,
+    file: &LogFile,
+    lines: u64,
+    bytes: u64,
+    truncated: bool,
+) -> FileResult {
+    let mut repeats = 0;
+    let series = std::mem::take(&mut builder.series)
+        .into_iter()
+        .map(|(name, series)| {
+            let (series, repeated) = series.finish();
+            repeats += repeated;
+            (name, series)
+        })
+        .collect();
+    let finish_optional = |b: SeriesBuilder| {
+        let (series, _) = b.finish();
+        (series.summary.count > 0).then_some(series)
+    };
+    let wall_time = finish_optional(std::mem::replace(
+        &mut builder.wall_time,
+        SeriesBuilder::new(1),
+    ));
+    let epoch = finish_optional(std::mem::replace(&mut builder.epoch, SeriesBuilder::new(1)));
+    let warnings = builder.take_warnings(repeats);
+    let header = builder.header.take().unwrap_or_default();
+    let file_name = file.relative.rsplit('/').next().unwrap_or(&file.relative);
+    let name = header
+        .run
+        .clone()
+        .unwrap_or_else(|| walk::stem_of(file_name).to_owned());
+    let project = header
+        .project
+        .clone()
+        .or_else(|| file.folder.clone())
+        .unwrap_or_else(|| DEFAULT_PROJECT.to_owned());
+    let run = Run {
+        source: file.relative.clone(),
+        path_on_disk: file.path.clone(),
+        folder: file.folder.clone(),
+        project,
+        name,
+        header,
+        series,
+        metric_order: std::mem::take(&mut builder.metric_order),
+        wall_time,
+        epoch,
+        media: std::mem::take(&mut builder.media),
+        notes: std::mem::take(&mut builder.notes),
+        end: builder.end.take(),
+        lines,
+        bytes,
+        warnings: warnings.len() as u64,
+        truncated,
+    };
+    FileResult {
+        run: Some(run),
+        warnings,
+    }
+}
+
+#[cfg(test)]
+mod tests;

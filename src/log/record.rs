@@ -1,0 +1,639 @@
+//! Interprets parsed lines as records of the native format (header, metrics, media, note, end)
+//! or as bare metric lines, and feeds them into a [`RunBuilder`].
+
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+use std::path::{Component, Path, PathBuf};
+
+use serde_json::Value;
+
+use super::json::{RawRecord, Scalar, raw_json, raw_scalar};
+use crate::diag::{Warning, quote};
+use crate::model::params::{flatten_env, flatten_params};
+use crate::model::series::SeriesBuilder;
+use crate::model::{
+    EndRecord, Layer, Media, MediaKind, MediaSource, ModelSummary, Note, RunHeader, Timestamp,
+};
+
+/// Most distinct metric names kept per run; later names are dropped with a warning.
+pub const MAX_METRICS_PER_RUN: usize = 10_000;
+
+/// Most warnings of one kind listed per file; the rest are counted in one closing warning.
+const WARNINGS_PER_KIND: usize = 5;
+
+/// Names that give the x value of a bare metric line, in order of preference.
+const STEP_KEYS: [&str; 4] = ["step", "global_step", "iteration", "epoch"];
+
+/// Reads records of one log into series, media and notes.
+pub struct RunBuilder {
+    path: String,
+    folder: PathBuf,
+    bound: usize,
+    pub header: Option<RunHeader>,
+    pub series: BTreeMap<String, SeriesBuilder>,
+    pub metric_order: Vec<String>,
+    pub wall_time: SeriesBuilder,
+    pub epoch: SeriesBuilder,
+    pub media: Vec<Media>,
+    pub notes: Vec<Note>,
+    pub end: Option<EndRecord>,
+    next_step: i64,
+    max_step: Option<i64>,
+    first_backward_step: Option<(u64, i64, i64)>,
+    warnings: Vec<Warning>,
+    warning_counts: BTreeMap<&'static str, usize>,
+    unknown_types: BTreeMap<String, u64>,
+    unknown_fields: BTreeMap<String, u64>,
+    dropped_metrics: u64,
+}
+
+impl RunBuilder {
+    /// `path` is the log's path relative to LOGS (for warnings); `folder` its folder on disk (for
+    /// media); `bound` the number of points kept per series for charts.
+    pub fn new(path: &str, folder: &Path, bound: usize) -> Self {
+        RunBuilder {
+            path: path.to_owned(),
+            folder: folder.to_owned(),
+            bound,
+            header: None,
+            series: BTreeMap::new(),
+            metric_order: Vec::new(),
+            wall_time: SeriesBuilder::new(bound),
+            epoch: SeriesBuilder::new(bound),
+            media: Vec::new(),
+            notes: Vec::new(),
+            end: None,
+            next_step: 0,
+            max_step: None,
+            first_backward_step: None,
+            warnings: Vec::new(),
+            warning_counts: BTreeMap::new(),
+            unknown_types: BTreeMap::new(),
+            unknown_fields: BTreeMap::new(),
+            dropped_metrics: 0,
+        }
+    }
+
+    /// Records a warning of a kind; after [`WARNINGS_PER_KIND`] of one kind they are only counted.
+    pub fn warn(&mut self, kind: &'static str, line: u64, message: impl Into<String>) {
+        let count = self.warning_counts.entry(kind).or_default();
+        *count += 1;
+        if *count <= WARNINGS_PER_KIND {
+            self.warnings
+                .push(Warning::at_line(&self.path, line, message));
+        }
+    }
+
+    /// Takes one parsed line.
+    pub fn add(&mut self, line: u64, record: RawRecord<'_>) {
+        match record.kind.as_deref() {
+            None => self.add_bare_metrics(line, record),
+            Some("metrics") => self.add_metrics(line, record),
+            Some("header") => self.add_header(line, record),
+            Some("media") => self.add_media(line, record),
+            Some("note") => self.add_note(line, record),
+            Some("end") => self.add_end(line, record),
+            Some(other) => {
+                *self.unknown_types.entry(other.to_owned()).or_default() += 1;
+            }
+        }
+    }
+
+    fn note_unknown_field(&mut self, record_kind: &str, key: &str) {
+        *self
+            .unknown_fields
+            .entry(format!("{record_kind}.{key}"))
+            .or_default() += 1;
+    }
+
+    /// The step of a record: the given one, else the previous step + 1.
+    fn take_step(&mut self, line: u64, given: Option<Scalar>) -> i64 {
+        let step = match given {
+            None | Some(Scalar::Null) => self.next_step,
+            Some(Scalar::Number(v))
+                if v.fract() == 0.0 && v >= i64::MIN as f64 && v < i64::MAX as f64 =>
+            {
+                v as i64
+            }
+            Some(other) => {
+                let shown = match &other {
+                    Scalar::Number(v) => v.to_string(),
+                    Scalar::Text(t) => quote(t),
+                    _ => other.kind().to_owned(),
+                };
+                self.warn(
+                    "bad-step",
+                    line,
+                    format!("step {shown} is not an integer; using {}", self.next_step),
+                );
+                self.next_step
+            }
+        };
+        if let Some(max) = self.max_step {
+            if step <= max && self.first_backward_step.is_none() {
+                self.first_backward_step = Some((line, step, max));
+            }
+        }
+        self.max_step = Some(self.max_step.map_or(step, |m| m.max(step)));
+        self.next_step = step.saturating_add(1);
+        step
+    }
+
+    fn push_metric(&mut self, line: u64, step: i64, name: Cow<'_, str>, value: Scalar) {
+        let value = match value {
+            Scalar::Number(v) => v,
+            // null: no value at this step, by design (JavaScript writes NaN as null).
+            Scalar::Null => return,
+            other => {
+                let message = format!(
+                    "metric {} is {}, not a number; skipped",
+                    quote(&name),
+                    other.kind()
+                );
+                self.warn("non-numeric", line, message);
+                return;
+            }
+        };
+        if let Some(series) = self.series.get_mut(name.as_ref()) {
+            series.push(step, value);
+            return;
+        }
+        if self.series.len() >= MAX_METRICS_PER_RUN {
+            self.dropped_metrics += 1;
+            return;
+        }
+        let name = name.into_owned();
+        self.metric_order.push(name.clone());
+        let mut series = SeriesBuilder::new(self.bound);
+        series.push(step, value);
+        self.series.insert(name, series);
+    }
+
+    fn push_time(&mut self, line: u64, step: i64, value: Scalar) {
+        match value {
+            Scalar::Number(v) if v.is_finite() => self.wall_time.push(step, v),
+            Scalar::Text(text) => match parse_timestamp(&text) {
+                Some(t) => self.wall_time.push(step, t),
+                None => self.warn(
+                    "bad-time",
+                    line,
+                    format!("time {} is not an RFC 3339 timestamp", quote(&text)),
+                ),
+            },
+            Scalar::Null => {}
+            other => self.warn(
+                "bad-time",
+                line,
+                format!("time is {}, not a timestamp", other.kind()),
+            ),
+        }
+    }
+
+    fn push_epoch(&mut self, line: u64, step: i64, value: Scalar) {
+        match value {
+            Scalar::Number(v) if v.is_finite() => self.epoch.push(step, v),
+            Scalar::Null => {}
+            other => self.warn(
+                "bad-epoch",
+                line,
+                format!("epoch is {}, not a number", other.kind()),
+            ),
+        }
+    }
+
+    fn add_metrics(&mut self, line: u64, record: RawRecord<'_>) {
+        let mut step = None;
+        let mut epoch = None;
+        let mut time = None;
+        for (key, value) in &record.fields {
+            match key.as_ref() {
+                "step" => step = Some(raw_scalar(value)),
+                "epoch" => epoch = Some(raw_scalar(value)),
+                "time" => time = Some(raw_scalar(value)),
+                other => self.note_unknown_field("metrics", other),
+            }
+        }
+        let step = self.take_step(line, step);
+        if let Some(epoch) = epoch {
+            self.push_epoch(line, step, epoch);
+        }
+        if let Some(time) = time {
+            self.push_time(line, step, time);
+        }
+        match record.metrics {
+            Some(metrics) => {
+                for (name, value) in metrics {
+                    self.push_metric(line, step, name, value);
+                }
+            }
+            None => self.warn("no-metrics", line, "metrics record has no 'metrics' object"),
+        }
+    }
+
+    fn add_bare_metrics(&mut self, line: u64, record: RawRecord<'_>) {
+        let mut values: Vec<(Cow<'_, str>, Scalar)> = record
+            .fields
+            .iter()
+            .map(|(k, v)| (k.clone(), raw_scalar(v)))
+            .collect();
+        if let Some(metrics) = record.metrics {
+            // A bare line with a nested "metrics" object: flatten it (MMEngine-like writers).
+            values.extend(metrics);
+        }
+        if let Some(value) = record.metrics_value {
+            values.push((Cow::Borrowed("metrics"), value));
+        }
+        let x_key = STEP_KEYS.iter().find(|key| {
+            values
+                .iter()
+                .any(|(k, v)| k == *key && matches!(v, Scalar::Number(n) if n.fract() == 0.0))
+        });
+        let step_value = x_key.and_then(|key| {
+            values
+                .iter()
+                .find(|(k, _)| k == key)
+                .map(|(_, v)| v.clone())
+        });
+        let step = self.take_step(line, step_value);
+        for (key, value) in values {
+            let name = key.as_ref();
+            if Some(&name) == x_key {
+                continue;
+            }
+            match name {
+                "epoch" => self.push_epoch(line, step, value),
+                "timestamp" | "wall_time" | "walltime" => self.push_time(line, step, value),
+                "time"
+                    if matches!(value, Scalar::Number(v) if v >= 1e9)
+                        || matches!(value, Scalar::Text(_)) =>
+                {
+                    self.push_time(line, step, value)
+                }
+                _ => self.push_metric(line, step, key, value),
+            }
+        }
+    }
+
+    fn add_header(&mut self, line: u64, record: RawRecord<'_>) {
+        if self.header.is_some() {
+            self.warn(
+                "second-header",
+                line,
+                "a second header record; the first one is kept",
+            );
+            return;
+        }
+        let mut header = RunHeader::default();
+        for (key, raw) in &record.fields {
+            let value = raw_json(raw);
+            let ok = match key.as_ref() {
+                "format_version" => set(&mut header.format_version, value.as_u64()),
+                "project" => set(&mut header.project, nonempty_text(&value)),
+                "run" => set(&mut header.run, nonempty_text(&value)),
+                "start" => set(&mut header.start, timestamp_of(&value)),
+                "params" => match &value {
+                    Value::Object(_) => {
+                        header.params = flatten_params(&value);
+                        true
+                    }
+                    _ => value.is_null(),
+                },
+                "model" => set(&mut header.model, model_of(&value)),
+                "env" => match &value {
+                    Value::Object(_) => {
+                        header.env = flatten_env(&value);
+                        true
+                    }
+                    _ => value.is_null(),
+                },
+                "tags" => match &value {
+                    Value::Array(items) => {
+                        header.tags = items.iter().filter_map(nonempty_text).collect();
+                        true
+                    }
+                    _ => value.is_null(),
+                },
+                "seed" => set(&mut header.seed, value.as_i64()),
+                "group" => set(&mut header.group, nonempty_text(&value)),
+                "notes" => set(&mut header.notes, value.as_str().map(str::to_owned)),
+                "primary_metric" => set(&mut header.primary_metric, nonempty_text(&value)),
+                other => {
+                    self.note_unknown_field("header", other);
+                    true
+                }
+            };
+            if !ok && !value.is_null() {
+                let message = format!(
+                    "header field {} has an unexpected value; ignored",
+                    quote(key)
+                );
+                self.warn("bad-header-field", line, message);
+            }
+        }
+        if header.format_version.is_some_and(|v| v > 1) {
+            let message = "header declares a newer format_version; reading it as version 1";
+            self.warn("format-version", line, message);
+        }
+        self.header = Some(header);
+    }
+
+    fn add_media(&mut self, line: u64, record: RawRecord<'_>) {
+        let mut fields: BTreeMap<String, Value> = BTreeMap::new();
+        let mut step = None;
+        for (key, raw) in &record.fields {
+            if key == "step" {
+                step = Some(raw_scalar(raw));
+            } else {
+                fields.insert(key.to_string(), raw_json(raw));
+            }
+        }
+        let step = step.map(|s| self.take_step(line, Some(s)));
+        let text = |k: &str| fields.get(k).and_then(nonempty_text);
+        let kind = match text("kind").as_deref() {
+            Some("image") => MediaKind::Image,
+            Some("gif") => MediaKind::Gif,
+            Some("svg") => MediaKind::Svg,
+            Some("html") => MediaKind::Html,
+            Some("text") => MediaKind::Text,
+            other => {
+                let message = format!(
+                    "media kind {} is not one of image, gif, svg, html, text; skipped",
+                    quote(other.unwrap_or(""))
+                );
+                self.warn("bad-media", line, message);
+                return;
+            }
+        };
+        let source = if let Some(path) = text("path") {
+            match resolve_inside(&self.folder, &path) {
+                Some(full) => MediaSource::File(full),
+                None => {
+                    let message = format!(
+                        "media path {} leaves the log's folder; skipped",
+                        quote(&path)
+                    );
+                    self.warn("media-path", line, message);
+                    return;
+                }
+            }
+        } else if let Some(content) = fields.get("content").and_then(|v| v.as_str()) {
+            MediaSource::Inline(content.to_owned())
+        } else {
+            self.warn(
+                "bad-media",
+                line,
+                "media record has neither 'path' nor 'content'; skipped",
+            );
+            return;
+        };
+        for key in fields.keys() {
+            if !matches!(
+                key.as_str(),
+                "name" | "kind" | "path" | "content" | "title" | "description"
+            ) {
+                *self
+                    .unknown_fields
+                    .entry(format!("media.{key}"))
+                    .or_default() += 1;
+            }
+        }
+        let name = text("name")
+            .or_else(|| text("title"))
+            .unwrap_or_else(|| "media".to_owned());
+        self.media.push(Media {
+            step,
+            name,
+            kind,
+            source,
+            title: text("title"),
+            description: text("description"),
+        });
+    }
+
+    fn add_note(&mut self, line: u64, record: RawRecord<'_>) {
+        let mut step = None;
+        let mut text = None;
+        for (key, raw) in &record.fields {
+            match key.as_ref() {
+                "step" => step = Some(raw_scalar(raw)),
+                "text" => text = raw_json(raw).as_str().map(str::to_owned),
+                other => self.note_unknown_field("note", other),
+            }
+        }
+        let step = step.map(|s| self.take_step(line, Some(s)));
+        match text {
+            Some(text) => self.notes.push(Note { step, text }),
+            None => self.warn(
+                "bad-note",
+                line,
+                "note record has no 'text' string; skipped",
+            ),
+        }
+    }
+
+    fn add_end(&mut self, line: u64, record: RawRecord<'_>) {
+        if self.end.is_some() {
+            self.warn(
+                "second-end",
+                line,
+                "a second end record; the last one is kept",
+            );
+        }
+        let mut end = EndRecord::default();
+        for (key, raw) in &record.fields {
+            match key.as_ref() {
+                "status" => {
+                    let status = raw_json(raw).as_str().map(str::to_owned);
+                    if let Some(s) = &status {
+                        if !matches!(s.as_str(), "finished" | "failed" | "killed") {
+                            let message = format!(
+                                "end status {} is not finished, failed or killed",
+                                quote(s)
+                            );
+                            self.warn("bad-status", line, message);
+                        }
+                    }
+                    end.status = status;
+                }
+                "time" => end.time = timestamp_of(&raw_json(raw)),
+                "error" => end.error = raw_json(raw).as_str().map(str::to_owned),
+                "step" => {}
+                other => self.note_unknown_field("end", other),
+            }
+        }
+        if let Some(metrics) = record.metrics {
+            for (name, value) in metrics {
+                match value {
+                    Scalar::Number(v) => end.metrics.push((name.into_owned(), v)),
+                    Scalar::Null => {}
+                    other => {
+                        let message = format!(
+                            "final metric {} is {}, not a number; skipped",
+                            quote(&name),
+                            other.kind()
+                        );
+                        self.warn("non-numeric", line, message);
+                    }
+                }
+            }
+        }
+        self.end = Some(end);
+    }
+
+    /// Closes the log: adds the summary warnings (repeated steps, unknown fields, counts beyond
+    /// the per-kind limit) and returns all warnings, sorted by line.
+    pub fn take_warnings(&mut self, total_repeats: u64) -> Vec<Warning> {
+        let path = self.path.clone();
+        if total_repeats > 0 {
+            let where_ = match self.first_backward_step {
+                Some((line, step, max)) => {
+                    format!(" (first at line {line}: step {step} after step {max})")
+                }
+                None => String::new(),
+            };
+            self.warnings.push(Warning::at_file(
+                &path,
+                format!("{total_repeats} repeated steps{where_}; the later value of each is kept"),
+            ));
+        }
+        if !self.unknown_types.is_empty() {
+            let list: Vec<String> = self
+                .unknown_types
+                .iter()
+                .map(|(k, n)| format!("{} ({n})", quote(k)))
+                .collect();
+            self.warnings.push(Warning::at_file(
+                &path,
+                format!("unknown record types ignored: {}", list.join(", ")),
+            ));
+        }
+        if !self.unknown_fields.is_empty() {
+            let list: Vec<String> = self
+                .unknown_fields
+                .keys()
+                .take(10)
+                .map(|k| quote(k))
+                .collect();
+            let more = self.unknown_fields.len().saturating_sub(10);
+            let more = if more > 0 {
+                format!(" and {more} more")
+            } else {
+                String::new()
+            };
+            self.warnings.push(Warning::at_file(
+                &path,
+                format!("unknown fields ignored: {}{more}", list.join(", ")),
+            ));
+        }
+        if self.dropped_metrics > 0 {
+            self.warnings.push(Warning::at_file(
+                &path,
+                format!(
+                    "more than {MAX_METRICS_PER_RUN} distinct metric names; {} values of further metrics dropped",
+                    self.dropped_metrics
+                ),
+            ));
+        }
+        for (kind, count) in &self.warning_counts {
+            if *count > WARNINGS_PER_KIND {
+                self.warnings.push(Warning::at_file(
+                    &path,
+                    format!(
+                        "{} more warnings like the above ({kind})",
+                        count - WARNINGS_PER_KIND
+                    ),
+                ));
+            }
+        }
+        std::mem::take(&mut self.warnings)
+    }
+}
+
+fn set<T>(slot: &mut Option<T>, value: Option<T>) -> bool {
+    let ok = value.is_some();
+    *slot = value;
+    ok
+}
+
+fn nonempty_text(value: &Value) -> Option<String> {
+    match value {
+        Value::String(s) if !s.trim().is_empty() => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+/// Parses an RFC 3339 timestamp (or a plain `YYYY-MM-DD HH:MM:SS`, read as UTC) to Unix seconds.
+pub fn parse_timestamp(text: &str) -> Option<Timestamp> {
+    let text = text.trim();
+    if let Ok(ts) = text.parse::<jiff::Timestamp>() {
+        return Some(ts.as_millisecond() as f64 / 1000.0);
+    }
+    let civil = text.parse::<jiff::civil::DateTime>().ok()?;
+    let ts = civil.to_zoned(jiff::tz::TimeZone::UTC).ok()?.timestamp();
+    Some(ts.as_millisecond() as f64 / 1000.0)
+}
+
+fn timestamp_of(value: &Value) -> Option<Timestamp> {
+    match value {
+        Value::Number(n) => n.as_f64().filter(|v| v.is_finite()),
+        Value::String(s) => parse_timestamp(s),
+        _ => None,
+    }
+}
+
+fn model_of(value: &Value) -> Option<ModelSummary> {
+    let object = value.as_object()?;
+    let count = |k: &str| object.get(k).and_then(Value::as_u64);
+    let layers = object
+        .get("layers")
+        .and_then(Value::as_array)
+        .map(|items| items.iter().filter_map(layer_of).collect())
+        .unwrap_or_default();
+    Some(ModelSummary {
+        name: object.get("name").and_then(nonempty_text),
+        layers,
+        total_params: count("total_params"),
+        trainable_params: count("trainable_params"),
+        non_trainable_params: count("non_trainable_params"),
+    })
+}
+
+fn layer_of(value: &Value) -> Option<Layer> {
+    let object = value.as_object()?;
+    let text = |k: &str| object.get(k).and_then(nonempty_text).unwrap_or_default();
+    let output_shape = match object.get("output_shape") {
+        None | Some(Value::Null) => String::new(),
+        Some(Value::String(s)) => s.clone(),
+        Some(other) => other.to_string().replace(',', ", "),
+    };
+    Some(Layer {
+        name: text("name"),
+        kind: text("type"),
+        output_shape,
+        params: object.get("params").and_then(Value::as_u64),
+        trainable: object.get("trainable").and_then(Value::as_bool),
+    })
+}
+
+/// Joins a relative media path onto the log's folder, refusing absolute paths and any `..` or
+/// prefix that could leave it. Symbolic links are checked when the file is read.
+pub fn resolve_inside(folder: &Path, relative: &str) -> Option<PathBuf> {
+    let candidate = Path::new(relative);
+    let mut out = folder.to_path_buf();
+    let mut depth = 0usize;
+    for component in candidate.components() {
+        match component {
+            Component::Normal(part) => {
+                out.push(part);
+                depth += 1;
+            }
+            Component::CurDir => {}
+            Component::ParentDir | Component::RootDir | Component::Prefix(_) => return None,
+        }
+    }
+    (depth > 0 && !relative.contains('\\')).then_some(out)
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,156 @@
+//! Finds the log files under LOGS, in sorted order, without following a symbolic-link loop or
+//! reading a site that ahnb wrote itself.
+
+use std::path::{Path, PathBuf};
+
+use walkdir::WalkDir;
+
+use crate::diag::{Warning, quote};
+
+/// A log file to read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LogFile {
+    /// Path on disk.
+    pub path: PathBuf,
+    /// Path relative to LOGS with `/` separators: stable across machines, used in output.
+    pub relative: String,
+    /// First folder under LOGS, if the file is inside one (the default project).
+    pub folder: Option<String>,
+    /// Gzip-compressed.
+    pub gzip: bool,
+}
+
+/// File name endings read as logs.
+pub const LOG_SUFFIXES: [&str; 4] = [".jsonl", ".ndjson", ".jsonl.gz", ".ndjson.gz"];
+
+/// A file ahnb writes at the top of every site; folders holding it are never read as logs.
+pub const SITE_MARKER: &str = ".ahnb-site";
+
+/// The run name a file gives when its header names none: the file name without its suffix.
+pub fn stem_of(file_name: &str) -> &str {
+    LOG_SUFFIXES
+        .iter()
+        .find_map(|suffix| file_name.strip_suffix(suffix))
+        .unwrap_or(file_name)
+}
+
+/// Lists log files under `root`, sorted by path, with warnings for what could not be walked.
+pub fn find_log_files(root: &Path) -> (Vec<LogFile>, Vec<Warning>) {
+    let mut files = Vec::new();
+    let mut warnings = Vec::new();
+    let walker = WalkDir::new(root)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|entry| {
+            if entry.depth() == 0 || !entry.file_type().is_dir() {
+                return true;
+            }
+            let hidden = entry.file_name().to_string_lossy().starts_with('.');
+            !hidden && !entry.path().join(SITE_MARKER).exists()
+        });
+    for entry in walker {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(error) => {
+                let path = error
+                    .path()
+                    .map(|p| relative_path(root, p))
+                    .unwrap_or_default();
+                let message = if error.loop_ancestor().is_some() {
+                    "symbolic link loop; not followed".to_owned()
+                } else {
+                    format!(
+                        "cannot be read: {}",
+                        error
+                            .io_error()
+                            .map_or(error.to_string(), |e| e.to_string())
+                    )
+                };
+                warnings.push(Warning::at_file(&path, message));
+                continue;
+            }
+        };
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let name = entry.file_name().to_string_lossy();
+        let Some(suffix) = LOG_SUFFIXES.iter().find(|s| name.ends_with(*s)) else {
+            continue;
+        };
+        let relative = relative_path(root, entry.path());
+        let folder =
+            (entry.depth() > 1).then(|| relative.split('/').next().unwrap_or_default().to_owned());
+        if name.contains(['\n', '\r']) {
+            warnings.push(Warning::at_file(
+                &relative,
+                format!("file name {} has a line break", quote(&name)),
+            ));
+        }
+        files.push(LogFile {
+            path: entry.path().to_path_buf(),
+            relative,
+            folder,
+            gzip: suffix.ends_with(".gz"),
+        });
+    }
+    (files, warnings)
+}
+
+/// `path` relative to `root`, with `/` separators; non-UTF-8 names are shown lossily.
+pub fn relative_path(root: &Path, path: &Path) -> String {
+    let relative = path.strip_prefix(root).unwrap_or(path);
+    relative
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stems_drop_log_suffixes() {
+        assert_eq!(stem_of("run-1.jsonl"), "run-1");
+        assert_eq!(stem_of("run.jsonl.gz"), "run");
+        assert_eq!(stem_of("a.ndjson"), "a");
+    }
+
+    #[test]
+    fn finds_logs_sorted_and_skips_hidden_folders_and_sites() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        for path in [
+            "b/2.jsonl",
+            "b/1.ndjson",
+            "a/x/deep.jsonl.gz",
+            "top.jsonl",
+            ".git/h.jsonl",
+            "s/notes.txt",
+        ] {
+            let full = root.join(path);
+            std::fs::create_dir_all(full.parent().unwrap()).unwrap();
+            std::fs::write(full, "").unwrap();
+        }
+        std::fs::create_dir_all(root.join("site")).unwrap();
+        std::fs::write(root.join("site").join(SITE_MARKER), "").unwrap();
+        std::fs::write(root.join("site/r.jsonl"), "").unwrap();
+        let (files, warnings) = find_log_files(root);
+        let found: Vec<_> = files
+            .iter()
+            .map(|f| (f.relative.as_str(), f.folder.as_deref()))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("a/x/deep.jsonl.gz", Some("a")),
+                ("b/1.ndjson", Some("b")),
+                ("b/2.jsonl", Some("b")),
+                ("top.jsonl", None)
+            ]
+        );
+        assert!(warnings.is_empty());
+    }
+}

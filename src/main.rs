@@ -1,0 +1,187 @@
+//! The `ahnb` command: parse arguments, call the library, print the report, choose the exit code
+//! (0 success, 1 fatal error, 2 usage error, 3 warnings under `--strict`).
+
+mod cli;
+
+use std::path::Path;
+use std::process::ExitCode;
+use std::time::Instant;
+
+use clap::Parser;
+
+use ahnb::{BuildOptions, LoadOptions, Warning};
+use cli::{Cli, Command, ReadArgs, ThemeCommand};
+
+/// Warnings listed in a build report before "and N more".
+const WARNINGS_SHOWN: usize = 20;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(error) => {
+            // `{:#}` prints the whole cause chain on one line.
+            eprintln!("error: {error:#}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        Command::Build(args) => {
+            set_threads(&args.read)?;
+            let started = Instant::now();
+            let options = BuildOptions {
+                load: LoadOptions {
+                    chart_points: args.chart_points.max(16),
+                },
+                base_url: args.base_url.clone(),
+                theme: args.theme.clone(),
+                copy_raw_logs: !args.no_raw_logs,
+            };
+            let report = ahnb::build(&args.read.logs, &args.output, &options)?;
+            print_warnings(&args.read, &report.warnings, Some(WARNINGS_SHOWN));
+            if !args.read.quiet {
+                eprintln!(
+                    "built {} with {} {}, {} {} ({} lines, {}) in {:.2} s: {} {}",
+                    args.output.display(),
+                    report.projects,
+                    plural(report.projects, "project", "projects"),
+                    report.runs,
+                    plural(report.runs, "run", "runs"),
+                    report.lines,
+                    human_bytes(report.bytes),
+                    started.elapsed().as_secs_f64(),
+                    report.warnings.len(),
+                    plural(report.warnings.len(), "warning", "warnings"),
+                );
+            }
+            if args.timings {
+                for (stage, time) in &report.timings {
+                    eprintln!("  {stage:<10} {:>9.3} s", time.as_secs_f64());
+                }
+                if let Some(peak) = peak_memory_kib() {
+                    eprintln!("  peak memory {:.1} MiB", peak as f64 / 1024.0);
+                }
+            }
+            Ok(exit_for(&args.read, &report.warnings))
+        }
+        Command::Check(args) => {
+            set_threads(&args.read)?;
+            let loaded = ahnb::load(&args.read.logs, &LoadOptions::default())?;
+            let runs: usize = loaded.projects.iter().map(|p| p.runs.len()).sum();
+            print_warnings(&args.read, &loaded.warnings, None);
+            if !args.read.quiet {
+                eprintln!(
+                    "checked {} {} ({} {}, {} lines): {} {}",
+                    loaded.files,
+                    plural(loaded.files, "file", "files"),
+                    runs,
+                    plural(runs, "run", "runs"),
+                    loaded.lines,
+                    loaded.warnings.len(),
+                    plural(loaded.warnings.len(), "warning", "warnings"),
+                );
+            }
+            Ok(exit_for(&args.read, &loaded.warnings))
+        }
+        Command::Theme(ThemeCommand::Export { dir }) => {
+            let written = ahnb::render::theme::export_default_theme(&dir)?;
+            eprintln!(
+                "wrote {} theme files to {}; use them with --theme {}",
+                written.len(),
+                dir.display(),
+                dir.display()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn set_threads(args: &ReadArgs) -> anyhow::Result<()> {
+    if let Some(jobs) = args.jobs {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(jobs.max(1))
+            .build_global()?;
+    }
+    Ok(())
+}
+
+/// Prints warnings as `LOGS/path:line: message`, at most `limit` of them.
+fn print_warnings(args: &ReadArgs, warnings: &[Warning], limit: Option<usize>) {
+    if args.quiet && !args.strict {
+        return;
+    }
+    let shown = limit.unwrap_or(usize::MAX).min(warnings.len());
+    for warning in &warnings[..shown] {
+        let path = display_path(&args.logs, &warning.path);
+        match warning.line {
+            Some(line) => eprintln!("warning: {path}:{line}: {}", warning.message),
+            None => eprintln!("warning: {path}: {}", warning.message),
+        }
+    }
+    if shown < warnings.len() {
+        eprintln!(
+            "warning: and {} more (run `ahnb check {}` to list them all)",
+            warnings.len() - shown,
+            args.logs.display()
+        );
+    }
+}
+
+fn display_path(logs: &Path, relative: &str) -> String {
+    if relative.is_empty() {
+        logs.display().to_string()
+    } else {
+        format!(
+            "{}/{}",
+            logs.display().to_string().trim_end_matches('/'),
+            relative
+        )
+    }
+}
+
+fn exit_for(args: &ReadArgs, warnings: &[Warning]) -> ExitCode {
+    if args.strict && !warnings.is_empty() {
+        ExitCode::from(3)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn plural(n: usize, one: &'static str, many: &'static str) -> &'static str {
+    if n == 1 { one } else { many }
+}
+
+fn human_bytes(bytes: u64) -> String {
+    const UNITS: [&str; 4] = ["B", "KB", "MB", "GB"];
+    let mut value = bytes as f64;
+    let mut unit = 0;
+    while value >= 1000.0 && unit < UNITS.len() - 1 {
+        value /= 1000.0;
+        unit += 1;
+    }
+    if unit == 0 {
+        format!("{bytes} B")
+    } else {
+        format!("{value:.1} {}", UNITS[unit])
+    }
+}
+
+/// Peak resident memory of this process, from /proc (Linux only).
+fn peak_memory_kib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_is_well_formed() {
+        super::Cli::command().debug_assert();
+    }
+}

@@ -1,0 +1,78 @@
+//! The optional `ahnb.toml`, in LOGS or in a project's folder: the primary metric and metric
+//! directions. Unknown keys are an error, so a typo never silently does nothing.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::Deserialize;
+
+use super::Direction;
+use crate::error::{Error, Result};
+
+/// File name looked for in LOGS and in each project folder.
+pub const CONFIG_FILE: &str = "ahnb.toml";
+
+/// Settings for a project; a project folder's file overrides the LOGS-level one key by key.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProjectConfig {
+    /// The metric that ranks runs, e.g. "val_accuracy".
+    pub primary_metric: Option<String>,
+    /// Per-metric direction: "up"/"max"/"higher" or "down"/"min"/"lower".
+    #[serde(default)]
+    pub directions: BTreeMap<String, Direction>,
+}
+
+impl ProjectConfig {
+    /// Reads `ahnb.toml` from `folder`, or returns the default when there is none.
+    pub fn read_from(folder: &Path) -> Result<Self> {
+        let path = folder.join(CONFIG_FILE);
+        let text = match std::fs::read_to_string(&path) {
+            Ok(text) => text,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Self::default()),
+            Err(e) => return Err(Error::read(path, e)),
+        };
+        toml::from_str(&text).map_err(|e| Error::Config {
+            path,
+            message: e.message().to_owned(),
+        })
+    }
+
+    /// This config with `other`'s settings taking precedence.
+    pub fn overridden_by(&self, other: &ProjectConfig) -> ProjectConfig {
+        let mut directions = self.directions.clone();
+        directions.extend(other.directions.iter().map(|(k, v)| (k.clone(), *v)));
+        ProjectConfig {
+            primary_metric: other
+                .primary_metric
+                .clone()
+                .or_else(|| self.primary_metric.clone()),
+            directions,
+        }
+    }
+
+    /// The direction of a metric: configured, else inferred from its name.
+    pub fn direction_of(&self, metric: &str) -> Option<Direction> {
+        self.directions
+            .get(metric)
+            .copied()
+            .or_else(|| super::direction::infer_direction(metric))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_and_rejects_unknown_keys() {
+        let c: ProjectConfig = toml::from_str(
+            "primary_metric = \"bleu\"\n[directions]\nbleu = \"max\"\nlr = \"down\"",
+        )
+        .unwrap();
+        assert_eq!(c.primary_metric.as_deref(), Some("bleu"));
+        assert_eq!(c.direction_of("bleu"), Some(Direction::Up));
+        assert_eq!(c.direction_of("lr"), Some(Direction::Down));
+        assert!(toml::from_str::<ProjectConfig>("primary = 1").is_err());
+    }
+}

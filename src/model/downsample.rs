@@ -1,0 +1,115 @@
+//! Reduces a sorted series to at most `bound` points without hiding what matters.
+//!
+//! The method is min/max per bucket: the series is cut into equal runs of points, and each bucket
+//! keeps its smallest and largest finite value (so a one-step spike always survives) and its first
+//! non-finite point (so a `NaN` gap is always drawn). The first and last points are always kept.
+//! Deterministic: no randomness, no dependence on threads.
+
+use super::Point;
+
+/// Reduces `points` (sorted by step) to at most `bound` points, keeping order, the first and last
+/// points, the global extremes and every gap. Returns the input unchanged when it already fits.
+pub fn downsample(points: &[Point], bound: usize) -> Vec<Point> {
+    let bound = bound.max(4);
+    if points.len() <= bound {
+        return points.to_vec();
+    }
+    // Each bucket emits up to three points; start with two per bucket and shrink until it fits.
+    let mut buckets = (bound - 2) / 2;
+    loop {
+        let reduced = reduce_with_buckets(points, buckets);
+        if reduced.len() <= bound || buckets <= 1 {
+            return reduced;
+        }
+        buckets = (buckets * 9 / 10).max(1);
+    }
+}
+
+fn reduce_with_buckets(points: &[Point], buckets: usize) -> Vec<Point> {
+    let n = points.len();
+    let mut out = Vec::with_capacity(buckets * 2 + 2);
+    out.push(points[0]);
+    let inner = &points[1..n - 1];
+    let len = inner.len();
+    for b in 0..buckets {
+        let start = b * len / buckets;
+        let end = (b + 1) * len / buckets;
+        if start == end {
+            continue;
+        }
+        let bucket = &inner[start..end];
+        let mut min: Option<usize> = None;
+        let mut max: Option<usize> = None;
+        let mut gap: Option<usize> = None;
+        for (i, p) in bucket.iter().enumerate() {
+            if !p.value.is_finite() {
+                gap.get_or_insert(i);
+                continue;
+            }
+            if min.is_none_or(|m| p.value < bucket[m].value) {
+                min = Some(i);
+            }
+            if max.is_none_or(|m| p.value > bucket[m].value) {
+                max = Some(i);
+            }
+        }
+        let mut picked: Vec<usize> = [min, max, gap].into_iter().flatten().collect();
+        picked.sort_unstable();
+        picked.dedup();
+        out.extend(picked.into_iter().map(|i| bucket[i]));
+    }
+    out.push(points[n - 1]);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn series(values: &[f64]) -> Vec<Point> {
+        values
+            .iter()
+            .enumerate()
+            .map(|(i, &value)| Point {
+                step: i as i64,
+                value,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn short_series_are_unchanged() {
+        let s = series(&[1.0, 2.0, 3.0]);
+        assert_eq!(downsample(&s, 10), s);
+    }
+
+    #[test]
+    fn keeps_a_single_spike_and_a_single_gap() {
+        let mut values = vec![1.0; 100_000];
+        values[31_337] = 1e9;
+        values[77_777] = f64::NAN;
+        let s = series(&values);
+        let d = downsample(&s, 1000);
+        assert!(d.len() <= 1000);
+        assert!(d.iter().any(|p| p.step == 31_337 && p.value == 1e9));
+        assert!(d.iter().any(|p| p.step == 77_777 && p.value.is_nan()));
+        assert_eq!(d.first().unwrap().step, 0);
+        assert_eq!(d.last().unwrap().step, 99_999);
+        assert!(d.windows(2).all(|w| w[0].step < w[1].step));
+    }
+
+    #[test]
+    fn stays_within_bound_when_every_bucket_has_a_gap() {
+        let values: Vec<f64> = (0..10_000)
+            .map(|i| {
+                if i % 7 == 0 {
+                    f64::NAN
+                } else {
+                    (i as f64).sin()
+                }
+            })
+            .collect();
+        let d = downsample(&series(&values), 300);
+        assert!(d.len() <= 300, "{}", d.len());
+    }
+}

@@ -1,0 +1,259 @@
+//! The in-memory model: projects hold runs; runs hold a header, metric series, media, notes and
+//! an end record. Built by the loader, summarized by pure functions, read by the renderer.
+
+pub mod config;
+pub mod direction;
+pub mod downsample;
+pub mod params;
+pub mod project;
+pub mod series;
+pub mod status;
+
+use std::collections::BTreeMap;
+
+pub use config::ProjectConfig;
+pub use direction::Direction;
+pub use params::ParamValue;
+pub use project::{Project, build_projects};
+pub use status::Status;
+
+/// One value of a series at one step.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Point {
+    pub step: i64,
+    pub value: f64,
+}
+
+/// Statistics over every point of a series, computed while reading (exact, whatever the
+/// downsampling kept).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SeriesSummary {
+    /// Points read, after repeated steps were resolved.
+    pub count: u64,
+    /// Points whose value was `NaN`, `Infinity` or `-Infinity`.
+    pub nonfinite: u64,
+    /// The point with the smallest step.
+    pub first: Option<Point>,
+    /// The point with the largest step (the later line wins a tie).
+    pub last: Option<Point>,
+    /// The last finite point.
+    pub last_finite: Option<Point>,
+    /// Smallest finite value (first step reaching it).
+    pub min: Option<Point>,
+    /// Largest finite value (first step reaching it).
+    pub max: Option<Point>,
+    /// The first non-finite point.
+    pub first_nonfinite: Option<Point>,
+    /// Where the series became non-finite for good: the start of a trailing non-finite streak.
+    pub nonfinite_since: Option<Point>,
+}
+
+impl SeriesSummary {
+    /// Takes one point into account. Points arrive sorted within a chunk; a point with a smaller
+    /// step than `last` (a late chunk) does not move `last`.
+    pub fn observe(&mut self, p: Point) {
+        self.count += 1;
+        if self.first.is_none_or(|f| p.step < f.step) {
+            self.first = Some(p);
+        }
+        let is_latest = self.last.is_none_or(|l| p.step >= l.step);
+        if is_latest {
+            self.last = Some(p);
+        }
+        if p.value.is_finite() {
+            if self.min.is_none_or(|m| p.value < m.value) {
+                self.min = Some(p);
+            }
+            if self.max.is_none_or(|m| p.value > m.value) {
+                self.max = Some(p);
+            }
+            if is_latest {
+                self.last_finite = Some(p);
+                self.nonfinite_since = None;
+            }
+        } else {
+            self.nonfinite += 1;
+            self.first_nonfinite.get_or_insert(p);
+            if is_latest && self.nonfinite_since.is_none() {
+                self.nonfinite_since = Some(p);
+            }
+        }
+    }
+
+    /// The best point for a direction: the min when lower is better, the max when higher is.
+    pub fn best(&self, direction: Direction) -> Option<Point> {
+        match direction {
+            Direction::Down => self.min,
+            Direction::Up => self.max,
+        }
+    }
+}
+
+/// A finished series: the points kept for charts (at most the chart bound) and the summary of all.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Series {
+    pub points: Vec<Point>,
+    pub summary: SeriesSummary,
+}
+
+/// One layer of a model summary.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Layer {
+    pub name: String,
+    pub kind: String,
+    pub output_shape: String,
+    pub params: Option<u64>,
+    pub trainable: Option<bool>,
+}
+
+/// The model summary from a run header.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ModelSummary {
+    pub name: Option<String>,
+    pub layers: Vec<Layer>,
+    pub total_params: Option<u64>,
+    pub trainable_params: Option<u64>,
+    pub non_trainable_params: Option<u64>,
+}
+
+/// A point in time, kept as Unix seconds (UTC) so that output never depends on a time zone.
+pub type Timestamp = f64;
+
+/// What a run's header says about it; every field is optional.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RunHeader {
+    pub format_version: Option<u64>,
+    pub project: Option<String>,
+    pub run: Option<String>,
+    pub start: Option<Timestamp>,
+    /// Hyperparameters flattened to dotted keys, sorted.
+    pub params: BTreeMap<String, ParamValue>,
+    pub model: Option<ModelSummary>,
+    /// Environment flattened to dotted keys, in the order written.
+    pub env: Vec<(String, String)>,
+    pub tags: Vec<String>,
+    pub seed: Option<i64>,
+    pub group: Option<String>,
+    pub notes: Option<String>,
+    pub primary_metric: Option<String>,
+}
+
+/// The kinds of media a run can log.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MediaKind {
+    Image,
+    Gif,
+    Svg,
+    Html,
+    Text,
+}
+
+/// Where a media item's content lives.
+#[derive(Debug, Clone, PartialEq)]
+pub enum MediaSource {
+    /// A file, as an absolute path that the loader checked stays inside the log's folder.
+    File(std::path::PathBuf),
+    /// Inline text (HTML, SVG or plain text), not yet sanitized.
+    Inline(String),
+}
+
+/// One logged media item.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Media {
+    pub step: Option<i64>,
+    pub name: String,
+    pub kind: MediaKind,
+    pub source: MediaSource,
+    pub title: Option<String>,
+    pub description: Option<String>,
+}
+
+/// A Markdown note logged at a step.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Note {
+    pub step: Option<i64>,
+    pub text: String,
+}
+
+/// The end record of a run.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct EndRecord {
+    /// As written: `finished`, `failed`, `killed` (others are kept and warned about).
+    pub status: Option<String>,
+    pub time: Option<Timestamp>,
+    /// Final or test metrics, in the order written.
+    pub metrics: Vec<(String, f64)>,
+    pub error: Option<String>,
+}
+
+/// One training run, as read from one log file.
+#[derive(Debug, Clone)]
+pub struct Run {
+    /// The log's path relative to LOGS, with `/` separators.
+    pub source: String,
+    /// Where the log is on disk (never shown: output must not depend on where LOGS is).
+    pub path_on_disk: std::path::PathBuf,
+    /// The project folder (first folder under LOGS), if the log is in one.
+    pub folder: Option<String>,
+    pub project: String,
+    pub name: String,
+    pub header: RunHeader,
+    /// Metric series by name.
+    pub series: BTreeMap<String, Series>,
+    /// Metric names in the order they first appeared.
+    pub metric_order: Vec<String>,
+    /// Wall time (Unix seconds) and epoch by step, where the log records them.
+    pub wall_time: Option<Series>,
+    pub epoch: Option<Series>,
+    pub media: Vec<Media>,
+    pub notes: Vec<Note>,
+    pub end: Option<EndRecord>,
+    /// Lines read, including bad ones.
+    pub lines: u64,
+    /// Bytes read (after decompression).
+    pub bytes: u64,
+    /// Number of warnings about this log.
+    pub warnings: u64,
+    /// The last line was cut in the middle.
+    pub truncated: bool,
+}
+
+impl Run {
+    /// The largest step seen in any series.
+    pub fn last_step(&self) -> Option<i64> {
+        self.series
+            .values()
+            .filter_map(|s| s.summary.last.map(|p| p.step))
+            .max()
+    }
+
+    /// When the run started: the header's start, else the first wall time.
+    pub fn start_time(&self) -> Option<Timestamp> {
+        self.header.start.or_else(|| {
+            self.wall_time
+                .as_ref()
+                .and_then(|t| t.summary.min.map(|p| p.value))
+        })
+    }
+
+    /// The latest time the log mentions: end record, last wall time, or start.
+    pub fn last_activity(&self) -> Option<Timestamp> {
+        let end = self.end.as_ref().and_then(|e| e.time);
+        let last_wall = self
+            .wall_time
+            .as_ref()
+            .and_then(|t| t.summary.max.map(|p| p.value));
+        [end, last_wall, self.start_time()]
+            .into_iter()
+            .flatten()
+            .reduce(f64::max)
+    }
+
+    /// Seconds from start to the end record (or the last wall time).
+    pub fn duration(&self) -> Option<f64> {
+        let start = self.start_time()?;
+        let end = self.last_activity()?;
+        (end >= start).then_some(end - start)
+    }
+}

@@ -1,0 +1,281 @@
+//! Groups runs into projects and computes what a project page needs: the primary metric, the
+//! ranking, the hyperparameters that vary, repeated-seed groups and each run's status.
+//! Pure functions over owned data; runs are summarized in parallel with rayon.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use rayon::prelude::*;
+
+use super::direction::is_validation_metric;
+use super::status::{Divergence, decide_status, find_divergence};
+use super::{Direction, ParamValue, ProjectConfig, Run, Status};
+
+/// What the model stage derives for one run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunSummary {
+    pub status: Status,
+    pub divergence: Option<Divergence>,
+    /// Key of the repeated-seed group this run belongs to, if any.
+    pub group: Option<String>,
+}
+
+/// Runs that repeat one configuration with different seeds.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SeedGroup {
+    pub key: String,
+    /// Indices into `Project::runs`, in run order.
+    pub members: Vec<usize>,
+}
+
+/// A project and everything derived from its runs.
+#[derive(Debug, Clone)]
+pub struct Project {
+    pub name: String,
+    /// The folder under LOGS holding all of this project's logs, if they share one.
+    pub folder: Option<String>,
+    pub config: ProjectConfig,
+    /// The project folder's README.md, raw Markdown.
+    pub readme: Option<String>,
+    /// Runs sorted by name, then source path.
+    pub runs: Vec<Run>,
+    /// Per run, in the same order.
+    pub summaries: Vec<RunSummary>,
+    /// Every metric name, in the order first seen across the runs.
+    pub metrics: Vec<String>,
+    pub primary_metric: Option<String>,
+    pub primary_direction: Direction,
+    /// Run indices, best primary result first; runs without it last, by name.
+    pub ranking: Vec<usize>,
+    /// Every hyperparameter key, sorted.
+    pub params: Vec<String>,
+    /// Keys whose value differs between runs (or is missing in some).
+    pub varied_params: Vec<String>,
+    /// Groups of two or more runs repeating one configuration.
+    pub groups: Vec<SeedGroup>,
+}
+
+impl Project {
+    /// Direction of a metric in this project.
+    pub fn direction_of(&self, metric: &str) -> Option<Direction> {
+        self.config.direction_of(metric)
+    }
+
+    /// A run's best value of the primary metric.
+    pub fn primary_best(&self, run: usize) -> Option<super::Point> {
+        let metric = self.primary_metric.as_ref()?;
+        self.runs[run]
+            .series
+            .get(metric)?
+            .summary
+            .best(self.primary_direction)
+    }
+
+    /// How many runs have each status, in `Status::ALL` order, leaving out zeros.
+    pub fn status_counts(&self) -> Vec<(Status, usize)> {
+        Status::ALL
+            .iter()
+            .map(|&s| (s, self.summaries.iter().filter(|r| r.status == s).count()))
+            .filter(|&(_, n)| n > 0)
+            .collect()
+    }
+}
+
+/// Input to [`build_projects`]: a project's runs with its config and README.
+pub struct ProjectInput {
+    pub name: String,
+    pub folder: Option<String>,
+    pub config: ProjectConfig,
+    pub readme: Option<String>,
+    pub runs: Vec<Run>,
+}
+
+/// Summarizes every project (in parallel) and returns them sorted by name.
+pub fn build_projects(inputs: Vec<ProjectInput>) -> Vec<Project> {
+    let mut projects: Vec<Project> = inputs.into_par_iter().map(summarize_project).collect();
+    projects.sort_by(|a, b| a.name.cmp(&b.name));
+    projects
+}
+
+fn summarize_project(input: ProjectInput) -> Project {
+    let ProjectInput {
+        name,
+        folder,
+        config,
+        readme,
+        mut runs,
+    } = input;
+    runs.sort_by(|a, b| a.name.cmp(&b.name).then_with(|| a.source.cmp(&b.source)));
+
+    let metrics = union_in_order(runs.iter().flat_map(|r| r.metric_order.iter()));
+    let primary_metric = choose_primary_metric(&config, &runs, &metrics);
+    let primary_direction = primary_metric
+        .as_deref()
+        .and_then(|m| config.direction_of(m))
+        .unwrap_or(Direction::Down);
+
+    let params: Vec<String> = runs
+        .iter()
+        .flat_map(|r| r.header.params.keys().cloned())
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let varied_params = params
+        .iter()
+        .filter(|key| {
+            let mut values = runs
+                .iter()
+                .map(|r| r.header.params.get(*key).map(ParamValue::to_text));
+            let first = values.next().flatten();
+            values.any(|v| v != first)
+        })
+        .cloned()
+        .collect();
+
+    let mut summaries: Vec<RunSummary> = runs
+        .par_iter()
+        .map(|run| {
+            let divergence = find_divergence(run, |m| config.direction_of(m));
+            RunSummary {
+                status: decide_status(run, divergence.as_ref()),
+                divergence,
+                group: None,
+            }
+        })
+        .collect();
+    let groups = find_seed_groups(&runs);
+    for group in &groups {
+        for &member in &group.members {
+            summaries[member].group = Some(group.key.clone());
+        }
+    }
+
+    let mut project = Project {
+        name,
+        folder,
+        config,
+        readme,
+        runs,
+        summaries,
+        metrics,
+        primary_metric,
+        primary_direction,
+        ranking: Vec::new(),
+        params,
+        varied_params,
+        groups,
+    };
+    project.ranking = rank_runs(&project);
+    project
+}
+
+fn union_in_order<'a>(names: impl Iterator<Item = &'a String>) -> Vec<String> {
+    let mut seen = BTreeSet::new();
+    names.filter(|n| seen.insert(n.as_str())).cloned().collect()
+}
+
+/// Config, else the headers' hint, else the most common validation accuracy-like metric, else
+/// validation loss, else the first metric.
+fn choose_primary_metric(
+    config: &ProjectConfig,
+    runs: &[Run],
+    metrics: &[String],
+) -> Option<String> {
+    if let Some(m) = &config.primary_metric {
+        return Some(m.clone());
+    }
+    let hint = most_common(runs.iter().filter_map(|r| r.header.primary_metric.clone()));
+    if hint.is_some() {
+        return hint;
+    }
+    let runs_with = |m: &String| runs.iter().filter(|r| r.series.contains_key(m)).count();
+    let pick = |pred: &dyn Fn(&String) -> bool| {
+        // Most runs first; among equals, first seen.
+        metrics
+            .iter()
+            .filter(|m| pred(m))
+            .enumerate()
+            .max_by_key(|(i, m)| (runs_with(m), std::cmp::Reverse(*i)))
+            .map(|(_, m)| m.clone())
+    };
+    pick(&|m| is_validation_metric(m) && config.direction_of(m) == Some(Direction::Up))
+        .or_else(|| pick(&|m| is_validation_metric(m) && m.to_ascii_lowercase().contains("loss")))
+        .or_else(|| pick(&|m| config.direction_of(m) == Some(Direction::Up)))
+        .or_else(|| pick(&|m| m.to_ascii_lowercase().contains("loss")))
+        .or_else(|| metrics.first().cloned())
+}
+
+fn most_common(items: impl Iterator<Item = String>) -> Option<String> {
+    let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+    for item in items {
+        *counts.entry(item).or_default() += 1;
+    }
+    // max_by_key keeps the last of equals; iterate reversed so the alphabetically first wins.
+    counts
+        .into_iter()
+        .rev()
+        .max_by_key(|(_, n)| *n)
+        .map(|(k, _)| k)
+}
+
+fn rank_runs(project: &Project) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..project.runs.len()).collect();
+    let key = |i: usize| project.primary_best(i).map(|p| p.value);
+    order.sort_by(|&a, &b| match (key(a), key(b)) {
+        (Some(x), Some(y)) => {
+            let by_value = match project.primary_direction {
+                Direction::Down => x.total_cmp(&y),
+                Direction::Up => y.total_cmp(&x),
+            };
+            by_value.then(a.cmp(&b))
+        }
+        (Some(_), None) => std::cmp::Ordering::Less,
+        (None, Some(_)) => std::cmp::Ordering::Greater,
+        (None, None) => a.cmp(&b),
+    });
+    order
+}
+
+/// Parameter keys that name a seed rather than a configuration.
+fn is_seed_key(key: &str) -> bool {
+    let last = key.rsplit('.').next().unwrap_or(key).to_ascii_lowercase();
+    matches!(
+        last.as_str(),
+        "seed" | "random_seed" | "random_state" | "rng_seed"
+    )
+}
+
+/// Groups runs by their `group` key, or — for runs with a seed and no group — by their
+/// hyperparameters other than the seed. Only groups of two or more are kept.
+fn find_seed_groups(runs: &[Run]) -> Vec<SeedGroup> {
+    let mut by_key: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for (i, run) in runs.iter().enumerate() {
+        let key = match (&run.header.group, run.header.seed) {
+            (Some(group), _) => Some(group.clone()),
+            (None, Some(_)) => Some(config_key(run)),
+            (None, None) => None,
+        };
+        if let Some(key) = key {
+            by_key.entry(key).or_default().push(i);
+        }
+    }
+    by_key
+        .into_iter()
+        .filter(|(_, members)| members.len() >= 2)
+        .map(|(key, members)| SeedGroup { key, members })
+        .collect()
+}
+
+fn config_key(run: &Run) -> String {
+    let parts: Vec<String> = run
+        .header
+        .params
+        .iter()
+        .filter(|(k, _)| !is_seed_key(k))
+        .map(|(k, v)| format!("{k}={}", v.to_text()))
+        .collect();
+    if parts.is_empty() {
+        "(no parameters)".to_owned()
+    } else {
+        parts.join(", ")
+    }
+}

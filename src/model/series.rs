@@ -1,0 +1,160 @@
+//! Builds one metric series while its log is read, in memory bounded by the chart budget.
+//!
+//! Points arrive one at a time. They are gathered into a chunk; a full chunk is sorted by step,
+//! repeated steps are resolved (the later line wins), the summary statistics are updated exactly,
+//! and the chunk is folded into the kept points, which are downsampled whenever they grow past
+//! twice the bound. So memory per series is one chunk plus the kept points, whatever the number
+//! of steps, while the summary sees every point.
+
+use super::downsample::downsample;
+use super::{Point, Series, SeriesSummary};
+
+/// Points gathered before a chunk is folded. Repeated steps are resolved exactly within this
+/// window, which covers every realistic restart (see docs/robustness.md).
+const CHUNK: usize = 4096;
+
+/// Accumulates one series. Call [`SeriesBuilder::push`] per point and [`SeriesBuilder::finish`]
+/// at the end of the log.
+#[derive(Debug)]
+pub struct SeriesBuilder {
+    chunk: Vec<Point>,
+    kept: Vec<Point>,
+    bound: usize,
+    summary: SeriesSummary,
+    /// True once a folded chunk overlapped earlier steps, so kept points need sorting.
+    kept_unsorted: bool,
+    repeated_steps: u64,
+}
+
+impl SeriesBuilder {
+    pub fn new(bound: usize) -> Self {
+        SeriesBuilder {
+            chunk: Vec::new(),
+            kept: Vec::new(),
+            bound,
+            summary: SeriesSummary::default(),
+            kept_unsorted: false,
+            repeated_steps: 0,
+        }
+    }
+
+    pub fn push(&mut self, step: i64, value: f64) {
+        self.chunk.push(Point { step, value });
+        if self.chunk.len() >= CHUNK {
+            self.fold_chunk();
+        }
+    }
+
+    fn fold_chunk(&mut self) {
+        if self.chunk.is_empty() {
+            return;
+        }
+        let mut chunk = std::mem::take(&mut self.chunk);
+        // Stable sort: among equal steps the later line stays last, and wins below.
+        chunk.sort_by_key(|p| p.step);
+        let before = chunk.len();
+        chunk.dedup_by(|later, earlier| {
+            if later.step == earlier.step {
+                *earlier = *later;
+                true
+            } else {
+                false
+            }
+        });
+        self.repeated_steps += (before - chunk.len()) as u64;
+
+        if let (Some(last_kept), Some(first_new)) = (self.kept.last(), chunk.first()) {
+            if first_new.step <= last_kept.step {
+                self.kept_unsorted = true;
+            }
+        }
+        for point in &chunk {
+            self.summary.observe(*point);
+        }
+        self.kept.extend_from_slice(&chunk);
+        if self.kept.len() > 2 * self.bound {
+            self.sort_kept();
+            self.kept = downsample(&self.kept, self.bound);
+        }
+        // Reuse the allocation for the next chunk; `finish` drops it with the builder.
+        chunk.clear();
+        self.chunk = chunk;
+    }
+
+    fn sort_kept(&mut self) {
+        if self.kept_unsorted {
+            self.kept.sort_by_key(|p| p.step);
+            self.kept_unsorted = false;
+        }
+    }
+
+    /// Folds what is left and returns the finished series and how many points repeated an
+    /// earlier step (the earlier value was dropped).
+    pub fn finish(mut self) -> (Series, u64) {
+        self.fold_chunk();
+        self.sort_kept();
+        let points = downsample(&self.kept, self.bound);
+        let series = Series {
+            points,
+            summary: self.summary,
+        };
+        (series, self.repeated_steps)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sorts_out_of_order_steps_and_keeps_the_last_repeat() {
+        let mut b = SeriesBuilder::new(1000);
+        for (step, value) in [(2, 2.0), (0, 0.0), (1, 1.0), (1, 10.0)] {
+            b.push(step, value);
+        }
+        let (s, repeated) = b.finish();
+        assert_eq!(repeated, 1);
+        let steps: Vec<_> = s.points.iter().map(|p| (p.step, p.value)).collect();
+        assert_eq!(steps, [(0, 0.0), (1, 10.0), (2, 2.0)]);
+        assert_eq!(s.summary.count, 3);
+        assert_eq!(s.summary.max.unwrap().value, 10.0);
+    }
+
+    #[test]
+    fn summary_sees_every_point_of_a_long_series() {
+        let mut b = SeriesBuilder::new(100);
+        for step in 0..100_000i64 {
+            let value = if step == 54_321 {
+                -5.0
+            } else {
+                (step % 10) as f64
+            };
+            b.push(step, value);
+        }
+        let (s, _) = b.finish();
+        assert!(s.points.len() <= 100);
+        assert_eq!(s.summary.count, 100_000);
+        assert_eq!(s.summary.min.unwrap().step, 54_321);
+        assert!(s.points.iter().any(|p| p.step == 54_321));
+        assert_eq!(s.summary.last.unwrap().step, 99_999);
+    }
+
+    #[test]
+    fn counts_nonfinite_points_and_the_trailing_streak() {
+        let mut b = SeriesBuilder::new(100);
+        for (step, value) in [
+            (0, 1.0),
+            (1, f64::NAN),
+            (2, 0.5),
+            (3, f64::INFINITY),
+            (4, f64::NAN),
+        ] {
+            b.push(step, value);
+        }
+        let (s, _) = b.finish();
+        assert_eq!(s.summary.nonfinite, 3);
+        assert_eq!(s.summary.first_nonfinite.unwrap().step, 1);
+        assert_eq!(s.summary.nonfinite_since.unwrap().step, 3);
+        assert_eq!(s.summary.last_finite.unwrap().step, 2);
+    }
+}

@@ -1,0 +1,162 @@
+//! Fixed, locale-free number and time formatting, so output is byte-identical everywhere.
+
+/// Significant digits shown for metric values in tables.
+pub const SIGNIFICANT: usize = 4;
+
+/// A metric value for display: 4 significant digits, scientific for very small or large values,
+/// and the non-finite values spelled out.
+pub fn number(value: f64) -> String {
+    number_with(value, SIGNIFICANT)
+}
+
+/// Like [`number`] with a chosen number of significant digits.
+pub fn number_with(value: f64, significant: usize) -> String {
+    if value.is_nan() {
+        return "NaN".to_owned();
+    }
+    if value.is_infinite() {
+        return if value > 0.0 {
+            "Infinity".to_owned()
+        } else {
+            "-Infinity".to_owned()
+        };
+    }
+    if value == 0.0 {
+        return "0".to_owned();
+    }
+    let magnitude = value.abs();
+    if value.fract() == 0.0 && magnitude < 1e15 {
+        return format!("{value:.0}");
+    }
+    if !(1e-3..1e6).contains(&magnitude) {
+        let text = format!("{:.*e}", significant.saturating_sub(1), value);
+        return tidy_exponent(&text);
+    }
+    let digits_before = magnitude.log10().floor() as i64 + 1;
+    let decimals = (significant as i64 - digits_before).max(0) as usize;
+    format!("{value:.decimals$}")
+}
+
+/// The shortest text that reads back as the same number (for CSV, JSON, data attributes).
+pub fn number_full(value: f64) -> String {
+    if value.is_nan() {
+        "NaN".to_owned()
+    } else if value.is_infinite() {
+        if value > 0.0 {
+            "Infinity".to_owned()
+        } else {
+            "-Infinity".to_owned()
+        }
+    } else if value.fract() == 0.0 && value.abs() < 1e15 {
+        format!("{value:.0}")
+    } else {
+        format!("{value}")
+    }
+}
+
+/// "1.5e-5" rather than Rust's "1.500e-5"; keeps the exponent as written otherwise.
+fn tidy_exponent(text: &str) -> String {
+    match text.split_once('e') {
+        Some((mantissa, exponent)) => {
+            let mantissa = if mantissa.contains('.') {
+                mantissa.trim_end_matches('0').trim_end_matches('.')
+            } else {
+                mantissa
+            };
+            format!("{mantissa}e{exponent}")
+        }
+        None => text.to_owned(),
+    }
+}
+
+/// An integer with thin spaces between thousands: 1 234 567 (reads well in any locale).
+pub fn count(value: u64) -> String {
+    let digits = value.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3 * 3);
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push('\u{202F}');
+        }
+        out.push(ch);
+    }
+    out
+}
+
+/// A duration such as "42 s", "3 min 05 s", "2 h 07 min", "3 d 04 h".
+pub fn duration(seconds: f64) -> String {
+    if !seconds.is_finite() || seconds < 0.0 {
+        return String::new();
+    }
+    let total = seconds.round() as u64;
+    let (d, h, m, s) = (
+        total / 86_400,
+        total / 3600 % 24,
+        total / 60 % 60,
+        total % 60,
+    );
+    if d > 0 {
+        format!("{d} d {h:02} h")
+    } else if h > 0 {
+        format!("{h} h {m:02} min")
+    } else if m > 0 {
+        format!("{m} min {s:02} s")
+    } else if seconds < 10.0 && seconds.fract() != 0.0 {
+        format!("{seconds:.1} s")
+    } else {
+        format!("{s} s")
+    }
+}
+
+/// A Unix time as "2026-03-01 10:00 UTC"; always UTC so no machine's zone leaks into the site.
+pub fn timestamp(unix_seconds: f64) -> String {
+    let Ok(ts) = jiff::Timestamp::from_millisecond((unix_seconds * 1000.0).round() as i64) else {
+        return String::new();
+    };
+    ts.to_zoned(jiff::tz::TimeZone::UTC)
+        .strftime("%Y-%m-%d %H:%M UTC")
+        .to_string()
+}
+
+/// The same time in RFC 3339, for `<time datetime>` attributes and data files.
+pub fn timestamp_rfc3339(unix_seconds: f64) -> String {
+    jiff::Timestamp::from_millisecond((unix_seconds * 1000.0).round() as i64)
+        .map(|ts| ts.to_string())
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_numbers_with_four_significant_digits() {
+        assert_eq!(number(0.97412), "0.9741");
+        assert_eq!(number(2.302585), "2.303");
+        assert_eq!(number(123.456), "123.5");
+        assert_eq!(number(20.0), "20");
+        assert_eq!(number(0.00001234), "1.234e-5");
+        assert_eq!(number(1.5e-5), "1.5e-5");
+        assert_eq!(number(12345678.9), "1.235e7");
+        assert_eq!(number(f64::NAN), "NaN");
+        assert_eq!(number(f64::NEG_INFINITY), "-Infinity");
+        assert_eq!(number(-0.0), "0");
+    }
+
+    #[test]
+    fn full_numbers_round_trip() {
+        for v in [0.1, 1e-300, 123456789.123, -2.5, 3.0] {
+            assert_eq!(number_full(v).parse::<f64>().unwrap(), v);
+        }
+    }
+
+    #[test]
+    fn formats_counts_durations_and_times() {
+        assert_eq!(count(1234567), "1\u{202F}234\u{202F}567");
+        assert_eq!(count(999), "999");
+        assert_eq!(duration(42.0), "42 s");
+        assert_eq!(duration(185.0), "3 min 05 s");
+        assert_eq!(duration(7620.0), "2 h 07 min");
+        assert_eq!(timestamp(0.0), "1970-01-01 00:00 UTC");
+        assert_eq!(timestamp_rfc3339(1.5), "1970-01-01T00:00:01.5Z");
+    }
+}
