@@ -634,6 +634,3 @@ pub fn resolve_inside(folder: &Path, relative: &str) -> Option<PathBuf> {
     }
     (depth > 0 && !relative.contains('\\')).then_some(out)
 }
-
-#[cfg(test)]
-mod tests;

@@ -53,9 +53,7 @@ fn flatten_into(
     out: &mut BTreeMap<String, ParamValue>,
 ) {
     match value {
-        Value::Object(map)
-            if depth < MAX_PARAM_DEPTH && !(map.is_empty() && !prefix.is_empty()) =>
-        {
+        Value::Object(map) if depth < MAX_PARAM_DEPTH && (prefix.is_empty() || !map.is_empty()) => {
             for (key, inner) in map {
                 let key = if prefix.is_empty() {
                     key.clone()

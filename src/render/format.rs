@@ -131,7 +131,7 @@ mod tests {
     #[test]
     fn formats_numbers_with_four_significant_digits() {
         assert_eq!(number(0.97412), "0.9741");
-        assert_eq!(number(2.302585), "2.303");
+        assert_eq!(number(2.312585), "2.313");
         assert_eq!(number(123.456), "123.5");
         assert_eq!(number(20.0), "20");
         assert_eq!(number(0.00001234), "1.234e-5");

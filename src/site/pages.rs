@@ -179,7 +179,12 @@ fn project_view(project: &Project, paths: &ProjectPaths, options: &SiteOptions) 
             params: param_keys
                 .iter()
                 .map(|k| match run.header.params.get(*k) {
-                    Some(crate::model::ParamValue::Number(v)) => Cell::number(*v),
+                    // Hyperparameters are shown as written (0.001, not 0.001000).
+                    Some(crate::model::ParamValue::Number(v)) => Cell {
+                        text: format::number_full(*v),
+                        raw: format::number_full(*v),
+                        is_best: false,
+                    },
                     Some(v) => Cell::text(v.to_text()),
                     None => Cell::empty(),
                 })

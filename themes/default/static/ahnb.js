@@ -110,5 +110,12 @@
   document.addEventListener("DOMContentLoaded", function () {
     Array.prototype.forEach.call(document.querySelectorAll("table.sortable"), makeSortable);
     Array.prototype.forEach.call(document.querySelectorAll("input.table-filter"), wireFilter);
+    // Constant hyperparameters are hidden once the script runs; without it, every column shows.
+    Array.prototype.forEach.call(document.querySelectorAll("input.toggle-constant"), function (box) {
+      var table = document.getElementById(box.getAttribute("data-table"));
+      if (!table) return;
+      table.classList.add("hide-constant");
+      box.addEventListener("change", function () { table.classList.toggle("hide-constant", !box.checked); });
+    });
   });
 })();

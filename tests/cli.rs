@@ -1,0 +1,275 @@
+//! The `ahnb` command end to end: exit codes, exact warning text, the pages a build writes.
+
+mod common;
+
+use common::*;
+use predicates::prelude::*;
+
+#[test]
+fn build_writes_index_project_and_run_pages() {
+    let (_dir, site) = build_site(&fixture("basic"), &[]);
+    for page in [
+        "index.html",
+        "404.html",
+        ".nojekyll",
+        "assets/style.css",
+        "assets/ahnb.js",
+        "mnist/index.html",
+        "mnist/runs/lr0.01.html",
+        "mnist/runs/lr0.1.html",
+        "mnist/logs/lr0.01.jsonl",
+    ] {
+        assert!(site.join(page).is_file(), "missing {page}");
+    }
+    let run = std::fs::read_to_string(site.join("mnist/runs/lr0.01.html")).unwrap();
+    assert!(run.contains("dense_1"), "layer table");
+    assert!(run.contains("4\u{202F}810"), "total parameters");
+    assert!(
+        run.contains("<strong>Adam</strong>"),
+        "notes rendered from Markdown"
+    );
+    let diverged = std::fs::read_to_string(site.join("mnist/runs/lr0.1.html")).unwrap();
+    assert!(diverged.contains("status-diverged"));
+    assert!(
+        diverged.contains("Diverged at epoch 2 of 2 (loss became NaN)"),
+        "{diverged}"
+    );
+}
+
+#[test]
+fn warnings_name_file_and_line_and_strict_fails() {
+    let dir = tempfile::tempdir().unwrap();
+    let logs = fixture("broken");
+    let expected = [
+        format!(
+            "warning: {}/proj/cut.jsonl:3: malformed JSON: trailing comma (column 50)",
+            logs.display()
+        ),
+        format!(
+            "warning: {}/proj/cut.jsonl:4: metric 'loss' is a string, not a number; skipped",
+            logs.display()
+        ),
+        format!(
+            "warning: {}/proj/cut.jsonl:6: last line is cut off (the run may still be writing, or it crashed); ignored",
+            logs.display()
+        ),
+    ];
+    let mut assert = ahnb()
+        .arg("build")
+        .arg(&logs)
+        .arg("-o")
+        .arg(dir.path().join("s"))
+        .assert()
+        .success();
+    for line in &expected {
+        assert = assert.stderr(predicate::str::contains(line.as_str()));
+    }
+    assert.stderr(predicate::str::contains("3 warnings"));
+    ahnb()
+        .arg("build")
+        .arg(&logs)
+        .arg("-o")
+        .arg(dir.path().join("s"))
+        .arg("--strict")
+        .assert()
+        .code(3);
+    ahnb()
+        .arg("check")
+        .arg(&logs)
+        .assert()
+        .code(0)
+        .stderr(predicate::str::contains(expected[0].as_str()));
+    ahnb()
+        .arg("check")
+        .arg(&logs)
+        .arg("--strict")
+        .assert()
+        .code(3);
+    ahnb()
+        .arg("check")
+        .arg(fixture("basic"))
+        .arg("--strict")
+        .assert()
+        .code(0);
+}
+
+#[test]
+fn cut_run_keeps_complete_lines_and_shows_incomplete() {
+    let (_dir, site) = build_site(&fixture("broken"), &[]);
+    let page = std::fs::read_to_string(site.join("proj/runs/cut.html")).unwrap();
+    assert!(page.contains("status-incomplete"));
+    assert!(page.contains("last line is cut off") || page.contains("cut off"));
+    assert!(page.contains(">0.2500<"), "the last complete value is kept");
+    let open = std::fs::read_to_string(site.join("proj/runs/still-training.html")).unwrap();
+    assert!(open.contains("No end record"));
+}
+
+#[test]
+fn names_from_logs_are_text_never_markup() {
+    let (_dir, site) = build_site(&fixture("hostile-names"), &[]);
+    let html = all_html(&site);
+    assert!(
+        html.contains("&lt;script&gt;alert(1)&lt;&#x2f;script&gt;")
+            || html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
+        "run name as text"
+    );
+    // Escaped text such as "&lt;img onerror=…&gt;" is harmless; raw tags and live attributes are not.
+    for payload in [
+        "<script>alert",
+        "<script>window",
+        "<img src=x",
+        "onclick=\"",
+        "onmouseover=",
+        "<iframe",
+        "href=\"javascript:",
+        "<svg onload",
+    ] {
+        assert!(!html.contains(payload), "{payload} leaked");
+    }
+}
+
+#[test]
+fn bare_lines_take_project_from_folder_and_run_from_file_name() {
+    let (_dir, site) = build_site(&fixture("bare"), &[]);
+    let page = std::fs::read_to_string(site.join("detectron/runs/metrics.html")).unwrap();
+    assert!(page.contains("loss_cls"));
+    assert!(page.contains("bbox/AP50"));
+}
+
+#[test]
+fn refuses_dangerous_output_folders() {
+    let logs = fixture("basic");
+    ahnb()
+        .arg("build")
+        .arg(&logs)
+        .arg("-o")
+        .arg(&logs)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("it is the log folder"));
+    ahnb()
+        .arg("build")
+        .arg(&logs)
+        .arg("-o")
+        .arg(fixture(""))
+        .assert()
+        .code(1);
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("precious.txt"), "mine").unwrap();
+    ahnb()
+        .arg("build")
+        .arg(&logs)
+        .arg("-o")
+        .arg(dir.path())
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("not created by ahnb"));
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("precious.txt")).unwrap(),
+        "mine"
+    );
+}
+
+#[test]
+fn usage_errors_exit_2_and_missing_logs_exit_1() {
+    ahnb().arg("build").arg("--no-such-flag").assert().code(2);
+    ahnb()
+        .arg("build")
+        .arg("/no/such/folder")
+        .arg("-o")
+        .arg("/tmp/ahnb-never")
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "log folder '/no/such/folder' does not exist",
+        ));
+}
+
+#[test]
+fn rebuild_replaces_the_site_and_keeps_foreign_files() {
+    let (_dir, site) = build_site(&fixture("basic"), &[]);
+    std::fs::write(site.join("CNAME"), "example.org").unwrap();
+    ahnb()
+        .arg("build")
+        .arg(fixture("broken"))
+        .arg("-o")
+        .arg(&site)
+        .assert()
+        .success();
+    assert!(site.join("proj/index.html").is_file());
+    assert!(
+        !site.join("mnist/index.html").exists(),
+        "pages of the old build are gone"
+    );
+    assert_eq!(
+        std::fs::read_to_string(site.join("CNAME")).unwrap(),
+        "example.org"
+    );
+}
+
+#[test]
+fn theme_export_and_override() {
+    let dir = tempfile::tempdir().unwrap();
+    let theme = dir.path().join("theme");
+    ahnb()
+        .args(["theme", "export"])
+        .arg(&theme)
+        .assert()
+        .success();
+    assert!(theme.join("templates/run.html").is_file());
+    ahnb()
+        .args(["theme", "export"])
+        .arg(&theme)
+        .assert()
+        .code(1);
+    let custom = dir.path().join("custom");
+    std::fs::create_dir_all(custom.join("templates")).unwrap();
+    std::fs::write(
+        custom.join("templates/404.html"),
+        "{% extends \"base.html\" %}{% block content %}CUSTOM 404{% endblock content %}",
+    )
+    .unwrap();
+    let site = dir.path().join("site");
+    ahnb()
+        .arg("build")
+        .arg(fixture("basic"))
+        .arg("-o")
+        .arg(&site)
+        .arg("--theme")
+        .arg(&custom)
+        .assert()
+        .success();
+    assert!(
+        std::fs::read_to_string(site.join("404.html"))
+            .unwrap()
+            .contains("CUSTOM 404")
+    );
+    assert!(
+        std::fs::read_to_string(site.join("index.html"))
+            .unwrap()
+            .contains("Projects"),
+        "other files fall back"
+    );
+}
+
+#[test]
+fn example_site_builds_with_its_deliberate_warnings() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = ahnb()
+        .arg("build")
+        .arg(example_logs())
+        .arg("-o")
+        .arg(dir.path().join("site"))
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(stderr.contains("last line is cut off"), "{stderr}");
+    assert!(stderr.contains("malformed JSON"), "{stderr}");
+    let html = all_html(&dir.path().join("site"));
+    assert!(
+        html.contains("&lt;script&gt;alert(1)&lt;"),
+        "script-named run appears as text"
+    );
+    assert!(html.contains("status-diverged"));
+}

@@ -1,0 +1,68 @@
+//! Helpers shared by the integration tests.
+#![allow(dead_code)]
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+
+/// A fixture folder under tests/fixtures.
+pub fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
+}
+
+/// The example logs shipped with the repository.
+pub fn example_logs() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("example-logs")
+}
+
+/// The `ahnb` binary under test.
+pub fn ahnb() -> Command {
+    Command::cargo_bin("ahnb").expect("binary built")
+}
+
+/// Every file of a tree, by relative path, with its bytes.
+pub fn read_tree(root: &Path) -> BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(root)
+        .sort_by_file_name()
+        .into_iter()
+        .map(|e| e.expect("walk"))
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let rel = e
+                .path()
+                .strip_prefix(root)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
+            (rel, std::fs::read(e.path()).unwrap())
+        })
+        .collect()
+}
+
+/// Builds `logs` into a fresh temporary site; returns the temp dir guard and the site path.
+pub fn build_site(logs: &Path, extra: &[&str]) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    ahnb()
+        .arg("build")
+        .arg(logs)
+        .arg("-o")
+        .arg(&site)
+        .args(extra)
+        .assert()
+        .success();
+    (dir, site)
+}
+
+/// All HTML of a site concatenated, for "does it appear anywhere" checks.
+pub fn all_html(site: &Path) -> String {
+    read_tree(site)
+        .into_iter()
+        .filter(|(p, _)| p.ends_with(".html"))
+        .map(|(_, b)| String::from_utf8(b).unwrap())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
