@@ -15,6 +15,7 @@
 //! - **summary**: statistics of a series (last, min, max, best, non-finite count), computed while
 //!   reading so that memory does not grow with the number of steps.
 
+pub mod chart;
 pub mod diag;
 pub mod error;
 pub mod log;

@@ -25,7 +25,7 @@ pub fn number_with(value: f64, significant: usize) -> String {
         return "0".to_owned();
     }
     let magnitude = value.abs();
-    if value.fract() == 0.0 && magnitude < 1e15 {
+    if value.fract() == 0.0 && magnitude < 1e6 {
         return format!("{value:.0}");
     }
     if !(1e-3..1e6).contains(&magnitude) {

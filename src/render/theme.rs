@@ -20,6 +20,7 @@ macro_rules! theme_files {
 /// The built-in default theme.
 pub const DEFAULT_THEME: &[ThemeFile] = theme_files!(
     "templates/base.html",
+    "templates/components.html",
     "templates/index.html",
     "templates/project.html",
     "templates/run.html",

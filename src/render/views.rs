@@ -4,6 +4,7 @@
 
 use serde::Serialize;
 
+pub use super::figures::Figure;
 use super::format;
 use super::markdown::markdown_to_html;
 use crate::model::project::Project;
@@ -109,6 +110,7 @@ pub struct ProjectCard {
     pub best_value: Option<String>,
     pub best_run: Option<Link>,
     pub last_activity: Option<String>,
+    pub sparkline: Option<String>,
     /// Unix seconds of the last activity, for sorting.
     pub last_activity_raw: f64,
 }
@@ -131,6 +133,11 @@ pub struct ProjectView {
     pub metric_columns: Vec<MetricColumn>,
     pub rows: Vec<RunRow>,
     pub groups: Vec<GroupView>,
+    pub figures: Vec<Figure>,
+    pub scatters: Vec<Figure>,
+    pub parallel: Option<Figure>,
+    /// "best 40 of 2000 runs shown" when overlays are capped.
+    pub overlay_note: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -149,6 +156,9 @@ pub struct MetricColumn {
 
 #[derive(Debug, Serialize)]
 pub struct RunRow {
+    /// Index of the run in the project (for highlighting across table and charts).
+    pub index: usize,
+    pub color: &'static str,
     pub name: String,
     pub href: String,
     pub rank: Option<usize>,
@@ -205,6 +215,7 @@ pub struct RunView {
     pub notes_html: Option<String>,
     pub step_notes: Vec<StepNote>,
     pub media: Vec<MediaGroup>,
+    pub figures: Vec<Figure>,
     pub lines: String,
     pub warnings: u64,
 }

@@ -12,6 +12,7 @@ use crate::error::Result;
 use crate::model::project::Project;
 use crate::model::{MediaKind, MediaSource, Status};
 use crate::render::Renderer;
+use crate::render::figures;
 use crate::render::format;
 use crate::render::markdown::sanitize_html;
 use crate::render::views::*;
@@ -46,7 +47,16 @@ pub fn write_pages(
 
     let mut warnings = Vec::new();
     for (project, paths) in projects.iter().zip(&plan.projects) {
-        let view = project_view(project, paths, options);
+        let mut view = project_view(project, paths, options);
+        for figure in view
+            .figures
+            .iter_mut()
+            .chain(view.scatters.iter_mut())
+            .chain(view.parallel.iter_mut())
+        {
+            write_figure(writer, &format!("{}/figures", paths.dir), figure)?;
+            figure.file = format!("figures/{}", figure.file);
+        }
         let html = renderer.render("project.html", &view)?;
         writer.write(&format!("{}/index.html", paths.dir), html.as_bytes())?;
 
@@ -111,6 +121,7 @@ fn index_view(projects: &[Project], plan: &SitePlan, options: &SiteOptions) -> I
                 best_value,
                 best_run,
                 last_activity: last.map(format::timestamp),
+                sparkline: figures::project_sparkline(project),
                 last_activity_raw: last.unwrap_or(f64::NEG_INFINITY),
             }
         })
@@ -158,6 +169,8 @@ fn project_view(project: &Project, paths: &ProjectPaths, options: &SiteOptions) 
         .iter()
         .enumerate()
         .map(|(i, run)| RunRow {
+            index: i,
+            color: crate::chart::run_color(i),
             name: run.name.clone(),
             href: format!("runs/{}", paths.runs[i]),
             rank: ranks.get(&i).copied(),
@@ -248,7 +261,18 @@ fn project_view(project: &Project, paths: &ProjectPaths, options: &SiteOptions) 
         })
         .collect();
 
+    let shown = figures::overlay_runs(project).len();
     ProjectView {
+        figures: figures::project_figures(project),
+        scatters: figures::scatter_figures(project),
+        parallel: figures::parallel_figure(project),
+        overlay_note: (shown < project.runs.len()).then(|| {
+            let by = project.primary_metric.as_deref().unwrap_or("rank");
+            format!(
+                "Charts show the best {shown} of {} runs by {by}.",
+                project.runs.len()
+            )
+        }),
         page: page(
             &project.name,
             "../",
@@ -389,6 +413,11 @@ fn write_run_page(
         .collect();
 
     let headline = headline_metrics(project, index);
+    let mut run_figures = figures::run_figures(project, index);
+    for figure in &mut run_figures {
+        write_figure(writer, &format!("{}/figures/{slug}", paths.dir), figure)?;
+        figure.file = format!("../figures/{slug}/{}", figure.file);
+    }
     let link_to = |i: usize| Link {
         label: project.runs[i].name.clone(),
         href: paths.runs[i].clone(),
@@ -488,12 +517,22 @@ fn write_run_page(
             })
             .collect(),
         media: media_groups,
+        figures: run_figures,
         lines: format::count(run.lines),
         warnings: run.warnings,
     };
     let html = renderer.render("run.html", &view)?;
     writer.write(&paths.run_page(index), html.as_bytes())?;
     Ok(warnings)
+}
+
+/// Writes a figure's standalone SVG (the step version) into `folder`.
+fn write_figure(writer: &SiteWriter, folder: &str, figure: &Figure) -> Result<()> {
+    let mut file = String::with_capacity(figure.svg.len() + 64);
+    file.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    file.push_str(&figure.svg);
+    file.push('\n');
+    writer.write(&format!("{folder}/{}", figure.file), file.as_bytes())
 }
 
 /// The primary metric first, then the other metrics with a known direction (validation ones

@@ -107,7 +107,224 @@
     apply();
   }
 
+
+  // ------------------------------------------------------------------ charts
+  var SVGNS = "http://www.w3.org/2000/svg";
+
+  function num(v) { return typeof v === "number" ? v : NaN; }
+
+  function fmt(v) {
+    if (typeof v === "string") return v;
+    if (v === null || v === undefined) return "–";
+    if (v === 0) return "0";
+    var a = Math.abs(v);
+    if (a >= 1e6 || a < 1e-3) return v.toExponential(3).replace(/\.?0+e/, "e");
+    if (Number.isInteger(v)) return String(v);
+    return v.toPrecision(4);
+  }
+
+  function mapper(d) {
+    var left = d.px[0], top = d.px[1], right = d.px[2], bottom = d.px[3];
+    var ly = d.logY, y0 = ly ? Math.log10(d.y[0]) : d.y[0], y1 = ly ? Math.log10(d.y[1]) : d.y[1];
+    return {
+      x: function (x) { return left + (x - d.x[0]) / ((d.x[1] - d.x[0]) || 1) * (right - left); },
+      y: function (y) {
+        if (!isFinite(y) || (ly && y <= 0)) return NaN;
+        var v = ly ? Math.log10(y) : y;
+        return bottom - (v - y0) / ((y1 - y0) || 1) * (bottom - top);
+      },
+      invX: function (px) { return d.x[0] + (px - left) / ((right - left) || 1) * (d.x[1] - d.x[0]); },
+      inside: function (px, py) { return px >= left && px <= right && py >= top && py <= bottom; },
+      top: top, bottom: bottom
+    };
+  }
+
+  function pathFor(m, xs, ys) {
+    var d = "", pen = false;
+    for (var i = 0; i < xs.length; i++) {
+      var px = m.x(num(xs[i])), py = m.y(num(ys[i]));
+      if (isNaN(px) || isNaN(py)) { pen = false; continue; }
+      d += (pen ? "L" : "M") + px.toFixed(1) + " " + py.toFixed(1);
+      pen = true;
+    }
+    return d;
+  }
+
+  // TensorBoard's smoothing: an exponential moving average, debiased at the start, restarted
+  // after a gap so that a NaN never bleeds into the smoothed line.
+  function smooth(ys, w) {
+    var out = [], last = 0, n = 0;
+    for (var i = 0; i < ys.length; i++) {
+      var y = num(ys[i]);
+      if (!isFinite(y)) { out.push(ys[i]); last = 0; n = 0; continue; }
+      last = last * w + (1 - w) * y; n++;
+      out.push(last / (1 - Math.pow(w, n)));
+    }
+    return out;
+  }
+
+  function nearest(xs, x) {
+    var lo = 0, hi = xs.length - 1;
+    if (hi < 0) return -1;
+    while (hi - lo > 1) { var mid = (lo + hi) >> 1; if (num(xs[mid]) < x) lo = mid; else hi = mid; }
+    return Math.abs(num(xs[lo]) - x) <= Math.abs(num(xs[hi]) - x) ? lo : hi;
+  }
+
+  function wireChart(box) {
+    var svg = box.querySelector("svg.chart"), script = box.querySelector("script.chart-data");
+    if (!svg || !script) return;
+    var data;
+    try { data = JSON.parse(script.textContent); } catch (e) { return; }
+    var m = mapper(data);
+    svg.__ahnb = { data: data, map: m };
+    var hidden = {};
+
+    Array.prototype.forEach.call(svg.querySelectorAll(".legend-item"), function (item) {
+      item.setAttribute("tabindex", "0");
+      item.setAttribute("role", "button");
+      function toggle() {
+        var i = item.getAttribute("data-series");
+        hidden[i] = !hidden[i];
+        item.classList.toggle("off", hidden[i]);
+        item.setAttribute("aria-pressed", hidden[i] ? "true" : "false");
+        Array.prototype.forEach.call(svg.querySelectorAll("[data-series='" + i + "']:not(.legend-item)"), function (el) {
+          el.classList.toggle("off-series", hidden[i]);
+        });
+      }
+      item.addEventListener("click", toggle);
+      item.addEventListener("keydown", function (e) { if (e.key === "Enter" || e.key === " ") { e.preventDefault(); toggle(); } });
+    });
+
+    var line = document.createElementNS(SVGNS, "line");
+    line.setAttribute("class", "crosshair");
+    line.setAttribute("y1", m.top); line.setAttribute("y2", m.bottom);
+    line.setAttribute("visibility", "hidden");
+    svg.appendChild(line);
+    var tip = document.createElement("div");
+    tip.className = "chart-tip";
+    tip.hidden = true;
+    box.appendChild(tip);
+
+    svg.addEventListener("mousemove", function (e) {
+      var ctm = svg.getScreenCTM();
+      if (!ctm) return;
+      var p = svg.createSVGPoint(); p.x = e.clientX; p.y = e.clientY;
+      var q = p.matrixTransform(ctm.inverse());
+      if (!m.inside(q.x, q.y)) { line.setAttribute("visibility", "hidden"); tip.hidden = true; return; }
+      var x = m.invX(q.x), rows = [], snapX = null;
+      data.series.forEach(function (s, i) {
+        if (hidden[i]) return;
+        var k = nearest(s.x, x);
+        if (k < 0) return;
+        if (snapX === null || Math.abs(num(s.x[k]) - x) < Math.abs(snapX - x)) snapX = num(s.x[k]);
+        rows.push({ label: s.label, color: s.color, x: num(s.x[k]), y: s.y[k] });
+      });
+      if (snapX === null) return;
+      rows = rows.filter(function (r) { return r.x === snapX; });
+      line.setAttribute("x1", m.x(snapX)); line.setAttribute("x2", m.x(snapX));
+      line.setAttribute("visibility", "visible");
+      tip.textContent = "";
+      var head = document.createElement("div");
+      head.textContent = data.xLabel + " " + fmt(snapX);
+      tip.appendChild(head);
+      rows.slice(0, 12).forEach(function (r) {
+        var row = document.createElement("div"), sw = document.createElement("span");
+        sw.className = "sw"; sw.style.background = r.color;
+        row.appendChild(sw);
+        row.appendChild(document.createTextNode(r.label + ": " + fmt(r.y)));
+        tip.appendChild(row);
+      });
+      if (rows.length > 12) { var more = document.createElement("div"); more.textContent = "+" + (rows.length - 12) + " more"; tip.appendChild(more); }
+      tip.hidden = false;
+      var rect = box.getBoundingClientRect();
+      var left = e.clientX - rect.left + 14;
+      if (left + tip.offsetWidth > rect.width) left = e.clientX - rect.left - tip.offsetWidth - 14;
+      tip.style.left = Math.max(0, left) + "px";
+      tip.style.top = Math.max(0, e.clientY - rect.top - 10) + "px";
+    });
+    svg.addEventListener("mouseleave", function () { line.setAttribute("visibility", "hidden"); tip.hidden = true; });
+  }
+
+  function applySmoothing(w) {
+    Array.prototype.forEach.call(document.querySelectorAll(".figure[data-smoothable] svg.chart"), function (svg) {
+      var st = svg.__ahnb;
+      if (!st) return;
+      Array.prototype.forEach.call(svg.querySelectorAll("path.smoothed"), function (p) { p.parentNode.removeChild(p); });
+      Array.prototype.forEach.call(svg.querySelectorAll("path.series"), function (p) { p.classList.toggle("raw-under", w > 0); });
+      if (w <= 0) return;
+      var plot = svg.querySelector("g.plot");
+      st.data.series.forEach(function (s, i) {
+        var original = svg.querySelector("path.series[data-series='" + i + "']");
+        var p = document.createElementNS(SVGNS, "path");
+        p.setAttribute("class", "smoothed" + (original && original.classList.contains("off-series") ? " off-series" : ""));
+        p.setAttribute("data-series", String(i));
+        if (s.run !== null) p.setAttribute("data-run", String(s.run));
+        p.setAttribute("d", pathFor(st.map, s.x, smooth(s.y, w)));
+        p.setAttribute("fill", "none");
+        p.setAttribute("stroke", s.color);
+        p.setAttribute("stroke-width", "2");
+        if (original && original.getAttribute("stroke-dasharray")) p.setAttribute("stroke-dasharray", original.getAttribute("stroke-dasharray"));
+        plot.appendChild(p);
+      });
+    });
+  }
+
+  function wireSmoothing() {
+    Array.prototype.forEach.call(document.querySelectorAll("input.smoothing"), function (input) {
+      var out = input.parentNode.querySelector("output");
+      input.addEventListener("input", function () {
+        var w = parseFloat(input.value) || 0;
+        if (out) out.textContent = w.toFixed(2);
+        applySmoothing(w);
+      });
+    });
+  }
+
+  function wireAxisToggles() {
+    Array.prototype.forEach.call(document.querySelectorAll(".figure"), function (fig) {
+      var stepBtn = fig.querySelector("button.x-step"), timeBtn = fig.querySelector("button.x-time");
+      if (!stepBtn || !timeBtn) return;
+      function show(time) {
+        fig.querySelector(".x-step-view").hidden = time;
+        fig.querySelector(".x-time-view").hidden = !time;
+        stepBtn.setAttribute("aria-pressed", time ? "false" : "true");
+        timeBtn.setAttribute("aria-pressed", time ? "true" : "false");
+      }
+      stepBtn.addEventListener("click", function () { show(false); });
+      timeBtn.addEventListener("click", function () { show(true); });
+    });
+  }
+
+  // Hovering a run anywhere (a line, a point, a table row) highlights it everywhere on the page.
+  function wireRunHighlight() {
+    function set(run, on) {
+      Array.prototype.forEach.call(document.querySelectorAll("[data-run='" + run + "']"), function (el) { el.classList.toggle("hl", on); });
+      Array.prototype.forEach.call(document.querySelectorAll("svg.chart"), function (svg) {
+        if (svg.querySelector("[data-run]")) svg.classList.toggle("dim", on);
+      });
+    }
+    document.addEventListener("mouseover", function (e) {
+      var el = e.target.closest ? e.target.closest("[data-run]") : null;
+      if (el) set(el.getAttribute("data-run"), true);
+    });
+    document.addEventListener("mouseout", function (e) {
+      var el = e.target.closest ? e.target.closest("[data-run]") : null;
+      if (el) set(el.getAttribute("data-run"), false);
+    });
+  }
+
+  function paintSwatches() {
+    Array.prototype.forEach.call(document.querySelectorAll(".swatch[data-color]"), function (el) {
+      el.style.background = el.getAttribute("data-color");
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    Array.prototype.forEach.call(document.querySelectorAll(".chart-box"), wireChart);
+    wireSmoothing();
+    wireAxisToggles();
+    wireRunHighlight();
+    paintSwatches();
     Array.prototype.forEach.call(document.querySelectorAll("table.sortable"), makeSortable);
     Array.prototype.forEach.call(document.querySelectorAll("input.table-filter"), wireFilter);
     // Constant hyperparameters are hidden once the script runs; without it, every column shows.

@@ -1,0 +1,444 @@
+//! Line charts: metrics over steps (or wall time), one or many series, with the best point of
+//! each series marked, non-finite values drawn as marked gaps and counted, optional min–max
+//! bands for seed groups, and a legend the script can click.
+
+use std::fmt::Write;
+
+use plotters::prelude::IntoLogRange;
+
+use super::frame::{Frame, draw_frame};
+use super::scale::{Scale, step_range, value_range, wants_log};
+use super::{Chart, HEIGHT, WIDTH, escape_xml, finish_svg, json_number, push_px, shorten};
+use crate::model::Point;
+use crate::model::downsample::downsample;
+use crate::render::format;
+
+/// Most points drawn in one chart, all series together: keeps every SVG well under 100 KB.
+pub const POINTS_PER_CHART: usize = 6000;
+/// Legend entries drawn inside the SVG; the rest are summarized as "+N more".
+const LEGEND_ENTRIES: usize = 16;
+const LEGEND_WIDTH: u32 = 176;
+
+/// One line of a chart.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LineSeries {
+    pub label: String,
+    pub color: String,
+    pub dashed: bool,
+    /// (x, y) sorted by x; y may be NaN or infinite (drawn as a marked gap).
+    pub points: Vec<(f64, f64)>,
+    /// Points in the full series before any downsampling.
+    pub total_points: u64,
+    /// The best point, marked with a ring.
+    pub best: Option<(f64, f64)>,
+    /// Index of the run in its project, for highlighting a run across charts and the table.
+    pub run: Option<usize>,
+    /// A band (x, low, high) drawn under the line, for seed groups.
+    pub band: Vec<(f64, f64, f64)>,
+}
+
+/// A line chart to draw.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LineChart {
+    /// Unique within a page (used for clip-path ids and the script's data).
+    pub id: String,
+    pub title: String,
+    pub x_label: String,
+    pub y_label: String,
+    pub series: Vec<LineSeries>,
+    /// Force a log or linear y axis; `None` decides from the data (log beyond two decades).
+    pub log_y: Option<bool>,
+    /// An extra footnote, e.g. what a band means.
+    pub note: Option<String>,
+}
+
+/// Draws a line chart.
+pub fn render_line_chart(chart: &LineChart) -> Chart {
+    let per_series = (POINTS_PER_CHART / chart.series.len().max(1)).clamp(60, 2000);
+    let series: Vec<LineSeries> = chart.series.iter().map(|s| reduce(s, per_series)).collect();
+
+    let all_y = || {
+        series.iter().flat_map(|s| {
+            s.points
+                .iter()
+                .map(|p| p.1)
+                .chain(s.band.iter().flat_map(|b| [b.1, b.2]))
+        })
+    };
+    let log = chart.log_y.unwrap_or_else(|| wants_log(all_y()));
+    let (x0, x1) = step_range(series.iter().flat_map(|s| s.points.iter().map(|p| p.0)));
+    let (y0, y1) = value_range(all_y(), log);
+
+    let mut svg = String::new();
+    let frame = Frame {
+        title: &chart.title,
+        x_label: &chart.x_label,
+        y_label: &chart.y_label,
+        right_margin: LEGEND_WIDTH,
+    };
+    let pixels = if log {
+        draw_frame(&mut svg, &frame, x0..x1, (y0..y1).log_scale())
+    } else {
+        draw_frame(&mut svg, &frame, x0..x1, y0..y1)
+    };
+    let Some((px_x, px_y)) = pixels else {
+        return Chart {
+            svg: empty_svg(&chart.title),
+            data: None,
+        };
+    };
+    let x = Scale {
+        min: x0,
+        max: x1,
+        log: false,
+        from_px: px_x.start as f64,
+        to_px: px_x.end as f64,
+    };
+    let y = Scale {
+        min: y0,
+        max: y1,
+        log,
+        from_px: px_y.end as f64,
+        to_px: px_y.start as f64,
+    };
+
+    let mut extra = String::new();
+    let (left, top, right, bottom) = (px_x.start, px_y.start, px_x.end, px_y.end);
+    let _ = write!(
+        extra,
+        r#"<defs><clipPath id="clip-{id}"><rect x="{left}" y="{top}" width="{w}" height="{h}"/></clipPath></defs>"#,
+        id = escape_xml(&chart.id),
+        w = right - left,
+        h = bottom - top
+    );
+    let _ = write!(
+        extra,
+        r#"<g class="plot" clip-path="url(#clip-{})">"#,
+        escape_xml(&chart.id)
+    );
+    for (i, s) in series.iter().enumerate() {
+        write_band(&mut extra, i, s, &x, &y);
+    }
+    for (i, s) in series.iter().enumerate() {
+        write_series_path(&mut extra, i, s, &x, &y);
+    }
+    for (i, s) in series.iter().enumerate() {
+        write_best_marker(&mut extra, i, s, &x, &y);
+    }
+    extra.push_str("</g>");
+    let nonfinite = write_gap_markers(&mut extra, &series, &x, top as f64, bottom as f64);
+    write_legend(&mut extra, &series, right as f64 + 14.0, top as f64);
+    write_footnote(&mut extra, chart, &series, nonfinite);
+
+    let root = format!(
+        r#"class="chart" data-chart="{id}" data-x0="{x0}" data-x1="{x1}" data-y0="{y0}" data-y1="{y1}" data-log-y="{log}" data-px="{left} {top} {right} {bottom}" role="img" aria-label="{title}" "#,
+        id = escape_xml(&chart.id),
+        x0 = format::number_full(x0),
+        x1 = format::number_full(x1),
+        y0 = format::number_full(y0),
+        y1 = format::number_full(y1),
+        title = escape_xml(&chart.title),
+    );
+    let svg = finish_svg(svg, &root, &extra);
+    let data = script_data(
+        chart,
+        &series,
+        (x0, x1),
+        (y0, y1),
+        log,
+        (left, top, right, bottom),
+    );
+    Chart {
+        svg,
+        data: Some(data),
+    }
+}
+
+/// Reduces one series to at most `bound` points, keeping extremes and gaps.
+fn reduce(series: &LineSeries, bound: usize) -> LineSeries {
+    if series.points.len() <= bound {
+        return series.clone();
+    }
+    let indexed: Vec<Point> = series
+        .points
+        .iter()
+        .enumerate()
+        .map(|(i, p)| Point {
+            step: i as i64,
+            value: p.1,
+        })
+        .collect();
+    let kept = downsample(&indexed, bound);
+    let mut reduced = series.clone();
+    reduced.points = kept
+        .iter()
+        .map(|p| series.points[p.step as usize])
+        .collect();
+    reduced
+}
+
+fn write_series_path(out: &mut String, index: usize, s: &LineSeries, x: &Scale, y: &Scale) {
+    let mut d = String::with_capacity(s.points.len() * 12);
+    let mut pen_down = false;
+    let mut single_points = Vec::new();
+    for (i, &(px, py)) in s.points.iter().enumerate() {
+        match (x.px(px), y.px(py)) {
+            (Some(cx), Some(cy)) => {
+                d.push(if pen_down { 'L' } else { 'M' });
+                push_px(&mut d, cx);
+                d.push(' ');
+                push_px(&mut d, cy);
+                // A finite point between two gaps would be invisible as a path: mark it.
+                let next_is_gap = s.points.get(i + 1).is_none_or(|n| y.px(n.1).is_none());
+                if !pen_down && next_is_gap {
+                    single_points.push((cx, cy));
+                }
+                pen_down = true;
+            }
+            _ => pen_down = false,
+        }
+    }
+    let run = s
+        .run
+        .map(|r| format!(r#" data-run="{r}""#))
+        .unwrap_or_default();
+    let dash = if s.dashed {
+        r#" stroke-dasharray="6 4""#
+    } else {
+        ""
+    };
+    let _ = write!(
+        out,
+        r#"<path class="series" data-series="{index}"{run} d="{d}" fill="none" stroke="{color}" stroke-width="1.8" stroke-linejoin="round"{dash}/>"#,
+        color = escape_xml(&s.color)
+    );
+    for (cx, cy) in single_points {
+        let _ = write!(
+            out,
+            r#"<circle class="series-dot" data-series="{index}"{run} cx="{cx:.1}" cy="{cy:.1}" r="2.5" fill="{}"/>"#,
+            escape_xml(&s.color)
+        );
+    }
+}
+
+fn write_band(out: &mut String, index: usize, s: &LineSeries, x: &Scale, y: &Scale) {
+    let points: Vec<(f64, f64, f64)> = s
+        .band
+        .iter()
+        .filter_map(|&(bx, lo, hi)| Some((x.px(bx)?, y.px(lo)?, y.px(hi)?)))
+        .collect();
+    if points.len() < 2 {
+        return;
+    }
+    let mut d = String::new();
+    for (i, (px, _, hi)) in points.iter().enumerate() {
+        d.push(if i == 0 { 'M' } else { 'L' });
+        push_px(&mut d, *px);
+        d.push(' ');
+        push_px(&mut d, *hi);
+    }
+    for (px, lo, _) in points.iter().rev() {
+        d.push('L');
+        push_px(&mut d, *px);
+        d.push(' ');
+        push_px(&mut d, *lo);
+    }
+    d.push('Z');
+    let run = s
+        .run
+        .map(|r| format!(r#" data-run="{r}""#))
+        .unwrap_or_default();
+    let _ = write!(
+        out,
+        r#"<path class="band" data-series="{index}"{run} d="{d}" fill="{}" fill-opacity="0.18" stroke="none"/>"#,
+        escape_xml(&s.color)
+    );
+}
+
+fn write_best_marker(out: &mut String, index: usize, s: &LineSeries, x: &Scale, y: &Scale) {
+    let Some((bx, by)) = s.best else { return };
+    let (Some(cx), Some(cy)) = (x.px(bx), y.px(by)) else {
+        return;
+    };
+    let _ = write!(
+        out,
+        r#"<circle class="best" data-series="{index}" cx="{cx:.1}" cy="{cy:.1}" r="4.5" fill="none" stroke="{color}" stroke-width="2"><title>best {label}: {value} at {step}</title></circle>"#,
+        color = escape_xml(&s.color),
+        label = escape_xml(&s.label),
+        value = format::number(by),
+        step = format::number_full(bx),
+    );
+}
+
+/// Marks every non-finite value with a small cross at the top edge (NaN, +Infinity) or the
+/// bottom edge (-Infinity) in its series' colour; returns how many there are.
+fn write_gap_markers(
+    out: &mut String,
+    series: &[LineSeries],
+    x: &Scale,
+    top: f64,
+    bottom: f64,
+) -> u64 {
+    let mut count = 0;
+    for (index, s) in series.iter().enumerate() {
+        let mut d = String::new();
+        for &(px, py) in &s.points {
+            if py.is_finite() {
+                continue;
+            }
+            count += 1;
+            let Some(cx) = x.px(px) else { continue };
+            let cy = if py == f64::NEG_INFINITY {
+                bottom - 5.0
+            } else {
+                top + 5.0
+            };
+            let _ = write!(d, "M{:.1} {:.1}l6 6m0 -6l-6 6", cx - 3.0, cy - 3.0);
+        }
+        if !d.is_empty() {
+            let _ = write!(
+                out,
+                r#"<path class="gap" data-series="{index}" d="{d}" stroke="{}" stroke-width="1.6" fill="none"/>"#,
+                escape_xml(&s.color)
+            );
+        }
+    }
+    // The reduced points keep every gap's first point per bucket; the footnote counts them all.
+    series
+        .iter()
+        .map(|s| s.points.iter().filter(|p| !p.1.is_finite()).count() as u64)
+        .sum::<u64>()
+        .max(count)
+}
+
+fn write_legend(out: &mut String, series: &[LineSeries], left: f64, top: f64) {
+    out.push_str(r#"<g class="legend">"#);
+    for (i, s) in series.iter().take(LEGEND_ENTRIES).enumerate() {
+        let y = top + 8.0 + i as f64 * 21.0;
+        let run = s
+            .run
+            .map(|r| format!(r#" data-run="{r}""#))
+            .unwrap_or_default();
+        let dash = if s.dashed {
+            r#" stroke-dasharray="6 4""#
+        } else {
+            ""
+        };
+        let _ = write!(
+            out,
+            r##"<g class="legend-item" data-series="{i}"{run}><title>{full}</title><line x1="{x1:.1}" y1="{y:.1}" x2="{x2:.1}" y2="{y:.1}" stroke="{color}" stroke-width="3"{dash}/><text x="{tx:.1}" y="{y:.1}" dy="0.35em" font-family="sans-serif" font-size="13" fill="#1b1f24">{label}</text></g>"##,
+            full = escape_xml(&s.label),
+            x1 = left,
+            x2 = left + 18.0,
+            tx = left + 24.0,
+            color = escape_xml(&s.color),
+            label = escape_xml(&shorten(&s.label, 20)),
+        );
+    }
+    if series.len() > LEGEND_ENTRIES {
+        let y = top + 8.0 + LEGEND_ENTRIES as f64 * 21.0;
+        let _ = write!(
+            out,
+            r##"<text x="{left:.1}" y="{y:.1}" dy="0.35em" font-family="sans-serif" font-size="13" fill="#5b6470">+{} more</text>"##,
+            series.len() - LEGEND_ENTRIES
+        );
+    }
+    out.push_str("</g>");
+}
+
+fn write_footnote(out: &mut String, chart: &LineChart, series: &[LineSeries], nonfinite: u64) {
+    let mut parts = Vec::new();
+    let shown: usize = series.iter().map(|s| s.points.len()).sum();
+    let total: u64 = series.iter().map(|s| s.total_points).sum();
+    if total > shown as u64 {
+        parts.push(format!(
+            "{} of {} points shown (min and max of each bucket kept)",
+            format::count(shown as u64),
+            format::count(total)
+        ));
+    }
+    if nonfinite > 0 {
+        parts.push(format!(
+            "{nonfinite} non-finite values (NaN/Infinity) marked × at the edge"
+        ));
+    }
+    if let Some(note) = &chart.note {
+        parts.push(note.clone());
+    }
+    if parts.is_empty() {
+        return;
+    }
+    let _ = write!(
+        out,
+        r##"<text class="footnote" x="10" y="{}" font-family="sans-serif" font-size="13" fill="#5b6470">{}</text>"##,
+        HEIGHT - 7,
+        escape_xml(&parts.join(" · "))
+    );
+}
+
+fn script_data(
+    chart: &LineChart,
+    series: &[LineSeries],
+    x: (f64, f64),
+    y: (f64, f64),
+    log: bool,
+    px: (i32, i32, i32, i32),
+) -> String {
+    let mut out =
+        String::with_capacity(series.iter().map(|s| s.points.len() * 16).sum::<usize>() + 256);
+    let _ = write!(
+        out,
+        r#"{{"id":{},"x":[{},{}],"y":[{},{}],"logY":{log},"px":[{},{},{},{}],"xLabel":{},"series":["#,
+        json_string(&chart.id),
+        json_number(x.0),
+        json_number(x.1),
+        json_number(y.0),
+        json_number(y.1),
+        px.0,
+        px.1,
+        px.2,
+        px.3,
+        json_string(&chart.x_label),
+    );
+    for (i, s) in series.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        let run = s.run.map_or("null".to_owned(), |r| r.to_string());
+        let _ = write!(
+            out,
+            r#"{{"label":{},"color":{},"run":{run},"x":["#,
+            json_string(&s.label),
+            json_string(&s.color)
+        );
+        join_numbers(&mut out, s.points.iter().map(|p| p.0));
+        out.push_str(r#"],"y":["#);
+        join_numbers(&mut out, s.points.iter().map(|p| p.1));
+        out.push_str("]}");
+    }
+    out.push_str("]}");
+    out
+}
+
+fn join_numbers(out: &mut String, values: impl Iterator<Item = f64>) {
+    for (i, v) in values.enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push_str(&json_number(v));
+    }
+}
+
+/// A JSON string literal that is also safe inside an HTML `<script type="application/json">`.
+pub fn json_string(text: &str) -> String {
+    serde_json::to_string(text)
+        .unwrap_or_else(|_| "\"\"".to_owned())
+        .replace('<', "\\u003c")
+}
+
+fn empty_svg(title: &str) -> String {
+    format!(
+        r#"<svg width="{WIDTH}" height="{HEIGHT}" viewBox="0 0 {WIDTH} {HEIGHT}" xmlns="http://www.w3.org/2000/svg" class="chart"><text x="20" y="40" font-family="sans-serif">{}: nothing to draw</text></svg>"#,
+        escape_xml(title)
+    )
+}

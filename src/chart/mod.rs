@@ -1,0 +1,99 @@
+//! Charts as SVG strings: pure functions from series to markup, byte-identical for the same
+//! input, no I/O. Axes, ticks and labels are laid out by plotters (with its font-free text
+//! backend, so the binary needs no fontconfig); series, markers and legends are written here with
+//! classes and `data-` attributes that the theme's script uses for hover, legend clicks,
+//! smoothing and highlighting. Every chart is complete without the script.
+
+pub mod frame;
+pub mod line;
+pub mod palette;
+pub mod parallel;
+pub mod scale;
+pub mod scatter;
+pub mod sparkline;
+
+use std::fmt::Write;
+
+pub use line::{LineChart, LineSeries, render_line_chart};
+pub use palette::run_color;
+
+/// Width and height of full-size charts, in pixels (fixed, so figures look the same everywhere).
+pub const WIDTH: u32 = 720;
+pub const HEIGHT: u32 = 400;
+
+/// A rendered chart: the SVG and the data the theme's script needs (JSON), if any.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Chart {
+    pub svg: String,
+    pub data: Option<String>,
+}
+
+/// Escapes text for SVG/XML content and attribute values.
+pub fn escape_xml(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for ch in text.chars() {
+        match ch {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            // Control characters are not allowed in XML 1.0 at all.
+            c if c.is_control() && c != '\n' && c != '\t' => out.push('\u{FFFD}'),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Cuts a label to `max` characters with an ellipsis (legends have fixed room).
+pub fn shorten(label: &str, max: usize) -> String {
+    if label.chars().count() <= max {
+        label.to_owned()
+    } else {
+        let mut cut: String = label.chars().take(max.saturating_sub(1)).collect();
+        cut.push('…');
+        cut
+    }
+}
+
+/// Appends a pixel coordinate with one decimal, without trailing ".0".
+pub fn push_px(out: &mut String, value: f64) {
+    let rounded = (value * 10.0).round() / 10.0;
+    if rounded.fract() == 0.0 {
+        let _ = write!(out, "{}", rounded as i64);
+    } else {
+        let _ = write!(out, "{rounded:.1}");
+    }
+}
+
+/// Inserts `extra` markup just before the closing `</svg>` of a plotters drawing and adds
+/// attributes to its root element.
+pub fn finish_svg(mut svg: String, root_attributes: &str, extra: &str) -> String {
+    if let Some(end) = svg.rfind("</svg>") {
+        svg.insert_str(end, extra);
+    }
+    if let Some(open) = svg.find("<svg ") {
+        svg.insert_str(open + 5, root_attributes);
+    }
+    // plotters starts with an XML-less `<svg`; standalone files and inline use both work.
+    svg
+}
+
+/// Serializes a number for the script's JSON: non-finite values as strings the script knows.
+pub fn json_number(value: f64) -> String {
+    if value.is_nan() {
+        "\"NaN\"".to_owned()
+    } else if value.is_infinite() {
+        if value > 0.0 {
+            "\"Infinity\"".to_owned()
+        } else {
+            "\"-Infinity\"".to_owned()
+        }
+    } else {
+        crate::render::format::number_full(value)
+    }
+}
+
+#[cfg(test)]
+mod tests;

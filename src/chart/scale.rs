@@ -1,0 +1,84 @@
+//! Axis ranges and the mapping from data to pixels, shared by every chart and mirrored by the
+//! theme's script (which reads the same numbers from `data-` attributes).
+
+/// How values map to one axis.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Scale {
+    pub min: f64,
+    pub max: f64,
+    pub log: bool,
+    /// Pixel positions of `min` and `max` (for y, `min` is at the bottom).
+    pub from_px: f64,
+    pub to_px: f64,
+}
+
+impl Scale {
+    /// Pixel position of a value; `None` for values the scale cannot show (non-finite, or not
+    /// positive on a log scale).
+    pub fn px(&self, value: f64) -> Option<f64> {
+        if !value.is_finite() || (self.log && value <= 0.0) {
+            return None;
+        }
+        let (v, lo, hi) = if self.log {
+            (value.log10(), self.min.log10(), self.max.log10())
+        } else {
+            (value, self.min, self.max)
+        };
+        let t = if hi > lo { (v - lo) / (hi - lo) } else { 0.5 };
+        Some(self.from_px + t * (self.to_px - self.from_px))
+    }
+}
+
+/// A padded range covering `values` (finite ones only); log when asked and possible.
+pub fn value_range(values: impl Iterator<Item = f64>, log: bool) -> (f64, f64) {
+    let mut lo = f64::INFINITY;
+    let mut hi = f64::NEG_INFINITY;
+    for v in values.filter(|v| v.is_finite() && (!log || *v > 0.0)) {
+        lo = lo.min(v);
+        hi = hi.max(v);
+    }
+    if !lo.is_finite() {
+        return if log { (0.1, 10.0) } else { (0.0, 1.0) };
+    }
+    if log {
+        let (l, h) = (lo.log10(), hi.log10());
+        let pad = ((h - l) * 0.05).max(0.05);
+        return (10f64.powf(l - pad), 10f64.powf(h + pad));
+    }
+    if lo == hi {
+        let pad = if lo == 0.0 { 1.0 } else { lo.abs() * 0.1 };
+        return (lo - pad, hi + pad);
+    }
+    let pad = (hi - lo) * 0.05;
+    (lo - pad, hi + pad)
+}
+
+/// True when positive values span more than two decades: a log axis shows them better.
+pub fn wants_log(values: impl Iterator<Item = f64>) -> bool {
+    let mut lo = f64::INFINITY;
+    let mut hi = f64::NEG_INFINITY;
+    for v in values.filter(|v| v.is_finite()) {
+        if v <= 0.0 {
+            return false;
+        }
+        lo = lo.min(v);
+        hi = hi.max(v);
+    }
+    lo.is_finite() && hi / lo > 100.0
+}
+
+/// An exact range for steps (no padding), widened when it is a single point.
+pub fn step_range(values: impl Iterator<Item = f64>) -> (f64, f64) {
+    let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
+    for v in values.filter(|v| v.is_finite()) {
+        lo = lo.min(v);
+        hi = hi.max(v);
+    }
+    if !lo.is_finite() {
+        (0.0, 1.0)
+    } else if lo == hi {
+        (lo - 1.0, hi + 1.0)
+    } else {
+        (lo, hi)
+    }
+}

@@ -1,0 +1,191 @@
+//! Chart tests: snapshots of small charts, well-formed XML, the size bound, honest downsampling.
+
+use super::line::{LineChart, LineSeries, render_line_chart};
+use super::parallel::{Axis, AxisValue, ParallelChart, render_parallel};
+use super::scatter::{ScatterChart, ScatterPoint, render_scatter};
+use super::sparkline::render_sparkline;
+
+fn series(label: &str, points: Vec<(f64, f64)>) -> LineSeries {
+    LineSeries {
+        label: label.into(),
+        color: "#4477AA".into(),
+        dashed: false,
+        total_points: points.len() as u64,
+        best: None,
+        run: None,
+        band: Vec::new(),
+        points,
+    }
+}
+
+fn line_chart(series: Vec<LineSeries>) -> LineChart {
+    LineChart {
+        id: "c1".into(),
+        title: "loss".into(),
+        x_label: "step".into(),
+        y_label: "loss".into(),
+        series,
+        log_y: None,
+        note: None,
+    }
+}
+
+/// Parses an SVG as XML and returns it, failing the test on malformed markup.
+fn parse_xml(svg: &str) -> roxmltree::Document<'_> {
+    roxmltree::Document::parse(svg).unwrap_or_else(|e| panic!("malformed SVG: {e}\n{svg}"))
+}
+
+#[test]
+fn small_line_chart_snapshot() {
+    let mut train = series(
+        "loss",
+        vec![(0.0, 2.3), (1.0, 1.1), (2.0, f64::NAN), (3.0, 0.6)],
+    );
+    train.best = Some((3.0, 0.6));
+    let mut val = series("val_loss", vec![(0.0, 2.4), (1.0, 1.3), (3.0, 0.9)]);
+    val.dashed = true;
+    val.color = "#EE6677".into();
+    let chart = render_line_chart(&line_chart(vec![train, val]));
+    parse_xml(&chart.svg);
+    insta::assert_snapshot!("line_chart_small", chart.svg);
+    insta::assert_snapshot!("line_chart_small_data", chart.data.unwrap());
+}
+
+#[test]
+fn identical_input_gives_identical_svg() {
+    let make = || {
+        render_line_chart(&line_chart(vec![series(
+            "a",
+            (0..500).map(|i| (i as f64, (i as f64).sin())).collect(),
+        )]))
+    };
+    assert_eq!(make(), make());
+}
+
+#[test]
+fn a_million_points_stay_under_100_kb_and_keep_the_spike() {
+    let mut points: Vec<(f64, f64)> = (0..1_000_000)
+        .map(|i| (i as f64, 1.0 + (i as f64 * 0.001).sin() * 0.1))
+        .collect();
+    points[765_432].1 = 50.0;
+    points[123_456].1 = f64::NAN;
+    let mut s = series("loss", points);
+    s.total_points = 1_000_000;
+    let chart = render_line_chart(&line_chart(vec![s]));
+    assert!(chart.svg.len() < 100_000, "{} bytes", chart.svg.len());
+    let doc = parse_xml(&chart.svg);
+    assert!(chart.svg.contains("points shown"), "says it was reduced");
+    assert!(chart.svg.contains("1 non-finite values"), "counts the gap");
+    assert!(
+        doc.descendants()
+            .any(|n| n.has_tag_name("path") && n.attribute("class") == Some("gap"))
+    );
+    // The spike is the maximum, so the y axis reaches 50 and some path vertex sits at the top.
+    let data = chart.data.unwrap();
+    assert!(
+        data.contains(",50,") || data.contains(",50]"),
+        "spike kept in the data"
+    );
+}
+
+#[test]
+fn many_series_share_the_size_budget() {
+    let series: Vec<LineSeries> = (0..40)
+        .map(|r| {
+            series(
+                &format!("run {r}"),
+                (0..5000)
+                    .map(|i| (i as f64, (i * r) as f64 % 7.0))
+                    .collect(),
+            )
+        })
+        .collect();
+    let chart = render_line_chart(&line_chart(series));
+    assert!(chart.svg.len() < 100_000, "{} bytes", chart.svg.len());
+    parse_xml(&chart.svg);
+    assert!(chart.svg.contains("+24 more"));
+}
+
+#[test]
+fn log_scale_when_values_span_decades() {
+    let s = series(
+        "loss",
+        (1..100)
+            .map(|i| (i as f64, 1000.0 / (i * i) as f64))
+            .collect(),
+    );
+    let chart = render_line_chart(&line_chart(vec![s]));
+    assert!(chart.svg.contains(r#"data-log-y="true""#));
+}
+
+#[test]
+fn labels_are_escaped() {
+    let s = series("<script>alert(1)</script>", vec![(0.0, 1.0), (1.0, 2.0)]);
+    let mut c = line_chart(vec![s]);
+    c.title = "a & <b>".into();
+    let chart = render_line_chart(&c);
+    parse_xml(&chart.svg);
+    assert!(!chart.svg.contains("<script>"));
+    assert!(!chart.data.unwrap().contains("</script>"));
+}
+
+#[test]
+fn scatter_parallel_and_sparkline_are_well_formed() {
+    let points = (0..10)
+        .map(|i| ScatterPoint {
+            x: 10f64.powi(-i),
+            y: 0.9 + i as f64 / 100.0,
+            color: "#228833".into(),
+            run: i as usize,
+            label: format!("run {i} <x>"),
+        })
+        .collect();
+    let scatter = render_scatter(&ScatterChart {
+        id: "s".into(),
+        title: "acc vs lr".into(),
+        x_label: "lr".into(),
+        y_label: "acc".into(),
+        points,
+    });
+    parse_xml(&scatter.svg);
+    assert_eq!(scatter.svg.matches("class=\"point\"").count(), 10);
+
+    let parallel = render_parallel(&ParallelChart {
+        id: "p".into(),
+        title: "hyperparameters".into(),
+        axes: vec![
+            Axis {
+                name: "lr".into(),
+                values: vec![
+                    AxisValue::Number(0.1),
+                    AxisValue::Number(0.001),
+                    AxisValue::Missing,
+                ],
+            },
+            Axis {
+                name: "opt".into(),
+                values: vec![
+                    AxisValue::Category("adam".into()),
+                    AxisValue::Category("sgd".into()),
+                    AxisValue::Category("adam".into()),
+                ],
+            },
+            Axis {
+                name: "acc".into(),
+                values: vec![
+                    AxisValue::Number(0.9),
+                    AxisValue::Number(0.95),
+                    AxisValue::Number(f64::NAN),
+                ],
+            },
+        ],
+        runs: vec!["a".into(), "b".into(), "c".into()],
+        higher_is_better: true,
+    });
+    parse_xml(&parallel.svg);
+    assert_eq!(parallel.svg.matches("class=\"pc-line\"").count(), 3);
+    insta::assert_snapshot!("parallel_small", parallel.svg);
+
+    let spark = render_sparkline(&[(0.0, 1.0), (1.0, 0.5), (2.0, 0.7)], "#4477AA", "loss");
+    parse_xml(&spark);
+}

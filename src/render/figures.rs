@@ -1,0 +1,546 @@
+//! Builds the chart inputs for each page from the model: metric families of a run, overlays of
+//! a project's runs, seed-group bands, scatter plots and parallel coordinates. The charts
+//! themselves are drawn by [`crate::chart`]; this module only decides what goes in them.
+
+use serde::Serialize;
+
+use crate::chart::line::{LineChart, LineSeries, render_line_chart};
+use crate::chart::palette::{run_color, series_color};
+use crate::chart::parallel::{Axis, AxisValue, ParallelChart, render_parallel};
+use crate::chart::scatter::{ScatterChart, ScatterPoint, render_scatter};
+use crate::chart::sparkline::render_sparkline;
+use crate::model::direction::is_validation_metric;
+use crate::model::project::Project;
+use crate::model::{Direction, ParamValue, Run, Series};
+use crate::render::format;
+
+/// Runs overlaid on one project chart; the best ones by the primary metric are kept.
+pub const MAX_OVERLAY_RUNS: usize = 40;
+
+/// A chart ready for a page and for its own `.svg` file.
+#[derive(Debug, Clone, Serialize)]
+pub struct Figure {
+    /// Unique within the page.
+    pub id: String,
+    pub title: String,
+    /// File name of the standalone SVG (set by the site planner).
+    pub file: String,
+    pub svg: String,
+    /// JSON for the script (hover, smoothing); `None` for charts without it.
+    pub data: Option<String>,
+    /// The same chart against wall time, when the log records it.
+    pub time_svg: Option<String>,
+    pub time_data: Option<String>,
+    /// Line charts get the smoothing slider.
+    pub smoothable: bool,
+    pub caption: Option<String>,
+}
+
+impl Figure {
+    fn new(id: String, title: String, chart: crate::chart::Chart, smoothable: bool) -> Self {
+        Figure {
+            file: format!("{id}.svg"),
+            id,
+            title,
+            svg: chart.svg,
+            data: chart.data,
+            time_svg: None,
+            time_data: None,
+            smoothable,
+            caption: None,
+        }
+    }
+}
+
+/// Strips the prefixes and suffixes that mark a split (`val_`, `eval/`, `_test`) to find the
+/// family a metric belongs to: `loss`, `val_loss` and `eval/loss` are one family.
+pub fn metric_family(name: &str) -> String {
+    let lower = name.to_ascii_lowercase();
+    const PREFIXES: [&str; 16] = [
+        "val_",
+        "val/",
+        "valid_",
+        "valid/",
+        "validation_",
+        "validation/",
+        "eval_",
+        "eval/",
+        "test_",
+        "test/",
+        "train_",
+        "train/",
+        "training_",
+        "training/",
+        "dev_",
+        "dev/",
+    ];
+    const SUFFIXES: [&str; 6] = ["_val", "/val", "_test", "/test", "_train", "/train"];
+    for prefix in PREFIXES {
+        if let Some(rest) = lower.strip_prefix(prefix) {
+            if !rest.is_empty() {
+                return rest.to_owned();
+            }
+        }
+    }
+    for suffix in SUFFIXES {
+        if let Some(rest) = lower.strip_suffix(suffix) {
+            if !rest.is_empty() {
+                return rest.to_owned();
+            }
+        }
+    }
+    lower
+}
+
+/// Groups a run's metrics into families, in the order their first member appeared.
+pub fn metric_families(order: &[String]) -> Vec<(String, Vec<String>)> {
+    let mut families: Vec<(String, Vec<String>)> = Vec::new();
+    for name in order {
+        let family = metric_family(name);
+        match families.iter_mut().find(|(f, _)| *f == family) {
+            Some((_, members)) => members.push(name.clone()),
+            None => families.push((family, vec![name.clone()])),
+        }
+    }
+    families
+}
+
+/// True when a run's steps are its epochs (one record per epoch): the x axis then says "epoch".
+fn steps_are_epochs(run: &Run) -> bool {
+    run.epoch
+        .as_ref()
+        .is_some_and(|e| e.points.iter().all(|p| p.value == p.step as f64))
+}
+
+/// Wall time in the chosen unit since the run's start at each step, by interpolation.
+struct Clock<'a> {
+    times: &'a Series,
+    start: f64,
+    divisor: f64,
+    unit: &'static str,
+}
+
+impl<'a> Clock<'a> {
+    fn of(run: &'a Run) -> Option<Self> {
+        let times = run.wall_time.as_ref().filter(|t| t.points.len() >= 2)?;
+        let start = run
+            .header
+            .start
+            .unwrap_or(times.points[0].value)
+            .min(times.points[0].value);
+        let span = times
+            .points
+            .iter()
+            .map(|p| p.value)
+            .fold(f64::NEG_INFINITY, f64::max)
+            - start;
+        let (divisor, unit) = if span > 3.0 * 3600.0 {
+            (3600.0, "hours")
+        } else if span > 180.0 {
+            (60.0, "minutes")
+        } else {
+            (1.0, "seconds")
+        };
+        Some(Clock {
+            times,
+            start,
+            divisor,
+            unit,
+        })
+    }
+
+    fn at(&self, step: i64) -> Option<f64> {
+        let points = &self.times.points;
+        let i = points.partition_point(|p| p.step < step);
+        let t = match (points.get(i.wrapping_sub(1)), points.get(i)) {
+            (_, Some(p)) if p.step == step => p.value,
+            (Some(a), Some(b)) => {
+                a.value + (b.value - a.value) * (step - a.step) as f64 / (b.step - a.step) as f64
+            }
+            _ => return None,
+        };
+        Some((t - self.start) / self.divisor)
+    }
+}
+
+/// One chart per metric family of a run: the metric with its validation/test twins.
+pub fn run_figures(project: &Project, index: usize) -> Vec<Figure> {
+    let run = &project.runs[index];
+    let x_label = if steps_are_epochs(run) {
+        "epoch"
+    } else {
+        "step"
+    };
+    let clock = Clock::of(run);
+    metric_families(&run.metric_order)
+        .into_iter()
+        .enumerate()
+        .map(|(n, (family, members))| {
+            let make = |x_of: &dyn Fn(i64) -> Option<f64>, x_label: &str, id: String| {
+                let series = members
+                    .iter()
+                    .enumerate()
+                    .map(|(i, name)| {
+                        let s = &run.series[name];
+                        let best = project.direction_of(name).and_then(|d| s.summary.best(d));
+                        LineSeries {
+                            label: name.clone(),
+                            color: series_color(i).to_owned(),
+                            dashed: is_validation_metric(name),
+                            points: s
+                                .points
+                                .iter()
+                                .filter_map(|p| Some((x_of(p.step)?, p.value)))
+                                .collect(),
+                            total_points: s.summary.count,
+                            best: best.and_then(|b| Some((x_of(b.step)?, b.value))),
+                            run: None,
+                            band: Vec::new(),
+                        }
+                    })
+                    .collect();
+                render_line_chart(&LineChart {
+                    id,
+                    title: family.clone(),
+                    x_label: x_label.to_owned(),
+                    y_label: family.clone(),
+                    series,
+                    log_y: None,
+                    note: None,
+                })
+            };
+            let id = format!("metric-{n}");
+            let chart = make(&|s| Some(s as f64), x_label, id.clone());
+            let mut figure = Figure::new(id.clone(), family.clone(), chart, true);
+            figure.file = format!("{}.svg", crate::site::slug::slugify(&family, "metric"));
+            if let Some(clock) = &clock {
+                let timed = make(
+                    &|s| clock.at(s),
+                    &format!("wall time ({})", clock.unit),
+                    format!("{id}-time"),
+                );
+                figure.time_svg = Some(timed.svg);
+                figure.time_data = timed.data;
+            }
+            figure
+        })
+        .collect()
+}
+
+/// Run indices shown on overlays: the best by the primary metric first, at most
+/// [`MAX_OVERLAY_RUNS`], in run order.
+pub fn overlay_runs(project: &Project) -> Vec<usize> {
+    let mut chosen: Vec<usize> = project
+        .ranking
+        .iter()
+        .copied()
+        .take(MAX_OVERLAY_RUNS)
+        .collect();
+    chosen.sort_unstable();
+    chosen
+}
+
+/// One chart per metric with every (shown) run overlaid in its own colour.
+pub fn project_figures(project: &Project) -> Vec<Figure> {
+    let shown = overlay_runs(project);
+    let hidden = project.runs.len() - shown.len();
+    let mut figures: Vec<Figure> = project
+        .metrics
+        .iter()
+        .enumerate()
+        .filter_map(|(n, metric)| {
+            let direction = project.direction_of(metric);
+            let series: Vec<LineSeries> = shown
+                .iter()
+                .filter_map(|&i| {
+                    let run = &project.runs[i];
+                    let s = run.series.get(metric)?;
+                    Some(LineSeries {
+                        label: run.name.clone(),
+                        color: run_color(i).to_owned(),
+                        dashed: false,
+                        points: s.points.iter().map(|p| (p.step as f64, p.value)).collect(),
+                        total_points: s.summary.count,
+                        best: direction
+                            .and_then(|d| s.summary.best(d))
+                            .map(|b| (b.step as f64, b.value)),
+                        run: Some(i),
+                        band: Vec::new(),
+                    })
+                })
+                .collect();
+            if series.is_empty() {
+                return None;
+            }
+            let id = format!("metric-{n}");
+            let note = (hidden > 0)
+                .then(|| format!("best {} of {} runs shown", shown.len(), project.runs.len()));
+            let chart = render_line_chart(&LineChart {
+                id: id.clone(),
+                title: metric.clone(),
+                x_label: "step".to_owned(),
+                y_label: metric.clone(),
+                series,
+                log_y: None,
+                note,
+            });
+            let mut figure = Figure::new(id, metric.clone(), chart, true);
+            figure.file = format!(
+                "metric-{}.svg",
+                crate::site::slug::slugify(metric, "metric")
+            );
+            Some(figure)
+        })
+        .collect();
+    figures.extend(group_figure(project));
+    figures
+}
+
+/// Seed groups of the primary metric: the mean of the runs with a min–max band.
+fn group_figure(project: &Project) -> Option<Figure> {
+    let metric = project.primary_metric.as_ref()?;
+    if project.groups.is_empty() {
+        return None;
+    }
+    let series: Vec<LineSeries> = project
+        .groups
+        .iter()
+        .filter_map(|group| {
+            let members: Vec<&Series> = group
+                .members
+                .iter()
+                .filter_map(|&i| project.runs[i].series.get(metric))
+                .collect();
+            let grid = common_steps(&members);
+            let mut points = Vec::new();
+            let mut band = Vec::new();
+            for step in grid {
+                let values: Vec<f64> = members.iter().filter_map(|s| value_at(s, step)).collect();
+                if values.len() < members.len() {
+                    continue;
+                }
+                let finite: Vec<f64> = values.iter().copied().filter(|v| v.is_finite()).collect();
+                if finite.len() < values.len() {
+                    points.push((step as f64, f64::NAN));
+                    continue;
+                }
+                let mean = finite.iter().sum::<f64>() / finite.len() as f64;
+                let lo = finite.iter().copied().fold(f64::INFINITY, f64::min);
+                let hi = finite.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+                points.push((step as f64, mean));
+                band.push((step as f64, lo, hi));
+            }
+            if points.is_empty() {
+                return None;
+            }
+            Some(LineSeries {
+                label: format!("{} (n = {})", group.key, members.len()),
+                color: run_color(group.members[0]).to_owned(),
+                dashed: false,
+                total_points: points.len() as u64,
+                points,
+                best: None,
+                run: None,
+                band,
+            })
+        })
+        .collect();
+    if series.is_empty() {
+        return None;
+    }
+    let id = "groups".to_owned();
+    let title = format!("{metric} by seed group");
+    let chart = render_line_chart(&LineChart {
+        id: id.clone(),
+        title: title.clone(),
+        x_label: "step".to_owned(),
+        y_label: metric.clone(),
+        series,
+        log_y: None,
+        note: Some("line: mean over seeds; band: min–max over seeds".to_owned()),
+    });
+    let mut figure = Figure::new(id, title, chart, true);
+    figure.file = "groups.svg".to_owned();
+    figure.caption = Some("Each line is the mean of the runs that repeat one configuration with different seeds; the shaded band spans their minimum to maximum at each step.".to_owned());
+    Some(figure)
+}
+
+/// Steps at which to compare group members: every kept step when few, else an even grid.
+fn common_steps(members: &[&Series]) -> Vec<i64> {
+    let mut steps: Vec<i64> = members
+        .iter()
+        .flat_map(|s| s.points.iter().map(|p| p.step))
+        .collect();
+    steps.sort_unstable();
+    steps.dedup();
+    if steps.len() <= 1000 {
+        return steps;
+    }
+    let (lo, hi) = (steps[0], steps[steps.len() - 1]);
+    (0..500)
+        .map(|i| lo + ((hi - lo) as f64 * i as f64 / 499.0).round() as i64)
+        .collect()
+}
+
+/// A series' value at a step: exact, else linearly interpolated between kept neighbours.
+fn value_at(series: &Series, step: i64) -> Option<f64> {
+    let points = &series.points;
+    let i = points.partition_point(|p| p.step < step);
+    match (points.get(i.wrapping_sub(1)), points.get(i)) {
+        (_, Some(p)) if p.step == step => Some(p.value),
+        (Some(a), Some(b)) => {
+            Some(a.value + (b.value - a.value) * (step - a.step) as f64 / (b.step - a.step) as f64)
+        }
+        _ => None,
+    }
+}
+
+/// The primary metric's best value against each numeric hyperparameter that varies.
+pub fn scatter_figures(project: &Project) -> Vec<Figure> {
+    let Some(metric) = project.primary_metric.as_ref() else {
+        return Vec::new();
+    };
+    project
+        .varied_params
+        .iter()
+        .filter(|key| {
+            let numeric = project
+                .runs
+                .iter()
+                .filter(|r| matches!(r.header.params.get(*key), Some(ParamValue::Number(_))))
+                .count();
+            numeric >= 2
+                && project
+                    .runs
+                    .iter()
+                    .all(|r| !matches!(r.header.params.get(*key), Some(ParamValue::Text(_))))
+        })
+        .take(8)
+        .enumerate()
+        .map(|(n, key)| {
+            let points = project
+                .runs
+                .iter()
+                .enumerate()
+                .filter_map(|(i, run)| {
+                    let x = run.header.params.get(key)?.as_number()?;
+                    let y = project.primary_best(i).map_or(f64::NAN, |p| p.value);
+                    Some(ScatterPoint {
+                        x,
+                        y,
+                        color: run_color(i).to_owned(),
+                        run: i,
+                        label: format!(
+                            "{}: {key} = {}, best {metric} = {}",
+                            run.name,
+                            format::number_full(x),
+                            format::number(y)
+                        ),
+                    })
+                })
+                .collect();
+            let id = format!("scatter-{n}");
+            let title = format!("best {metric} vs {key}");
+            let chart = render_scatter(&ScatterChart {
+                id: id.clone(),
+                title: title.clone(),
+                x_label: key.clone(),
+                y_label: format!("best {metric}"),
+                points,
+            });
+            let mut figure = Figure::new(id, title, chart, false);
+            figure.file = format!("scatter-{}.svg", crate::site::slug::slugify(key, "param"));
+            figure
+        })
+        .collect()
+}
+
+/// Parallel coordinates over the varying hyperparameters, ending at the primary metric.
+pub fn parallel_figure(project: &Project) -> Option<Figure> {
+    let metric = project.primary_metric.as_ref()?;
+    if project.varied_params.is_empty() || project.runs.len() < 2 {
+        return None;
+    }
+    let mut axes: Vec<Axis> = project
+        .varied_params
+        .iter()
+        .take(12)
+        .map(|key| Axis {
+            name: key.clone(),
+            values: project
+                .runs
+                .iter()
+                .map(|r| match r.header.params.get(key) {
+                    Some(ParamValue::Number(v)) => AxisValue::Number(*v),
+                    Some(ParamValue::Null) | None => AxisValue::Missing,
+                    Some(other) => AxisValue::Category(other.to_text()),
+                })
+                .collect(),
+        })
+        .collect();
+    axes.push(Axis {
+        name: format!("best {metric}"),
+        values: (0..project.runs.len())
+            .map(|i| {
+                project
+                    .primary_best(i)
+                    .map_or(AxisValue::Missing, |p| AxisValue::Number(p.value))
+            })
+            .collect(),
+    });
+    let title = format!("hyperparameters and best {metric}");
+    let chart = render_parallel(&ParallelChart {
+        id: "parallel".to_owned(),
+        title: title.clone(),
+        axes,
+        runs: project.runs.iter().map(|r| r.name.clone()).collect(),
+        higher_is_better: project.primary_direction == Direction::Up,
+    });
+    let mut figure = Figure::new("parallel".to_owned(), title, chart, false);
+    figure.file = "parallel.svg".to_owned();
+    Some(figure)
+}
+
+/// The index card's sparkline: the primary metric of the project's best run.
+pub fn project_sparkline(project: &Project) -> Option<String> {
+    let metric = project.primary_metric.as_ref()?;
+    let best = *project.ranking.first()?;
+    let series = project.runs[best].series.get(metric)?;
+    let points: Vec<(f64, f64)> = series
+        .points
+        .iter()
+        .map(|p| (p.step as f64, p.value))
+        .collect();
+    Some(render_sparkline(
+        &points,
+        run_color(best),
+        &format!("{metric} of {}", project.runs[best].name),
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn families_join_splits() {
+        let order: Vec<String> = [
+            "loss",
+            "accuracy",
+            "val_loss",
+            "val_accuracy",
+            "eval/loss",
+            "lr",
+            "test_acc",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        let families = metric_families(&order);
+        let names: Vec<_> = families
+            .iter()
+            .map(|(f, m)| (f.as_str(), m.len()))
+            .collect();
+        assert_eq!(names, [("loss", 3), ("accuracy", 2), ("lr", 1), ("acc", 1)]);
+    }
+}
