@@ -273,3 +273,39 @@ fn example_site_builds_with_its_deliberate_warnings() {
     );
     assert!(html.contains("status-diverged"));
 }
+
+#[test]
+fn example_logs_are_exactly_what_the_generator_writes() {
+    let Ok(python) = which_python() else {
+        eprintln!("skipping: python3 not found");
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("example-logs");
+    let status = std::process::Command::new(python)
+        .arg(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/gen_example_logs.py"))
+        .arg(&out)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let generated = read_tree(&out);
+    let committed = read_tree(&example_logs());
+    assert_eq!(
+        generated.keys().collect::<Vec<_>>(),
+        committed.keys().collect::<Vec<_>>()
+    );
+    for (path, bytes) in &generated {
+        assert!(
+            bytes == &committed[path],
+            "{path} differs: rerun scripts/gen_example_logs.py"
+        );
+    }
+}
+
+fn which_python() -> Result<&'static str, ()> {
+    std::process::Command::new("python3")
+        .arg("--version")
+        .output()
+        .map(|_| "python3")
+        .map_err(|_| ())
+}

@@ -142,8 +142,12 @@ impl RunBuilder {
     fn push_metric(&mut self, line: u64, step: i64, name: Cow<'_, str>, value: Scalar) {
         let value = match value {
             Scalar::Number(v) => v,
-            // null: no value at this step, by design (JavaScript writes NaN as null).
+            // null: no value at this step (an evaluation that did not run), never a gap.
             Scalar::Null => return,
+            // Writers whose encoder refuses NaN can spell the non-finite values as strings.
+            Scalar::Text(text) if nonfinite_word(&text).is_some() => {
+                nonfinite_word(&text).unwrap_or(f64::NAN)
+            }
             other => {
                 let message = format!(
                     "metric {} is {}, not a number; skipped",
@@ -546,6 +550,16 @@ impl RunBuilder {
             }
         }
         std::mem::take(&mut self.warnings)
+    }
+}
+
+/// Reads "NaN", "Infinity", "-Infinity" (and the short forms "inf", "-inf", any case).
+fn nonfinite_word(text: &str) -> Option<f64> {
+    match text.trim().to_ascii_lowercase().as_str() {
+        "nan" => Some(f64::NAN),
+        "infinity" | "inf" | "+infinity" | "+inf" => Some(f64::INFINITY),
+        "-infinity" | "-inf" => Some(f64::NEG_INFINITY),
+        _ => None,
     }
 }
 

@@ -107,6 +107,14 @@ fn accepts_nonfinite_values_crlf_and_bom() {
 }
 
 #[test]
+fn nonfinite_values_spelled_as_strings_are_numbers() {
+    let (run, warnings) = read("{\"step\":1,\"loss\":\"NaN\",\"acc\":\"-Infinity\"}\n");
+    assert!(warnings.is_empty(), "{warnings:?}");
+    assert_eq!(run.series["loss"].summary.nonfinite, 1);
+    assert_eq!(run.series["acc"].points[0].value, f64::NEG_INFINITY);
+}
+
+#[test]
 fn a_malformed_line_is_a_warning_and_the_rest_is_kept() {
     let (run, warnings) = read("{\"loss\":1}\n{\"loss\":2,}\nnot json\n{\"loss\":3}\n");
     assert_eq!(values(&run, "loss"), [(0, 1.0), (1, 3.0)]);
