@@ -30,6 +30,15 @@ pub enum Error {
     #[error("cannot read theme folder '{0}': it does not exist or is not a folder")]
     ThemeNotFound(PathBuf),
 
+    #[error("no project named '{name}' in the logs; the projects are: {available}")]
+    ProjectNotFound { name: String, available: String },
+
+    #[error("no run logs the metric '{name}'; the metrics are: {available}")]
+    MetricNotFound { name: String, available: String },
+
+    #[error("cannot convert figure '{file}' to PDF: {message}; please report this as a bug")]
+    Figure { file: String, message: String },
+
     #[error("cannot write '{path}': {source}")]
     Write {
         path: PathBuf,

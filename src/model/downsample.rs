@@ -113,3 +113,41 @@ mod tests {
         assert!(d.len() <= 300, "{}", d.len());
     }
 }
+
+#[cfg(test)]
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn value() -> impl Strategy<Value = f64> {
+        prop_oneof![
+            8 => -1e6f64..1e6,
+            1 => Just(f64::NAN),
+            1 => Just(f64::INFINITY),
+        ]
+    }
+
+    proptest! {
+        #[test]
+        fn keeps_bound_order_extremes_and_gaps(values in proptest::collection::vec(value(), 0..3000), bound in 4usize..400) {
+            let points: Vec<Point> = values.iter().enumerate().map(|(i, &value)| Point { step: i as i64 * 3, value }).collect();
+            let kept = downsample(&points, bound);
+            prop_assert!(kept.len() <= bound.max(4) || kept.len() == points.len());
+            prop_assert!(kept.windows(2).all(|w| w[0].step < w[1].step), "order kept");
+            let finite = || points.iter().filter(|p| p.value.is_finite());
+            if let Some(min) = finite().map(|p| p.value).reduce(f64::min) {
+                prop_assert!(kept.iter().any(|p| p.value == min), "global min kept");
+            }
+            if let Some(max) = finite().map(|p| p.value).reduce(f64::max) {
+                prop_assert!(kept.iter().any(|p| p.value == max), "global max kept");
+            }
+            if points.iter().any(|p| !p.value.is_finite()) {
+                prop_assert!(kept.iter().any(|p| !p.value.is_finite()), "a gap stays a gap");
+            }
+            if let (Some(first), Some(last)) = (points.first(), points.last()) {
+                prop_assert_eq!(kept.first().map(|p| p.step), Some(first.step));
+                prop_assert_eq!(kept.last().map(|p| p.step), Some(last.step));
+            }
+        }
+    }
+}

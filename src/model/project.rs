@@ -236,7 +236,7 @@ fn rank_runs(project: &Project) -> Vec<usize> {
 }
 
 /// Parameter keys that name a seed rather than a configuration.
-fn is_seed_key(key: &str) -> bool {
+pub fn is_seed_key(key: &str) -> bool {
     let last = key.rsplit('.').next().unwrap_or(key).to_ascii_lowercase();
     matches!(
         last.as_str(),
@@ -249,12 +249,7 @@ fn is_seed_key(key: &str) -> bool {
 fn find_seed_groups(runs: &[Run]) -> Vec<SeedGroup> {
     let mut by_key: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     for (i, run) in runs.iter().enumerate() {
-        let key = match (&run.header.group, run.header.seed) {
-            (Some(group), _) => Some(group.clone()),
-            (None, Some(_)) => Some(config_key(run)),
-            (None, None) => None,
-        };
-        if let Some(key) = key {
+        if let Some(key) = seed_group_key(run) {
             by_key.entry(key).or_default().push(i);
         }
     }
@@ -263,6 +258,17 @@ fn find_seed_groups(runs: &[Run]) -> Vec<SeedGroup> {
         .filter(|(_, members)| members.len() >= 2)
         .map(|(key, members)| SeedGroup { key, members })
         .collect()
+}
+
+/// The key of the seed group a run would belong to: its `group`, else (when it has a seed) its
+/// hyperparameters other than the seed; `None` for a run with neither. Also used to match seed
+/// groups against a baseline, where a configuration may have a single run.
+pub fn seed_group_key(run: &Run) -> Option<String> {
+    match (&run.header.group, run.header.seed) {
+        (Some(group), _) => Some(group.clone()),
+        (None, Some(_)) => Some(config_key(run)),
+        (None, None) => None,
+    }
 }
 
 fn config_key(run: &Run) -> String {

@@ -158,3 +158,38 @@ mod tests {
         assert_eq!(s.summary.last_finite.unwrap().step, 2);
     }
 }
+
+#[cfg(test)]
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Summaries are exact whatever the chunking: best lies between min and max, counts add up.
+        #[test]
+        fn summary_matches_a_direct_computation(values in proptest::collection::vec(prop_oneof![9 => -1e3f64..1e3, 1 => Just(f64::NAN)], 1..10_000)) {
+            let mut builder = SeriesBuilder::new(50);
+            for (i, v) in values.iter().enumerate() {
+                builder.push(i as i64, *v);
+            }
+            let (series, repeated) = builder.finish();
+            let s = series.summary;
+            prop_assert_eq!(repeated, 0);
+            prop_assert_eq!(s.count, values.len() as u64);
+            prop_assert_eq!(s.nonfinite, values.iter().filter(|v| !v.is_finite()).count() as u64);
+            let finite: Vec<f64> = values.iter().copied().filter(|v| v.is_finite()).collect();
+            if let (Some(min), Some(max)) = (s.min, s.max) {
+                prop_assert_eq!(min.value, finite.iter().copied().fold(f64::INFINITY, f64::min));
+                prop_assert_eq!(max.value, finite.iter().copied().fold(f64::NEG_INFINITY, f64::max));
+                for d in [super::super::Direction::Up, super::super::Direction::Down] {
+                    let best = s.best(d).unwrap().value;
+                    prop_assert!(min.value <= best && best <= max.value);
+                }
+            } else {
+                prop_assert!(finite.is_empty());
+            }
+            prop_assert!(series.points.len() <= 50);
+            prop_assert_eq!(s.last.unwrap().step, values.len() as i64 - 1);
+        }
+    }
+}

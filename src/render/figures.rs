@@ -518,6 +518,74 @@ pub fn project_sparkline(project: &Project) -> Option<String> {
     ))
 }
 
+/// The project's runs as compact JSON for the page script: names, links, status, colour,
+/// numeric and text parameters, best and last value of every metric.
+pub fn project_data_json(project: &Project, run_hrefs: &[String]) -> String {
+    use serde_json::{Map, Value, json};
+    let number = |v: f64| {
+        if v.is_finite() {
+            json!(v)
+        } else {
+            json!(format::number_full(v))
+        }
+    };
+    let runs: Vec<Value> = project
+        .runs
+        .iter()
+        .enumerate()
+        .map(|(i, run)| {
+            let params: Map<String, Value> = run
+                .header
+                .params
+                .iter()
+                .map(|(k, v)| {
+                    let value = match v {
+                        ParamValue::Number(x) => number(*x),
+                        other => Value::String(other.to_text()),
+                    };
+                    (k.clone(), value)
+                })
+                .collect();
+            let mut best = Map::new();
+            let mut last = Map::new();
+            for (name, series) in &run.series {
+                let direction = project.direction_of(name).unwrap_or(Direction::Down);
+                if let Some(p) = series.summary.best(direction) {
+                    best.insert(name.clone(), number(p.value));
+                }
+                if let Some(p) = series.summary.last {
+                    last.insert(name.clone(), number(p.value));
+                }
+            }
+            json!({
+                "i": i,
+                "name": run.name,
+                "href": run_hrefs.get(i),
+                "status": project.summaries[i].status.as_str(),
+                "color": run_color(i),
+                "group": project.summaries[i].group,
+                "params": params,
+                "best": best,
+                "last": last,
+            })
+        })
+        .collect();
+    let metrics: Vec<Value> = project
+        .metrics
+        .iter()
+        .map(|m| json!({"name": m, "direction": match project.direction_of(m) { Some(Direction::Up) => "up", Some(Direction::Down) => "down", None => "" }}))
+        .collect();
+    let data = json!({
+        "primary": project.primary_metric,
+        "metrics": metrics,
+        "params": project.params,
+        "varied": project.varied_params,
+        "runs": runs,
+    });
+    // `<` inside strings is escaped so no name can close the script element.
+    data.to_string().replace('<', "\\u003c")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

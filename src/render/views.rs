@@ -138,6 +138,9 @@ pub struct ProjectView {
     pub parallel: Option<Figure>,
     /// "best 40 of 2000 runs shown" when overlays are capped.
     pub overlay_note: Option<String>,
+    /// Every run's parameters and best/last metrics as JSON, for the script (any-two scatter,
+    /// compare, CSV download). Safe inside `<script type="application/json">`.
+    pub data_json: String,
 }
 
 #[derive(Debug, Serialize)]

@@ -137,6 +137,7 @@ fn index_view(projects: &[Project], plan: &SitePlan, options: &SiteOptions) -> I
 }
 
 fn project_view(project: &Project, paths: &ProjectPaths, options: &SiteOptions) -> ProjectView {
+    let metric_order = ordered_metrics(project);
     let varied: std::collections::BTreeSet<&String> = project.varied_params.iter().collect();
     let mut param_keys: Vec<&String> = project.varied_params.iter().collect();
     param_keys.extend(project.params.iter().filter(|k| !varied.contains(k)));
@@ -147,8 +148,7 @@ fn project_view(project: &Project, paths: &ProjectPaths, options: &SiteOptions) 
             varied: varied.contains(k),
         })
         .collect();
-    let metric_columns: Vec<MetricColumn> = project
-        .metrics
+    let metric_columns: Vec<MetricColumn> = metric_order
         .iter()
         .map(|m| MetricColumn {
             name: m.clone(),
@@ -202,8 +202,7 @@ fn project_view(project: &Project, paths: &ProjectPaths, options: &SiteOptions) 
                     None => Cell::empty(),
                 })
                 .collect(),
-            metrics: project
-                .metrics
+            metrics: metric_order
                 .iter()
                 .map(|m| match run.series.get(m) {
                     Some(series) => {
@@ -231,7 +230,7 @@ fn project_view(project: &Project, paths: &ProjectPaths, options: &SiteOptions) 
                 .collect(),
         })
         .collect();
-    mark_best_cells(project, &mut rows);
+    mark_best_cells(project, &metric_order, &mut rows);
     let order: Vec<usize> = project.ranking.clone();
     let mut by_rank: Vec<Option<RunRow>> = rows.into_iter().map(Some).collect();
     let rows = order.iter().filter_map(|&i| by_rank[i].take()).collect();
@@ -262,7 +261,9 @@ fn project_view(project: &Project, paths: &ProjectPaths, options: &SiteOptions) 
         .collect();
 
     let shown = figures::overlay_runs(project).len();
+    let hrefs: Vec<String> = paths.runs.iter().map(|r| format!("runs/{r}")).collect();
     ProjectView {
+        data_json: figures::project_data_json(project, &hrefs),
         figures: figures::project_figures(project),
         scatters: figures::scatter_figures(project),
         parallel: figures::parallel_figure(project),
@@ -314,9 +315,27 @@ pub fn mean_and_spread(values: impl Iterator<Item = f64>) -> Option<String> {
     ))
 }
 
+/// The project's metrics with the primary one first, then the others as first seen.
+fn ordered_metrics(project: &Project) -> Vec<String> {
+    let primary = project.primary_metric.as_ref();
+    let mut order: Vec<String> = primary
+        .filter(|m| project.metrics.contains(m))
+        .cloned()
+        .into_iter()
+        .collect();
+    order.extend(
+        project
+            .metrics
+            .iter()
+            .filter(|m| Some(*m) != primary)
+            .cloned(),
+    );
+    order
+}
+
 /// Highlights the best value of each metric's "best" column.
-fn mark_best_cells(project: &Project, rows: &mut [RunRow]) {
-    for (column, metric) in project.metrics.iter().enumerate() {
+fn mark_best_cells(project: &Project, metric_order: &[String], rows: &mut [RunRow]) {
+    for (column, metric) in metric_order.iter().enumerate() {
         let Some(direction) = project.direction_of(metric) else {
             continue;
         };

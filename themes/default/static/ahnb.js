@@ -319,7 +319,89 @@
     });
   }
 
+
+  // ------------------------------------------------------------------ project data
+  function projectData() {
+    var el = document.getElementById("project-data");
+    if (!el) return null;
+    try { return JSON.parse(el.textContent); } catch (e) { return null; }
+  }
+
+  function svgEl(name, attrs, parent) {
+    var el = document.createElementNS(SVGNS, name);
+    Object.keys(attrs).forEach(function (k) { el.setAttribute(k, attrs[k]); });
+    if (parent) parent.appendChild(el);
+    return el;
+  }
+
+  // A scatter of any two numeric columns: metrics (best per run) and numeric hyperparameters.
+  function wireAnyScatter(data) {
+    var fig = document.querySelector(".any-scatter");
+    if (!fig || !data || data.runs.length < 2) return;
+    var options = [];
+    data.metrics.forEach(function (m) { options.push({ label: "best " + m.name, get: function (r) { return r.best[m.name]; } }); });
+    data.params.forEach(function (p) {
+      if (data.runs.some(function (r) { return typeof r.params[p] === "number"; })) {
+        options.push({ label: p, get: function (r) { return r.params[p]; } });
+      }
+    });
+    if (options.length < 2) return;
+    var sx = fig.querySelector(".any-x"), sy = fig.querySelector(".any-y"), box = fig.querySelector(".any-box");
+    options.forEach(function (o, i) {
+      sx.appendChild(new Option(o.label, i));
+      sy.appendChild(new Option(o.label, i));
+    });
+    var primary = options.findIndex(function (o) { return o.label === "best " + data.primary; });
+    var firstParam = options.findIndex(function (o) { return o.label.indexOf("best ") !== 0 && data.varied.indexOf(o.label) >= 0; });
+    sy.value = String(primary >= 0 ? primary : 0);
+    sx.value = String(firstParam >= 0 ? firstParam : (primary === 0 ? 1 : 0));
+    function axis(values) {
+      var v = values.filter(function (x) { return typeof x === "number" && isFinite(x); });
+      var lo = Math.min.apply(null, v), hi = Math.max.apply(null, v);
+      var log = v.length > 0 && lo > 0 && hi / lo > 100;
+      if (log) { lo = Math.log10(lo); hi = Math.log10(hi); }
+      if (lo === hi) { lo -= 1; hi += 1; }
+      var pad = (hi - lo) * 0.06;
+      return { lo: lo - pad, hi: hi + pad, log: log };
+    }
+    function draw() {
+      var ox = options[+sx.value], oy = options[+sy.value];
+      var W = 720, H = 400, L = 80, R = 24, T = 20, B = 56;
+      box.textContent = "";
+      var svg = svgEl("svg", { viewBox: "0 0 " + W + " " + H, "class": "chart any", role: "img", "aria-label": oy.label + " vs " + ox.label }, box);
+      svgEl("rect", { width: W, height: H, fill: "#ffffff" }, svg);
+      var xs = data.runs.map(ox.get), ys = data.runs.map(oy.get);
+      var ax = axis(xs), ay = axis(ys);
+      function px(v) { v = ax.log ? Math.log10(v) : v; return L + (v - ax.lo) / (ax.hi - ax.lo) * (W - L - R); }
+      function py(v) { v = ay.log ? Math.log10(v) : v; return H - B - (v - ay.lo) / (ay.hi - ay.lo) * (H - T - B); }
+      svgEl("rect", { x: L, y: T, width: W - L - R, height: H - T - B, fill: "none", stroke: "#d8dde3" }, svg);
+      [0, 0.25, 0.5, 0.75, 1].forEach(function (t) {
+        var vx = ax.lo + t * (ax.hi - ax.lo), vy = ay.lo + t * (ay.hi - ay.lo);
+        var gx = L + t * (W - L - R), gy = H - B - t * (H - T - B);
+        svgEl("line", { x1: gx, y1: T, x2: gx, y2: H - B, stroke: "#eef0f2" }, svg);
+        svgEl("line", { x1: L, y1: gy, x2: W - R, y2: gy, stroke: "#eef0f2" }, svg);
+        svgEl("text", { x: gx, y: H - B + 18, "text-anchor": "middle", "font-size": 13, "font-family": "sans-serif", fill: "#5b6470" }, svg).textContent = fmt(ax.log ? Math.pow(10, vx) : vx);
+        svgEl("text", { x: L - 6, y: gy, dy: "0.35em", "text-anchor": "end", "font-size": 13, "font-family": "sans-serif", fill: "#5b6470" }, svg).textContent = fmt(ay.log ? Math.pow(10, vy) : vy);
+      });
+      svgEl("text", { x: (W + L - R) / 2, y: H - 12, "text-anchor": "middle", "font-size": 14, "font-family": "sans-serif", fill: "#1b1f24" }, svg).textContent = ox.label + (ax.log ? " (log)" : "");
+      svgEl("text", { x: 16, y: (H - B + T) / 2, "text-anchor": "middle", "font-size": 14, "font-family": "sans-serif", fill: "#1b1f24", transform: "rotate(-90 16 " + (H - B + T) / 2 + ")" }, svg).textContent = oy.label + (ay.log ? " (log)" : "");
+      data.runs.forEach(function (r, i) {
+        var x = xs[i], y = ys[i];
+        if (typeof x !== "number" || typeof y !== "number" || !isFinite(x) || !isFinite(y)) return;
+        if ((ax.log && x <= 0) || (ay.log && y <= 0)) return;
+        var c = svgEl("circle", { "class": "point", "data-run": r.i, cx: px(x).toFixed(1), cy: py(y).toFixed(1), r: 5, fill: r.color, "fill-opacity": 0.85, stroke: "#ffffff" }, svg);
+        svgEl("title", {}, c).textContent = r.name + ": " + ox.label + " = " + fmt(x) + ", " + oy.label + " = " + fmt(y);
+      });
+    }
+    sx.addEventListener("change", draw);
+    sy.addEventListener("change", draw);
+    fig.hidden = false;
+    draw();
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    var data = projectData();
+    wireAnyScatter(data);
     Array.prototype.forEach.call(document.querySelectorAll(".chart-box"), wireChart);
     wireSmoothing();
     wireAxisToggles();

@@ -1,0 +1,629 @@
+//! GitHub-flavoured Markdown for `$GITHUB_STEP_SUMMARY` and pull-request comments: per project
+//! the top runs with the hyperparameters that vary, their statuses and best metrics, changes
+//! against a baseline, and seed groups with mean ± std and a noise test.
+//!
+//! Constraints from GitHub: a comment holds at most 65,536 characters, so the tables are cut
+//! (with an "N more runs" line linking the site) until the whole text fits; `data:` images are
+//! stripped, so trends are Unicode sparklines; text from logs is escaped (`|` would split a table
+//! cell, `@name` would notify someone).
+
+use std::fmt::Write;
+
+use super::baseline::{Change, Delta, GroupDelta};
+use super::sparkline::sparkline;
+use super::stats::{ALPHA, Spread};
+use super::{ProjectReport, RunReport, Summary, SummaryOptions, format_like, format_value};
+use crate::model::project::is_seed_key;
+use crate::model::{Direction, Status};
+
+/// The most characters GitHub accepts in a comment; the output never exceeds it (in bytes, so
+/// in characters too).
+pub const GITHUB_COMMENT_LIMIT: usize = 65_536;
+
+/// First line of every summary, so a workflow can find its previous comment and update it.
+pub const MARKER: &str = "<!-- ahnb-summary -->";
+
+/// Hyperparameter columns per table; more varying ones are named in a note.
+const MAX_PARAM_COLUMNS: usize = 4;
+
+/// Runs named in a list (attention, new, gone) before "and N more".
+const MAX_NAMED: usize = 10;
+
+/// Longest run name, label or message shown, in characters.
+const MAX_TEXT: usize = 60;
+
+/// Renders the summary, cutting tables as needed to stay within [`GITHUB_COMMENT_LIMIT`].
+pub fn render_markdown(summary: &Summary, options: &SummaryOptions) -> String {
+    render_within(summary, options, GITHUB_COMMENT_LIMIT)
+}
+
+/// Renders with at most `options.top` rows per table, fewer if the text would pass `limit`.
+pub fn render_within(summary: &Summary, options: &SummaryOptions, limit: usize) -> String {
+    let full = render_with_rows(summary, options, options.top);
+    if full.len() <= limit {
+        return full;
+    }
+    // The largest row count that fits: the length grows with it, so bisect.
+    let (mut lo, mut hi) = (0usize, options.top);
+    while lo + 1 < hi {
+        let mid = lo + (hi - lo) / 2;
+        if render_with_rows(summary, options, mid).len() <= limit {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+    }
+    let text = render_with_rows(summary, options, lo);
+    if text.len() <= limit {
+        return text;
+    }
+    cut_at_line(&text, limit, summary.site_url.as_deref())
+}
+
+/// Last resort when even headings alone are too long (thousands of projects): keep whole lines.
+fn cut_at_line(text: &str, limit: usize, site: Option<&str>) -> String {
+    let note = match site {
+        Some(url) => format!("\n\n… cut to fit a GitHub comment; [see everything]({})\n", link_url(url)),
+        None => "\n\n… cut to fit a GitHub comment\n".to_owned(),
+    };
+    let mut end = limit.saturating_sub(note.len()).min(text.len());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let end = text[..end].rfind('\n').unwrap_or(0);
+    format!("{}{note}", &text[..end])
+}
+
+fn render_with_rows(summary: &Summary, options: &SummaryOptions, rows: usize) -> String {
+    let mut out = String::new();
+    out.push_str(MARKER);
+    out.push('\n');
+    if summary.baseline {
+        out.push_str("## Training runs compared with the baseline\n");
+    } else {
+        out.push_str("## Training runs\n");
+    }
+    if summary.projects.is_empty() {
+        out.push_str("\nNo runs found.\n");
+    }
+    for project in &summary.projects {
+        write_project(&mut out, project, options, rows);
+    }
+    write_footnote(&mut out, summary);
+    out
+}
+
+fn write_project(out: &mut String, project: &ProjectReport, options: &SummaryOptions, rows: usize) {
+    let _ = write!(out, "\n### {}\n\n", escape_text(&project.name));
+    let counts: Vec<String> = project
+        .status_counts
+        .iter()
+        .map(|(status, n)| format!("{n} {} {}", status_icon(*status), status.as_str()))
+        .collect();
+    let _ = write!(
+        out,
+        "**{} {}**: {}",
+        project.runs.len(),
+        plural(project.runs.len(), "run", "runs"),
+        counts.join(" · ")
+    );
+    if let Some(metric) = &project.ranking_metric {
+        let _ = write!(
+            out,
+            " — ranked by {} {} ({} is better)",
+            value_kind(project, metric),
+            code(metric),
+            match project.ranking_direction {
+                Direction::Up => "higher",
+                Direction::Down => "lower",
+            }
+        );
+    }
+    if let Some(url) = &project.url {
+        let _ = write!(out, " · [dashboard]({})", link_url(url));
+    }
+    out.push('\n');
+    write_baseline_headline(out, project, options);
+    write_runs_table(out, project, options, rows);
+    write_attention(out, project);
+    write_groups_table(out, project, options, rows);
+}
+
+/// "best" for metrics with a direction, else "last".
+fn value_kind(project: &ProjectReport, metric: &str) -> &'static str {
+    match project
+        .metrics
+        .iter()
+        .find(|m| m.name == metric)
+        .and_then(|m| m.direction)
+    {
+        Some(_) => "best",
+        None => "last",
+    }
+}
+
+fn write_baseline_headline(out: &mut String, project: &ProjectReport, options: &SummaryOptions) {
+    let Some(comparison) = &project.baseline else {
+        return;
+    };
+    out.push('\n');
+    if !comparison.found {
+        let _ = writeln!(
+            out,
+            "🆕 The baseline has no project {}: every run is new.",
+            code(&project.name)
+        );
+        return;
+    }
+    let mut sentences = Vec::new();
+    if let (Some(best), Some(metric)) = (&comparison.best, &project.ranking_metric) {
+        let value = format_value(best.value.0, options.precision);
+        sentences.push(format!(
+            "Best {}: **{value}** against {} on the baseline ({}).",
+            code(metric),
+            format_value(best.baseline.0, options.precision),
+            delta_text(best, &value, options.precision)
+        ));
+    }
+    if !comparison.new_runs.is_empty() {
+        sentences.push(format!(
+            "{} new {}: {}.",
+            comparison.new_runs.len(),
+            plural(comparison.new_runs.len(), "run", "runs"),
+            name_list(&comparison.new_runs)
+        ));
+    }
+    if !comparison.missing_runs.is_empty() {
+        sentences.push(format!(
+            "{} baseline {} not here: {}.",
+            comparison.missing_runs.len(),
+            plural(comparison.missing_runs.len(), "run", "runs"),
+            name_list(&comparison.missing_runs)
+        ));
+    }
+    if sentences.is_empty() {
+        sentences.push("Same runs as the baseline.".to_owned());
+    }
+    let _ = writeln!(out, "{}", sentences.join(" "));
+}
+
+fn name_list(names: &[String]) -> String {
+    let mut shown: Vec<String> = names
+        .iter()
+        .take(MAX_NAMED)
+        .map(|n| code(&shorten(n)))
+        .collect();
+    if names.len() > MAX_NAMED {
+        shown.push(format!("and {} more", names.len() - MAX_NAMED));
+    }
+    shown.join(", ")
+}
+
+/// The varying hyperparameters shown as columns (seeds left out: run names and groups say them).
+fn param_columns(project: &ProjectReport) -> (Vec<&String>, usize) {
+    let keys: Vec<&String> = project
+        .varied_params
+        .iter()
+        .filter(|k| !is_seed_key(k))
+        .collect();
+    let hidden = keys.len().saturating_sub(MAX_PARAM_COLUMNS);
+    (keys.into_iter().take(MAX_PARAM_COLUMNS).collect(), hidden)
+}
+
+fn write_runs_table(out: &mut String, project: &ProjectReport, options: &SummaryOptions, rows: usize) {
+    if project.runs.is_empty() {
+        return;
+    }
+    let (params, hidden_params) = param_columns(project);
+    let with_trend = project.runs.iter().any(|r| r.trend.len() >= 2);
+    out.push_str("\n| # | run | status |");
+    for key in &params {
+        let _ = write!(out, " {} |", escape_text(key));
+    }
+    for metric in &project.columns {
+        let _ = write!(out, " {} |", metric_heading(project, metric));
+    }
+    if with_trend {
+        let _ = write!(
+            out,
+            " {} |",
+            project.ranking_metric.as_deref().map(code).unwrap_or_default()
+        );
+    }
+    out.push_str("\n|---:|:---|:---|");
+    for _ in &params {
+        out.push_str("---:|");
+    }
+    for _ in &project.columns {
+        out.push_str("---:|");
+    }
+    if with_trend {
+        out.push_str(":---|");
+    }
+    out.push('\n');
+    for run in project.runs.iter().take(rows) {
+        write_run_row(out, project, run, &params, with_trend, options);
+    }
+    let more = project.runs.len().saturating_sub(rows);
+    if more > 0 {
+        let _ = write!(out, "\n… {more} more {}", plural(more, "run", "runs"));
+        match &project.url {
+            Some(url) => {
+                let _ = writeln!(out, ": [see them all on the dashboard]({})", link_url(url));
+            }
+            None => {
+                let _ = writeln!(out, " (raise `--top`, or pass `--site-url` to link the dashboard)");
+            }
+        }
+    }
+    if hidden_params > 0 {
+        let _ = writeln!(
+            out,
+            "\n{hidden_params} more varying {} not shown.",
+            plural(hidden_params, "hyperparameter", "hyperparameters")
+        );
+    }
+}
+
+fn write_run_row(
+    out: &mut String,
+    project: &ProjectReport,
+    run: &RunReport,
+    params: &[&String],
+    with_trend: bool,
+    options: &SummaryOptions,
+) {
+    let name = code(&shorten(&run.name));
+    let name = match &run.url {
+        Some(url) => format!("[{name}]({})", link_url(url)),
+        None => name,
+    };
+    let new = if project.baseline.as_ref().is_some_and(|b| b.found) && run.baseline.is_none() {
+        " 🆕"
+    } else {
+        ""
+    };
+    let _ = write!(
+        out,
+        "| {} | {name}{new} | {} {} |",
+        run.rank,
+        status_icon(run.status),
+        run.status.as_str()
+    );
+    for key in params {
+        let value = run.params.get(*key).map(|p| p.0.to_text()).unwrap_or_default();
+        let _ = write!(out, " {} |", escape_text(&shorten(&value)));
+    }
+    for metric in &project.columns {
+        let cell = match run.metrics.get(metric).and_then(|m| m.shown()) {
+            None => "—".to_owned(),
+            Some(value) => {
+                let text = format_value(value, options.precision);
+                let delta = run.baseline.as_ref().and_then(|b| b.metrics.get(metric));
+                let is_best = project.runs.first().is_some_and(|best| std::ptr::eq(best, run))
+                    && Some(metric) == project.ranking_metric.as_ref();
+                let shown = if is_best { format!("**{text}**") } else { text.clone() };
+                match delta {
+                    Some(d) => format!("{shown} ({})", delta_text(d, &text, options.precision)),
+                    None => shown,
+                }
+            }
+        };
+        let _ = write!(out, " {cell} |");
+    }
+    if with_trend {
+        let _ = write!(out, " {} |", sparkline(&run.trend));
+    }
+    out.push('\n');
+}
+
+/// "+0.0006 ↑ 🟢": the signed change in the value's own decimals, which way the value moved,
+/// and whether that is better or worse for this metric.
+pub fn delta_text(delta: &Delta, value_text: &str, precision: usize) -> String {
+    if !delta.delta.0.is_finite() {
+        return match delta.change {
+            Change::Worse => "was finite 🔴".to_owned(),
+            Change::Better => "was non-finite 🟢".to_owned(),
+            _ => "unchanged".to_owned(),
+        };
+    }
+    if delta.change == Change::Same {
+        return "±0".to_owned();
+    }
+    let magnitude = format_like(delta.delta.0.abs(), value_text, precision);
+    let (sign, arrow) = if delta.delta.0 > 0.0 { ("+", "↑") } else { ("-", "↓") };
+    format!("{sign}{magnitude} {arrow}{}", change_mark(delta.change))
+}
+
+fn change_mark(change: Change) -> &'static str {
+    match change {
+        Change::Better => " 🟢",
+        Change::Worse => " 🔴",
+        Change::Same | Change::Changed => "",
+    }
+}
+
+fn metric_heading(project: &ProjectReport, metric: &str) -> String {
+    let arrow = match project
+        .metrics
+        .iter()
+        .find(|m| m.name == metric)
+        .and_then(|m| m.direction)
+    {
+        Some(Direction::Up) => " ↑",
+        Some(Direction::Down) => " ↓",
+        None => "",
+    };
+    format!("{}{arrow}", code(metric))
+}
+
+/// Failed, diverged and killed runs by name, wherever they rank.
+fn write_attention(out: &mut String, project: &ProjectReport) {
+    let troubled: Vec<&RunReport> = project
+        .runs
+        .iter()
+        .filter(|r| matches!(r.status, Status::Failed | Status::Diverged | Status::Killed))
+        .collect();
+    if troubled.is_empty() {
+        return;
+    }
+    let mut items: Vec<String> = troubled
+        .iter()
+        .take(MAX_NAMED)
+        .map(|run| {
+            let mut item = format!(
+                "{} {} {}",
+                code(&shorten(&run.name)),
+                status_icon(run.status),
+                run.status.as_str()
+            );
+            if let Some(d) = &run.divergence {
+                let _ = write!(item, " at step {} ({} became non-finite)", d.step, code(&d.metric));
+            }
+            if let Some(error) = &run.error {
+                let _ = write!(item, ": {}", code(&shorten(error)));
+            }
+            item
+        })
+        .collect();
+    if troubled.len() > MAX_NAMED {
+        items.push(format!("and {} more", troubled.len() - MAX_NAMED));
+    }
+    let _ = writeln!(out, "\n⚠️ **Needs attention:** {}", items.join(" · "));
+}
+
+fn write_groups_table(
+    out: &mut String,
+    project: &ProjectReport,
+    options: &SummaryOptions,
+    rows: usize,
+) {
+    if project.groups.is_empty() {
+        return;
+    }
+    let precision = options.precision;
+    let compared = project.baseline.as_ref().is_some_and(|b| b.found);
+    let _ = writeln!(
+        out,
+        "\n#### Seed groups ({} with repeated seeds; mean ± std)\n",
+        project.groups.len()
+    );
+    match (&project.ranking_metric, compared) {
+        (Some(metric), true) => {
+            let heading = metric_heading(project, metric);
+            let _ = writeln!(
+                out,
+                "| # | group | runs | {heading} | baseline | Δ | Welch p | verdict |\n|---:|:---|---:|---:|---:|---:|---:|:---|"
+            );
+            for group in project.groups.iter().take(rows) {
+                let here = group.metrics.get(metric);
+                let delta = group.baseline.as_ref().and_then(|b| b.metrics.get(metric));
+                let here_text = here.map_or("—".to_owned(), |s| spread_text(s, precision));
+                let (base_text, delta_cell, p_cell, verdict) = match (here, delta) {
+                    (Some(here), Some(d)) => group_delta_cells(here, d, precision),
+                    _ if group.baseline.is_some() => {
+                        ("—".to_owned(), "—".to_owned(), "—".to_owned(), "no value on a side".to_owned())
+                    }
+                    _ => ("—".to_owned(), "—".to_owned(), "—".to_owned(), "🆕 new".to_owned()),
+                };
+                let _ = writeln!(
+                    out,
+                    "| {} | {} | {} | {here_text} | {base_text} | {delta_cell} | {p_cell} | {verdict} |",
+                    group.rank,
+                    code(&shorten(&group.label)),
+                    group.runs.len()
+                );
+            }
+        }
+        _ => {
+            out.push_str("| # | group | runs |");
+            for metric in &project.columns {
+                let _ = write!(out, " {} |", metric_heading(project, metric));
+            }
+            out.push_str("\n|---:|:---|---:|");
+            for _ in &project.columns {
+                out.push_str("---:|");
+            }
+            out.push('\n');
+            for group in project.groups.iter().take(rows) {
+                let _ = write!(
+                    out,
+                    "| {} | {} | {} |",
+                    group.rank,
+                    code(&shorten(&group.label)),
+                    group.runs.len()
+                );
+                for metric in &project.columns {
+                    let cell = group
+                        .metrics
+                        .get(metric)
+                        .map_or("—".to_owned(), |s| spread_text(s, precision));
+                    let _ = write!(out, " {cell} |");
+                }
+                out.push('\n');
+            }
+        }
+    }
+    let more = project.groups.len().saturating_sub(rows);
+    if more > 0 {
+        let _ = writeln!(out, "\n… {more} more seed {}", plural(more, "group", "groups"));
+    }
+}
+
+fn group_delta_cells(here: &Spread, d: &GroupDelta, precision: usize) -> (String, String, String, String) {
+    let base_text = format!("{} (n = {})", spread_text(&d.baseline, precision), d.baseline.n);
+    let value_text = format_value(here.mean, precision);
+    let delta = Delta {
+        value: super::Number(here.mean),
+        baseline: super::Number(d.baseline.mean),
+        delta: super::Number(d.delta),
+        change: d.change,
+    };
+    let delta_cell = delta_text(&delta, &value_text, precision);
+    let p_cell = d.welch.map_or("—".to_owned(), |w| format_p(w.p));
+    let verdict = match (d.beyond_noise, d.change) {
+        (None, _) => "not tested (n < 2 on a side)".to_owned(),
+        (Some(false), _) | (Some(true), Change::Same) => "within noise".to_owned(),
+        (Some(true), Change::Better) => "🟢 better, beyond noise".to_owned(),
+        (Some(true), Change::Worse) => "🔴 worse, beyond noise".to_owned(),
+        (Some(true), Change::Changed) => "changed, beyond noise".to_owned(),
+    };
+    (base_text, delta_cell, p_cell, verdict)
+}
+
+/// A p-value: three significant digits, "< 0.001" below that.
+fn format_p(p: f64) -> String {
+    if p < 0.001 {
+        "< 0.001".to_owned()
+    } else {
+        format!("{p:.3}")
+    }
+}
+
+/// "0.9912 ± 0.0008", the std in the mean's decimals.
+fn spread_text(spread: &Spread, precision: usize) -> String {
+    let mean = format_value(spread.mean, precision);
+    if spread.n < 2 {
+        return mean;
+    }
+    let std = format_like(spread.std, &mean, precision);
+    format!("{mean} ± {std}")
+}
+
+fn write_footnote(out: &mut String, summary: &Summary) {
+    let mut note = String::from(
+        "\n<sub>Values: the best over training (max for ↑ metrics, min for ↓), the last value for metrics without a direction, else the end record's.",
+    );
+    if summary.baseline {
+        let _ = write!(
+            note,
+            " Δ = this − baseline, runs matched by log path or name, seed groups by configuration; ↑/↓ the value rose/fell; 🟢 better, 🔴 worse for that metric. Seed groups: mean ± sample standard deviation over seeds; a change is called beyond run-to-run noise when Welch's t-test gives p < {ALPHA} (two-sided), and is only tested with at least two runs on each side."
+        );
+    } else if summary.projects.iter().any(|p| !p.groups.is_empty()) {
+        note.push_str(" Seed groups: mean ± sample standard deviation over seeds.");
+    }
+    note.push_str(" Made by ahnb.</sub>\n");
+    out.push_str(&note);
+}
+
+fn status_icon(status: Status) -> &'static str {
+    match status {
+        Status::Finished => "✅",
+        Status::Diverged => "💥",
+        Status::Failed => "❌",
+        Status::Killed => "⏹️",
+        Status::Incomplete => "⏳",
+    }
+}
+
+fn plural(n: usize, one: &'static str, many: &'static str) -> &'static str {
+    if n == 1 { one } else { many }
+}
+
+/// Cuts long names and messages to [`MAX_TEXT`] characters with an ellipsis.
+fn shorten(text: &str) -> String {
+    crate::chart::shorten(text, MAX_TEXT)
+}
+
+/// Text from a log as an inline code span, safe in a table cell: code spans show Markdown,
+/// HTML and `@mentions` literally; pipes are escaped for the table; newlines become spaces.
+pub fn code(text: &str) -> String {
+    let text: String = text
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    let longest_ticks = text
+        .split(|c| c != '`')
+        .map(str::len)
+        .max()
+        .unwrap_or(0);
+    let fence = "`".repeat(longest_ticks + 1);
+    let pad = if text.starts_with('`') || text.ends_with('`') || longest_ticks > 0 {
+        " "
+    } else {
+        ""
+    };
+    let body = text.replace('|', "\\|");
+    if body.trim().is_empty() {
+        return "` `".to_owned();
+    }
+    format!("{fence}{pad}{body}{pad}{fence}")
+}
+
+/// Text from a log as plain Markdown: every character Markdown or HTML would interpret is
+/// backslash-escaped, `@` cannot start a mention, and newlines become spaces.
+pub fn escape_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for ch in text.chars() {
+        match ch {
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '~' | '$' | '&' | '#' | '!' => {
+                out.push('\\');
+                out.push(ch);
+            }
+            // A zero-width joiner keeps `@team` from notifying anyone.
+            '@' => out.push_str("@\u{2060}"),
+            c if c.is_control() => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A URL safe inside `[text](url)` and a table: spaces, parentheses, pipes and angle brackets
+/// percent-encoded.
+pub fn link_url(url: &str) -> String {
+    let mut out = String::with_capacity(url.len());
+    for ch in url.chars() {
+        match ch {
+            ' ' => out.push_str("%20"),
+            '(' => out.push_str("%28"),
+            ')' => out.push_str("%29"),
+            '|' => out.push_str("%7C"),
+            '<' => out.push_str("%3C"),
+            '>' => out.push_str("%3E"),
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn code_spans_escape_pipes_and_backticks() {
+        assert_eq!(code("a|b"), "`a\\|b`");
+        assert_eq!(code("x`y"), "`` x`y ``");
+        assert_eq!(code("@team <b>"), "`@team <b>`");
+        assert_eq!(code("two\nlines"), "`two lines`");
+    }
+
+    #[test]
+    fn text_is_escaped() {
+        assert_eq!(escape_text("a|b*c"), "a\\|b\\*c");
+        assert_eq!(escape_text("@org"), "@\u{2060}org");
+        assert_eq!(link_url("https://x.io/a b(1)"), "https://x.io/a%20b%281%29");
+    }
+}
