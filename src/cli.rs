@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
 /// Static dashboards for machine-learning experiment logs.
 #[derive(Debug, Parser)]
@@ -18,6 +18,10 @@ pub enum Command {
     Build(BuildArgs),
     /// Read the logs and print every warning; build nothing.
     Check(CheckArgs),
+    /// Print the best runs as Markdown (pull requests, CI job summaries), LaTeX, CSV or JSON.
+    Summary(SummaryArgs),
+    /// Write every chart as a standalone SVG and a vector PDF, for papers.
+    Figures(FiguresArgs),
     /// Work with themes.
     #[command(subcommand)]
     Theme(ThemeCommand),
@@ -62,6 +66,12 @@ pub struct BuildArgs {
     /// Print the time spent in each stage.
     #[arg(long)]
     pub timings: bool,
+    /// Also write every chart as SVG and PDF into DIR (as `ahnb figures`).
+    #[arg(long, value_name = "DIR")]
+    pub figures: Option<PathBuf>,
+    /// Also zip the whole site into FILE, for supplementary material.
+    #[arg(long, value_name = "FILE")]
+    pub archive: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -77,4 +87,59 @@ pub enum ThemeCommand {
         #[arg(value_name = "DIR")]
         dir: PathBuf,
     },
+}
+
+/// Output formats of `ahnb summary`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SummaryFormat {
+    /// GitHub-flavoured Markdown, at most 65,536 characters.
+    #[value(alias = "markdown")]
+    Md,
+    /// A booktabs table per project, for \input in a paper.
+    #[value(alias = "tex")]
+    Latex,
+    /// One row per run, unrounded.
+    Csv,
+    /// Every run's summary (schema ahnb.summary/1, see docs/summary-json.md).
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct SummaryArgs {
+    #[command(flatten)]
+    pub read: ReadArgs,
+    /// Logs to compare against (for example the base branch's), matched by run name or seed group.
+    #[arg(long, value_name = "BASE_LOGS")]
+    pub baseline: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = SummaryFormat::Md)]
+    pub format: SummaryFormat,
+    /// Only this project (its name or its folder in the site).
+    #[arg(long, value_name = "P")]
+    pub project: Option<String>,
+    /// Metric column (repeatable); the first ranks the runs. Default: the primary metric and
+    /// up to three others.
+    #[arg(long, value_name = "M")]
+    pub metric: Vec<String>,
+    /// Runs (or seed groups) per table in Markdown and LaTeX.
+    #[arg(long, value_name = "N", default_value_t = ahnb::report::DEFAULT_TOP)]
+    pub top: usize,
+    /// URL of the site built from the same logs, to link project and run pages.
+    #[arg(long, value_name = "URL")]
+    pub site_url: Option<String>,
+    /// Significant digits in Markdown and LaTeX.
+    #[arg(long, value_name = "K", default_value_t = ahnb::report::DEFAULT_PRECISION)]
+    pub precision: usize,
+    /// Write to FILE instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct FiguresArgs {
+    #[command(flatten)]
+    pub read: ReadArgs,
+    /// Folder for the SVG and PDF files (created if needed).
+    #[arg(short, long, value_name = "DIR", default_value = "figures")]
+    pub output: PathBuf,
 }

@@ -36,6 +36,9 @@ pub enum Error {
     #[error("no run logs the metric '{name}'; the metrics are: {available}")]
     MetricNotFound { name: String, available: String },
 
+    #[error("refusing to write '{path}': {reason}; choose a path outside the logs and the site")]
+    UnsafeExport { path: PathBuf, reason: String },
+
     #[error("cannot convert figure '{file}' to PDF: {message}; please report this as a bug")]
     Figure { file: String, message: String },
 

@@ -18,9 +18,11 @@
 pub mod chart;
 pub mod diag;
 pub mod error;
+pub mod export;
 pub mod log;
 pub mod model;
 pub mod render;
+pub mod report;
 pub mod site;
 
 use std::collections::BTreeMap;
@@ -136,6 +138,10 @@ pub struct BuildOptions {
     pub theme: Option<PathBuf>,
     /// Copy raw logs into the site and link them from run pages.
     pub copy_raw_logs: bool,
+    /// Paper kit: also write every chart as SVG and PDF into this folder (see [`export`]).
+    pub figures: Option<PathBuf>,
+    /// Paper kit: also zip the published site into this file (see [`export::archive`]).
+    pub archive: Option<PathBuf>,
 }
 
 /// What a build did, for the report.
@@ -148,12 +154,19 @@ pub struct BuildReport {
     pub bytes: u64,
     pub warnings: Vec<Warning>,
     pub pages_written: usize,
+    /// Charts written by `figures`, when asked for.
+    pub figures: Option<export::FiguresReport>,
+    /// Files zipped into `archive`, when asked for.
+    pub archived: Option<usize>,
     pub timings: Vec<(&'static str, Duration)>,
 }
 
 /// Reads `logs` and writes the site to `site`, atomically.
 pub fn build(logs: &Path, site_dir: &Path, options: &BuildOptions) -> Result<BuildReport> {
     site::output::check_output_folder(site_dir, logs)?;
+    if let Some(dir) = &options.figures {
+        export::check_export_path(dir, logs)?;
+    }
     let theme = render::theme::Theme::new(options.theme.as_deref())?;
     let theme_files = theme.files()?;
     let renderer = render::Renderer::new(&theme)?;
@@ -182,6 +195,18 @@ pub fn build(logs: &Path, site_dir: &Path, options: &BuildOptions) -> Result<Bui
     let started = Instant::now();
     let pages_written = writer.publish()?;
     timings.push(("write", started.elapsed()));
+    let started = Instant::now();
+    let figures = match &options.figures {
+        Some(dir) => Some(export::write_figures(&loaded.projects, &plan, dir)?),
+        None => None,
+    };
+    let archived = match &options.archive {
+        Some(path) => Some(export::write_archive(site_dir, path)?),
+        None => None,
+    };
+    if figures.is_some() || archived.is_some() {
+        timings.push(("export", started.elapsed()));
+    }
     warnings.extend(page_warnings);
     warnings.sort();
     Ok(BuildReport {
@@ -192,6 +217,8 @@ pub fn build(logs: &Path, site_dir: &Path, options: &BuildOptions) -> Result<Bui
         bytes: loaded.bytes,
         warnings,
         pages_written,
+        figures,
+        archived,
         timings,
     })
 }

@@ -10,7 +10,7 @@ use std::time::Instant;
 use clap::Parser;
 
 use ahnb::{BuildOptions, LoadOptions, Warning};
-use cli::{Cli, Command, ReadArgs, ThemeCommand};
+use cli::{Cli, Command, ReadArgs, SummaryFormat, ThemeCommand};
 
 /// Warnings listed in a build report before "and N more".
 const WARNINGS_SHOWN: usize = 20;
@@ -39,6 +39,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 base_url: args.base_url.clone(),
                 theme: args.theme.clone(),
                 copy_raw_logs: !args.no_raw_logs,
+                figures: args.figures.clone(),
+                archive: args.archive.clone(),
             };
             let report = ahnb::build(&args.read.logs, &args.output, &options)?;
             print_warnings(&args.read, &report.warnings, Some(WARNINGS_SHOWN));
@@ -56,6 +58,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     report.warnings.len(),
                     plural(report.warnings.len(), "warning", "warnings"),
                 );
+            }
+            if !args.read.quiet {
+                print_exports(&args, &report);
             }
             if args.timings {
                 for (stage, time) in &report.timings {
@@ -86,6 +91,49 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
             Ok(exit_for(&args.read, &loaded.warnings))
         }
+        Command::Summary(args) => {
+            set_threads(&args.read)?;
+            let loaded = ahnb::load(&args.read.logs, &LoadOptions::default())?;
+            let baseline = match &args.baseline {
+                Some(logs) => Some(ahnb::load(logs, &LoadOptions::default())?.projects),
+                None => None,
+            };
+            let options = ahnb::report::SummaryOptions {
+                project: args.project.clone(),
+                metrics: args.metric.clone(),
+                top: args.top,
+                site_url: args.site_url.clone(),
+                precision: args.precision,
+            };
+            let summary = ahnb::report::summarize(&loaded.projects, baseline.as_deref(), &options)?;
+            let text = ahnb::report::render(&summary, summary_format(args.format), &options);
+            match &args.output {
+                Some(path) => {
+                    std::fs::write(path, text).map_err(|e| ahnb::Error::write(path, e))?
+                }
+                None => print!("{text}"),
+            }
+            print_warnings(&args.read, &loaded.warnings, Some(WARNINGS_SHOWN));
+            Ok(exit_for(&args.read, &loaded.warnings))
+        }
+        Command::Figures(args) => {
+            set_threads(&args.read)?;
+            let (report, warnings) = ahnb::export::figures::figures_from_logs(
+                &args.read.logs,
+                &args.output,
+                &LoadOptions::default(),
+            )?;
+            print_warnings(&args.read, &warnings, Some(WARNINGS_SHOWN));
+            if !args.read.quiet {
+                eprintln!(
+                    "wrote {} {} as SVG and PDF to {}",
+                    report.charts,
+                    plural(report.charts, "chart", "charts"),
+                    args.output.display()
+                );
+            }
+            Ok(exit_for(&args.read, &warnings))
+        }
         Command::Theme(ThemeCommand::Export { dir }) => {
             let written = ahnb::render::theme::export_default_theme(&dir)?;
             eprintln!(
@@ -96,6 +144,30 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             );
             Ok(ExitCode::SUCCESS)
         }
+    }
+}
+
+fn summary_format(format: SummaryFormat) -> ahnb::report::Format {
+    match format {
+        SummaryFormat::Md => ahnb::report::Format::Markdown,
+        SummaryFormat::Latex => ahnb::report::Format::Latex,
+        SummaryFormat::Csv => ahnb::report::Format::Csv,
+        SummaryFormat::Json => ahnb::report::Format::Json,
+    }
+}
+
+/// Reports the paper kit's extra outputs of a build.
+fn print_exports(args: &cli::BuildArgs, report: &ahnb::BuildReport) {
+    if let (Some(dir), Some(figures)) = (&args.figures, &report.figures) {
+        eprintln!(
+            "wrote {} {} as SVG and PDF to {}",
+            figures.charts,
+            plural(figures.charts, "chart", "charts"),
+            dir.display()
+        );
+    }
+    if let (Some(path), Some(files)) = (&args.archive, report.archived) {
+        eprintln!("zipped {files} files into {}", path.display());
     }
 }
 

@@ -107,7 +107,11 @@ pub fn compare_values(value: f64, baseline: f64, direction: Option<Direction>) -
 }
 
 /// Fills `report`'s baseline fields from the baseline project (`base`) and its report.
-pub fn compare(report: &mut ProjectReport, base: Option<&Project>, base_report: Option<&ProjectReport>) {
+pub fn compare(
+    report: &mut ProjectReport,
+    base: Option<&Project>,
+    base_report: Option<&ProjectReport>,
+) {
     let (Some(base), Some(base_report)) = (base, base_report) else {
         report.baseline = Some(ProjectComparison {
             found: false,
@@ -218,7 +222,10 @@ fn compare_runs(
         .filter_map(|(name, m)| {
             let value = m.shown()?;
             let baseline = base.metrics.get(name)?.shown()?;
-            Some((name.clone(), compare_values(value, baseline, direction_of(name))))
+            Some((
+                name.clone(),
+                compare_values(value, baseline, direction_of(name)),
+            ))
         })
         .collect();
     RunComparison {
@@ -228,7 +235,11 @@ fn compare_runs(
 }
 
 /// Compares two groups' spreads: the change of the mean and Welch's test of it.
-pub fn compare_spreads(here: &Spread, baseline: &Spread, direction: Option<Direction>) -> GroupDelta {
+pub fn compare_spreads(
+    here: &Spread,
+    baseline: &Spread,
+    direction: Option<Direction>,
+) -> GroupDelta {
     let delta = compare_values(here.mean, baseline.mean, direction);
     let welch = stats::welch_t_test(here, baseline);
     GroupDelta {

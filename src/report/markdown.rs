@@ -63,7 +63,10 @@ pub fn render_within(summary: &Summary, options: &SummaryOptions, limit: usize) 
 /// Last resort when even headings alone are too long (thousands of projects): keep whole lines.
 fn cut_at_line(text: &str, limit: usize, site: Option<&str>) -> String {
     let note = match site {
-        Some(url) => format!("\n\n… cut to fit a GitHub comment; [see everything]({})\n", link_url(url)),
+        Some(url) => format!(
+            "\n\n… cut to fit a GitHub comment; [see everything]({})\n",
+            link_url(url)
+        ),
         None => "\n\n… cut to fit a GitHub comment\n".to_owned(),
     };
     let mut end = limit.saturating_sub(note.len()).min(text.len());
@@ -181,10 +184,41 @@ fn write_baseline_headline(out: &mut String, project: &ProjectReport, options: &
             name_list(&comparison.missing_runs)
         ));
     }
+    if let Some(verdicts) = group_verdicts(project) {
+        sentences.push(verdicts);
+    }
     if sentences.is_empty() {
         sentences.push("Same runs as the baseline.".to_owned());
     }
     let _ = writeln!(out, "{}", sentences.join(" "));
+}
+
+/// "Seed groups on `val_accuracy`: 1 🟢 better and 0 🔴 worse beyond noise, 4 within noise,
+/// 1 not tested."
+fn group_verdicts(project: &ProjectReport) -> Option<String> {
+    let metric = project.ranking_metric.as_ref()?;
+    let deltas: Vec<&GroupDelta> = project
+        .groups
+        .iter()
+        .filter_map(|g| g.baseline.as_ref()?.metrics.get(metric))
+        .collect();
+    if deltas.is_empty() {
+        return None;
+    }
+    let count = |f: &dyn Fn(&GroupDelta) -> bool| deltas.iter().filter(|d| f(d)).count();
+    let better = count(&|d| d.beyond_noise == Some(true) && d.change == Change::Better);
+    let worse = count(&|d| d.beyond_noise == Some(true) && d.change == Change::Worse);
+    let untested = count(&|d| d.beyond_noise.is_none());
+    let within = deltas.len() - better - worse - untested;
+    let mut text = format!(
+        "Seed groups on {}: {better} 🟢 better and {worse} 🔴 worse beyond run-to-run noise, {within} within noise",
+        code(metric)
+    );
+    if untested > 0 {
+        let _ = write!(text, ", {untested} not tested (fewer than two runs a side)");
+    }
+    text.push('.');
+    Some(text)
 }
 
 fn name_list(names: &[String]) -> String {
@@ -199,22 +233,34 @@ fn name_list(names: &[String]) -> String {
     shown.join(", ")
 }
 
-/// The varying hyperparameters shown as columns (seeds left out: run names and groups say them).
-fn param_columns(project: &ProjectReport) -> (Vec<&String>, usize) {
+/// The hyperparameters shown as columns: those that vary among the rows shown (seeds left out:
+/// run names and groups say them), at most [`MAX_PARAM_COLUMNS`]; and how many more vary.
+fn param_columns(project: &ProjectReport, rows: usize) -> (Vec<&String>, usize) {
+    let shown = &project.runs[..rows.min(project.runs.len())];
     let keys: Vec<&String> = project
         .varied_params
         .iter()
         .filter(|k| !is_seed_key(k))
+        .filter(|k| {
+            let mut values = shown.iter().map(|r| r.params.get(*k));
+            let first = values.next().flatten();
+            values.any(|v| v != first)
+        })
         .collect();
     let hidden = keys.len().saturating_sub(MAX_PARAM_COLUMNS);
     (keys.into_iter().take(MAX_PARAM_COLUMNS).collect(), hidden)
 }
 
-fn write_runs_table(out: &mut String, project: &ProjectReport, options: &SummaryOptions, rows: usize) {
+fn write_runs_table(
+    out: &mut String,
+    project: &ProjectReport,
+    options: &SummaryOptions,
+    rows: usize,
+) {
     if project.runs.is_empty() {
         return;
     }
-    let (params, hidden_params) = param_columns(project);
+    let (params, hidden_params) = param_columns(project, rows);
     let with_trend = project.runs.iter().any(|r| r.trend.len() >= 2);
     out.push_str("\n| # | run | status |");
     for key in &params {
@@ -224,11 +270,7 @@ fn write_runs_table(out: &mut String, project: &ProjectReport, options: &Summary
         let _ = write!(out, " {} |", metric_heading(project, metric));
     }
     if with_trend {
-        let _ = write!(
-            out,
-            " {} |",
-            project.ranking_metric.as_deref().map(code).unwrap_or_default()
-        );
+        out.push_str(" trend |");
     }
     out.push_str("\n|---:|:---|:---|");
     for _ in &params {
@@ -241,8 +283,13 @@ fn write_runs_table(out: &mut String, project: &ProjectReport, options: &Summary
         out.push_str(":---|");
     }
     out.push('\n');
+    let best: Vec<Option<f64>> = project
+        .columns
+        .iter()
+        .map(|metric| column_best(project, metric))
+        .collect();
     for run in project.runs.iter().take(rows) {
-        write_run_row(out, project, run, &params, with_trend, options);
+        write_run_row(out, project, run, &params, &best, with_trend, options);
     }
     let more = project.runs.len().saturating_sub(rows);
     if more > 0 {
@@ -252,7 +299,10 @@ fn write_runs_table(out: &mut String, project: &ProjectReport, options: &Summary
                 let _ = writeln!(out, ": [see them all on the dashboard]({})", link_url(url));
             }
             None => {
-                let _ = writeln!(out, " (raise `--top`, or pass `--site-url` to link the dashboard)");
+                let _ = writeln!(
+                    out,
+                    " (raise `--top`, or pass `--site-url` to link the dashboard)"
+                );
             }
         }
     }
@@ -270,6 +320,7 @@ fn write_run_row(
     project: &ProjectReport,
     run: &RunReport,
     params: &[&String],
+    best: &[Option<f64>],
     with_trend: bool,
     options: &SummaryOptions,
 ) {
@@ -291,21 +342,29 @@ fn write_run_row(
         run.status.as_str()
     );
     for key in params {
-        let value = run.params.get(*key).map(|p| p.0.to_text()).unwrap_or_default();
+        let value = run
+            .params
+            .get(*key)
+            .map(|p| p.0.to_text())
+            .unwrap_or_default();
         let _ = write!(out, " {} |", escape_text(&shorten(&value)));
     }
-    for metric in &project.columns {
+    for (metric, best) in project.columns.iter().zip(best) {
         let cell = match run.metrics.get(metric).and_then(|m| m.shown()) {
             None => "—".to_owned(),
             Some(value) => {
                 let text = format_value(value, options.precision);
                 let delta = run.baseline.as_ref().and_then(|b| b.metrics.get(metric));
-                let is_best = project.runs.first().is_some_and(|best| std::ptr::eq(best, run))
-                    && Some(metric) == project.ranking_metric.as_ref();
-                let shown = if is_best { format!("**{text}**") } else { text.clone() };
+                let shown = if *best == Some(value) {
+                    format!("**{text}**")
+                } else {
+                    text.clone()
+                };
                 match delta {
-                    Some(d) => format!("{shown} ({})", delta_text(d, &text, options.precision)),
-                    None => shown,
+                    Some(d) if d.change != Change::Same => {
+                        format!("{shown} ({})", delta_text(d, &text, options.precision))
+                    }
+                    _ => shown,
                 }
             }
         };
@@ -315,6 +374,24 @@ fn write_run_row(
         let _ = write!(out, " {} |", sparkline(&run.trend));
     }
     out.push('\n');
+}
+
+/// The best finite value of a metric over all runs, for metrics with a direction.
+fn column_best(project: &ProjectReport, metric: &str) -> Option<f64> {
+    let direction = project
+        .metrics
+        .iter()
+        .find(|m| m.name == metric)?
+        .direction?;
+    let values = project
+        .runs
+        .iter()
+        .filter_map(|r| r.metrics.get(metric)?.shown())
+        .filter(|v| v.is_finite());
+    match direction {
+        Direction::Up => values.reduce(f64::max),
+        Direction::Down => values.reduce(f64::min),
+    }
 }
 
 /// "+0.0006 ↑ 🟢": the signed change in the value's own decimals, which way the value moved,
@@ -331,7 +408,11 @@ pub fn delta_text(delta: &Delta, value_text: &str, precision: usize) -> String {
         return "±0".to_owned();
     }
     let magnitude = format_like(delta.delta.0.abs(), value_text, precision);
-    let (sign, arrow) = if delta.delta.0 > 0.0 { ("+", "↑") } else { ("-", "↓") };
+    let (sign, arrow) = if delta.delta.0 > 0.0 {
+        ("+", "↑")
+    } else {
+        ("-", "↓")
+    };
     format!("{sign}{magnitude} {arrow}{}", change_mark(delta.change))
 }
 
@@ -378,7 +459,12 @@ fn write_attention(out: &mut String, project: &ProjectReport) {
                 run.status.as_str()
             );
             if let Some(d) = &run.divergence {
-                let _ = write!(item, " at step {} ({} became non-finite)", d.step, code(&d.metric));
+                let _ = write!(
+                    item,
+                    " at step {} ({} became non-finite)",
+                    d.step,
+                    code(&d.metric)
+                );
             }
             if let Some(error) = &run.error {
                 let _ = write!(item, ": {}", code(&shorten(error)));
@@ -421,10 +507,18 @@ fn write_groups_table(
                 let here_text = here.map_or("—".to_owned(), |s| spread_text(s, precision));
                 let (base_text, delta_cell, p_cell, verdict) = match (here, delta) {
                     (Some(here), Some(d)) => group_delta_cells(here, d, precision),
-                    _ if group.baseline.is_some() => {
-                        ("—".to_owned(), "—".to_owned(), "—".to_owned(), "no value on a side".to_owned())
-                    }
-                    _ => ("—".to_owned(), "—".to_owned(), "—".to_owned(), "🆕 new".to_owned()),
+                    _ if group.baseline.is_some() => (
+                        "—".to_owned(),
+                        "—".to_owned(),
+                        "—".to_owned(),
+                        "no value on a side".to_owned(),
+                    ),
+                    _ => (
+                        "—".to_owned(),
+                        "—".to_owned(),
+                        "—".to_owned(),
+                        "🆕 new".to_owned(),
+                    ),
                 };
                 let _ = writeln!(
                     out,
@@ -466,12 +560,24 @@ fn write_groups_table(
     }
     let more = project.groups.len().saturating_sub(rows);
     if more > 0 {
-        let _ = writeln!(out, "\n… {more} more seed {}", plural(more, "group", "groups"));
+        let _ = writeln!(
+            out,
+            "\n… {more} more seed {}",
+            plural(more, "group", "groups")
+        );
     }
 }
 
-fn group_delta_cells(here: &Spread, d: &GroupDelta, precision: usize) -> (String, String, String, String) {
-    let base_text = format!("{} (n = {})", spread_text(&d.baseline, precision), d.baseline.n);
+fn group_delta_cells(
+    here: &Spread,
+    d: &GroupDelta,
+    precision: usize,
+) -> (String, String, String, String) {
+    let base_text = format!(
+        "{} (n = {})",
+        spread_text(&d.baseline, precision),
+        d.baseline.n
+    );
     let value_text = format_value(here.mean, precision);
     let delta = Delta {
         value: super::Number(here.mean),
@@ -522,6 +628,13 @@ fn write_footnote(out: &mut String, summary: &Summary) {
     } else if summary.projects.iter().any(|p| !p.groups.is_empty()) {
         note.push_str(" Seed groups: mean ± sample standard deviation over seeds.");
     }
+    if summary
+        .projects
+        .iter()
+        .any(|p| p.runs.iter().any(|r| r.trend.len() >= 2))
+    {
+        note.push_str(" Trend: the ranking metric over training.");
+    }
     note.push_str(" Made by ahnb.</sub>\n");
     out.push_str(&note);
 }
@@ -552,11 +665,7 @@ pub fn code(text: &str) -> String {
         .chars()
         .map(|c| if c.is_control() { ' ' } else { c })
         .collect();
-    let longest_ticks = text
-        .split(|c| c != '`')
-        .map(str::len)
-        .max()
-        .unwrap_or(0);
+    let longest_ticks = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
     let fence = "`".repeat(longest_ticks + 1);
     let pad = if text.starts_with('`') || text.ends_with('`') || longest_ticks > 0 {
         " "
@@ -580,7 +689,7 @@ pub fn escape_text(text: &str) -> String {
                 out.push('\\');
                 out.push(ch);
             }
-            // A zero-width joiner keeps `@team` from notifying anyone.
+            // A word joiner keeps `@team` from notifying anyone.
             '@' => out.push_str("@\u{2060}"),
             c if c.is_control() => out.push(' '),
             c => out.push(c),

@@ -306,6 +306,26 @@ pub fn render(summary: &Summary, format: Format, options: &SummaryOptions) -> St
     }
 }
 
+/// A value for Markdown and LaTeX: `precision` significant digits.
+pub fn format_value(value: f64, precision: usize) -> String {
+    crate::render::format::number_with(value, precision.max(1))
+}
+
+/// `value` with as many decimals as `reference` shows, so that a standard deviation or a change
+/// lines up with the value it belongs to; significant digits instead when the reference is in
+/// scientific notation or the value would round to zero.
+pub fn format_like(value: f64, reference: &str, precision: usize) -> String {
+    if !value.is_finite() || reference.contains(['e', 'N', 'I']) {
+        return format_value(value, precision);
+    }
+    let decimals = reference.split_once('.').map_or(0, |(_, d)| d.len());
+    let text = format!("{value:.decimals$}");
+    if value != 0.0 && text.chars().all(|c| matches!(c, '0' | '.' | '-')) {
+        return format_value(value, 2);
+    }
+    text
+}
+
 fn list_or_none(names: impl Iterator<Item = String>) -> String {
     let names: Vec<String> = names.map(|n| format!("'{n}'")).collect();
     if names.is_empty() {
@@ -373,9 +393,7 @@ fn summarize_project(
             let summary = &project.summaries[i];
             let metric_reports = metrics
                 .iter()
-                .filter_map(|m| {
-                    Some((m.name.clone(), metric_report(run, &m.name, m.direction)?))
-                })
+                .filter_map(|m| Some((m.name.clone(), metric_report(run, &m.name, m.direction)?)))
                 .collect();
             let trend = ranking_metric
                 .as_ref()
@@ -478,11 +496,7 @@ fn summarize_project(
 }
 
 /// Indices ordered best first by `key` in `direction`; missing values last; ties by index.
-pub fn rank_by(
-    len: usize,
-    key: impl Fn(usize) -> Option<f64>,
-    direction: Direction,
-) -> Vec<usize> {
+pub fn rank_by(len: usize, key: impl Fn(usize) -> Option<f64>, direction: Direction) -> Vec<usize> {
     let mut order: Vec<usize> = (0..len).collect();
     order.sort_by(|&a, &b| match (key(a), key(b)) {
         (Some(x), Some(y)) => match direction {

@@ -54,7 +54,10 @@ mod tests {
 
     #[test]
     fn draws_rising_and_flat_series() {
-        assert_eq!(sparkline(&[0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0]), "▁▂▃▄▅▆▇█");
+        assert_eq!(
+            sparkline(&[0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0]),
+            "▁▂▃▄▅▆▇█"
+        );
         assert_eq!(sparkline(&[2.0, 2.0, 2.0]), "▄▄▄");
         assert_eq!(sparkline(&[]), "");
     }

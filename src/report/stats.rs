@@ -80,8 +80,7 @@ pub fn welch_t_test(a: &Spread, b: &Spread) -> Option<Welch> {
         return Some(Welch { t, df, p });
     }
     let t = diff / se2.sqrt();
-    let df = se2 * se2
-        / (va * va / (a.n - 1) as f64 + vb * vb / (b.n - 1) as f64);
+    let df = se2 * se2 / (va * va / (a.n - 1) as f64 + vb * vb / (b.n - 1) as f64);
     Some(Welch {
         t,
         df,
@@ -214,11 +213,23 @@ mod tests {
     // Expected values from scipy 1.x: 2 * scipy.stats.t.sf(t, df).
     #[test]
     fn t_distribution_matches_scipy() {
-        close(student_t_two_sided_p(2.0, 5.0), 0.101_939_478_829_858_35, 1e-12);
+        close(
+            student_t_two_sided_p(2.0, 5.0),
+            0.101_939_478_829_858_35,
+            1e-12,
+        );
         // df = 1 is the Cauchy distribution: P(|T| ≥ 1) = 1/2 exactly.
         close(student_t_two_sided_p(1.0, 1.0), 0.5, 1e-12);
-        close(student_t_two_sided_p(0.5, 30.5), 0.620_663_523_914_525_7, 1e-12);
-        close(student_t_two_sided_p(-2.0, 5.0), 0.101_939_478_829_858_35, 1e-12);
+        close(
+            student_t_two_sided_p(0.5, 30.5),
+            0.620_663_523_914_525_7,
+            1e-12,
+        );
+        close(
+            student_t_two_sided_p(-2.0, 5.0),
+            0.101_939_478_829_858_35,
+            1e-12,
+        );
         assert_eq!(student_t_two_sided_p(f64::INFINITY, 3.0), 0.0);
     }
 

@@ -1,0 +1,117 @@
+//! CSV: one row per run of every selected project, unrounded (the shortest text that reads back
+//! as the same number), blank where a run lacks a value. Columns: `project`, `run`, `rank`,
+//! `status`, `group`, `seed`, `steps`, `duration_s`, `source`, then `param.<key>` for every
+//! hyperparameter and `metric.<name>` for every metric; with a baseline, `baseline.<name>` holds
+//! the matched baseline run's value of each metric. Quoting follows RFC 4180.
+
+use std::collections::BTreeSet;
+
+use super::Summary;
+use crate::render::format::number_full;
+
+/// Renders the summary as CSV with CRLF-free `\n` line ends.
+pub fn render_csv(summary: &Summary) -> String {
+    let params: BTreeSet<&String> = summary
+        .projects
+        .iter()
+        .flat_map(|p| p.runs.iter().flat_map(|r| r.params.keys()))
+        .collect();
+    let mut metrics: Vec<&String> = Vec::new();
+    for project in &summary.projects {
+        for metric in &project.metrics {
+            if !metrics.contains(&&metric.name) {
+                metrics.push(&metric.name);
+            }
+        }
+    }
+    let mut header: Vec<String> = [
+        "project",
+        "run",
+        "rank",
+        "status",
+        "group",
+        "seed",
+        "steps",
+        "duration_s",
+        "source",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    header.extend(params.iter().map(|k| format!("param.{k}")));
+    header.extend(metrics.iter().map(|m| format!("metric.{m}")));
+    if summary.baseline {
+        header.extend(metrics.iter().map(|m| format!("baseline.{m}")));
+    }
+    let mut out = String::new();
+    push_record(&mut out, header.iter().map(String::as_str));
+    for project in &summary.projects {
+        for run in &project.runs {
+            let mut record: Vec<String> = vec![
+                project.name.clone(),
+                run.name.clone(),
+                run.rank.to_string(),
+                run.status.as_str().to_owned(),
+                run.group.clone().unwrap_or_default(),
+                run.seed.map(|s| s.to_string()).unwrap_or_default(),
+                run.steps.map(|s| s.to_string()).unwrap_or_default(),
+                run.duration_seconds
+                    .map(|d| number_full(d.0))
+                    .unwrap_or_default(),
+                run.source.clone(),
+            ];
+            record.extend(params.iter().map(|k| {
+                run.params
+                    .get(*k)
+                    .map(|v| v.0.to_text())
+                    .unwrap_or_default()
+            }));
+            record.extend(metrics.iter().map(|m| {
+                run.metrics
+                    .get(*m)
+                    .and_then(|v| v.shown())
+                    .map(number_full)
+                    .unwrap_or_default()
+            }));
+            if summary.baseline {
+                record.extend(metrics.iter().map(|m| {
+                    run.baseline
+                        .as_ref()
+                        .and_then(|b| b.metrics.get(*m))
+                        .map(|d| number_full(d.baseline.0))
+                        .unwrap_or_default()
+                }));
+            }
+            push_record(&mut out, record.iter().map(String::as_str));
+        }
+    }
+    out
+}
+
+fn push_record<'a>(out: &mut String, fields: impl Iterator<Item = &'a str>) {
+    for (i, field) in fields.enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        if field.contains([',', '"', '\n', '\r']) {
+            out.push('"');
+            out.push_str(&field.replace('"', "\"\""));
+            out.push('"');
+        } else {
+            out.push_str(field);
+        }
+    }
+    out.push('\n');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quotes_fields_that_need_it() {
+        let mut out = String::new();
+        push_record(&mut out, ["a", "b,c", "say \"hi\"", ""].into_iter());
+        assert_eq!(out, "a,\"b,c\",\"say \"\"hi\"\"\",\n");
+    }
+}

@@ -1,0 +1,1 @@
+//! Tests of the summary model on constructed logs.
