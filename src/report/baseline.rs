@@ -130,14 +130,20 @@ pub fn compare(
             .and_then(|m| m.direction)
     };
 
+    // Indices of the baseline's runs by source and by name (the first of equal names).
+    let mut by_source: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut by_name: BTreeMap<&str, usize> = BTreeMap::new();
+    for (i, run) in base_report.runs.iter().enumerate() {
+        by_source.entry(&run.source).or_insert(i);
+        by_name.entry(&run.name).or_insert(i);
+    }
     let mut matched = vec![false; base_report.runs.len()];
     let mut new_runs = Vec::new();
     for run in &mut report.runs {
-        let found = base_report
-            .runs
-            .iter()
-            .position(|b| b.source == run.source)
-            .or_else(|| base_report.runs.iter().position(|b| b.name == run.name));
+        let found = by_source
+            .get(run.source.as_str())
+            .or_else(|| by_name.get(run.name.as_str()))
+            .copied();
         let Some(b) = found else {
             new_runs.push(run.name.clone());
             continue;
@@ -153,21 +159,21 @@ pub fn compare(
         .map(|(r, _)| r.name.clone())
         .collect();
 
+    // The baseline's runs by seed-group key, in the baseline's run order.
+    let mut by_key: BTreeMap<String, Vec<&RunReport>> = BTreeMap::new();
+    for run in &base.runs {
+        if let Some(key) = seed_group_key(run) {
+            if let Some(&i) = by_source.get(run.source.as_str()) {
+                by_key.entry(key).or_default().push(&base_report.runs[i]);
+            }
+        }
+    }
     for group in &mut report.groups {
-        let sources: Vec<&str> = base
-            .runs
-            .iter()
-            .filter(|r| seed_group_key(r).as_deref() == Some(group.key.as_str()))
-            .map(|r| r.source.as_str())
-            .collect();
-        let members: Vec<&RunReport> = sources
-            .iter()
-            .filter_map(|s| base_report.runs.iter().find(|r| r.source == *s))
-            .collect();
+        let members: &[&RunReport] = by_key.get(&group.key).map_or(&[], Vec::as_slice);
         if members.is_empty() {
             continue;
         }
-        let base_spreads = group_spreads(&members, &base_report.metrics);
+        let base_spreads = group_spreads(members, &base_report.metrics);
         let metrics = group
             .metrics
             .iter()

@@ -8,7 +8,7 @@
 use std::fmt::Write;
 
 use super::stats::{Spread, spread};
-use super::{ProjectReport, Summary, SummaryOptions, format_like, format_value, rank_by};
+use super::{ProjectReport, Summary, SummaryOptions, format_spread, format_value, rank_by};
 use crate::model::Direction;
 
 /// One row: a seed group or a run outside any group.
@@ -156,7 +156,7 @@ fn write_table(out: &mut String, project: &ProjectReport, options: &SummaryOptio
                     let bold = best[c].as_deref() == Some(mean.as_str());
                     let mut math = math_number(&mean);
                     if s.n > 1 {
-                        let std = format_like(s.std, &mean, options.precision);
+                        let std = format_spread(s.std, &mean, options.precision);
                         let _ = write!(math, " \\pm {}", math_number(&std));
                     }
                     if bold {

@@ -12,7 +12,9 @@ use std::fmt::Write;
 use super::baseline::{Change, Delta, GroupDelta};
 use super::sparkline::sparkline;
 use super::stats::{ALPHA, Spread};
-use super::{ProjectReport, RunReport, Summary, SummaryOptions, format_like, format_value};
+use super::{
+    ProjectReport, RunReport, Summary, SummaryOptions, format_like, format_spread, format_value,
+};
 use crate::model::project::is_seed_key;
 use crate::model::{Direction, Status};
 
@@ -260,6 +262,10 @@ fn write_runs_table(
     if project.runs.is_empty() {
         return;
     }
+    if rows == 0 {
+        write_more_runs(out, project, project.runs.len());
+        return;
+    }
     let (params, hidden_params) = param_columns(project, rows);
     let with_trend = project.runs.iter().any(|r| r.trend.len() >= 2);
     out.push_str("\n| # | run | status |");
@@ -291,21 +297,7 @@ fn write_runs_table(
     for run in project.runs.iter().take(rows) {
         write_run_row(out, project, run, &params, &best, with_trend, options);
     }
-    let more = project.runs.len().saturating_sub(rows);
-    if more > 0 {
-        let _ = write!(out, "\n… {more} more {}", plural(more, "run", "runs"));
-        match &project.url {
-            Some(url) => {
-                let _ = writeln!(out, ": [see them all on the dashboard]({})", link_url(url));
-            }
-            None => {
-                let _ = writeln!(
-                    out,
-                    " (raise `--top`, or pass `--site-url` to link the dashboard)"
-                );
-            }
-        }
-    }
+    write_more_runs(out, project, project.runs.len().saturating_sub(rows));
     if hidden_params > 0 {
         let _ = writeln!(
             out,
@@ -374,6 +366,25 @@ fn write_run_row(
         let _ = write!(out, " {} |", sparkline(&run.trend));
     }
     out.push('\n');
+}
+
+/// "… N more runs", linking the project's page when the site's URL is known.
+fn write_more_runs(out: &mut String, project: &ProjectReport, more: usize) {
+    if more == 0 {
+        return;
+    }
+    let _ = write!(out, "\n… {more} more {}", plural(more, "run", "runs"));
+    match &project.url {
+        Some(url) => {
+            let _ = writeln!(out, ": [see them all on the dashboard]({})", link_url(url));
+        }
+        None => {
+            let _ = writeln!(
+                out,
+                " (raise `--top`, or pass `--site-url` to link the dashboard)"
+            );
+        }
+    }
 }
 
 /// The best finite value of a metric over all runs, for metrics with a direction.
@@ -485,6 +496,11 @@ fn write_groups_table(
     rows: usize,
 ) {
     if project.groups.is_empty() {
+        return;
+    }
+    if rows == 0 {
+        let n = project.groups.len();
+        let _ = writeln!(out, "\n… {n} seed {}", plural(n, "group", "groups"));
         return;
     }
     let precision = options.precision;
@@ -612,7 +628,7 @@ fn spread_text(spread: &Spread, precision: usize) -> String {
     if spread.n < 2 {
         return mean;
     }
-    let std = format_like(spread.std, &mean, precision);
+    let std = format_spread(spread.std, &mean, precision);
     format!("{mean} ± {std}")
 }
 

@@ -315,15 +315,21 @@ pub fn format_value(value: f64, precision: usize) -> String {
 /// lines up with the value it belongs to; significant digits instead when the reference is in
 /// scientific notation or the value would round to zero.
 pub fn format_like(value: f64, reference: &str, precision: usize) -> String {
-    if !value.is_finite() || reference.contains(['e', 'N', 'I']) {
-        return format_value(value, precision);
-    }
-    let decimals = reference.split_once('.').map_or(0, |(_, d)| d.len());
-    let text = format!("{value:.decimals$}");
+    let text = format_spread(value, reference, precision);
     if value != 0.0 && text.chars().all(|c| matches!(c, '0' | '.' | '-')) {
         return format_value(value, 2);
     }
     text
+}
+
+/// A standard deviation in the decimals of its mean (`0.99 ± 0.00` at two digits, as papers
+/// print it); significant digits when the mean is in scientific notation.
+pub fn format_spread(value: f64, reference: &str, precision: usize) -> String {
+    if !value.is_finite() || reference.contains(['e', 'N', 'I']) {
+        return format_value(value, precision);
+    }
+    let decimals = reference.split_once('.').map_or(0, |(_, d)| d.len());
+    format!("{value:.decimals$}")
 }
 
 fn list_or_none(names: impl Iterator<Item = String>) -> String {
