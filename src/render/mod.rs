@@ -5,6 +5,7 @@
 pub mod figures;
 pub mod format;
 pub mod markdown;
+pub mod project_data;
 pub mod theme;
 pub mod views;
 

@@ -27,6 +27,7 @@ pub const DEFAULT_THEME: &[ThemeFile] = theme_files!(
     "templates/404.html",
     "static/style.css",
     "static/ahnb.js",
+    "static/results.js",
 );
 
 /// A theme: the default, with files from a user folder taking precedence.

@@ -263,7 +263,7 @@ fn project_view(project: &Project, paths: &ProjectPaths, options: &SiteOptions) 
     let shown = figures::overlay_runs(project).len();
     let hrefs: Vec<String> = paths.runs.iter().map(|r| format!("runs/{r}")).collect();
     ProjectView {
-        data_json: figures::project_data_json(project, &hrefs),
+        data_json: crate::render::project_data::project_data_json(project, &hrefs),
         figures: figures::project_figures(project),
         scatters: figures::scatter_figures(project),
         parallel: figures::parallel_figure(project),

@@ -78,22 +78,103 @@ test("every page loads with no console error and no request leaving the site", {
   }
 });
 
-test("sorting and filtering the results table", { skip }, async () => {
+test("sorting, filtering, folding, columns and CSV in the results table", { skip }, async () => {
   const { page, problems } = await open(join(exampleSite, "mnist-cnn/index.html"), exampleSite);
-  const names = () => page.$$eval("#results tbody tr:not([hidden]) td.run-name a", (as) => as.map((a) => a.textContent));
+  const names = () => page.$$eval("#results tbody tr td.run-name a", (as) => as.map((a) => a.textContent));
+  // Seed groups start folded into one row each, with mean ± std.
+  assert.ok((await page.locator("#results tr.group-row").count()) >= 4, "seed groups folded");
+  assert.match(await page.locator("#results tr.group-row").first().textContent(), /±/);
+  await page.locator("#results tr.group-row button.fold").first().click();
+  assert.ok((await page.locator("#results tr.member").count()) >= 2, "a group opens into its runs");
+  await page.uncheck("input.toggle-fold");
   const before = await names();
-  await page.click("#results thead th:nth-child(2)"); // Run name, ascending
+  assert.equal(before.length, 20);
+  await page.click("#results thead th[data-key='run']");
   const sorted = await names();
-  assert.deepEqual(sorted, [...before].sort((a, b) => a.localeCompare(b, undefined, { numeric: true })));
+  assert.deepEqual([...sorted].sort(), [...before].sort(), "same runs");
+  const inOrder = await page.evaluate((list) => list.every((n, i) => i === 0 || list[i - 1].localeCompare(n, undefined, { numeric: true }) <= 0), sorted);
+  assert.ok(inOrder, `not sorted by name: ${sorted.join(", ")}`);
+  // Numbers sort as numbers, missing values last.
+  await page.click("#results thead th[data-key='duration']");
+  const durations = await page.$$eval("#results tbody tr", (rows) => rows.map((r) => r.dataset.run));
+  assert.equal(durations.length, 20);
   await page.fill("input.table-filter", "status:failed");
-  const failed = await page.$$eval("#results tbody tr:not([hidden])", (rows) => rows.map((r) => r.dataset.status));
+  const failed = await page.$$eval("#results tbody tr", (rows) => rows.map((r) => r.dataset.status));
   assert.ok(failed.length >= 1);
   assert.ok(failed.every((s) => s === "failed"), failed.join());
   await page.fill("input.table-filter", "optimizer.learning_rate<0.002");
-  const small = await page.$$eval("#results tbody tr:not([hidden])", (rows) => rows.length);
-  const all = await page.$$eval("#results tbody tr", (rows) => rows.length);
-  assert.ok(small > 0 && small < all, `${small} of ${all}`);
+  const small = await page.$$eval("#results tbody tr", (rows) => rows.length);
+  assert.ok(small > 0 && small < 20, `${small} of 20`);
+  assert.match(await page.locator(".table-count").textContent(), new RegExp(`^${small} of 20 runs`));
+  // Column chooser hides a column.
+  const headers = () => page.$$eval("#results thead th", (ths) => ths.map((t) => t.dataset.key));
+  assert.ok((await headers()).includes("steps"));
+  await page.click(".columns-chooser summary");
+  await page.uncheck(".chooser-list input[data-key='steps']");
+  assert.ok(!(await headers()).includes("steps"), "column hidden");
+  // Download visible rows as CSV.
+  const [download] = await Promise.all([page.waitForEvent("download"), page.click("button.download-csv")]);
+  const { readFileSync } = await import("node:fs");
+  const csv = readFileSync(await download.path(), "utf8").trim().split(/\r\n/);
+  assert.equal(csv.length, small + 1, "header + visible rows");
+  assert.match(csv[0], /^#,Run,Status,Duration/);
   assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test("the compare view shows the chosen runs and the hyperparameters that differ", { skip }, async () => {
+  const { page, problems } = await open(join(exampleSite, "mnist-cnn/index.html"), exampleSite);
+  await page.uncheck("input.toggle-fold");
+  const boxes = page.locator("#results tbody input[type=checkbox]");
+  await boxes.nth(0).check();
+  await boxes.nth(5).check();
+  await boxes.nth(12).check();
+  await page.click("button.compare-button");
+  const panel = page.locator(".compare-panel");
+  assert.ok(await panel.isVisible());
+  assert.match(await panel.locator("h3").textContent(), /Comparing 3 runs/);
+  const params = await panel.locator(".compare-params tbody th").allTextContents();
+  assert.ok(params.length >= 1, "some hyperparameters differ");
+  assert.ok(!params.includes("epochs"), "shared hyperparameters are left out");
+  assert.ok((await panel.locator("svg.compare-chart").count()) >= 4, "one chart per metric");
+  assert.equal(await panel.locator("svg.compare-chart").first().locator("path.series").count(), 3);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test("a big project stays light: one page of rows in the DOM", { skip }, async () => {
+  const logs = join(work, "big-logs");
+  const { mkdirSync, writeFileSync } = await import("node:fs");
+  mkdirSync(join(logs, "sweep"), { recursive: true });
+  for (let i = 0; i < 2000; i++) {
+    const lines = [JSON.stringify({ type: "header", run: `r${i}`, params: { lr: 10 ** -(1 + (i % 4)), width: 32 * (1 + (i % 5)) }, seed: i % 3 })];
+    for (let s = 0; s < 5; s++) lines.push(JSON.stringify({ type: "metrics", step: s, metrics: { loss: 1 / (s + 1 + (i % 7)), val_accuracy: 0.5 + (i % 97) / 200 } }));
+    lines.push(JSON.stringify({ type: "end", status: "finished" }));
+    writeFileSync(join(logs, "sweep", `r${i}.jsonl`), lines.join("\n") + "\n");
+  }
+  const site = join(work, "big-site");
+  build(logs, site);
+  const { page, problems } = await open(join(site, "sweep/index.html"), site);
+  // Runs that differ only in their seed are folded into one row per configuration.
+  assert.equal(await page.$$eval("#results tbody tr.group-row", (r) => r.length), 20);
+  await page.uncheck("input.toggle-fold");
+  const rows = await page.$$eval("#results tbody tr", (r) => r.length);
+  assert.ok(rows <= 100, `${rows} rows in the DOM`);
+  await page.click(".pager .next");
+  assert.match(await page.locator(".page-label").textContent(), /page 2 of/);
+  await page.fill("input.table-filter", "r1999");
+  assert.equal(await page.$$eval("#results tbody tr", (r) => r.length), 1);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test("a media name logged at many steps gets a step slider", { skip }, async () => {
+  const { page } = await open(join(exampleSite, "mnist-cnn/runs/lr0.001-do0.25-seed1.html"), exampleSite);
+  const group = page.locator(".media-group").filter({ has: page.locator(".media-slider") }).first();
+  const visible = () => group.locator(".media-item:not([hidden])").count();
+  assert.equal(await visible(), 1);
+  await group.locator(".media-slider input").fill("0");
+  assert.match(await group.locator(".media-slider output").textContent(), /\(1 of \d+\)/);
   await page.close();
 });
 
@@ -121,6 +202,7 @@ test("a legend click hides a series and a hover shows a tooltip", { skip }, asyn
 
 test("hovering a table row highlights the run in the charts", { skip }, async () => {
   const { page } = await open(join(exampleSite, "mnist-cnn/index.html"), exampleSite);
+  await page.uncheck("input.toggle-fold");
   const row = page.locator("#results tbody tr").first();
   const run = await row.getAttribute("data-run");
   await row.hover();

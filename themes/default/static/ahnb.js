@@ -399,7 +399,34 @@
     draw();
   }
 
+
+  // One media name logged at many steps: show one step at a time with a slider (Agnez's cells).
+  function wireMediaSliders() {
+    Array.prototype.forEach.call(document.querySelectorAll(".media-group"), function (group) {
+      var items = group.querySelectorAll(".media-item");
+      if (items.length < 2) return;
+      var label = document.createElement("label");
+      label.className = "media-slider";
+      var input = document.createElement("input");
+      input.type = "range"; input.min = "0"; input.max = String(items.length - 1); input.step = "1";
+      input.value = String(items.length - 1);
+      var out = document.createElement("output");
+      label.appendChild(document.createTextNode("step "));
+      label.appendChild(input);
+      label.appendChild(out);
+      group.insertBefore(label, items[0]);
+      function show() {
+        var k = +input.value;
+        Array.prototype.forEach.call(items, function (item, i) { item.hidden = i !== k; });
+        out.textContent = " " + (items[k].getAttribute("data-step") || "") + " (" + (k + 1) + " of " + items.length + ")";
+      }
+      input.addEventListener("input", show);
+      show();
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    wireMediaSliders();
     var data = projectData();
     wireAnyScatter(data);
     Array.prototype.forEach.call(document.querySelectorAll(".chart-box"), wireChart);
@@ -407,12 +434,16 @@
     wireAxisToggles();
     wireRunHighlight();
     paintSwatches();
-    Array.prototype.forEach.call(document.querySelectorAll("table.sortable"), makeSortable);
-    Array.prototype.forEach.call(document.querySelectorAll("input.table-filter"), wireFilter);
+    // Tables marked data-live are driven by results.js from the page's data instead.
+    Array.prototype.forEach.call(document.querySelectorAll("table.sortable:not([data-live])"), makeSortable);
+    Array.prototype.forEach.call(document.querySelectorAll("input.table-filter"), function (input) {
+      var table = document.getElementById(input.getAttribute("data-table"));
+      if (table && !table.hasAttribute("data-live")) wireFilter(input);
+    });
     // Constant hyperparameters are hidden once the script runs; without it, every column shows.
     Array.prototype.forEach.call(document.querySelectorAll("input.toggle-constant"), function (box) {
       var table = document.getElementById(box.getAttribute("data-table"));
-      if (!table) return;
+      if (!table || table.hasAttribute("data-live")) return;
       table.classList.add("hide-constant");
       box.addEventListener("change", function () { table.classList.toggle("hide-constant", !box.checked); });
     });
