@@ -111,7 +111,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 Some(path) => {
                     std::fs::write(path, text).map_err(|e| ahnb::Error::write(path, e))?
                 }
-                None => print!("{text}"),
+                None => write_stdout(&text)?,
             }
             print_warnings(&args.read, &loaded.warnings, Some(WARNINGS_SHOWN));
             Ok(exit_for(&args.read, &loaded.warnings))
@@ -144,6 +144,15 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             );
             Ok(ExitCode::SUCCESS)
         }
+    }
+}
+
+/// Writes to standard output; a pipe closed early (`| head`) is not an error.
+fn write_stdout(text: &str) -> anyhow::Result<()> {
+    use std::io::Write;
+    match std::io::stdout().lock().write_all(text.as_bytes()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => Ok(other?),
     }
 }
 

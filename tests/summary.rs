@@ -112,6 +112,33 @@ fn markdown_against_a_baseline_of_the_example_logs() {
     insta::assert_snapshot!("summary_md_baseline", text);
 }
 
+/// Every link of the Markdown points at a page that `ahnb build` writes.
+#[test]
+fn site_links_match_the_built_site() {
+    let (_dir, site) = build_site(&example_logs(), &[]);
+    let options = SummaryOptions {
+        top: 100,
+        ..with_site()
+    };
+    let text = render(
+        &summary_of(&example_logs(), None, &options),
+        Format::Markdown,
+        &options,
+    );
+    let mut checked = 0;
+    for piece in text.split(&format!("]({SITE}")).skip(1) {
+        let relative = &piece[..piece.find(')').unwrap()];
+        let file = if relative.ends_with('/') || relative.is_empty() {
+            format!("{relative}index.html")
+        } else {
+            relative.to_owned()
+        };
+        assert!(site.join(&file).is_file(), "{file} is not in the site");
+        checked += 1;
+    }
+    assert!(checked >= 28 + 3, "every run and project is linked ({checked})");
+}
+
 #[test]
 fn latex_of_the_example_logs() {
     let options = SummaryOptions::default();
