@@ -136,7 +136,10 @@ fn site_links_match_the_built_site() {
         assert!(site.join(&file).is_file(), "{file} is not in the site");
         checked += 1;
     }
-    assert!(checked >= 28 + 3, "every run and project is linked ({checked})");
+    assert!(
+        checked >= 28 + 3,
+        "every run and project is linked ({checked})"
+    );
 }
 
 #[test]
