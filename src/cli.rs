@@ -66,6 +66,12 @@ pub struct BuildArgs {
     /// Print the time spent in each stage.
     #[arg(long)]
     pub timings: bool,
+    /// Read every log from the start instead of reusing the incremental cache.
+    #[arg(long)]
+    pub no_cache: bool,
+    /// Where the incremental cache is kept [default: beside SITE, as .SITE.ahnb-cache].
+    #[arg(long, value_name = "FILE")]
+    pub cache: Option<PathBuf>,
     /// Also write every chart as SVG and PDF into DIR (as `ahnb figures`).
     #[arg(long, value_name = "DIR")]
     pub figures: Option<PathBuf>,

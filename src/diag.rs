@@ -7,7 +7,7 @@ use std::fmt;
 
 /// One problem found in the input, located by the log's path relative to LOGS and, where it
 /// applies, a 1-based line number.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 pub struct Warning {
     /// Path relative to the LOGS folder, with `/` separators (stable across machines).
     pub path: String,

@@ -42,12 +42,15 @@ pub const DEFAULT_CHART_POINTS: usize = 1000;
 pub struct LoadOptions {
     /// Points kept per series for charts (the summaries always see every point).
     pub chart_points: usize,
+    /// Where the incremental cache lives; `None` reads every log from the start.
+    pub cache: Option<PathBuf>,
 }
 
 impl Default for LoadOptions {
     fn default() -> Self {
         LoadOptions {
             chart_points: DEFAULT_CHART_POINTS,
+            cache: None,
         }
     }
 }
@@ -61,6 +64,9 @@ pub struct Loaded {
     pub lines: u64,
     pub bytes: u64,
     pub timings: Vec<(&'static str, Duration)>,
+    /// Logs reused from the cache unchanged, and logs of which only the new bytes were read.
+    pub unchanged: usize,
+    pub appended: usize,
 }
 
 /// Reads and summarizes every log under `logs`.
@@ -74,7 +80,10 @@ pub fn load(logs: &Path, options: &LoadOptions) -> Result<Loaded> {
     timings.push(("walk", started.elapsed()));
 
     let started = Instant::now();
-    let results = log::read_log_files(&files, options.chart_points);
+    let (results, unchanged, appended) = match &options.cache {
+        None => (log::read_log_files(&files, options.chart_points), 0, 0),
+        Some(path) => read_with_cache(path, logs, &files, options.chart_points),
+    };
     timings.push(("parse", started.elapsed()));
 
     let started = Instant::now();
@@ -95,7 +104,52 @@ pub fn load(logs: &Path, options: &LoadOptions) -> Result<Loaded> {
         lines,
         bytes,
         timings,
+        unchanged,
+        appended,
     })
+}
+
+/// Reads every log through the incremental cache, then replaces the cache with this build's
+/// entries (a cache that cannot be written only costs the next build its speed).
+fn read_with_cache(
+    path: &Path,
+    logs: &Path,
+    files: &[log::LogFile],
+    chart_points: usize,
+) -> (Vec<log::FileResult>, usize, usize) {
+    use rayon::prelude::*;
+    let cache = log::cache::Cache::open(path, logs, chart_points);
+    let read: Vec<_> = files.par_iter().map(|file| cache.read(file)).collect();
+    let unchanged = read
+        .iter()
+        .filter(|r| r.1 == log::cache::Reuse::Unchanged)
+        .count();
+    let appended = read
+        .iter()
+        .filter(|r| r.1 == log::cache::Reuse::Appended)
+        .count();
+    let mut results = Vec::with_capacity(read.len());
+    let mut entries = Vec::with_capacity(read.len());
+    for (result, _, entry) in read {
+        results.push(result);
+        entries.extend(entry);
+    }
+    let _ = cache.save(entries);
+    (results, unchanged, appended)
+}
+
+/// The default cache of a site: a file beside it, `.SITE.ahnb-cache`, never inside the published
+/// folder.
+pub fn default_cache_path(site: &Path) -> PathBuf {
+    let absolute = site::output::absolute(site);
+    let name = absolute
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "site".into());
+    absolute
+        .parent()
+        .unwrap_or(Path::new("."))
+        .join(format!(".{name}.ahnb-cache"))
 }
 
 /// Gathers runs by project name, with each project's config and README.
@@ -159,6 +213,9 @@ pub struct BuildReport {
     /// Files zipped into `archive`, when asked for.
     pub archived: Option<usize>,
     pub timings: Vec<(&'static str, Duration)>,
+    /// Logs reused unchanged from the cache, and logs read on from where they grew.
+    pub unchanged: usize,
+    pub appended: usize,
 }
 
 /// Reads `logs` and writes the site to `site`, atomically.
@@ -220,5 +277,7 @@ pub fn build(logs: &Path, site_dir: &Path, options: &BuildOptions) -> Result<Bui
         figures,
         archived,
         timings,
+        unchanged: loaded.unchanged,
+        appended: loaded.appended,
     })
 }

@@ -35,6 +35,11 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let options = BuildOptions {
                 load: LoadOptions {
                     chart_points: args.chart_points.max(16),
+                    cache: (!args.no_cache).then(|| {
+                        args.cache
+                            .clone()
+                            .unwrap_or_else(|| ahnb::default_cache_path(&args.output))
+                    }),
                 },
                 base_url: args.base_url.clone(),
                 theme: args.theme.clone(),
@@ -61,6 +66,14 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
             if !args.read.quiet {
                 print_exports(&args, &report);
+                if !args.no_cache {
+                    eprintln!(
+                        "  cache: {} logs unchanged, {} read from where they grew, {} parsed",
+                        report.unchanged,
+                        report.appended,
+                        report.files - report.unchanged - report.appended
+                    );
+                }
             }
             if args.timings {
                 for (stage, time) in &report.timings {

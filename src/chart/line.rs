@@ -293,7 +293,11 @@ fn write_gap_markers(
             } else {
                 top + 5.0
             };
-            let _ = write!(d, "M{:.1} {:.1}l6 6m0 -6l-6 6", cx - 3.0, cy - 3.0);
+            d.push('M');
+            push_px(&mut d, cx - 3.0);
+            d.push(' ');
+            push_px(&mut d, cy - 3.0);
+            d.push_str("l6 6m0 -6l-6 6");
         }
         if !d.is_empty() {
             let _ = write!(
@@ -425,7 +429,7 @@ fn join_numbers(out: &mut String, values: impl Iterator<Item = f64>) {
         if i > 0 {
             out.push(',');
         }
-        out.push_str(&json_number(v));
+        super::push_json_number(out, v);
     }
 }
 

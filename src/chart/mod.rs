@@ -12,7 +12,6 @@ pub mod scale;
 pub mod scatter;
 pub mod sparkline;
 
-use std::fmt::Write;
 
 pub use line::{LineChart, LineSeries, render_line_chart};
 pub use palette::run_color;
@@ -57,13 +56,19 @@ pub fn shorten(label: &str, max: usize) -> String {
     }
 }
 
-/// Appends a pixel coordinate with one decimal, without trailing ".0".
+/// Appends a pixel coordinate with one decimal, without trailing ".0". Formatted from integer
+/// tenths: charts write hundreds of thousands of coordinates, and float formatting is slow.
 pub fn push_px(out: &mut String, value: f64) {
-    let rounded = (value * 10.0).round() / 10.0;
-    if rounded.fract() == 0.0 {
-        let _ = write!(out, "{}", rounded as i64);
-    } else {
-        let _ = write!(out, "{rounded:.1}");
+    let tenths = (value * 10.0).round() as i64;
+    if tenths < 0 {
+        out.push('-');
+    }
+    let magnitude = tenths.unsigned_abs();
+    let mut digits = itoa::Buffer::new();
+    out.push_str(digits.format(magnitude / 10));
+    if magnitude % 10 != 0 {
+        out.push('.');
+        out.push(char::from(b'0' + (magnitude % 10) as u8));
     }
 }
 
@@ -82,16 +87,25 @@ pub fn finish_svg(mut svg: String, root_attributes: &str, extra: &str) -> String
 
 /// Serializes a number for the script's JSON: non-finite values as strings the script knows.
 pub fn json_number(value: f64) -> String {
+    let mut out = String::new();
+    push_json_number(&mut out, value);
+    out
+}
+
+/// Appends a number for the script's JSON (shortest round-trip form, via ryu: fast).
+pub fn push_json_number(out: &mut String, value: f64) {
     if value.is_nan() {
-        "\"NaN\"".to_owned()
+        out.push_str("\"NaN\"");
     } else if value.is_infinite() {
-        if value > 0.0 {
-            "\"Infinity\"".to_owned()
+        out.push_str(if value > 0.0 {
+            "\"Infinity\""
         } else {
-            "\"-Infinity\"".to_owned()
-        }
+            "\"-Infinity\""
+        });
+    } else if value.fract() == 0.0 && value.abs() < 1e15 {
+        out.push_str(itoa::Buffer::new().format(value as i64));
     } else {
-        crate::render::format::number_full(value)
+        out.push_str(ryu::Buffer::new().format_finite(value));
     }
 }
 

@@ -26,6 +26,8 @@ pub struct LineReader<R> {
     max_line: usize,
     line_number: u64,
     bytes_read: u64,
+    /// Offset where the current line started (a BOM is stripped only at offset 0).
+    line_start: u64,
 }
 
 impl<R: BufRead> LineReader<R> {
@@ -40,7 +42,18 @@ impl<R: BufRead> LineReader<R> {
             max_line,
             line_number: 0,
             bytes_read: 0,
+            line_start: 0,
         }
+    }
+
+    /// A reader for a stream that starts after `line_number` lines and `bytes_read` bytes of a
+    /// log (the incremental cache seeks there), so numbering and offsets carry on.
+    pub fn resume(inner: R, line_number: u64, bytes_read: u64) -> Self {
+        let mut reader = Self::new(inner);
+        reader.line_number = line_number;
+        reader.bytes_read = bytes_read;
+        reader.line_start = bytes_read;
+        reader
     }
 
     /// The 1-based number of the line last returned.
@@ -56,6 +69,7 @@ impl<R: BufRead> LineReader<R> {
     /// Returns the next line with its 1-based number, or `None` at the end of the stream.
     pub fn next_line(&mut self) -> io::Result<Option<(u64, Line<'_>)>> {
         self.buffer.clear();
+        self.line_start = self.bytes_read;
         let mut length: u64 = 0;
         let mut too_long = false;
         let mut terminated = false;
@@ -97,7 +111,7 @@ impl<R: BufRead> LineReader<R> {
             return Ok(Some((self.line_number, Line::TooLong { length })));
         }
         let mut bytes = &self.buffer[..];
-        if self.line_number == 1 {
+        if self.line_start == 0 {
             bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
         }
         // Strip every trailing CR: some Windows tools write "\r\r\n".

@@ -2,6 +2,7 @@
 //! a time. A bad line becomes a warning and the rest of the file is kept. The output order never
 //! depends on the number of threads.
 
+pub mod cache;
 pub mod json;
 pub mod lines;
 pub mod record;
@@ -63,13 +64,61 @@ pub fn read_log_file(file: &LogFile, bound: usize) -> FileResult {
 
 /// Reads a log from any stream. Separated from the file so tests can feed bytes.
 pub fn read_log<R: BufRead>(stream: R, file: &LogFile, bound: usize) -> FileResult {
+    read_log_from(stream, file, bound, None, false).result
+}
+
+/// The state of a log's reading after its last complete line: what the incremental cache keeps,
+/// so that a log that grew is read on from `offset` instead of from the start.
+#[derive(Clone, serde::Serialize, serde::Deserialize)]
+pub struct Checkpoint {
+    pub builder: RunBuilder,
+    /// Lines read (the next line is `lines + 1`).
+    pub lines: u64,
+    /// Bytes read up to the end of the last complete line.
+    pub offset: u64,
+    /// Lines that were not blank.
+    pub content_lines: u64,
+    /// The last line was cut (only for checkpoints taken at the very end, as for gzip logs).
+    pub truncated: bool,
+}
+
+/// A finished reading: the result and, when asked for, the checkpoint to cache.
+pub struct Reading {
+    pub result: FileResult,
+    /// `None` when not asked for, or when the stream failed (nothing trustworthy to resume).
+    pub checkpoint: Option<Checkpoint>,
+}
+
+/// Reads a log, resuming from a checkpoint when given (the stream must then start at the
+/// checkpoint's offset). With `checkpoint_at_end`, the checkpoint is taken after everything,
+/// cut line included (for gzip logs, which cannot be resumed mid-stream); otherwise before a cut
+/// last line, so that the line is read again once the writer completes it.
+pub fn read_log_from<R: BufRead>(
+    stream: R,
+    file: &LogFile,
+    bound: usize,
+    resume: Option<Checkpoint>,
+    want_checkpoint: bool,
+) -> Reading {
     let folder = file.path.parent().unwrap_or(Path::new("."));
-    let mut builder = RunBuilder::new(&file.relative, folder, bound);
-    let mut reader = LineReader::new(stream);
-    let mut lines_with_content = 0u64;
+    let (mut builder, mut reader, mut lines_with_content) = match resume {
+        Some(c) => (
+            c.builder,
+            LineReader::resume(stream, c.lines, c.offset),
+            c.content_lines,
+        ),
+        None => (
+            RunBuilder::new(&file.relative, folder, bound),
+            LineReader::new(stream),
+            0,
+        ),
+    };
+    let checkpoint_at_end = file.gzip;
+    let mut checkpoint = None;
     let mut truncated = false;
     let mut read_error = None;
     loop {
+        let line_start = reader.bytes_read();
         let (number, line) = match reader.next_line() {
             Ok(Some(next)) => next,
             Ok(None) => break,
@@ -89,6 +138,15 @@ pub fn read_log<R: BufRead>(stream: R, file: &LogFile, bound: usize) -> FileResu
                 continue;
             }
         };
+        if !terminated && want_checkpoint && !checkpoint_at_end {
+            checkpoint = Some(Checkpoint {
+                builder: builder.clone(),
+                lines: number - 1,
+                offset: line_start,
+                content_lines: lines_with_content,
+                truncated: false,
+            });
+        }
         if bytes.iter().all(u8::is_ascii_whitespace) {
             continue;
         }
@@ -96,15 +154,10 @@ pub fn read_log<R: BufRead>(stream: R, file: &LogFile, bound: usize) -> FileResu
         let text = match std::str::from_utf8(bytes) {
             Ok(text) => text,
             Err(e) => {
-                if !terminated {
-                    truncated = true;
-                }
+                truncated |= !terminated;
                 let at = e.valid_up_to();
-                builder.warn(
-                    "utf8",
-                    number,
-                    format!("line is not valid UTF-8 (at byte {at}); skipped"),
-                );
+                let message = format!("line is not valid UTF-8 (at byte {at}); skipped");
+                builder.warn("utf8", number, message);
                 continue;
             }
         };
@@ -127,19 +180,54 @@ pub fn read_log<R: BufRead>(stream: R, file: &LogFile, bound: usize) -> FileResu
         }
     }
     if let Some(e) = read_error {
+        let line = reader.line_number();
         let message = if file.gzip {
-            format!(
-                "cannot decompress past line {}: {e}; the lines before are kept",
-                reader.line_number()
-            )
+            format!("cannot decompress past line {line}: {e}; the lines before are kept")
         } else {
-            format!(
-                "read failed after line {}: {e}; the lines before are kept",
-                reader.line_number()
-            )
+            format!("read failed after line {line}: {e}; the lines before are kept")
         };
-        builder.warn("read-error", reader.line_number().max(1), message);
+        builder.warn("read-error", line.max(1), message);
+        checkpoint = None;
+    } else if want_checkpoint && (checkpoint.is_none() || checkpoint_at_end) {
+        checkpoint = Some(Checkpoint {
+            builder: builder.clone(),
+            lines: reader.line_number(),
+            offset: reader.bytes_read(),
+            content_lines: lines_with_content,
+            truncated,
+        });
     }
+    let result = finish_reading(
+        builder,
+        file,
+        lines_with_content,
+        reader.line_number(),
+        reader.bytes_read(),
+        truncated,
+    );
+    Reading { result, checkpoint }
+}
+
+/// Turns a checkpoint taken at the very end (gzip logs) back into its result, without reading.
+pub fn finish_checkpoint(checkpoint: Checkpoint, file: &LogFile) -> FileResult {
+    let Checkpoint {
+        builder,
+        lines,
+        offset,
+        content_lines,
+        truncated,
+    } = checkpoint;
+    finish_reading(builder, file, content_lines, lines, offset, truncated)
+}
+
+fn finish_reading(
+    mut builder: RunBuilder,
+    file: &LogFile,
+    lines_with_content: u64,
+    lines: u64,
+    bytes: u64,
+    truncated: bool,
+) -> FileResult {
     if lines_with_content == 0 {
         let mut warnings = builder.take_warnings(0);
         if warnings.is_empty() {
@@ -150,13 +238,7 @@ pub fn read_log<R: BufRead>(stream: R, file: &LogFile, bound: usize) -> FileResu
             warnings,
         };
     }
-    finish_run(
-        builder,
-        file,
-        reader.line_number(),
-        reader.bytes_read(),
-        truncated,
-    )
+    finish_run(builder, file, lines, bytes, truncated)
 }
 
 fn describe_json_error(e: &serde_json::Error) -> String {

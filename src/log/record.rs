@@ -24,7 +24,9 @@ const WARNINGS_PER_KIND: usize = 5;
 /// Names that give the x value of a bare metric line, in order of preference.
 const STEP_KEYS: [&str; 4] = ["step", "global_step", "iteration", "epoch"];
 
-/// Reads records of one log into series, media and notes.
+/// Reads records of one log into series, media and notes. Serializable, so that the
+/// incremental cache can resume it where the log was appended to.
+#[derive(Clone, serde::Serialize, serde::Deserialize)]
 pub struct RunBuilder {
     path: String,
     folder: PathBuf,
@@ -41,7 +43,7 @@ pub struct RunBuilder {
     max_step: Option<i64>,
     first_backward_step: Option<(u64, i64, i64)>,
     warnings: Vec<Warning>,
-    warning_counts: BTreeMap<&'static str, usize>,
+    warning_counts: BTreeMap<String, usize>,
     unknown_types: BTreeMap<String, u64>,
     unknown_fields: BTreeMap<String, u64>,
     dropped_metrics: u64,
@@ -76,7 +78,7 @@ impl RunBuilder {
 
     /// Records a warning of a kind; after [`WARNINGS_PER_KIND`] of one kind they are only counted.
     pub fn warn(&mut self, kind: &'static str, line: u64, message: impl Into<String>) {
-        let count = self.warning_counts.entry(kind).or_default();
+        let count = self.warning_counts.entry(kind.to_owned()).or_default();
         *count += 1;
         if *count <= WARNINGS_PER_KIND {
             self.warnings

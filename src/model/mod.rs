@@ -18,7 +18,7 @@ pub use project::{Project, build_projects};
 pub use status::Status;
 
 /// One value of a series at one step.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Point {
     pub step: i64,
     pub value: f64,
@@ -26,7 +26,7 @@ pub struct Point {
 
 /// Statistics over every point of a series, computed while reading (exact, whatever the
 /// downsampling kept).
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SeriesSummary {
     /// Points read, after repeated steps were resolved.
     pub count: u64,
@@ -97,7 +97,7 @@ pub struct Series {
 }
 
 /// One layer of a model summary.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Layer {
     pub name: String,
     pub kind: String,
@@ -107,7 +107,7 @@ pub struct Layer {
 }
 
 /// The model summary from a run header.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ModelSummary {
     pub name: Option<String>,
     pub layers: Vec<Layer>,
@@ -120,7 +120,7 @@ pub struct ModelSummary {
 pub type Timestamp = f64;
 
 /// What a run's header says about it; every field is optional.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RunHeader {
     pub format_version: Option<u64>,
     pub project: Option<String>,
@@ -139,7 +139,9 @@ pub struct RunHeader {
 }
 
 /// The kinds of media a run can log.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum MediaKind {
     Image,
@@ -150,7 +152,7 @@ pub enum MediaKind {
 }
 
 /// Where a media item's content lives.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum MediaSource {
     /// A file, as an absolute path that the loader checked stays inside the log's folder.
     File(std::path::PathBuf),
@@ -159,7 +161,7 @@ pub enum MediaSource {
 }
 
 /// One logged media item.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Media {
     pub step: Option<i64>,
     pub name: String,
@@ -170,14 +172,14 @@ pub struct Media {
 }
 
 /// A Markdown note logged at a step.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Note {
     pub step: Option<i64>,
     pub text: String,
 }
 
 /// The end record of a run.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct EndRecord {
     /// As written: `finished`, `failed`, `killed` (others are kept and warned about).
     pub status: Option<String>,

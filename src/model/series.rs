@@ -15,7 +15,7 @@ const CHUNK: usize = 4096;
 
 /// Accumulates one series. Call [`SeriesBuilder::push`] per point and [`SeriesBuilder::finish`]
 /// at the end of the log.
-#[derive(Debug)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct SeriesBuilder {
     chunk: Vec<Point>,
     kept: Vec<Point>,
