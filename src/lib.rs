@@ -216,6 +216,8 @@ pub struct BuildReport {
     /// Logs reused unchanged from the cache, and logs read on from where they grew.
     pub unchanged: usize,
     pub appended: usize,
+    /// The site already matched the inputs; nothing was read or written.
+    pub up_to_date: bool,
 }
 
 /// Reads `logs` and writes the site to `site`, atomically.
@@ -227,6 +229,26 @@ pub fn build(logs: &Path, site_dir: &Path, options: &BuildOptions) -> Result<Bui
     let theme = render::theme::Theme::new(options.theme.as_deref())?;
     let theme_files = theme.files()?;
     let renderer = render::Renderer::new(&theme)?;
+
+    // With a cache, a build over unchanged inputs stops as soon as that is certain.
+    let stamp = match &options.load.cache {
+        Some(cache) if options.figures.is_none() && options.archive.is_none() => {
+            let started = Instant::now();
+            let (files, walk_warnings) = log::find_log_files(logs);
+            let settings = format!(
+                "points={} base={:?} raw={}",
+                options.load.chart_points, options.base_url, options.copy_raw_logs
+            );
+            let inputs =
+                site::stamp::inputs_digest(logs, &files, &walk_warnings, &theme_files, &settings);
+            let stamp_file = site::stamp::stamp_path(cache);
+            if let Some(report) = site::stamp::up_to_date(&stamp_file, inputs, site_dir) {
+                return Ok(BuildReport::up_to_date(report, started.elapsed()));
+            }
+            Some((stamp_file, inputs))
+        }
+        _ => None,
+    };
 
     let loaded = load(logs, &options.load)?;
     let mut timings = loaded.timings;
@@ -266,6 +288,28 @@ pub fn build(logs: &Path, site_dir: &Path, options: &BuildOptions) -> Result<Bui
     }
     warnings.extend(page_warnings);
     warnings.sort();
+    if let Some((stamp_file, inputs)) = stamp {
+        let media = loaded
+            .projects
+            .iter()
+            .flat_map(|p| &p.runs)
+            .flat_map(|r| &r.media)
+            .filter_map(|m| match &m.source {
+                model::MediaSource::File(path) => Some(path.clone()),
+                model::MediaSource::Inline(_) => None,
+            })
+            .collect();
+        let report = site::stamp::StampedReport {
+            projects: loaded.projects.len(),
+            runs: loaded.projects.iter().map(|p| p.runs.len()).sum(),
+            files: loaded.files,
+            lines: loaded.lines,
+            bytes: loaded.bytes,
+            pages_written,
+            warnings: warnings.clone(),
+        };
+        site::stamp::save(&stamp_file, inputs, site_dir, media, report);
+    }
     Ok(BuildReport {
         projects: loaded.projects.len(),
         runs: loaded.projects.iter().map(|p| p.runs.len()).sum(),
@@ -279,5 +323,27 @@ pub fn build(logs: &Path, site_dir: &Path, options: &BuildOptions) -> Result<Bui
         timings,
         unchanged: loaded.unchanged,
         appended: loaded.appended,
+        up_to_date: false,
     })
+}
+
+impl BuildReport {
+    /// The report of a build that found the site already up to date.
+    fn up_to_date(stamped: site::stamp::StampedReport, elapsed: Duration) -> Self {
+        BuildReport {
+            projects: stamped.projects,
+            runs: stamped.runs,
+            files: stamped.files,
+            lines: stamped.lines,
+            bytes: stamped.bytes,
+            warnings: stamped.warnings,
+            pages_written: stamped.pages_written,
+            figures: None,
+            archived: None,
+            timings: vec![("check", elapsed)],
+            unchanged: stamped.files,
+            appended: 0,
+            up_to_date: true,
+        }
+    }
 }

@@ -49,6 +49,12 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             };
             let report = ahnb::build(&args.read.logs, &args.output, &options)?;
             print_warnings(&args.read, &report.warnings, Some(WARNINGS_SHOWN));
+            if report.up_to_date && !args.read.quiet {
+                eprintln!(
+                    "{} is up to date (no log, config, media or option changed since it was built)",
+                    args.output.display()
+                );
+            }
             if !args.read.quiet {
                 eprintln!(
                     "built {} with {} {}, {} {} ({} lines, {}) in {:.2} s: {} {}",

@@ -168,3 +168,57 @@ fn compressed_logs_are_reused_only_when_identical() {
     write_gz(700);
     assert_cached_equals_clean(&logs_root, &site, "1 parsed");
 }
+
+#[test]
+fn an_unchanged_site_is_reported_up_to_date_and_any_change_rebuilds() {
+    let dir = tempfile::tempdir().unwrap();
+    let logs = dir.path().join("logs/p");
+    std::fs::create_dir_all(&logs).unwrap();
+    write_run(&logs.join("a.jsonl"), "a", 0..100);
+    let logs_root = dir.path().join("logs");
+    let site = dir.path().join("site");
+    let build = || {
+        let output = ahnb()
+            .arg("build")
+            .arg(&logs_root)
+            .arg("-o")
+            .arg(&site)
+            .output()
+            .unwrap();
+        assert!(output.status.success());
+        String::from_utf8(output.stderr).unwrap()
+    };
+    assert!(!build().contains("up to date"));
+    assert!(build().contains("is up to date"));
+    // A README next to the logs is an input too.
+    std::fs::write(logs.join("README.md"), "# Sweep").unwrap();
+    assert!(!build().contains("up to date"));
+    assert!(
+        std::fs::read_to_string(site.join("p/index.html"))
+            .unwrap()
+            .contains("Sweep")
+    );
+    assert!(build().contains("is up to date"));
+    // A page deleted by hand, or the whole site, means a rebuild.
+    std::fs::remove_file(site.join("p/index.html")).unwrap();
+    assert!(!build().contains("up to date"));
+    assert!(site.join("p/index.html").is_file());
+    std::fs::remove_dir_all(&site).unwrap();
+    assert!(!build().contains("up to date"));
+    assert!(site.join("p/index.html").is_file());
+    // Options count: another chart budget rebuilds.
+    let output = ahnb()
+        .arg("build")
+        .arg(&logs_root)
+        .arg("-o")
+        .arg(&site)
+        .arg("--chart-points")
+        .arg("50")
+        .output()
+        .unwrap();
+    assert!(
+        !String::from_utf8(output.stderr)
+            .unwrap()
+            .contains("up to date")
+    );
+}

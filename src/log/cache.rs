@@ -238,7 +238,15 @@ fn hash_range(file: &mut File, start: u64, end: u64) -> std::io::Result<u64> {
     Ok(hasher.finish())
 }
 
-struct Fnv64(u64);
+/// FNV-1a over a byte slice: a stable hash (the std hasher may change between Rust versions).
+pub fn hash_bytes(bytes: &[u8]) -> u64 {
+    let mut hasher = Fnv64::default();
+    hasher.write(bytes);
+    hasher.finish()
+}
+
+/// FNV-1a, 64 bits.
+pub struct Fnv64(u64);
 
 impl Default for Fnv64 {
     fn default() -> Self {

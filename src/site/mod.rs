@@ -4,6 +4,7 @@
 pub mod output;
 pub mod pages;
 pub mod slug;
+pub mod stamp;
 
 use std::path::PathBuf;
 

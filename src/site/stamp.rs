@@ -1,0 +1,169 @@
+//! The "up to date" check: a small stamp beside the site records a digest of everything a build
+//! reads (the logs' content fingerprints, configs, READMEs, media, theme, options, ahnb's version)
+//! and of the site it wrote. When both still match, the site is exactly what a new build would
+//! write, so the build stops there: a second build over unchanged logs costs a walk and a few
+//! hashes instead of a parse and a render.
+
+use std::hash::Hasher;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::diag::Warning;
+use crate::log::LogFile;
+use crate::log::cache::{Fnv64, fingerprint_of, hash_bytes};
+use crate::log::walk::SITE_MARKER;
+
+const STAMP_FORMAT: u32 = 1;
+
+/// What the last build read and reported.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Stamp {
+    format: u32,
+    inputs: u64,
+    marker: u64,
+    /// Media files the pages copied, with their length and content hash.
+    media: Vec<(PathBuf, u64, u64)>,
+    pub report: StampedReport,
+}
+
+/// The numbers of the build report, replayed when the site is up to date.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct StampedReport {
+    pub projects: usize,
+    pub runs: usize,
+    pub files: usize,
+    pub lines: u64,
+    pub bytes: u64,
+    pub pages_written: usize,
+    pub warnings: Vec<Warning>,
+}
+
+/// The stamp's path for a cache file.
+pub fn stamp_path(cache: &Path) -> PathBuf {
+    cache.with_extension("ahnb-stamp")
+}
+
+/// A digest of every input of a build except media (checked separately, once their paths are
+/// known): the files found under LOGS with their content fingerprints, the configs and READMEs
+/// next to them, the theme's files and the options.
+pub fn inputs_digest(
+    logs: &Path,
+    files: &[LogFile],
+    walk_warnings: &[Warning],
+    theme: &[(&str, String)],
+    options: &str,
+) -> u64 {
+    let fingerprints: Vec<Option<(u64, u64, u64)>> = files
+        .par_iter()
+        .map(|f| {
+            fingerprint_of(&f.path, None)
+                .ok()
+                .map(|p| (p.len, p.head, p.tail))
+        })
+        .collect();
+    let mut hasher = Fnv64::default();
+    hasher.write(env!("CARGO_PKG_VERSION").as_bytes());
+    hasher.write(options.as_bytes());
+    for (path, content) in theme {
+        hasher.write(path.as_bytes());
+        hasher.write_u64(hash_bytes(content.as_bytes()));
+    }
+    for (file, fingerprint) in files.iter().zip(&fingerprints) {
+        hasher.write(file.relative.as_bytes());
+        let (len, head, tail) = fingerprint.unwrap_or_default();
+        hasher.write_u64(len);
+        hasher.write_u64(head);
+        hasher.write_u64(tail);
+    }
+    for warning in walk_warnings {
+        hasher.write(warning.to_string().as_bytes());
+    }
+    // Configs and READMEs: at the top of LOGS and in every first-level folder.
+    let mut folders = vec![logs.to_path_buf()];
+    if let Ok(entries) = std::fs::read_dir(logs) {
+        let mut subfolders: Vec<PathBuf> = entries
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.is_dir())
+            .collect();
+        subfolders.sort();
+        folders.extend(subfolders);
+    }
+    for folder in folders {
+        for name in [crate::model::config::CONFIG_FILE, "README.md"] {
+            if let Ok(bytes) = std::fs::read(folder.join(name)) {
+                hasher.write(name.as_bytes());
+                hasher.write_u64(hash_bytes(&bytes));
+            }
+        }
+    }
+    hasher.finish()
+}
+
+/// Hash of the site's marker (the list of files the build wrote), to notice a deleted site.
+pub fn marker_hash(site: &Path) -> Option<u64> {
+    std::fs::read(site.join(SITE_MARKER))
+        .ok()
+        .map(|bytes| hash_bytes(&bytes))
+}
+
+/// True when every file the marker lists is still in the site (a page deleted by hand means a
+/// rebuild).
+fn every_listed_file_exists(site: &Path) -> bool {
+    let Ok(listing) = std::fs::read_to_string(site.join(SITE_MARKER)) else { return false };
+    let files: Vec<&str> = listing.lines().skip(1).collect();
+    files.par_iter().all(|relative| site.join(relative).is_file())
+}
+
+fn media_fingerprint(path: &Path) -> Option<(u64, u64)> {
+    let bytes = std::fs::read(path).ok()?;
+    Some((bytes.len() as u64, hash_bytes(&bytes)))
+}
+
+/// The stamped report when the site at `site` is exactly what a build of these inputs writes.
+pub fn up_to_date(stamp_file: &Path, inputs: u64, site: &Path) -> Option<StampedReport> {
+    let bytes = std::fs::read(stamp_file).ok()?;
+    let stamp: Stamp = postcard::from_bytes(&bytes).ok()?;
+    let fresh = stamp.format == STAMP_FORMAT
+        && stamp.inputs == inputs
+        && marker_hash(site) == Some(stamp.marker)
+        && every_listed_file_exists(site)
+        && stamp
+            .media
+            .par_iter()
+            .all(|(path, len, hash)| media_fingerprint(path) == Some((*len, *hash)));
+    fresh.then_some(stamp.report)
+}
+
+/// Records a finished build. A stamp that cannot be written only costs the next build its
+/// shortcut.
+pub fn save(
+    stamp_file: &Path,
+    inputs: u64,
+    site: &Path,
+    media: Vec<PathBuf>,
+    report: StampedReport,
+) {
+    let Some(marker) = marker_hash(site) else {
+        return;
+    };
+    let media = media
+        .into_par_iter()
+        .filter_map(|path| media_fingerprint(&path).map(|(len, hash)| (path, len, hash)))
+        .collect();
+    let stamp = Stamp {
+        format: STAMP_FORMAT,
+        inputs,
+        marker,
+        media,
+        report,
+    };
+    if let Ok(bytes) = postcard::to_stdvec(&stamp) {
+        let temporary = stamp_file.with_extension("tmp-stamp");
+        if std::fs::write(&temporary, bytes).is_ok() {
+            let _ = std::fs::rename(&temporary, stamp_file);
+        }
+    }
+}
