@@ -21,6 +21,7 @@ pub mod error;
 pub mod export;
 pub mod log;
 pub mod model;
+pub mod progress;
 pub mod render;
 pub mod report;
 pub mod site;
@@ -44,6 +45,8 @@ pub struct LoadOptions {
     pub chart_points: usize,
     /// Where the incremental cache lives; `None` reads every log from the start.
     pub cache: Option<PathBuf>,
+    /// Counters for a progress display, if anyone shows one.
+    pub progress: Option<std::sync::Arc<progress::Progress>>,
 }
 
 impl Default for LoadOptions {
@@ -51,6 +54,7 @@ impl Default for LoadOptions {
         LoadOptions {
             chart_points: DEFAULT_CHART_POINTS,
             cache: None,
+            progress: None,
         }
     }
 }
@@ -80,9 +84,28 @@ pub fn load(logs: &Path, options: &LoadOptions) -> Result<Loaded> {
     timings.push(("walk", started.elapsed()));
 
     let started = Instant::now();
+    if let Some(progress) = &options.progress {
+        progress.set_stage("parse");
+        let total = files
+            .iter()
+            .filter_map(|f| std::fs::metadata(&f.path).ok())
+            .map(|m| m.len())
+            .sum();
+        progress.set_total_bytes(total);
+    }
     let (results, unchanged, appended) = match &options.cache {
-        None => (log::read_log_files(&files, options.chart_points), 0, 0),
-        Some(path) => read_with_cache(path, logs, &files, options.chart_points),
+        None => (
+            log::read_log_files(&files, options.chart_points, options.progress.as_deref()),
+            0,
+            0,
+        ),
+        Some(path) => read_with_cache(
+            path,
+            logs,
+            &files,
+            options.chart_points,
+            options.progress.as_deref(),
+        ),
     };
     timings.push(("parse", started.elapsed()));
 
@@ -116,10 +139,20 @@ fn read_with_cache(
     logs: &Path,
     files: &[log::LogFile],
     chart_points: usize,
+    progress: Option<&progress::Progress>,
 ) -> (Vec<log::FileResult>, usize, usize) {
     use rayon::prelude::*;
     let cache = log::cache::Cache::open(path, logs, chart_points);
-    let read: Vec<_> = files.par_iter().map(|file| cache.read(file)).collect();
+    let read: Vec<_> = files
+        .par_iter()
+        .map(|file| {
+            let read = cache.read(file);
+            if let Some(progress) = progress {
+                progress.add_done_bytes(std::fs::metadata(&file.path).map_or(0, |m| m.len()));
+            }
+            read
+        })
+        .collect();
     let unchanged = read
         .iter()
         .filter(|r| r.1 == log::cache::Reuse::Unchanged)
@@ -260,6 +293,9 @@ pub fn build(logs: &Path, site_dir: &Path, options: &BuildOptions) -> Result<Bui
         copy_raw_logs: options.copy_raw_logs,
         warnings: loaded.warnings.len(),
     };
+    if let Some(progress) = &options.load.progress {
+        progress.set_stage("render");
+    }
     let writer = site::output::SiteWriter::create(site_dir)?;
     let mut warnings = loaded.warnings;
     let page_warnings = site::pages::write_pages(
@@ -272,6 +308,9 @@ pub fn build(logs: &Path, site_dir: &Path, options: &BuildOptions) -> Result<Bui
     )?;
     timings.push(("render", started.elapsed()));
     let started = Instant::now();
+    if let Some(progress) = &options.load.progress {
+        progress.set_stage("write");
+    }
     let pages_written = writer.publish()?;
     timings.push(("write", started.elapsed()));
     let started = Instant::now();

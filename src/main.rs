@@ -2,6 +2,7 @@
 //! (0 success, 1 fatal error, 2 usage error, 3 warnings under `--strict`).
 
 mod cli;
+mod progress_display;
 
 use std::path::Path;
 use std::process::ExitCode;
@@ -32,6 +33,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Build(args) => {
             set_threads(&args.read)?;
             let started = Instant::now();
+            let progress = std::sync::Arc::new(ahnb::progress::Progress::new());
             let options = BuildOptions {
                 load: LoadOptions {
                     chart_points: args.chart_points.max(16),
@@ -40,6 +42,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                             .clone()
                             .unwrap_or_else(|| ahnb::default_cache_path(&args.output))
                     }),
+                    progress: Some(std::sync::Arc::clone(&progress)),
                 },
                 base_url: args.base_url.clone(),
                 theme: args.theme.clone(),
@@ -47,7 +50,12 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 figures: args.figures.clone(),
                 archive: args.archive.clone(),
             };
-            let report = ahnb::build(&args.read.logs, &args.output, &options)?;
+            let display = (!args.read.quiet).then(|| {
+                progress_display::ProgressDisplay::start(std::sync::Arc::clone(&progress))
+            });
+            let report = ahnb::build(&args.read.logs, &args.output, &options);
+            drop(display);
+            let report = report?;
             print_warnings(&args.read, &report.warnings, Some(WARNINGS_SHOWN));
             if report.up_to_date && !args.read.quiet {
                 eprintln!(

@@ -32,10 +32,20 @@ pub struct FileResult {
 }
 
 /// Reads every file in parallel; results come back in the order of `files`.
-pub fn read_log_files(files: &[LogFile], bound: usize) -> Vec<FileResult> {
+pub fn read_log_files(
+    files: &[LogFile],
+    bound: usize,
+    progress: Option<&crate::progress::Progress>,
+) -> Vec<FileResult> {
     files
         .par_iter()
-        .map(|file| read_log_file(file, bound))
+        .map(|file| {
+            let result = read_log_file(file, bound);
+            if let Some(progress) = progress {
+                progress.add_done_bytes(std::fs::metadata(&file.path).map_or(0, |m| m.len()));
+            }
+            result
+        })
         .collect()
 }
 
