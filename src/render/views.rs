@@ -405,6 +405,18 @@ fn first_line(text: &str) -> &str {
 
 /// "at epoch 18 of 20" when the log records epochs, else "at step 412". Zero-based epoch
 /// counters (Keras writes epoch 0 first) are shown one-based, as people count them.
+/// "epoch 13" when the log records the epoch at that step (one-based, as in [`step_phrase`]),
+/// else "step 412": for labels such as the headline cards' "best at …".
+pub fn step_label(run: &Run, step: i64) -> String {
+    let last = run.epoch.as_ref().and_then(|e| e.summary.max).map(|p| p.value);
+    step_phrase(run, step, last)
+        .trim_start_matches("at ")
+        .split(" of ")
+        .next()
+        .unwrap_or_default()
+        .to_owned()
+}
+
 fn step_phrase(run: &Run, step: i64, last_epoch: Option<f64>) -> String {
     if let (Some(last), Some(series)) = (last_epoch, run.epoch.as_ref()) {
         if let Some(p) = series.points.iter().find(|p| p.step == step) {

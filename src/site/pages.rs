@@ -587,7 +587,7 @@ fn headline_metrics(project: &Project, index: usize) -> Vec<Headline> {
                 best: best
                     .map(|p| format::number(p.value))
                     .unwrap_or_else(|| "–".to_owned()),
-                best_at: best.map(|p| format!("step {}", p.step)).unwrap_or_default(),
+                best_at: best.map(|p| step_label(run, p.step)).unwrap_or_default(),
                 last: s.last.map(|p| format::number(p.value)).unwrap_or_default(),
                 is_primary: project.primary_metric.as_ref() == Some(name),
             }
