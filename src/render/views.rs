@@ -408,7 +408,11 @@ fn first_line(text: &str) -> &str {
 /// "epoch 13" when the log records the epoch at that step (one-based, as in [`step_phrase`]),
 /// else "step 412": for labels such as the headline cards' "best at …".
 pub fn step_label(run: &Run, step: i64) -> String {
-    let last = run.epoch.as_ref().and_then(|e| e.summary.max).map(|p| p.value);
+    let last = run
+        .epoch
+        .as_ref()
+        .and_then(|e| e.summary.max)
+        .map(|p| p.value);
     step_phrase(run, step, last)
         .trim_start_matches("at ")
         .split(" of ")
