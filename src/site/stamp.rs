@@ -112,9 +112,13 @@ pub fn marker_hash(site: &Path) -> Option<u64> {
 /// True when every file the marker lists is still in the site (a page deleted by hand means a
 /// rebuild).
 fn every_listed_file_exists(site: &Path) -> bool {
-    let Ok(listing) = std::fs::read_to_string(site.join(SITE_MARKER)) else { return false };
+    let Ok(listing) = std::fs::read_to_string(site.join(SITE_MARKER)) else {
+        return false;
+    };
     let files: Vec<&str> = listing.lines().skip(1).collect();
-    files.par_iter().all(|relative| site.join(relative).is_file())
+    files
+        .par_iter()
+        .all(|relative| site.join(relative).is_file())
 }
 
 fn media_fingerprint(path: &Path) -> Option<(u64, u64)> {
