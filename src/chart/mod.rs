@@ -12,7 +12,6 @@ pub mod scale;
 pub mod scatter;
 pub mod sparkline;
 
-
 pub use line::{LineChart, LineSeries, render_line_chart};
 pub use palette::run_color;
 
