@@ -28,6 +28,9 @@ pub struct LineReader<R> {
     bytes_read: u64,
     /// Offset where the current line started (a BOM is stripped only at offset 0).
     line_start: u64,
+    /// Bytes of the line last returned straight from the stream's buffer, consumed on the next
+    /// call (the line borrowed them until then).
+    pending: usize,
 }
 
 impl<R: BufRead> LineReader<R> {
@@ -43,6 +46,7 @@ impl<R: BufRead> LineReader<R> {
             line_number: 0,
             bytes_read: 0,
             line_start: 0,
+            pending: 0,
         }
     }
 
@@ -68,8 +72,34 @@ impl<R: BufRead> LineReader<R> {
 
     /// Returns the next line with its 1-based number, or `None` at the end of the stream.
     pub fn next_line(&mut self) -> io::Result<Option<(u64, Line<'_>)>> {
+        self.inner.consume(std::mem::take(&mut self.pending));
         self.buffer.clear();
         self.line_start = self.bytes_read;
+        // Fast path: the whole line is already in the stream's buffer, so it is returned from
+        // there without a copy (nearly every line of a log).
+        let whole_line = loop {
+            match self.inner.fill_buf() {
+                Ok(bytes) => break memchr::memchr(b'\n', bytes).filter(|&at| at <= self.max_line),
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
+            }
+        };
+        if let Some(at) = whole_line {
+            // A second fill_buf returns the same buffered bytes without reading (the borrow
+            // checker cannot yet return a borrow from the loop above).
+            let available = self.inner.fill_buf()?;
+            self.pending = at + 1;
+            self.bytes_read += (at + 1) as u64;
+            self.line_number += 1;
+            let bytes = trim_line(&available[..at], self.line_start == 0);
+            return Ok(Some((
+                self.line_number,
+                Line::Text {
+                    bytes,
+                    terminated: true,
+                },
+            )));
+        }
         let mut length: u64 = 0;
         let mut too_long = false;
         let mut terminated = false;
@@ -82,7 +112,7 @@ impl<R: BufRead> LineReader<R> {
             if available.is_empty() {
                 break;
             }
-            let (chunk, consumed) = match memchr(b'\n', available) {
+            let (chunk, consumed) = match memchr::memchr(b'\n', available) {
                 Some(at) => {
                     terminated = true;
                     (&available[..at], at + 1)
@@ -110,20 +140,21 @@ impl<R: BufRead> LineReader<R> {
         if too_long {
             return Ok(Some((self.line_number, Line::TooLong { length })));
         }
-        let mut bytes = &self.buffer[..];
-        if self.line_start == 0 {
-            bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-        }
-        // Strip every trailing CR: some Windows tools write "\r\r\n".
-        while let [rest @ .., b'\r'] = bytes {
-            bytes = rest;
-        }
+        let bytes = trim_line(&self.buffer, self.line_start == 0);
         Ok(Some((self.line_number, Line::Text { bytes, terminated })))
     }
 }
 
-fn memchr(needle: u8, haystack: &[u8]) -> Option<usize> {
-    haystack.iter().position(|&b| b == needle)
+/// Strips a UTF-8 byte-order mark (only at the very start of the stream) and every trailing CR
+/// (some Windows tools write "\r\r\n").
+fn trim_line(mut bytes: &[u8], at_start: bool) -> &[u8] {
+    if at_start {
+        bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    }
+    while let [rest @ .., b'\r'] = bytes {
+        bytes = rest;
+    }
+    bytes
 }
 
 #[cfg(test)]
