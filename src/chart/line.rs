@@ -37,6 +37,24 @@ pub struct LineSeries {
     pub band: Vec<(f64, f64, f64)>,
 }
 
+impl LineSeries {
+    /// ` data-run="3"` for a run's series (highlighting across charts and the table), else "".
+    fn run_attribute(&self) -> String {
+        self.run
+            .map(|r| format!(r#" data-run="{r}""#))
+            .unwrap_or_default()
+    }
+
+    /// The dash pattern of validation series, as an attribute.
+    fn dash_attribute(&self) -> &'static str {
+        if self.dashed {
+            r#" stroke-dasharray="6 4""#
+        } else {
+            ""
+        }
+    }
+}
+
 /// A line chart to draw.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LineChart {
@@ -198,15 +216,8 @@ fn write_series_path(out: &mut String, index: usize, s: &LineSeries, x: &Scale, 
             _ => pen_down = false,
         }
     }
-    let run = s
-        .run
-        .map(|r| format!(r#" data-run="{r}""#))
-        .unwrap_or_default();
-    let dash = if s.dashed {
-        r#" stroke-dasharray="6 4""#
-    } else {
-        ""
-    };
+    let run = s.run_attribute();
+    let dash = s.dash_attribute();
     let _ = write!(
         out,
         r#"<path class="series" data-series="{index}"{run} d="{d}" fill="none" stroke="{color}" stroke-width="1.8" stroke-linejoin="round"{dash}/>"#,
@@ -244,10 +255,7 @@ fn write_band(out: &mut String, index: usize, s: &LineSeries, x: &Scale, y: &Sca
         push_px(&mut d, *lo);
     }
     d.push('Z');
-    let run = s
-        .run
-        .map(|r| format!(r#" data-run="{r}""#))
-        .unwrap_or_default();
+    let run = s.run_attribute();
     let _ = write!(
         out,
         r#"<path class="band" data-series="{index}"{run} d="{d}" fill="{}" fill-opacity="0.18" stroke="none"/>"#,
@@ -319,15 +327,8 @@ fn write_legend(out: &mut String, series: &[LineSeries], left: f64, top: f64) {
     out.push_str(r#"<g class="legend">"#);
     for (i, s) in series.iter().take(LEGEND_ENTRIES).enumerate() {
         let y = top + 8.0 + i as f64 * 21.0;
-        let run = s
-            .run
-            .map(|r| format!(r#" data-run="{r}""#))
-            .unwrap_or_default();
-        let dash = if s.dashed {
-            r#" stroke-dasharray="6 4""#
-        } else {
-            ""
-        };
+        let run = s.run_attribute();
+        let dash = s.dash_attribute();
         let _ = write!(
             out,
             r##"<g class="legend-item" data-series="{i}"{run}><title>{full}</title><line x1="{x1:.1}" y1="{y:.1}" x2="{x2:.1}" y2="{y:.1}" stroke="{color}" stroke-width="3"{dash}/><text x="{tx:.1}" y="{y:.1}" dy="0.35em" font-family="sans-serif" font-size="13" fill="#1b1f24">{label}</text></g>"##,
