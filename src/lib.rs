@@ -171,6 +171,31 @@ fn read_with_cache(
     (results, unchanged, appended)
 }
 
+/// Runs named after their file (no `run` in a header) that share a name within a project, such
+/// as detectron2's many `output/metrics.json`, are named by their path instead:
+/// `exp1/output/metrics`.
+fn name_runs_apart(runs: &mut [Run]) {
+    let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+    for run in runs.iter() {
+        *counts.entry(run.name.clone()).or_default() += 1;
+    }
+    for run in runs.iter_mut() {
+        if counts[&run.name] > 1 && run.header.run.is_none() {
+            let within = match &run.folder {
+                Some(folder) => run
+                    .source
+                    .strip_prefix(folder.as_str())
+                    .map(|p| p.trim_start_matches('/')),
+                None => None,
+            };
+            let path = within.unwrap_or(&run.source);
+            let file_name = path.rsplit('/').next().unwrap_or(path);
+            let stem = log::walk::stem_of(file_name);
+            run.name = format!("{}{stem}", &path[..path.len() - file_name.len()]);
+        }
+    }
+}
+
 /// The default cache of a site: a file beside it, `.SITE.ahnb-cache`, never inside the published
 /// folder.
 pub fn default_cache_path(site: &Path) -> PathBuf {
@@ -194,7 +219,8 @@ fn group_into_projects(logs: &Path, runs: Vec<Run>) -> Result<Vec<ProjectInput>>
     }
     by_project
         .into_iter()
-        .map(|(name, runs)| {
+        .map(|(name, mut runs)| {
+            name_runs_apart(&mut runs);
             let first_folder = runs[0].folder.clone();
             let folder = first_folder.filter(|f| runs.iter().all(|r| r.folder.as_ref() == Some(f)));
             let (config, readme) = match &folder {

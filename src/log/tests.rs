@@ -11,6 +11,7 @@ fn file(relative: &str) -> LogFile {
         relative: relative.to_owned(),
         folder: relative.split_once('/').map(|(f, _)| f.to_owned()),
         gzip: false,
+        suffix: ".jsonl",
     }
 }
 

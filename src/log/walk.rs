@@ -18,6 +18,8 @@ pub struct LogFile {
     pub folder: Option<String>,
     /// Gzip-compressed.
     pub gzip: bool,
+    /// The ending that made it a log (".jsonl", ".jsonl.gz", ".json", ...).
+    pub suffix: &'static str,
 }
 
 /// File name endings read as logs.
@@ -30,8 +32,47 @@ pub const SITE_MARKER: &str = ".ahnb-site";
 pub fn stem_of(file_name: &str) -> &str {
     LOG_SUFFIXES
         .iter()
+        .chain([".json"].iter())
         .find_map(|suffix| file_name.strip_suffix(suffix))
         .unwrap_or(file_name)
+}
+
+/// True when a `.json` file's first line is a complete record of a training log: a header or
+/// metrics record, or a bare line with a step-like key (`iteration`, `step`, ...) holding a number.
+/// A pretty-printed document or a one-line config is not.
+pub fn looks_like_json_lines(path: &Path) -> bool {
+    use std::io::Read;
+    let mut head = Vec::with_capacity(64 * 1024);
+    let Ok(file) = std::fs::File::open(path) else {
+        return false;
+    };
+    if file.take(64 * 1024).read_to_end(&mut head).is_err() {
+        return false;
+    }
+    let Some(first) = head
+        .split(|&b| b == b'\n')
+        .map(|line| line.trim_ascii())
+        .find(|line| !line.is_empty())
+    else {
+        return false;
+    };
+    let Ok(text) = std::str::from_utf8(first) else {
+        return false;
+    };
+    let normalized = super::json::normalize_nonfinite(text.trim_start_matches('\u{feff}'));
+    let Ok(record) = super::json::parse_record(&normalized) else {
+        return false;
+    };
+    match record.kind.as_deref() {
+        Some(kind) => matches!(kind, "header" | "metrics"),
+        None => record.fields.iter().any(|(key, value)| {
+            ["step", "global_step", "iteration", "epoch"].contains(&key.as_ref())
+                && matches!(
+                    super::json::raw_scalar(value),
+                    super::json::Scalar::Number(_)
+                )
+        }),
+    }
 }
 
 /// Lists log files under `root`, sorted by path, with warnings for what could not be walked.
@@ -75,8 +116,12 @@ pub fn find_log_files(root: &Path) -> (Vec<LogFile>, Vec<Warning>) {
             continue;
         }
         let name = entry.file_name().to_string_lossy();
-        let Some(suffix) = LOG_SUFFIXES.iter().find(|s| name.ends_with(*s)) else {
-            continue;
+        let suffix = match LOG_SUFFIXES.iter().find(|s| name.ends_with(*s)) {
+            Some(suffix) => *suffix,
+            // detectron2's metrics.json and MMEngine's scalars.json are JSON lines named .json;
+            // other .json files (configs, summaries) are not logs and are passed over silently.
+            None if name.ends_with(".json") && looks_like_json_lines(entry.path()) => ".json",
+            None => continue,
         };
         let relative = relative_path(root, entry.path());
         let folder =
@@ -92,6 +137,7 @@ pub fn find_log_files(root: &Path) -> (Vec<LogFile>, Vec<Warning>) {
             relative,
             folder,
             gzip: suffix.ends_with(".gz"),
+            suffix,
         });
     }
     (files, warnings)
@@ -137,6 +183,12 @@ mod tests {
         std::fs::create_dir_all(root.join("site")).unwrap();
         std::fs::write(root.join("site").join(SITE_MARKER), "").unwrap();
         std::fs::write(root.join("site/r.jsonl"), "").unwrap();
+        std::fs::write(
+            root.join("b/metrics.json"),
+            "{\"iteration\": 19, \"loss\": 1.5}\n",
+        )
+        .unwrap();
+        std::fs::write(root.join("b/summary.json"), "{\n  \"loss\": 1.5\n}\n").unwrap();
         let (files, warnings) = find_log_files(root);
         let found: Vec<_> = files
             .iter()
@@ -148,6 +200,7 @@ mod tests {
                 ("a/x/deep.jsonl.gz", Some("a")),
                 ("b/1.ndjson", Some("b")),
                 ("b/2.jsonl", Some("b")),
+                ("b/metrics.json", Some("b")),
                 ("top.jsonl", None)
             ]
         );

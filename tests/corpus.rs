@@ -1,0 +1,137 @@
+//! Real logs written by other people's tools (../shared/corpus/real, or $AHNB_CORPUS): detectron2
+//! and MMEngine JSON lines, a custom NMT trainer, Weights & Biases history. Read in place, never
+//! copied into the repository. Skipped with a message when the corpus is absent, except in CI.
+
+mod common;
+
+use std::path::PathBuf;
+
+use common::*;
+
+fn corpus() -> Option<PathBuf> {
+    let path = std::env::var_os("AHNB_CORPUS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/real"));
+    if path.is_dir() {
+        return Some(path);
+    }
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "the real-log corpus is missing at {}",
+        path.display()
+    );
+    eprintln!(
+        "skipping: no corpus at {} (set AHNB_CORPUS)",
+        path.display()
+    );
+    None
+}
+
+fn load(path: &std::path::Path) -> ahnb::Loaded {
+    ahnb::load(path, &ahnb::LoadOptions::default()).expect("loads")
+}
+
+fn run<'a>(loaded: &'a ahnb::Loaded, project: &str, name: &str) -> &'a ahnb::model::Run {
+    let project = loaded
+        .projects
+        .iter()
+        .find(|p| p.name == project)
+        .unwrap_or_else(|| panic!("project {project}"));
+    project
+        .runs
+        .iter()
+        .find(|r| r.name == name)
+        .unwrap_or_else(|| panic!("run {name} in {}", project.name))
+}
+
+#[test]
+fn detectron2_and_mmengine_json_lines_are_read_with_their_quirks() {
+    let Some(corpus) = corpus() else { return };
+    let loaded = load(&corpus.join("jsonl_metrics"));
+    assert_eq!(loaded.projects.len(), 8);
+    assert_eq!(
+        loaded.projects.iter().map(|p| p.runs.len()).sum::<usize>(),
+        10
+    );
+
+    // Bare NaN literals: bbox/APs is NaN at all three evaluations, counted, never dropped.
+    let ghailen = run(
+        &loaded,
+        "Ghailen-Ben-Achour__detectron2_detection",
+        "metrics",
+    );
+    let aps = &ghailen.series["bbox/APs"].summary;
+    assert_eq!((aps.count, aps.nonfinite), (3, 3));
+    assert_eq!(
+        ghailen.last_step(),
+        Some(300),
+        "the eval-only last line is kept"
+    );
+
+    // A file appended across restarts: iterations go 9, 9, 19, ... then back to 9.
+    let gralach = loaded
+        .warnings
+        .iter()
+        .find(|w| w.path.starts_with("Gralach__detectron_mine/"))
+        .expect("a warning");
+    assert!(gralach.message.contains("repeated steps"), "{gralach}");
+
+    // Two MMEngine runs of one project named metrics alike are named apart by their path.
+    let mmengine = loaded
+        .projects
+        .iter()
+        .find(|p| p.name == "duanbo320__openmmlab_camp")
+        .unwrap();
+    let mut names: Vec<&str> = mmengine.runs.iter().map(|r| r.name.as_str()).collect();
+    names.sort();
+    assert_eq!(
+        names,
+        ["20230605_200941/vis_data/scalars", "vis_data/scalars"]
+    );
+    // Keys with spaces and parentheses are kept as written.
+    let pose = run(
+        &loaded,
+        "duanbo320__openmmlab_camp",
+        "20230605_200941/vis_data/scalars",
+    );
+    assert!(pose.series.contains_key("coco/AP (M)"));
+
+    // A custom trainer's two row schemas interleaved: sparse per-epoch metrics.
+    let nmt = run(&loaded, "netra-ai-lab__Netra-NMT", "train_log");
+    assert_eq!(nmt.lines, 1992);
+    assert_eq!(nmt.series["loss"].summary.last.unwrap().step, 99_400);
+    assert_eq!(nmt.series["val_chrf"].summary.count, 3, "one per epoch");
+    assert_eq!(nmt.epoch.as_ref().unwrap().summary.max.unwrap().value, 4.0);
+}
+
+#[test]
+fn the_whole_corpus_builds_without_a_crash_and_ignores_what_is_not_a_log() {
+    let Some(corpus) = corpus() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    let output = ahnb()
+        .arg("build")
+        .arg(&corpus)
+        .arg("-o")
+        .arg(&site)
+        .arg("--no-raw-logs")
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let html = all_html(&site);
+    // CSV, TensorBoard events, MLflow files and pretty-printed JSON documents are not read as
+    // logs; the JSON-lines files are.
+    assert!(html.contains("Ghailen-Ben-Achour__detectron2_detection"));
+    assert!(
+        !html.contains("trainer_state"),
+        "a pretty-printed trainer_state.json is not a run"
+    );
+    assert!(
+        html.contains("wandb-history"),
+        "W&B's history JSON lines are read"
+    );
+}
