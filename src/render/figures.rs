@@ -120,27 +120,40 @@ struct Clock<'a> {
     unit: &'static str,
 }
 
+/// Seconds, minutes or hours, whichever reads best for a span of seconds.
+fn time_unit(span: f64) -> (f64, &'static str) {
+    if span > 3.0 * 3600.0 {
+        (3600.0, "hours")
+    } else if span > 180.0 {
+        (60.0, "minutes")
+    } else {
+        (1.0, "seconds")
+    }
+}
+
 impl<'a> Clock<'a> {
+    /// The run's clock, in the unit that suits its own duration.
     fn of(run: &'a Run) -> Option<Self> {
+        let (start, span) = Self::span(run)?;
+        let (divisor, unit) = time_unit(span);
+        Self::with_unit(run, start, divisor, unit)
+    }
+
+    /// Start and length in seconds of a run's recorded wall time.
+    fn span(run: &Run) -> Option<(f64, f64)> {
         let times = run.wall_time.as_ref().filter(|t| t.points.len() >= 2)?;
-        let start = run
-            .header
-            .start
-            .unwrap_or(times.points[0].value)
-            .min(times.points[0].value);
-        let span = times
+        let first = times.points[0].value;
+        let start = run.header.start.unwrap_or(first).min(first);
+        let last = times
             .points
             .iter()
             .map(|p| p.value)
-            .fold(f64::NEG_INFINITY, f64::max)
-            - start;
-        let (divisor, unit) = if span > 3.0 * 3600.0 {
-            (3600.0, "hours")
-        } else if span > 180.0 {
-            (60.0, "minutes")
-        } else {
-            (1.0, "seconds")
-        };
+            .fold(f64::NEG_INFINITY, f64::max);
+        Some((start, last - start))
+    }
+
+    fn with_unit(run: &'a Run, start: f64, divisor: f64, unit: &'static str) -> Option<Self> {
+        let times = run.wall_time.as_ref().filter(|t| t.points.len() >= 2)?;
         Some(Clock {
             times,
             start,
@@ -244,51 +257,89 @@ pub fn overlay_runs(project: &Project) -> Vec<usize> {
 pub fn project_figures(project: &Project) -> Vec<Figure> {
     let shown = overlay_runs(project);
     let hidden = project.runs.len() - shown.len();
+    // One unit for every run's clock, so that runs compare on one time axis (time since each
+    // run's own start).
+    let longest = shown
+        .iter()
+        .filter_map(|&i| Clock::span(&project.runs[i]).map(|s| s.1))
+        .fold(None, |m: Option<f64>, s| Some(m.map_or(s, |m| m.max(s))));
+    let clocks: Vec<Option<Clock>> = shown
+        .iter()
+        .map(|&i| {
+            let run = &project.runs[i];
+            let (divisor, unit) = time_unit(longest?);
+            Clock::with_unit(run, Clock::span(run)?.0, divisor, unit)
+        })
+        .collect();
+    let unit = clocks.iter().flatten().map(|c| c.unit).next();
     let mut figures: Vec<Figure> = project
         .metrics
         .iter()
         .enumerate()
         .filter_map(|(n, metric)| {
             let direction = project.direction_of(metric);
-            let series: Vec<LineSeries> = shown
-                .iter()
-                .filter_map(|&i| {
-                    let run = &project.runs[i];
-                    let s = run.series.get(metric)?;
-                    Some(LineSeries {
-                        label: run.name.clone(),
-                        color: run_color(i).to_owned(),
-                        dashed: false,
-                        points: s.points.iter().map(|p| (p.step as f64, p.value)).collect(),
-                        total_points: s.summary.count,
-                        best: direction
-                            .and_then(|d| s.summary.best(d))
-                            .map(|b| (b.step as f64, b.value)),
-                        run: Some(i),
-                        band: Vec::new(),
+            let overlay = |x_of: &dyn Fn(usize, i64) -> Option<f64>, x_label: &str, id: String| {
+                let series: Vec<LineSeries> = shown
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(k, &i)| {
+                        let run = &project.runs[i];
+                        let s = run.series.get(metric)?;
+                        let points: Vec<(f64, f64)> = s
+                            .points
+                            .iter()
+                            .filter_map(|p| Some((x_of(k, p.step)?, p.value)))
+                            .collect();
+                        if points.is_empty() {
+                            return None;
+                        }
+                        Some(LineSeries {
+                            label: run.name.clone(),
+                            color: run_color(i).to_owned(),
+                            dashed: false,
+                            points,
+                            total_points: s.summary.count,
+                            best: direction
+                                .and_then(|d| s.summary.best(d))
+                                .and_then(|b| Some((x_of(k, b.step)?, b.value))),
+                            run: Some(i),
+                            band: Vec::new(),
+                        })
                     })
-                })
-                .collect();
-            if series.is_empty() {
-                return None;
-            }
+                    .collect();
+                if series.is_empty() {
+                    return None;
+                }
+                let note = (hidden > 0)
+                    .then(|| format!("best {} of {} runs shown", shown.len(), project.runs.len()));
+                Some(render_line_chart(&LineChart {
+                    id,
+                    title: metric.clone(),
+                    x_label: x_label.to_owned(),
+                    y_label: metric.clone(),
+                    series,
+                    log_y: None,
+                    note,
+                }))
+            };
             let id = format!("metric-{n}");
-            let note = (hidden > 0)
-                .then(|| format!("best {} of {} runs shown", shown.len(), project.runs.len()));
-            let chart = render_line_chart(&LineChart {
-                id: id.clone(),
-                title: metric.clone(),
-                x_label: "step".to_owned(),
-                y_label: metric.clone(),
-                series,
-                log_y: None,
-                note,
-            });
-            let mut figure = Figure::new(id, metric.clone(), chart, true);
+            let chart = overlay(&|_, step| Some(step as f64), "step", id.clone())?;
+            let mut figure = Figure::new(id.clone(), metric.clone(), chart, true);
             figure.file = format!(
                 "metric-{}.svg",
                 crate::site::slug::slugify(metric, "metric")
             );
+            if let Some(unit) = unit {
+                let timed = overlay(
+                    &|k, step| clocks[k].as_ref()?.at(step),
+                    &format!("wall time since each run's start ({unit})"),
+                    format!("{id}-time"),
+                );
+                if let Some(timed) = timed {
+                    figure.time_svg = Some(timed.svg);
+                    figure.time_data = timed.data;
+                }
+            }
             Some(figure)
         })
         .collect();
