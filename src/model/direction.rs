@@ -90,7 +90,8 @@ pub fn infer_direction(name: &str) -> Option<Direction> {
 }
 
 /// True for names of metrics measured on held-out data: `val_loss`, `eval/accuracy`,
-/// `validation_f1`, `valid/auc`, `dev_bleu`, `test_acc`.
+/// `validation_f1`, `valid/auc`, `dev_bleu`, `test_acc`, and the COCO/VOC evaluation families
+/// that detectron2 and MMEngine write (`bbox/AP`, `segm/AP50`, `coco/AP`).
 pub fn is_validation_metric(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
     lower
@@ -98,7 +99,18 @@ pub fn is_validation_metric(name: &str) -> bool {
         .any(|token| {
             matches!(
                 token,
-                "val" | "valid" | "validation" | "eval" | "evaluation" | "dev" | "test"
+                "val"
+                    | "valid"
+                    | "validation"
+                    | "eval"
+                    | "evaluation"
+                    | "dev"
+                    | "test"
+                    | "bbox"
+                    | "segm"
+                    | "coco"
+                    | "voc"
+                    | "keypoints"
             )
         })
 }
@@ -141,6 +153,8 @@ mod tests {
         assert!(is_validation_metric("val_accuracy"));
         assert!(is_validation_metric("eval/loss"));
         assert!(is_validation_metric("test_acc"));
+        assert!(is_validation_metric("bbox/AP"));
+        assert!(is_validation_metric("coco/AP (M)"));
         assert!(!is_validation_metric("accuracy"));
         assert!(!is_validation_metric("interval_loss"));
     }
