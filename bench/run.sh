@@ -1,0 +1,305 @@
+#!/usr/bin/env bash
+# Benchmarks of `ahnb build`, in one run on one machine: what docs/BENCHMARKS.md reports.
+#
+#   bench/run.sh [SECTION...]      sections: ratio steps runs incremental tti (default: all)
+#
+# Environment:
+#   BENCH_DIR   workloads, sites and results (default /tmp/ahnb-bench; never inside the repo)
+#   REPEAT      timed repetitions per figure, the median is reported (default 5; 3 for big ones)
+#   QUIET_LOAD  wait (up to QUIET_WAIT s, default 300) for the 1-minute load average to fall
+#               below this before each section (default 0.5 per core); figures taken on a busy
+#               machine are still printed, with the load they were taken at
+#   AHNB_NO_BUILD=1  use the binaries already in target/release
+#
+# What it measures (see docs/BENCHMARKS.md for why):
+#   ratio        parse-only ceiling (examples/parse_ceiling.rs) vs `ahnb build` on
+#                1,000 runs x 6 metrics x 5,000 steps; peak RSS, output bytes, largest page
+#   steps        peak RSS as steps grow (S = 1,000, 10,000, 100,000 at 100 runs)
+#   runs         build time as runs grow (R = 100, 1,000, 10,000 in one project, 1,000 steps)
+#   incremental  first build vs a second build over unchanged logs, and after one run grew
+#   tti          project page bytes and time to interactive in headless Chromium
+#
+# Every timed build writes a site folder that did not exist (a first build, with --no-cache unless
+# the cache is what is measured); sites are deleted and `sync` run between builds, so one build's
+# writeback is not charged to the next. Results go to $BENCH_DIR/results.md and standard output.
+set -euo pipefail
+
+REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BENCH_DIR=${BENCH_DIR:-/tmp/ahnb-bench}
+REPEAT=${REPEAT:-5}
+CORES=$(nproc)
+QUIET_LOAD=${QUIET_LOAD:-$(awk -v c="$CORES" 'BEGIN { print c * 0.5 }')}
+QUIET_WAIT=${QUIET_WAIT:-300}
+TARGET=${CARGO_TARGET_DIR:-$REPO/target}
+AHNB=$TARGET/release/ahnb
+CEILING=$TARGET/release/examples/parse_ceiling
+GEN=$TARGET/release/examples/gen_workload
+LOGS=$BENCH_DIR/logs
+OUT=$BENCH_DIR/out
+RESULTS=$BENCH_DIR/results.md
+TIME=/usr/bin/time
+
+case "$BENCH_DIR" in "$REPO"|"$REPO"/*)
+    echo "error: BENCH_DIR must be outside the repository (it holds gigabytes)" >&2; exit 2 ;;
+esac
+[ -x "$TIME" ] || { echo "error: $TIME is missing; apt-get install -y time" >&2; exit 2; }
+mkdir -p "$LOGS" "$OUT"
+
+sections=("$@")
+[ ${#sections[@]} -gt 0 ] || sections=(ratio steps runs incremental tti)
+
+log() { printf '%s\n' "$*" | tee -a "$RESULTS"; }
+
+if [ "${AHNB_NO_BUILD:-0}" != 1 ]; then
+    (cd "$REPO" && cargo build --release --bins --examples --quiet)
+fi
+commit=${BENCH_COMMIT:-$(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo unknown)}
+dirty=$(git -C "$REPO" status --porcelain --untracked-files=no 2>/dev/null | grep -c . || true)
+log ""
+log "## bench/run.sh ${sections[*]} — $(date -u +%Y-%m-%dT%H:%MZ), commit $commit$([ "$dirty" = 0 ] || echo " (+$dirty modified files)")"
+log ""
+log "$(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), $(uname -sr), $(rustc --version 2>/dev/null || echo rustc ?), repeat $REPEAT"
+
+# gen NAME PROJECTS RUNS METRICS STEPS: generates a workload once; later runs reuse it.
+gen() {
+    local name=$1 dir=$LOGS/$1
+    if [ ! -f "$dir.done" ]; then
+        rm -rf "$dir"
+        "$GEN" --projects "$2" --runs "$3" --metrics "$4" --steps "$5" --seed 1 --out "$dir"
+        touch "$dir.done"
+    fi
+    # Read once so every timed run finds the logs in the page cache (24 GiB holds them all).
+    cat "$dir"/*/*.jsonl > /dev/null
+}
+
+logs_bytes() { du -sb --apparent-size "$LOGS/$1" | cut -f1; }
+
+# Waits for the machine to calm down (other sessions may be compiling); prints the load.
+quiet() {
+    local waited=0
+    while awk -v limit="$QUIET_LOAD" '{ exit !($1 > limit) }' /proc/loadavg && [ "$waited" -lt "$QUIET_WAIT" ]; do
+        sleep 10
+        waited=$((waited + 10))
+    done
+    cut -d' ' -f1 /proc/loadavg
+}
+
+# fresh: a name for a site folder that does not exist.
+fresh() { mktemp -u "$OUT/site-XXXXXXXX"; }
+
+# drop SITE...: removes sites and their caches, then flushes dirty pages so that the writeback of
+# one build does not land in the next one's time.
+drop() {
+    local site
+    for site in "$@"; do
+        rm -rf "$site" "$(dirname "$site")/.$(basename "$site").ahnb-"{cache,stamp}
+    done
+    sync
+}
+
+# timed FILE CMD...: runs CMD, appends "wall user sys maxrss_kib" to FILE.
+timed() {
+    local file=$1
+    shift
+    "$TIME" -f "%e %U %S %M" -o "$file.one" "$@" > /dev/null
+    cat "$file.one" >> "$file"
+    rm -f "$file.one"
+}
+
+# median FILE COLUMN
+median() {
+    sort -g -k"$2","$2" "$1" | awk -v c="$2" '{ v[NR] = $c } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+# cpu_median FILE: median of user + sys
+cpu_median() {
+    awk '{ print $2 + $3 }' "$1" | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+max_col() { sort -g -k"$2","$2" "$1" | tail -1 | awk -v c="$2" '{ print $c }'; }
+mib() { awk -v k="$1" 'BEGIN { printf "%.0f", k / 1024 }'; }
+mb() { awk -v b="$1" 'BEGIN { printf "%.1f", b / 1e6 }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+
+site_bytes() { du -sb --apparent-size "$1" | cut -f1; }
+largest_page() { find "$1" -name '*.html' -printf '%s %P\n' | sort -n | tail -1; }
+largest_file() { find "$1" -type f -printf '%s %P\n' | sort -n | tail -1; }
+
+# ------------------------------------------------------------------------------------------------
+
+section_ratio() {
+    local name=r1000-s5000 w
+    gen "$name" 10 100 6 5000
+    w=$LOGS/$name
+    log ""
+    log "### Parse-only ceiling vs ahnb build: 10 projects x 100 runs x 6 metrics x 5,000 steps ($(mb "$(logs_bytes $name)") MB)"
+    log ""
+    log "load before: $(quiet)"
+    local t=$BENCH_DIR/t-ratio
+    rm -f "$t".*
+    # Interleaved, so that a burst of load elsewhere hits every command alike.
+    local site
+    for _ in $(seq "$REPEAT"); do
+        timed "$t.ceiling" "$CEILING" "$w"
+        site=$(fresh)
+        timed "$t.build" "$AHNB" build "$w" -o "$site" --no-raw-logs --no-cache -q
+        drop "$site"
+        site=$(fresh)
+        timed "$t.raw" "$AHNB" build "$w" -o "$site" --no-cache -q
+        drop "$site"
+    done
+    log "load after: $(cut -d' ' -f1 /proc/loadavg)"
+    site=$(fresh)
+    "$AHNB" build "$w" -o "$site" --no-raw-logs --no-cache -q --timings 2> "$t.timings"
+    local raw_site
+    raw_site=$(fresh)
+    "$AHNB" build "$w" -o "$raw_site" --no-cache -q
+    local c b r
+    c=$(median "$t.ceiling" 1)
+    b=$(median "$t.build" 1)
+    r=$(median "$t.raw" 1)
+    log ""
+    log "| command | wall (median of $REPEAT) | CPU user+sys | peak RSS | output | largest page |"
+    log "|---|---:|---:|---:|---:|---:|"
+    log "| parse_ceiling (serde_json, all cores) | $c s | $(cpu_median "$t.ceiling") s | $(mib "$(max_col "$t.ceiling" 4)") MiB | | |"
+    log "| ahnb build --no-raw-logs | $b s | $(cpu_median "$t.build") s | $(mib "$(max_col "$t.build" 4)") MiB | $(mb "$(site_bytes "$site")") MB | $(largest_page "$site" | awk '{ printf "%.0f KB (%s)", $1 / 1e3, $2 }') |"
+    log "| ahnb build (raw logs copied) | $r s | $(cpu_median "$t.raw") s | $(mib "$(max_col "$t.raw" 4)") MiB | $(mb "$(site_bytes "$raw_site")") MB | |"
+    log ""
+    log "throughput ratio build/ceiling: $(ratio "$c" "$b") without raw logs, $(ratio "$c" "$r") with raw logs (target >= 0.5)"
+    log "CPU ratio (ceiling CPU / build CPU): $(ratio "$(cpu_median "$t.ceiling")" "$(cpu_median "$t.build")")"
+    log "largest file: $(largest_file "$site" | awk '{ printf "%.0f KB (%s)", $1 / 1e3, $2 }'); files: $(find "$site" -type f | wc -l)"
+    log ""
+    log '`--timings` of one more build (--no-raw-logs):'
+    log '```'
+    log "$(cat "$t.timings")"
+    log '```'
+    drop "$site" "$raw_site"
+}
+
+section_steps() {
+    log ""
+    log "### Peak memory as steps grow: 1 project x 100 runs x 6 metrics"
+    log ""
+    log "load before: $(quiet)"
+    log ""
+    log "| steps | logs | wall (median) | peak RSS (max of $REPEAT) | RSS vs S=1,000 |"
+    log "|---:|---:|---:|---:|---:|"
+    local base="" s name t site rss
+    for s in 1000 10000 100000; do
+        name=r100-s$s
+        gen "$name" 1 100 6 "$s"
+        t=$BENCH_DIR/t-steps-$s
+        rm -f "$t"
+        for _ in $(seq "$REPEAT"); do
+            site=$(fresh)
+            timed "$t" "$AHNB" build "$LOGS/$name" -o "$site" --no-raw-logs --no-cache -q
+            drop "$site"
+        done
+        rss=$(max_col "$t" 4)
+        [ -n "$base" ] || base=$rss
+        log "| $s | $(mb "$(logs_bytes $name)") MB | $(median "$t" 1) s | $(mib "$rss") MiB | $(ratio "$rss" "$base")x |"
+    done
+    log ""
+    log "target: S=100,000 within 1.5x of S=1,000"
+}
+
+section_runs() {
+    log ""
+    log "### Build time as runs grow: 1 project x R runs x 6 metrics x 1,000 steps"
+    log ""
+    log "load before: $(quiet)"
+    log ""
+    log "| runs | logs | wall (median) | CPU | peak RSS | output | project page | ceiling wall | ratio |"
+    log "|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+    local r name t site n
+    for r in 100 1000 10000; do
+        name=r$r-s1000
+        gen "$name" 1 "$r" 6 1000
+        t=$BENCH_DIR/t-runs-$r
+        rm -f "$t" "$t.ceiling"
+        n=$REPEAT
+        [ "$r" -lt 10000 ] || n=$(( REPEAT < 3 ? REPEAT : 3 ))
+        for _ in $(seq "$n"); do
+            timed "$t.ceiling" "$CEILING" "$LOGS/$name"
+            site=$(fresh)
+            timed "$t" "$AHNB" build "$LOGS/$name" -o "$site" --no-raw-logs --no-cache -q
+            drop "$site"
+        done
+        site=$OUT/runs-$r
+        drop "$site"
+        "$AHNB" build "$LOGS/$name" -o "$site" --no-raw-logs --no-cache -q
+        log "| $r | $(mb "$(logs_bytes $name)") MB | $(median "$t" 1) s | $(cpu_median "$t") s | $(mib "$(max_col "$t" 4)") MiB | $(mb "$(site_bytes "$site")") MB | $(mb "$(stat -c %s "$site/proj-000/index.html")") MB | $(median "$t.ceiling" 1) s | $(ratio "$(median "$t.ceiling" 1)" "$(median "$t" 1)") |"
+    done
+    log ""
+    log "The sites are kept in $OUT/runs-R for the tti section."
+}
+
+section_incremental() {
+    local name=r1000-s5000 w t site cache first second grown
+    gen "$name" 10 100 6 5000
+    w=$LOGS/$name
+    log ""
+    log "### Incremental rebuild: 10 projects x 100 runs x 6 metrics x 5,000 steps"
+    log ""
+    log "load before: $(quiet)"
+    t=$BENCH_DIR/t-incr
+    rm -f "$t".*
+    for _ in $(seq "$REPEAT"); do
+        site=$(fresh)
+        # The cache lives beside the site (.NAME.ahnb-cache); a fresh site has none.
+        timed "$t.first" "$AHNB" build "$w" -o "$site" --no-raw-logs -q
+        timed "$t.second" "$AHNB" build "$w" -o "$site" --no-raw-logs -q
+        # One run grows by 100 steps: everything else comes from the cache; pages are rendered again.
+        local victim=$w/proj-000/run-00000.jsonl size
+        size=$(stat -c %s "$victim")
+        head -c "$size" "$victim" | tail -n 101 | head -n 100 | sed 's/"step":\([0-9]*\)/"step":9\1/' > "$t.append"
+        cat "$t.append" >> "$victim"
+        timed "$t.grown" "$AHNB" build "$w" -o "$site" --no-raw-logs -q
+        truncate -s "$size" "$victim"
+        drop "$site"
+    done
+    first=$(median "$t.first" 1)
+    second=$(median "$t.second" 1)
+    grown=$(median "$t.grown" 1)
+    log ""
+    log "| build | wall (median of $REPEAT) | CPU | peak RSS | vs first |"
+    log "|---|---:|---:|---:|---:|"
+    log "| first (empty cache) | $first s | $(cpu_median "$t.first") s | $(mib "$(max_col "$t.first" 4)") MiB | 1.00 |"
+    log "| second, logs unchanged | $second s | $(cpu_median "$t.second") s | $(mib "$(max_col "$t.second" 4)") MiB | $(ratio "$second" "$first") |"
+    log "| third, one run grew by 100 lines | $grown s | $(cpu_median "$t.grown") s | $(mib "$(max_col "$t.grown" 4)") MiB | $(ratio "$grown" "$first") |"
+    log ""
+    log "target: second <= 0.10 x first"
+}
+
+section_tti() {
+    log ""
+    log "### Project pages in headless Chromium (median of 3 loads from file://)"
+    log ""
+    if [ ! -x /usr/bin/chromium ] || [ ! -d "$REPO/tests/browser/node_modules/playwright-core" ]; then
+        log "skipped: needs /usr/bin/chromium and tests/browser/node_modules (npm ci in tests/browser)"
+        return
+    fi
+    local r site
+    for r in 100 1000 10000; do
+        site=$OUT/runs-$r
+        if [ ! -f "$site/proj-000/index.html" ]; then
+            gen "r$r-s1000" 1 "$r" 6 1000
+            rm -rf "$site"
+            "$AHNB" build "$LOGS/r$r-s1000" -o "$site" --no-raw-logs --no-cache -q
+        fi
+    done
+    log "load before: $(quiet)"
+    log ""
+    node "$REPO/bench/tti.mjs" --label "runs=100" "$OUT/runs-100/proj-000/index.html" \
+        --label "runs=1000" "$OUT/runs-1000/proj-000/index.html" \
+        --label "runs=10000" "$OUT/runs-10000/proj-000/index.html" \
+        --label "run page (runs=10000)" "$(find "$OUT/runs-10000/proj-000/runs" -name '*.html' | sort | head -1)" \
+        | tee -a "$RESULTS"
+}
+
+for section in "${sections[@]}"; do
+    case "$section" in
+        ratio | steps | runs | incremental | tti) "section_$section" ;;
+        *) echo "error: unknown section '$section' (ratio steps runs incremental tti)" >&2; exit 2 ;;
+    esac
+done
+echo
+echo "results appended to $RESULTS"
