@@ -309,3 +309,37 @@ fn which_python() -> Result<&'static str, ()> {
         .map(|_| "python3")
         .map_err(|_| ())
 }
+
+#[test]
+fn big_projects_render_the_best_rows_and_list_every_run_in_csv() {
+    let dir = tempfile::tempdir().unwrap();
+    let logs = dir.path().join("logs/sweep");
+    std::fs::create_dir_all(&logs).unwrap();
+    for i in 0..250 {
+        let text = format!(
+            "{{\"type\":\"header\",\"run\":\"r{i:03}\",\"params\":{{\"lr\":{}}}}}\n{{\"step\":0,\"val_accuracy\":{}}}\n",
+            0.001 * f64::from(i + 1),
+            f64::from(i) / 1000.0
+        );
+        std::fs::write(logs.join(format!("r{i:03}.jsonl")), text).unwrap();
+    }
+    let (_dir2, site) = build_site(&dir.path().join("logs"), &["--no-raw-logs"]);
+    let page = std::fs::read_to_string(site.join("sweep/index.html")).unwrap();
+    let table = page
+        .split("<tbody>")
+        .nth(1)
+        .unwrap()
+        .split("</tbody>")
+        .next()
+        .unwrap();
+    assert_eq!(
+        table.matches("<tr ").count(),
+        200,
+        "only the best rows are in the HTML"
+    );
+    assert!(table.contains("r249"), "the best run is among them");
+    assert!(!table.contains(">r000<"), "the worst is not");
+    assert!(page.contains("the best 200 of 250 runs"));
+    let csv = std::fs::read_to_string(site.join("sweep/runs.csv")).unwrap();
+    assert_eq!(csv.lines().count(), 251, "a header and every run");
+}

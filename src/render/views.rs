@@ -123,6 +123,8 @@ pub struct ProjectView {
     pub name: String,
     pub readme_html: Option<String>,
     pub run_count: usize,
+    /// Rows rendered into the HTML table (the best runs; the script shows them all).
+    pub static_rows: usize,
     pub statuses: Vec<StatusView>,
     pub primary_metric: Option<String>,
     pub primary_direction: &'static str,

@@ -17,6 +17,20 @@ use crate::render::format;
 use crate::render::markdown::sanitize_html;
 use crate::render::views::*;
 
+/// Rows of the results table rendered into the HTML (the script shows every run).
+const STATIC_ROWS: usize = 200;
+
+/// Every run of a project as CSV (the `ahnb summary --format csv` columns, unrounded).
+fn runs_csv(projects: &[Project], project: &Project) -> String {
+    let options = crate::report::SummaryOptions {
+        project: Some(project.name.clone()),
+        ..Default::default()
+    };
+    crate::report::summarize(projects, None, &options)
+        .map(|summary| crate::report::csv::render_csv(&summary))
+        .unwrap_or_default()
+}
+
 /// Static files of the theme, written under `assets/`.
 const ASSET_DIR: &str = "assets";
 
@@ -59,6 +73,10 @@ pub fn write_pages(
         }
         let html = renderer.render("project.html", &view)?;
         writer.write(&format!("{}/index.html", paths.dir), html.as_bytes())?;
+        writer.write(
+            &format!("{}/runs.csv", paths.dir),
+            runs_csv(projects, project).as_bytes(),
+        )?;
 
         let results: Vec<Result<Vec<Warning>>> = (0..project.runs.len())
             .into_par_iter()
@@ -233,7 +251,14 @@ fn project_view(project: &Project, paths: &ProjectPaths, options: &SiteOptions) 
     mark_best_cells(project, &metric_order, &mut rows);
     let order: Vec<usize> = project.ranking.clone();
     let mut by_rank: Vec<Option<RunRow>> = rows.into_iter().map(Some).collect();
-    let rows = order.iter().filter_map(|&i| by_rank[i].take()).collect();
+    // Without JavaScript the table shows the best runs only: a 10,000-run project must not
+    // become 10,000 DOM rows. The script renders every run from the page's data, and runs.csv
+    // has them all.
+    let rows: Vec<RunRow> = order
+        .iter()
+        .take(STATIC_ROWS)
+        .filter_map(|&i| by_rank[i].take())
+        .collect();
 
     let (mut best_run, best_value, best_index) = best_of(project);
     if let (Some(link), Some(i)) = (best_run.as_mut(), best_index) {
@@ -283,6 +308,7 @@ fn project_view(project: &Project, paths: &ProjectPaths, options: &SiteOptions) 
         name: project.name.clone(),
         readme_html: render_notes(project.readme.as_deref()),
         run_count: project.runs.len(),
+        static_rows: STATIC_ROWS.min(project.runs.len()),
         statuses: status_views(project),
         primary_metric: project.primary_metric.clone(),
         primary_direction: direction_name(Some(project.primary_direction)),
