@@ -1,5 +1,8 @@
-//! Finds the log files under LOGS, in sorted order, without following a symbolic-link loop or
-//! reading a site that ahnb wrote itself.
+//! Finds the log files under LOGS, in sorted order, without following a symbolic-link loop or a
+//! link that leads out of LOGS, and without reading a site that ahnb wrote itself.
+//!
+//! LOGS is the boundary of what a build may read: a link committed next to the logs must not
+//! pull `~/.ssh` or another project's logs into a published site (raw logs are copied into it).
 
 use std::path::{Path, PathBuf};
 
@@ -79,12 +82,30 @@ pub fn looks_like_json_lines(path: &Path) -> bool {
 pub fn find_log_files(root: &Path) -> (Vec<LogFile>, Vec<Warning>) {
     let mut files = Vec::new();
     let mut warnings = Vec::new();
+    let inside = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    let mut leaving = Vec::new();
     let walker = WalkDir::new(root)
         .follow_links(true)
         .sort_by_file_name()
         .into_iter()
         .filter_entry(|entry| {
-            if entry.depth() == 0 || !entry.file_type().is_dir() {
+            if entry.depth() == 0 {
+                return true;
+            }
+            if entry.path_is_symlink()
+                && !entry
+                    .path()
+                    .canonicalize()
+                    .is_ok_and(|target| target.starts_with(&inside))
+            {
+                // Only what would have been read is worth a warning: folders and logs.
+                let name = entry.file_name().to_string_lossy();
+                if entry.file_type().is_dir() || LOG_SUFFIXES.iter().any(|s| name.ends_with(s)) {
+                    leaving.push(relative_path(root, entry.path()));
+                }
+                return false;
+            }
+            if !entry.file_type().is_dir() {
                 return true;
             }
             let hidden = entry.file_name().to_string_lossy().starts_with('.');
@@ -112,7 +133,7 @@ pub fn find_log_files(root: &Path) -> (Vec<LogFile>, Vec<Warning>) {
                 continue;
             }
         };
-        if !entry.file_type().is_file() {
+        if entry.file_type().is_dir() {
             continue;
         }
         let name = entry.file_name().to_string_lossy();
@@ -124,6 +145,14 @@ pub fn find_log_files(root: &Path) -> (Vec<LogFile>, Vec<Warning>) {
             None => continue,
         };
         let relative = relative_path(root, entry.path());
+        if !entry.file_type().is_file() {
+            // Opening a FIFO would block the build until something writes to it.
+            warnings.push(Warning::at_file(
+                &relative,
+                "not a regular file (a FIFO, socket or device); not read",
+            ));
+            continue;
+        }
         let folder =
             (entry.depth() > 1).then(|| relative.split('/').next().unwrap_or_default().to_owned());
         if name.contains(['\n', '\r']) {
@@ -140,6 +169,12 @@ pub fn find_log_files(root: &Path) -> (Vec<LogFile>, Vec<Warning>) {
             suffix,
         });
     }
+    warnings.extend(leaving.into_iter().map(|path| {
+        Warning::at_file(
+            &path,
+            "symbolic link leads outside the log folder; not followed",
+        )
+    }));
     (files, warnings)
 }
 
@@ -205,5 +240,42 @@ mod tests {
             ]
         );
         assert!(warnings.is_empty());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn follows_links_inside_logs_only_and_skips_special_files() {
+        use std::os::unix::fs::symlink;
+        let dir = tempfile::tempdir().unwrap();
+        let logs = dir.path().join("logs");
+        std::fs::create_dir_all(logs.join("p")).unwrap();
+        std::fs::write(logs.join("p/real.jsonl"), "").unwrap();
+        std::fs::write(dir.path().join("secret.jsonl"), "").unwrap();
+        symlink("real.jsonl", logs.join("p/alias.jsonl")).unwrap();
+        symlink("../../secret.jsonl", logs.join("p/out.jsonl")).unwrap();
+        symlink("../..", logs.join("p/up")).unwrap();
+        symlink(".", logs.join("p/loop")).unwrap();
+        let fifo = logs.join("p/fifo.jsonl");
+        assert!(
+            std::process::Command::new("mkfifo")
+                .arg(&fifo)
+                .status()
+                .unwrap()
+                .success()
+        );
+        let (files, warnings) = find_log_files(&logs);
+        let found: Vec<_> = files.iter().map(|f| f.relative.as_str()).collect();
+        assert_eq!(found, ["p/alias.jsonl", "p/real.jsonl"]);
+        let mut shown: Vec<String> = warnings.iter().map(ToString::to_string).collect();
+        shown.sort();
+        assert_eq!(
+            shown,
+            [
+                "p/fifo.jsonl: not a regular file (a FIFO, socket or device); not read",
+                "p/loop: symbolic link loop; not followed",
+                "p/out.jsonl: symbolic link leads outside the log folder; not followed",
+                "p/up: symbolic link leads outside the log folder; not followed",
+            ]
+        );
     }
 }
