@@ -31,6 +31,9 @@ pub struct LineReader<R> {
     /// Bytes of the line last returned straight from the stream's buffer, consumed on the next
     /// call (the line borrowed them until then).
     pending: usize,
+    /// The stream ended once: a log that grows while it is read is read up to that point only,
+    /// so the rest of a cut last line is never taken for a line of its own.
+    ended: bool,
 }
 
 impl<R: BufRead> LineReader<R> {
@@ -47,6 +50,7 @@ impl<R: BufRead> LineReader<R> {
             bytes_read: 0,
             line_start: 0,
             pending: 0,
+            ended: false,
         }
     }
 
@@ -72,6 +76,9 @@ impl<R: BufRead> LineReader<R> {
 
     /// Returns the next line with its 1-based number, or `None` at the end of the stream.
     pub fn next_line(&mut self) -> io::Result<Option<(u64, Line<'_>)>> {
+        if self.ended {
+            return Ok(None);
+        }
         self.inner.consume(std::mem::take(&mut self.pending));
         self.buffer.clear();
         self.line_start = self.bytes_read;
@@ -110,6 +117,7 @@ impl<R: BufRead> LineReader<R> {
                 Err(e) => return Err(e),
             };
             if available.is_empty() {
+                self.ended = true;
                 break;
             }
             let (chunk, consumed) = match memchr::memchr(b'\n', available) {
@@ -195,6 +203,37 @@ mod tests {
             collect(b"short\n0123456789\nok\n", 5),
             vec!["short", "<long 10>", "ok"]
         );
+    }
+
+    /// A stream that ends mid-line, then grows (a log appended to while it is read).
+    struct Growing {
+        parts: Vec<&'static [u8]>,
+    }
+
+    impl io::Read for Growing {
+        fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+            if self.parts.is_empty() {
+                return Ok(0);
+            }
+            let part = self.parts.remove(0);
+            out[..part.len()].copy_from_slice(part);
+            Ok(part.len())
+        }
+    }
+
+    #[test]
+    fn stops_at_the_first_end_even_if_the_stream_grows() {
+        // "" is the end the reader sees; the rest of the record arrives after it.
+        let stream = Growing {
+            parts: vec![b"a\n{\"step\":", b"", b"2}\nb\n"],
+        };
+        let mut reader = LineReader::with_limit(io::BufReader::new(stream), 100);
+        let mut seen = Vec::new();
+        while let Some((_, line)) = reader.next_line().unwrap() {
+            seen.push(format!("{line:?}"));
+        }
+        assert_eq!(seen.len(), 2, "{seen:?}");
+        assert!(seen[1].contains("terminated: false"), "{seen:?}");
     }
 
     #[test]
