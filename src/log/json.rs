@@ -4,6 +4,11 @@
 //! (and serde_json) rejects. Lines that contain them are rewritten first: each bare token outside a
 //! string becomes a marker string that [`Scalar`] decodes back to the non-finite number. Lines
 //! without them (nearly all) are parsed in place, borrowing their keys.
+//!
+//! Numbers too large for a double (`1e400`) are read as ±Infinity, as Python's `json.loads` reads
+//! them; serde_json would reject the whole line. Values that ahnb never looks into (unknown fields,
+//! non-numeric metrics) are skipped by serde_json's iterative scanner, so no nesting depth can
+//! exhaust the stack; values it does build (header fields) stop at [`MAX_DEPTH`].
 
 use std::borrow::Cow;
 use std::fmt;
@@ -12,8 +17,8 @@ use serde::Deserialize;
 use serde::de::{self, Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde_json::value::RawValue;
 
-/// Deepest nesting accepted in a line. serde_json stops at 128 by itself; this bound is what the
-/// docs promise and what the warning says.
+/// Deepest nesting of a value that ahnb builds (header fields such as `params`). serde_json stops
+/// at 128 by itself; this bound is what the docs promise and what the warning says.
 pub const MAX_DEPTH: usize = 128;
 
 const NAN_MARK: &str = "\u{0}ahnb:NaN";
@@ -231,7 +236,10 @@ impl<'de: 'a, 'a> Deserialize<'de> for MetricsField<'a> {
             ) -> Result<MetricsField<'a>, A::Error> {
                 let mut entries = Vec::with_capacity(map.size_hint().unwrap_or(8));
                 while let Some(key) = map.next_key::<Key<'de>>()? {
-                    entries.push((key.0, map.next_value::<Scalar>()?));
+                    // Taken raw and parsed here, so that `1e400` is Infinity rather than an
+                    // error that would lose the whole line.
+                    let value: &'de RawValue = map.next_value()?;
+                    entries.push((key.0, raw_scalar(value)));
                 }
                 Ok(MetricsField::Map(entries))
             }
@@ -300,10 +308,89 @@ pub fn raw_scalar(value: &RawValue) -> Scalar {
     serde_json::from_str::<Scalar>(text).unwrap_or(Scalar::Other("unreadable"))
 }
 
-/// Reads a raw field as a full JSON value, turning marker strings back into readable text.
+/// Reads a raw field as a full JSON value, turning marker strings back into readable text; `null`
+/// when it nests deeper than [`MAX_DEPTH`] (see [`raw_json_checked`]).
 pub fn raw_json(value: &RawValue) -> serde_json::Value {
-    let parsed: serde_json::Value = serde_json::from_str(value.get()).unwrap_or_default();
-    restore_markers(parsed)
+    raw_json_checked(value).unwrap_or_default()
+}
+
+/// A raw value that nests deeper than [`MAX_DEPTH`]; it is never built.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TooDeep;
+
+impl fmt::Display for TooDeep {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        write!(f, "is nested deeper than {MAX_DEPTH} levels")
+    }
+}
+
+/// Reads a raw field as a full JSON value, like [`raw_json`], telling a value nested too deeply
+/// apart from `null`. Numbers beyond the range of a double become the strings `"Infinity"` and
+/// `"-Infinity"`, as written non-finite numbers do.
+pub fn raw_json_checked(value: &RawValue) -> Result<serde_json::Value, TooDeep> {
+    let text = value.get();
+    let parsed = match serde_json::from_str::<serde_json::Value>(text) {
+        Ok(parsed) => parsed,
+        // A raw value is valid JSON (serde_json checked it when the line was split), so the only
+        // failures are the depth limit and numbers out of range.
+        Err(e) if e.to_string().starts_with("number out of range") => {
+            serde_json::from_str(&saturate_overflow(text)).map_err(|_| TooDeep)?
+        }
+        Err(_) => return Err(TooDeep),
+    };
+    Ok(restore_markers(parsed))
+}
+
+/// Rewrites every number outside strings that overflows a double into the marker string of
+/// ±Infinity. Only called after serde_json refused a value, so the common path never pays for it.
+pub fn saturate_overflow(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut in_string = false;
+    let mut escaped = false;
+    let mut copied_up_to = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if in_string {
+            match (escaped, b) {
+                (true, _) => escaped = false,
+                (false, b'\\') => escaped = true,
+                (false, b'"') => in_string = false,
+                _ => {}
+            }
+            i += 1;
+            continue;
+        }
+        if b == b'"' {
+            in_string = true;
+            i += 1;
+            continue;
+        }
+        if b == b'-' || b.is_ascii_digit() {
+            let start = i;
+            while i < bytes.len()
+                && matches!(bytes[i], b'0'..=b'9' | b'-' | b'+' | b'.' | b'e' | b'E')
+            {
+                i += 1;
+            }
+            let token = &text[start..i];
+            if let Ok(number) = token.parse::<f64>() {
+                if number.is_infinite() {
+                    out.push_str(&text[copied_up_to..start]);
+                    let mark = if number > 0.0 { INF_MARK } else { NEG_INF_MARK };
+                    out.push('"');
+                    out.push_str(&mark.replace('\u{0}', "\\u0000"));
+                    out.push('"');
+                    copied_up_to = i;
+                }
+            }
+            continue;
+        }
+        i += 1;
+    }
+    out.push_str(&text[copied_up_to..]);
+    out
 }
 
 fn restore_markers(value: serde_json::Value) -> serde_json::Value {
@@ -384,6 +471,44 @@ mod tests {
         assert!(parse_record("[1,2]").is_err());
         assert!(parse_record(r#"{"a":1,}"#).is_err());
         assert!(parse_record(r#"{"type":5}"#).is_err());
+    }
+
+    #[test]
+    fn numbers_beyond_a_double_are_infinite_like_python_reads_them() {
+        let m = metrics_of(
+            r#"{"metrics":{"a":1e400,"b":-1e400,"c":1E+999,"d":1e-400,"e":-0,"f":18446744073709551616}}"#,
+        );
+        assert_eq!(m[0].1, Scalar::Number(f64::INFINITY));
+        assert_eq!(m[1].1, Scalar::Number(f64::NEG_INFINITY));
+        assert_eq!(m[2].1, Scalar::Number(f64::INFINITY));
+        assert_eq!(m[3].1, Scalar::Number(0.0));
+        assert!(matches!(m[4].1, Scalar::Number(v) if v == 0.0 && v.is_sign_negative()));
+        assert_eq!(m[5].1, Scalar::Number(18446744073709551616.0));
+        let record = parse_record(r#"{"params":{"lr":1e400,"s":"1e400","n":[-2e308]}}"#).unwrap();
+        assert_eq!(
+            raw_json(record.fields[0].1),
+            serde_json::json!({"lr": "Infinity", "s": "1e400", "n": ["-Infinity"]})
+        );
+    }
+
+    #[test]
+    fn deep_values_are_skipped_or_refused_never_recursed_into() {
+        let deep = 100_000;
+        let line = format!(
+            r#"{{"junk":{}{},"metrics":{{"x":{}{},"y":1}}}}"#,
+            "[".repeat(deep),
+            "]".repeat(deep),
+            "[".repeat(deep),
+            "]".repeat(deep)
+        );
+        let record = parse_record(&line).unwrap();
+        let metrics = record.metrics.unwrap();
+        assert_eq!(metrics[0].1, Scalar::Other("an array"));
+        assert_eq!(metrics[1].1, Scalar::Number(1.0));
+        assert_eq!(raw_json_checked(record.fields[0].1), Err(TooDeep));
+        let shallow = format!("{{\"a\":{}1{}}}", "[".repeat(100), "]".repeat(100));
+        let record = parse_record(&shallow).unwrap();
+        assert!(raw_json_checked(record.fields[0].1).is_ok());
     }
 
     #[test]

@@ -7,7 +7,7 @@ use std::path::{Component, Path, PathBuf};
 
 use serde_json::Value;
 
-use super::json::{RawRecord, Scalar, raw_json, raw_scalar};
+use super::json::{RawRecord, Scalar, raw_json, raw_json_checked, raw_scalar};
 use crate::diag::{Warning, quote};
 use crate::model::params::{flatten_env, flatten_params};
 use crate::model::series::SeriesBuilder;
@@ -118,15 +118,19 @@ impl RunBuilder {
                 v as i64
             }
             Some(other) => {
-                let shown = match &other {
-                    Scalar::Number(v) => v.to_string(),
-                    Scalar::Text(t) => quote(t),
-                    _ => other.kind().to_owned(),
+                let (shown, problem) = match &other {
+                    // Steps are 64-bit integers; a double this large has lost its last digits.
+                    Scalar::Number(v) if v.fract() == 0.0 => {
+                        (v.to_string(), "is beyond the range of steps (±9.2e18)")
+                    }
+                    Scalar::Number(v) => (v.to_string(), "is not an integer"),
+                    Scalar::Text(t) => (quote(t), "is not an integer"),
+                    _ => (other.kind().to_owned(), "is not an integer"),
                 };
                 self.warn(
                     "bad-step",
                     line,
-                    format!("step {shown} is not an integer; using {}", self.next_step),
+                    format!("step {shown} {problem}; using {}", self.next_step),
                 );
                 self.next_step
             }
@@ -187,6 +191,11 @@ impl RunBuilder {
                 ),
             },
             Scalar::Null => {}
+            Scalar::Number(v) => self.warn(
+                "bad-time",
+                line,
+                format!("time {v} is not a finite number of seconds"),
+            ),
             other => self.warn(
                 "bad-time",
                 line,
@@ -291,7 +300,14 @@ impl RunBuilder {
         }
         let mut header = RunHeader::default();
         for (key, raw) in &record.fields {
-            let value = raw_json(raw);
+            let value = match raw_json_checked(raw) {
+                Ok(value) => value,
+                Err(too_deep) => {
+                    let message = format!("header field {} {too_deep}; ignored", quote(key));
+                    self.warn("too-deep", line, message);
+                    continue;
+                }
+            };
             let ok = match key.as_ref() {
                 "format_version" => set(&mut header.format_version, value.as_u64()),
                 "project" => set(&mut header.project, nonempty_text(&value)),
@@ -449,7 +465,12 @@ impl RunBuilder {
         for (key, raw) in &record.fields {
             match key.as_ref() {
                 "status" => {
-                    let status = raw_json(raw).as_str().map(str::to_owned);
+                    let value = raw_json(raw);
+                    let status = value.as_str().map(str::to_owned);
+                    if status.is_none() && !value.is_null() {
+                        let message = "end status is not a string; the run counts as finished";
+                        self.warn("bad-status", line, message);
+                    }
                     if let Some(s) = &status {
                         if !matches!(s.as_str(), "finished" | "failed" | "killed") {
                             let message = format!(
