@@ -121,9 +121,29 @@ fn every_listed_file_exists(site: &Path) -> bool {
         .all(|relative| site.join(relative).is_file())
 }
 
+/// Length and hash of a media file, streamed. Only regular files: the pages skip anything else,
+/// and opening a FIFO would block the build (a link to `/dev/zero` would never end).
 fn media_fingerprint(path: &Path) -> Option<(u64, u64)> {
-    let bytes = std::fs::read(path).ok()?;
-    Some((bytes.len() as u64, hash_bytes(&bytes)))
+    use std::io::Read;
+    if !std::fs::metadata(path).ok()?.is_file() {
+        return None;
+    }
+    let mut file = std::fs::File::open(path).ok()?;
+    let mut hasher = Fnv64::default();
+    let mut buffer = vec![0u8; 64 * 1024];
+    let mut len = 0u64;
+    loop {
+        match file.read(&mut buffer) {
+            Ok(0) => break,
+            Ok(n) => {
+                hasher.write(&buffer[..n]);
+                len += n as u64;
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(_) => return None,
+        }
+    }
+    Some((len, hasher.finish()))
 }
 
 /// The stamped report when the site at `site` is exactly what a build of these inputs writes.
