@@ -21,6 +21,16 @@ pub enum Error {
     )]
     ForeignOutput(PathBuf),
 
+    #[error(
+        "refusing to replace the site '{site}': '{path}' in it was not written by ahnb and {reason}; \
+         move it out of the site and build again (the previous site is unchanged)"
+    )]
+    Unowned {
+        site: PathBuf,
+        path: PathBuf,
+        reason: String,
+    },
+
     #[error("cannot read config '{path}': {message}")]
     Config { path: PathBuf, message: String },
 

@@ -3,7 +3,9 @@
 //! A build writes into a fresh folder beside SITE, then swaps it in with one atomic rename
 //! (`renameat2(RENAME_EXCHANGE)` on Linux), so a failed or killed build leaves the previous site
 //! as it was. A marker file at the top of every site lists the files ahnb wrote; ahnb refuses to
-//! replace a non-empty folder without it, and carries over files it did not write.
+//! replace a non-empty folder without it, and carries over everything it did not write (files,
+//! symbolic links, empty folders). When a file it did not write stands where the new site needs
+//! to write, or cannot be carried over, the build stops before the swap: nothing is lost.
 
 use std::collections::BTreeSet;
 use std::fs;
@@ -13,6 +15,9 @@ use std::sync::Mutex;
 
 use crate::error::{Error, Result};
 use crate::log::walk::SITE_MARKER;
+
+/// Suffix of the staging folder, after `.SITE`; the process id follows.
+const STAGING_TAG: &str = ".ahnb-tmp-";
 
 /// Writes the files of one build into a staging folder, then publishes them.
 pub struct SiteWriter {
@@ -111,8 +116,8 @@ impl SiteWriter {
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
         fs::create_dir_all(&parent).map_err(|e| Error::write(&parent, e))?;
-        let staging = parent.join(format!(".{name}.ahnb-tmp-{}", std::process::id()));
-        remove_stale_staging(&parent, &name);
+        let staging = parent.join(format!(".{name}{STAGING_TAG}{}", std::process::id()));
+        remove_stale_staging(&parent, &name, &site);
         fs::create_dir(&staging).map_err(|e| Error::write(&staging, e))?;
         let writer = SiteWriter {
             site,
@@ -210,17 +215,56 @@ impl Drop for SiteWriter {
     }
 }
 
-/// Removes staging folders of earlier, killed builds of this site (recognized by name + marker).
-fn remove_stale_staging(parent: &Path, name: &str) {
-    let prefix = format!(".{name}.ahnb-tmp-");
+/// Removes staging folders of earlier, killed builds of this site (recognized by name + marker),
+/// leaving those of builds still running. A previous site parked by a killed two-rename swap
+/// (see [`swap_in`]) is put back first when SITE is missing.
+fn remove_stale_staging(parent: &Path, name: &str, site: &Path) {
+    let prefix = format!(".{name}{STAGING_TAG}");
     let Ok(entries) = fs::read_dir(parent) else {
         return;
     };
-    for entry in entries.flatten() {
-        let file_name = entry.file_name().to_string_lossy().into_owned();
-        if file_name.starts_with(&prefix) && entry.path().join(SITE_MARKER).is_file() {
-            let _ = fs::remove_dir_all(entry.path());
+    let mut stale: Vec<PathBuf> = entries
+        .flatten()
+        .filter(|entry| {
+            let file_name = entry.file_name().to_string_lossy().into_owned();
+            let Some(tag) = file_name.strip_prefix(&prefix) else {
+                return false;
+            };
+            let pid = tag.split('.').next().unwrap_or_default();
+            entry.path().join(SITE_MARKER).is_file() && !process_is_alive(pid)
+        })
+        .map(|entry| entry.path())
+        .collect();
+    stale.sort();
+    if !site.exists() {
+        if let Some(parked) = stale
+            .iter()
+            .find(|p| p.extension().is_some_and(|e| e == "ahnb-old"))
+        {
+            if fs::rename(parked, site).is_ok() {
+                stale.retain(|p| p != site && p.exists());
+            }
         }
+    }
+    for path in stale {
+        let _ = fs::remove_dir_all(path);
+    }
+}
+
+/// Whether the build that owns a staging folder may still be running. Unknown means alive, so
+/// that a concurrent build's staging folder is never removed under it.
+fn process_is_alive(pid: &str) -> bool {
+    let Ok(pid) = pid.parse::<u32>() else {
+        return false;
+    };
+    if pid == std::process::id() {
+        return false;
+    }
+    let proc = Path::new("/proc");
+    if proc.join("self").exists() {
+        proc.join(pid.to_string()).exists()
+    } else {
+        true
     }
 }
 
@@ -231,29 +275,77 @@ fn owned_files(site: &Path) -> BTreeSet<String> {
         .unwrap_or_default()
 }
 
-/// Copies every file of the old site that ahnb did not write (a CNAME, a hand-made page) into
-/// the new one, so that replacing the site never deletes a user's file.
+/// Copies everything of the old site that ahnb did not write (a CNAME, a hand-made page, a link,
+/// an empty folder) into the new one, so that replacing the site never deletes a user's file.
+/// Fails, before anything is replaced, when such a file cannot be carried over or stands where
+/// the new site writes (also when the two names differ only in case, on a case-insensitive disk).
 fn carry_over_foreign_files(site: &Path, staging: &Path, written: &BTreeSet<String>) -> Result<()> {
     let owned = owned_files(site);
-    for entry in walkdir::WalkDir::new(site)
-        .sort_by_file_name()
-        .into_iter()
-        .flatten()
-    {
-        if !entry.file_type().is_file() {
-            continue;
-        }
+    let refuse = |path: &Path, reason: &str| Error::Unowned {
+        site: site.to_path_buf(),
+        path: path.to_path_buf(),
+        reason: reason.to_owned(),
+    };
+    for entry in walkdir::WalkDir::new(site).min_depth(1).sort_by_file_name() {
+        let entry = entry.map_err(|e| {
+            let path = e.path().unwrap_or(site).to_path_buf();
+            let source = e
+                .into_io_error()
+                .unwrap_or_else(|| std::io::Error::other("walk failed"));
+            Error::read(path, source)
+        })?;
         let relative = crate::log::walk::relative_path(site, entry.path());
-        if relative == SITE_MARKER || owned.contains(&relative) || written.contains(&relative) {
+        let file_type = entry.file_type();
+        let target = staging.join(&relative);
+        if file_type.is_dir() {
+            // ahnb never writes an empty folder, so an empty one is the user's.
+            let empty = fs::read_dir(entry.path())
+                .map_err(|e| Error::read(entry.path(), e))?
+                .next()
+                .is_none();
+            if empty {
+                fs::create_dir_all(&target).map_err(|e| Error::write(&target, e))?;
+            }
             continue;
         }
-        let target = staging.join(&relative);
+        if file_type.is_file() && (relative == SITE_MARKER || owned.contains(&relative)) {
+            continue;
+        }
+        if written.contains(&relative) || target.symlink_metadata().is_ok() {
+            return Err(refuse(
+                entry.path(),
+                "the new site writes a file of that name",
+            ));
+        }
         if let Some(parent) = target.parent() {
             fs::create_dir_all(parent).map_err(|e| Error::write(parent, e))?;
         }
-        fs::copy(entry.path(), &target).map_err(|e| Error::write(&target, e))?;
+        if file_type.is_file() {
+            fs::copy(entry.path(), &target).map_err(|e| Error::write(&target, e))?;
+        } else if file_type.is_symlink() {
+            copy_link(entry.path(), &target)?;
+        } else {
+            return Err(refuse(
+                entry.path(),
+                "it is a special file (a FIFO, socket or device)",
+            ));
+        }
     }
     Ok(())
+}
+
+#[cfg(unix)]
+fn copy_link(link: &Path, target: &Path) -> Result<()> {
+    let points_to = fs::read_link(link).map_err(|e| Error::read(link, e))?;
+    std::os::unix::fs::symlink(points_to, target).map_err(|e| Error::write(target, e))
+}
+
+#[cfg(not(unix))]
+fn copy_link(link: &Path, _target: &Path) -> Result<()> {
+    Err(Error::read(
+        link,
+        std::io::Error::other("symbolic links are not carried over here"),
+    ))
 }
 
 /// Puts `staging` at `site`. With an existing site, the two are exchanged atomically where the
@@ -269,10 +361,14 @@ fn swap_in(staging: &Path, site: &Path) -> Result<()> {
             return Ok(());
         }
     }
-    // Fallback: two renames. A kill between them leaves the old site at `.<name>.ahnb-old`.
+    // Fallback: two renames. A kill between them leaves the old site parked at
+    // `.<name>.ahnb-tmp-<pid>.ahnb-old`, which the next build puts back (remove_stale_staging).
     let old = staging.with_extension("ahnb-old");
     fs::rename(site, &old).map_err(|e| Error::write(site, e))?;
-    fs::rename(staging, site).map_err(|e| Error::write(site, e))?;
+    if let Err(e) = fs::rename(staging, site) {
+        let _ = fs::rename(&old, site);
+        return Err(Error::write(site, e));
+    }
     fs::rename(&old, staging).map_err(|e| Error::write(staging, e))
 }
 
@@ -342,5 +438,67 @@ mod tests {
         }
         assert_eq!(fs::read_to_string(site.join("index.html")).unwrap(), "one");
         assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn carries_over_links_and_empty_folders_and_refuses_to_overwrite_foreign_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let site = dir.path().join("site");
+        let w = SiteWriter::create(&site).unwrap();
+        w.write("index.html", b"one").unwrap();
+        w.publish().unwrap();
+        std::os::unix::fs::symlink("index.html", site.join("home.html")).unwrap();
+        fs::create_dir_all(site.join("uploads/empty")).unwrap();
+        let w = SiteWriter::create(&site).unwrap();
+        w.write("index.html", b"two").unwrap();
+        w.publish().unwrap();
+        assert_eq!(
+            fs::read_link(site.join("home.html")).unwrap(),
+            Path::new("index.html")
+        );
+        assert!(site.join("uploads/empty").is_dir());
+
+        // A hand-made page where the new site writes one: the build stops, the site stays.
+        fs::create_dir_all(site.join("p")).unwrap();
+        fs::write(site.join("p/index.html"), "mine").unwrap();
+        let w = SiteWriter::create(&site).unwrap();
+        w.write("index.html", b"three").unwrap();
+        w.write("p/index.html", b"generated").unwrap();
+        let error = w.publish().unwrap_err().to_string();
+        assert!(error.contains("p/index.html"), "{error}");
+        assert_eq!(
+            fs::read_to_string(site.join("p/index.html")).unwrap(),
+            "mine"
+        );
+        assert_eq!(fs::read_to_string(site.join("index.html")).unwrap(), "two");
+        assert_eq!(
+            fs::read_dir(dir.path()).unwrap().count(),
+            1,
+            "no staging left"
+        );
+    }
+
+    #[test]
+    fn a_parked_site_is_put_back_and_live_staging_is_left_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let site = dir.path().join("site");
+        // What a build killed between the two renames of the fallback swap leaves.
+        let parked = dir.path().join(".site.ahnb-tmp-999999999.ahnb-old");
+        fs::create_dir_all(&parked).unwrap();
+        fs::write(parked.join(SITE_MARKER), "").unwrap();
+        fs::write(parked.join("CNAME"), "example.org").unwrap();
+        // A staging folder of a build that is still running (this test process).
+        let live = dir.path().join(".site.ahnb-tmp-1");
+        fs::create_dir_all(&live).unwrap();
+        fs::write(live.join(SITE_MARKER), "").unwrap();
+        let w = SiteWriter::create(&site).unwrap();
+        w.write("index.html", b"new").unwrap();
+        w.publish().unwrap();
+        assert_eq!(
+            fs::read_to_string(site.join("CNAME")).unwrap(),
+            "example.org"
+        );
+        assert!(live.is_dir() == Path::new("/proc/1").exists());
     }
 }
