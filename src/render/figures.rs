@@ -13,9 +13,15 @@ use crate::model::direction::is_validation_metric;
 use crate::model::project::Project;
 use crate::model::{Direction, ParamValue, Run, Series};
 use crate::render::format;
+use crate::site::slug::SlugSet;
 
 /// Runs overlaid on one project chart; the best ones by the primary metric are kept.
 pub const MAX_OVERLAY_RUNS: usize = 40;
+
+/// Charts drawn on one page (metric families of a run, metrics of a project). A run logging
+/// thousands of metrics, or a log written to hurt, would otherwise make hundreds of megabytes of
+/// SVG; every metric is still listed in the page's tables. The build warns when it applies.
+pub const MAX_CHARTS: usize = 200;
 
 /// A chart ready for a page and for its own `.svg` file.
 #[derive(Debug, Clone, Serialize)]
@@ -95,11 +101,15 @@ pub fn metric_family(name: &str) -> String {
 /// Groups a run's metrics into families, in the order their first member appeared.
 pub fn metric_families(order: &[String]) -> Vec<(String, Vec<String>)> {
     let mut families: Vec<(String, Vec<String>)> = Vec::new();
+    let mut index: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     for name in order {
         let family = metric_family(name);
-        match families.iter_mut().find(|(f, _)| *f == family) {
-            Some((_, members)) => members.push(name.clone()),
-            None => families.push((family, vec![name.clone()])),
+        match index.get(&family) {
+            Some(&at) => families[at].1.push(name.clone()),
+            None => {
+                index.insert(family.clone(), families.len());
+                families.push((family, vec![name.clone()]));
+            }
         }
     }
     families
@@ -185,8 +195,10 @@ pub fn run_figures(project: &Project, index: usize) -> Vec<Figure> {
         "step"
     };
     let clock = Clock::of(run);
+    let mut files = SlugSet::new();
     metric_families(&run.metric_order)
         .into_iter()
+        .take(MAX_CHARTS)
         .enumerate()
         .map(|(n, (family, members))| {
             let make = |x_of: &dyn Fn(i64) -> Option<f64>, x_label: &str, id: String| {
@@ -225,7 +237,7 @@ pub fn run_figures(project: &Project, index: usize) -> Vec<Figure> {
             let id = format!("metric-{n}");
             let chart = make(&|s| Some(s as f64), x_label, id.clone());
             let mut figure = Figure::new(id.clone(), family.clone(), chart, true);
-            figure.file = format!("{}.svg", crate::site::slug::slugify(&family, "metric"));
+            figure.file = format!("{}.svg", files.assign(&family, "metric"));
             if let Some(clock) = &clock {
                 let timed = make(
                     &|s| clock.at(s),
@@ -272,10 +284,13 @@ pub fn project_figures(project: &Project) -> Vec<Figure> {
         })
         .collect();
     let unit = clocks.iter().flatten().map(|c| c.unit).next();
+    let primary = project.primary_metric.as_ref();
+    let mut files = SlugSet::new();
     let mut figures: Vec<Figure> = project
         .metrics
         .iter()
         .enumerate()
+        .filter(|&(n, metric)| n + 1 < MAX_CHARTS || Some(metric) == primary)
         .filter_map(|(n, metric)| {
             let direction = project.direction_of(metric);
             let overlay = |x_of: &dyn Fn(usize, i64) -> Option<f64>, x_label: &str, id: String| {
@@ -325,10 +340,7 @@ pub fn project_figures(project: &Project) -> Vec<Figure> {
             let id = format!("metric-{n}");
             let chart = overlay(&|_, step| Some(step as f64), "step", id.clone())?;
             let mut figure = Figure::new(id.clone(), metric.clone(), chart, true);
-            figure.file = format!(
-                "metric-{}.svg",
-                crate::site::slug::slugify(metric, "metric")
-            );
+            figure.file = format!("metric-{}.svg", files.assign(metric, "metric"));
             if let Some(unit) = unit {
                 let timed = overlay(
                     &|k, step| clocks[k].as_ref()?.at(step),
@@ -451,6 +463,7 @@ pub fn scatter_figures(project: &Project) -> Vec<Figure> {
     let Some(metric) = project.primary_metric.as_ref() else {
         return Vec::new();
     };
+    let mut files = SlugSet::new();
     project
         .varied_params
         .iter()
@@ -500,7 +513,7 @@ pub fn scatter_figures(project: &Project) -> Vec<Figure> {
                 points,
             });
             let mut figure = Figure::new(id, title, chart, false);
-            figure.file = format!("scatter-{}.svg", crate::site::slug::slugify(key, "param"));
+            figure.file = format!("scatter-{}.svg", files.assign(key, "param"));
             figure
         })
         .collect()

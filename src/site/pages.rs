@@ -61,6 +61,16 @@ pub fn write_pages(
 
     let mut warnings = Vec::new();
     for (project, paths) in projects.iter().zip(&plan.projects) {
+        if project.metrics.len() > figures::MAX_CHARTS {
+            let at = project.folder.as_ref().unwrap_or(&project.runs[0].source);
+            let message = format!(
+                "project {} has {} metrics; its page charts {} of them (all are in the results table)",
+                quote(&project.name),
+                project.metrics.len(),
+                figures::MAX_CHARTS
+            );
+            warnings.push(Warning::at_file(at, message));
+        }
         let mut view = project_view(project, paths, options);
         for figure in view
             .figures
@@ -458,6 +468,14 @@ fn write_run_page(
         .collect();
 
     let headline = headline_metrics(project, index);
+    let families = figures::metric_families(&run.metric_order).len();
+    if families > figures::MAX_CHARTS {
+        let message = format!(
+            "{families} metric families; the run page charts the first {} (all are in its metrics table)",
+            figures::MAX_CHARTS
+        );
+        warnings.push(Warning::at_file(&run.source, message));
+    }
     let mut run_figures = figures::run_figures(project, index);
     for figure in &mut run_figures {
         write_figure(writer, &format!("{}/figures/{slug}", paths.dir), figure)?;
@@ -646,12 +664,23 @@ fn media_item(
         text: None,
     };
     match (&media.source, media.kind) {
-        (MediaSource::File(path), MediaKind::Image | MediaKind::Gif | MediaKind::Svg) => {
+        (MediaSource::File(path), MediaKind::Svg) => {
+            check_inside_log_folder(run, path)?;
+            let svg = std::fs::read(path).map_err(|e| {
+                format!(
+                    "media {} cannot be read: {e}",
+                    quote(&path.to_string_lossy())
+                )
+            })?;
+            item.src = Some(svg_data_url(&svg));
+        }
+        (MediaSource::File(path), MediaKind::Image | MediaKind::Gif) => {
             check_inside_log_folder(run, path)?;
             let file_name = path
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default();
+            check_image_extension(&file_name)?;
             let safe_name = super::slug::slugify(&file_name, "media");
             let relative = format!("{project_dir}/media/{run_slug}/{n:03}-{safe_name}");
             writer
@@ -667,56 +696,60 @@ fn media_item(
                     quote(&path.to_string_lossy())
                 )
             })?;
-            fill_inline(
-                &mut item,
-                media.kind,
-                text,
-                project_dir,
-                run_slug,
-                n,
-                writer,
-            )?;
+            fill_inline(&mut item, media.kind, text);
         }
         (MediaSource::Inline(text), kind) => {
-            fill_inline(
-                &mut item,
-                kind,
-                text.clone(),
-                project_dir,
-                run_slug,
-                n,
-                writer,
-            )?;
+            fill_inline(&mut item, kind, text.clone());
         }
     }
     Ok(item)
 }
 
-fn fill_inline(
-    item: &mut MediaItem,
-    kind: MediaKind,
-    text: String,
-    project_dir: &str,
-    run_slug: &str,
-    n: usize,
-    writer: &SiteWriter,
-) -> std::result::Result<(), String> {
+fn fill_inline(item: &mut MediaItem, kind: MediaKind, text: String) {
     match kind {
         MediaKind::Html => item.html = Some(sanitize_html(&text)),
-        // Inline SVG is written as a file and shown through <img>, where no script can run.
-        MediaKind::Svg => {
-            let relative = format!("{project_dir}/media/{run_slug}/{n:03}-inline.svg");
-            writer
-                .write(&relative, text.as_bytes())
-                .map_err(|e| e.to_string())?;
-            item.src = Some(format!("../media/{run_slug}/{n:03}-inline.svg"));
-        }
+        MediaKind::Svg => item.src = Some(svg_data_url(text.as_bytes())),
         _ => item.text = Some(text),
     }
-    Ok(())
 }
 
-/// Refuses media reached through a symbolic link that leads outside the log's folder.
+/// SVG from a log, as a `data:` URL for an `<img>`. An image never runs the SVG's scripts, and,
+/// unlike a `.svg` file in the site, a `data:` URL cannot be opened as a page of the site's
+/// origin (browsers refuse to navigate to it), so a link in a note cannot make it run either.
+fn svg_data_url(svg: &[u8]) -> String {
+    let mut url = String::with_capacity(svg.len() + svg.len() / 4 + 24);
+    url.push_str("data:image/svg+xml,");
+    for &byte in svg {
+        if byte.is_ascii_alphanumeric() || b"-._~!$()*+,;=:@/?".contains(&byte) {
+            url.push(byte as char);
+        } else {
+            url.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    url
+}
+
+/// Image media is copied into the site under its own extension, which decides how a browser
+/// opens the copy: only image extensions may pass, so that a "png" named `x.html` cannot become a
+/// page of the site.
+fn check_image_extension(file_name: &str) -> std::result::Result<(), String> {
+    const IMAGE_EXTENSIONS: [&str; 7] = ["png", "jpg", "jpeg", "gif", "webp", "avif", "bmp"];
+    let extension = file_name
+        .rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_lowercase())
+        .unwrap_or_default();
+    if IMAGE_EXTENSIONS.contains(&extension.as_str()) {
+        Ok(())
+    } else {
+        Err(format!(
+            "media file {} is not a PNG, JPEG, GIF, WebP, AVIF or BMP file by its name; skipped",
+            quote(file_name)
+        ))
+    }
+}
+
+/// Refuses media reached through a symbolic link that leads outside the log's folder, and media
+/// that is not a regular file.
 fn check_inside_log_folder(
     run: &crate::model::Run,
     path: &Path,
@@ -728,11 +761,18 @@ fn check_inside_log_folder(
             quote(&path.to_string_lossy())
         ));
     };
-    if target.starts_with(&folder) {
+    if !target.starts_with(&folder) {
+        return Err(format!(
+            "media file {} leads outside the log's folder; skipped",
+            quote(&path.to_string_lossy())
+        ));
+    }
+    // Opening a FIFO (or a device) would block the build forever, and a folder cannot be copied.
+    if std::fs::metadata(&target).is_ok_and(|m| m.is_file()) {
         Ok(())
     } else {
         Err(format!(
-            "media file {} leads outside the log's folder; skipped",
+            "media file {} is not a regular file; skipped",
             quote(&path.to_string_lossy())
         ))
     }
