@@ -57,15 +57,33 @@ pub fn quote(value: &str) -> String {
             out.push('…');
             break;
         }
-        // Control characters (newlines in names, NUL bytes) would break the one-line format.
-        if ch.is_control() {
-            out.extend(ch.escape_default());
-        } else {
-            out.push(ch);
-        }
+        push_printable(&mut out, ch);
     }
     out.push('\'');
     out
+}
+
+/// A path or name from the logs made safe to print on one terminal line: control characters
+/// (line breaks, escape sequences, NUL) and bidirectional controls are shown escaped, so that a
+/// file name can neither forge a line of CI output nor reorder what a reader sees.
+pub fn printable(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for ch in text.chars() {
+        push_printable(&mut out, ch);
+    }
+    out
+}
+
+fn push_printable(out: &mut String, ch: char) {
+    let bidi = matches!(
+        ch,
+        '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'
+    );
+    if ch.is_control() || bidi {
+        out.extend(ch.escape_default());
+    } else {
+        out.push(ch);
+    }
 }
 
 #[cfg(test)]
@@ -83,6 +101,11 @@ mod tests {
     #[test]
     fn quote_cuts_long_values_and_escapes_control_characters() {
         assert_eq!(quote("a\nb"), "'a\\nb'");
+        assert_eq!(quote("\u{202e}x\u{1b}[2J"), "'\\u{202e}x\\u{1b}[2J'");
+        assert_eq!(
+            printable("p/new\n::error::x.jsonl"),
+            "p/new\\n::error::x.jsonl"
+        );
         let long = "x".repeat(100);
         assert_eq!(quote(&long).chars().count(), 60 + 3);
     }

@@ -238,14 +238,16 @@ fn print_warnings(args: &ReadArgs, warnings: &[Warning], limit: Option<usize>) {
     }
 }
 
+/// `LOGS/relative`, escaped so that a file name with a line break cannot forge a line of output.
 fn display_path(logs: &Path, relative: &str) -> String {
+    let logs = ahnb::diag::printable(&logs.display().to_string());
     if relative.is_empty() {
-        logs.display().to_string()
+        logs
     } else {
         format!(
             "{}/{}",
-            logs.display().to_string().trim_end_matches('/'),
-            relative
+            logs.trim_end_matches('/'),
+            ahnb::diag::printable(relative)
         )
     }
 }
