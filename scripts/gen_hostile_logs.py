@@ -1,0 +1,368 @@
+#!/usr/bin/env python3
+"""Writes the hostile log folders that tests/hostile.rs and tests/browser/hostile.test.mjs build.
+
+    python3 scripts/gen_hostile_logs.py [OUT] [--set all|stress|payloads]
+
+OUT (default tests/fixtures/hostile, git-ignored) receives:
+
+    OUT/logs/      the LOGS folder: one project folder per family of cases, beside a project of
+                   healthy runs (`good/`) that must come through every build intact
+    OUT/outside/   files beside LOGS that a log or a link tries to reach; they must never be read
+
+`stress` holds the cases about bytes, sizes, numbers, names, files and links; `payloads` the
+script payloads for the browser test (names, parameters, notes, media, file names that would set
+`window.__pwned` or open a dialog if any of them ran). `all` (the default) writes both.
+
+Everything is generated, never committed: the 50 MB line alone would bloat the repository. The
+output is the same on every run (no randomness, no clock), so failures reproduce. The cases are
+described, with what ahnb must do with each, in docs/robustness.md.
+"""
+
+import argparse
+import gzip
+import json
+import os
+import shutil
+import stat
+import sys
+
+# The script every payload tries to run. A dialog (alert) is caught by the browser test too.
+PWN = "window.__pwned=1"
+
+
+def line(record):
+    return json.dumps(record, ensure_ascii=False, allow_nan=True) + "\n"
+
+
+def write(path, data):
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    mode = "wb" if isinstance(data, bytes) else "w"
+    kwargs = {} if isinstance(data, bytes) else {"encoding": "utf-8", "newline": ""}
+    with open(path, mode, **kwargs) as f:
+        f.write(data)
+
+
+def healthy_run(project, run, steps=5, seed=1):
+    """A complete run: header, `steps` metrics records, end."""
+    out = [line({"type": "header", "project": project, "run": run, "params": {"lr": 0.01, "seed": seed}, "seed": seed})]
+    for step in range(1, steps + 1):
+        out.append(line({"type": "metrics", "step": step, "metrics": {"loss": round(1.0 / step, 6), "val_accuracy": round(0.5 + step / 100, 6)}}))
+    out.append(line({"type": "end", "status": "finished"}))
+    return "".join(out)
+
+
+def good(logs):
+    """Healthy runs: every build of the hostile folder must show them exactly."""
+    for i in (1, 2, 3):
+        write(f"{logs}/good/good-{i}.jsonl", healthy_run("good", f"good-{i}", steps=5, seed=i))
+
+
+def bytes_cases(logs):
+    """Invalid UTF-8, NUL bytes, an over-long line, deep nesting."""
+    ok1 = line({"type": "metrics", "step": 1, "metrics": {"loss": 1.0}}).encode()
+    ok2 = line({"type": "metrics", "step": 2, "metrics": {"loss": 0.5}}).encode()
+    end = line({"type": "end", "status": "finished"}).encode()
+    write(f"{logs}/bytes/invalid-utf8.jsonl",
+          ok1 + b'{"type":"metrics","step":5,"metrics":{"lo\xff\xfess":0.1}}\n' + ok2 + end)
+    # A raw NUL outside a string, a raw NUL inside a string (JSON forbids both), and an escaped
+    # NUL inside a name (valid JSON: kept as text).
+    write(f"{logs}/bytes/nul-bytes.jsonl",
+          ok1 + b'{"type":"metrics",\x00"step":3}\n'
+          + b'{"type":"note","text":"a\x00b"}\n'
+          + b'{"type":"metrics","step":4,"metrics":{"nul\\u0000name":4.0}}\n' + ok2 + end)
+    # A 50 MB line between good ones: longer than the 16 MiB limit, skipped without being stored.
+    with open(f"{logs}/bytes/long-line.jsonl", "wb") as f:
+        f.write(ok1)
+        f.write(b'{"type":"note","step":1,"text":"')
+        chunk = b"x" * (1 << 20)
+        for _ in range(50):
+            f.write(chunk)
+        f.write(b'"}\n')
+        f.write(ok2 + end)
+    # JSON nested 100,000 deep, as an array and as objects; and 100 deep (accepted).
+    deep = 100_000
+    write(f"{logs}/bytes/deep.jsonl",
+          ok1
+          + b'{"type":"metrics","step":3,"metrics":{"x":' + b"[" * deep + b"]" * deep + b"}}\n"
+          + b'{"type":"header","params":' + b'{"a":' * deep + b"1" + b"}" * deep + b"}\n"
+          + b'{"type":"metrics","step":4,"junk":' + b"[" * 100 + b"]" * 100 + b',"metrics":{"loss":0.75}}\n'
+          + b'{"unclosed":' + b"[" * deep + b"\n"
+          + ok2 + end)
+
+
+def many_metrics(logs):
+    """One run logging 100,000 distinct metric names (1,000 per line)."""
+    out = [line({"type": "header", "run": "many-metrics"})]
+    for block in range(100):
+        metrics = {f"m{block:03d}_{i:03d}": float(i) for i in range(1000)}
+        out.append(line({"type": "metrics", "step": block, "metrics": metrics}))
+    out.append(line({"type": "end", "status": "finished"}))
+    write(f"{logs}/metrics/many-metrics.jsonl", "".join(out))
+
+
+def numbers(logs):
+    """Numbers at and past the edges of f64 and i64, and steps far apart."""
+    rows = [
+        '{"type":"header","run":"numbers"}',
+        '{"type":"metrics","step":1,"metrics":{"overflow":1e400,"underflow":1e-400,"neg_zero":-0,"big_int":18446744073709551616,"neg_overflow":-1e400}}',
+        '{"type":"metrics","step":2,"metrics":{"overflow":1.5,"long_int":123456789012345678901234567890,"neg_zero":-0.0}}',
+        '{"type":"metrics","step":3,"metrics":{"overflow":1E+400,"neg_zero":0}}',
+        '{"type":"metrics","step":1e400,"metrics":{"overflow":2.5}}',
+        '{"type":"end","status":"finished","metrics":{"final":1e400}}',
+    ]
+    write(f"{logs}/numbers/numbers.jsonl", "\n".join(rows) + "\n")
+    rows = [
+        '{"type":"header","run":"steps"}',
+        '{"type":"metrics","step":-9223372036854775808,"metrics":{"loss":3.0}}',
+        '{"type":"metrics","step":-5,"metrics":{"loss":2.0}}',
+        '{"type":"metrics","step":0,"metrics":{"loss":1.0}}',
+        '{"type":"metrics","step":9223372036854775807,"metrics":{"loss":0.5}}',
+        '{"type":"metrics","step":18446744073709551616,"metrics":{"loss":0.25}}',
+        '{"type":"metrics","step":1.5,"metrics":{"loss":0.125}}',
+        '{"type":"metrics","metrics":{"loss":0.0625}}',
+        '{"type":"media","step":9223372036854775807,"name":"t","kind":"text","content":"far"}',
+        '{"type":"note","step":-9223372036854775808,"text":"far back"}',
+    ]
+    write(f"{logs}/numbers/steps.jsonl", "\n".join(rows) + "\n")
+    # Times at the edges: far past, far future, not finite, nonsense.
+    rows = [
+        '{"type":"header","run":"times","start":-1e300}',
+        '{"type":"metrics","step":1,"time":1e300,"metrics":{"loss":1.0}}',
+        '{"type":"metrics","step":2,"time":"9999-12-31T23:59:59Z","metrics":{"loss":0.5}}',
+        '{"type":"metrics","step":3,"time":"not a time","metrics":{"loss":0.25}}',
+        '{"type":"metrics","step":4,"time":1e400,"metrics":{"loss":0.125}}',
+        '{"type":"end","status":"finished","time":-62135596800}',
+    ]
+    write(f"{logs}/numbers/times.jsonl", "\n".join(rows) + "\n")
+
+
+def types(logs):
+    """Values of the wrong JSON type where numbers, strings or objects belong."""
+    rows = [
+        '{"type":"header","run":{"a":1},"project":["x"],"params":"lr=0.1","tags":5,"seed":"one","model":[1,2],"env":7,"notes":{"x":1}}',
+        '{"type":"metrics","step":1,"metrics":{"str":"abc","arr":[1,2],"obj":{"a":1},"bool":true,"ok":1.0}}',
+        '{"type":"metrics","step":"two","metrics":{"ok":2.0}}',
+        '{"type":"metrics","step":3,"metrics":[1,2,3]}',
+        '{"type":"metrics","step":4,"metrics":"loss"}',
+        '{"type":7}',
+        '[1,2,3]',
+        '"just a string"',
+        'null',
+        '{"type":"media","step":5,"name":["x"],"kind":{"a":1},"path":3}',
+        '{"type":"note","step":6,"text":["not","text"]}',
+        '{"type":"end","status":42,"error":{"e":1}}',
+    ]
+    write(f"{logs}/types/types.jsonl", "\n".join(rows) + "\n")
+
+
+def shapes(logs):
+    """Files with little or nothing in them, and files with no header."""
+    write(f"{logs}/shapes/empty.jsonl", "")
+    write(f"{logs}/shapes/blank.jsonl", "\n \n\t\r\n\n")
+    write(f"{logs}/shapes/header-only.jsonl", line({"type": "header", "run": "header-only", "params": {"lr": 0.1}}))
+    write(f"{logs}/shapes/headerless.jsonl",
+          "".join(line({"epoch": e, "loss": 1.0 / (e + 1)}) for e in range(5)))
+    write(f"{logs}/shapes/end-only.jsonl", line({"type": "end", "status": "failed", "error": "boom"}))
+    write(f"{logs}/shapes/cut.jsonl", healthy_run("shapes", "cut", steps=3)[:-12])
+
+
+def names(logs):
+    """Run and project names that are paths, markup, direction marks, emoji, long or case twins."""
+    run_names = [
+        "../../../../etc/passwd",
+        "/absolute/run",
+        "back\\slash\\..\\..\\run",
+        "<script>alert(1)</script>",
+        "\u202eevil\u202c.exe",
+        "emoji 🔥🚀 run",
+        "L" * 300,
+        "L" * 299 + "M",
+        "CaseTwin",
+        "casetwin",
+        "index",
+        "assets",
+        ".hidden",
+        "..",
+        "",
+        "   ",
+    ]
+    for i, name in enumerate(run_names):
+        write(f"{logs}/names/run-{i:02d}.jsonl", healthy_run("names", name, steps=2))
+    # Projects named by headers: path-like, case twins, reserved words.
+    for i, project in enumerate(["../escape", "/etc", "Case", "case", "CASE", "assets", "index", "404"]):
+        write(f"{logs}/projects/p-{i:02d}.jsonl", healthy_run(project, f"run-{i}", steps=2))
+    # The same run name in two files of one project: both runs are kept.
+    write(f"{logs}/dup/first.jsonl", healthy_run("dup", "same", steps=2, seed=1))
+    write(f"{logs}/dup/second.jsonl", healthy_run("dup", "same", steps=3, seed=2))
+
+
+def file_names(logs):
+    """File names with spaces, line breaks, a tab, non-UTF-8 bytes, a leading dash."""
+    body = "".join(line({"type": "metrics", "step": s, "metrics": {"loss": 1.0 / s}}) for s in (1, 2))
+    for name in ["with space.jsonl", "new\nline.jsonl", "tab\there.jsonl", "-dash.jsonl", "ünïcødé.jsonl"]:
+        write(f"{logs}/files/{name}", body)
+    raw = os.fsencode(f"{logs}/files/") + b"latin1-\xe9.jsonl"
+    with open(raw, "wb") as f:
+        f.write(body.encode())
+
+
+def links(logs, outside):
+    """A symbolic-link loop, links out of LOGS, a dangling link, an unreadable file, a FIFO."""
+    write(f"{outside}/secret.jsonl", line({"type": "header", "run": "SECRET-RUN", "params": {"token": "SECRET-TOKEN"}}))
+    write(f"{outside}/secret.txt", "SECRET-TOKEN\n")
+    write(f"{logs}/links/real.jsonl", healthy_run("links", "real", steps=2))
+    os.symlink(".", f"{logs}/links/loop")
+    os.symlink("../links", f"{logs}/links/up-loop")
+    os.symlink("../../outside/secret.jsonl", f"{logs}/links/outside.jsonl")
+    os.symlink("../../outside", f"{logs}/links/outside-dir")
+    os.symlink("missing.jsonl", f"{logs}/links/dangling.jsonl")
+    os.symlink("real.jsonl", f"{logs}/links/alias.jsonl")
+    write(f"{logs}/links/locked.jsonl", healthy_run("links", "locked", steps=2))
+    os.chmod(f"{logs}/links/locked.jsonl", 0)
+    os.mkfifo(f"{logs}/links/fifo.jsonl")
+
+
+def gzip_cases(logs):
+    """A corrupt .gz, a truncated .gz, a .gz that is plain text, and a good one."""
+    good_run = healthy_run("gz", "gz-good", steps=4).encode()
+    write(f"{logs}/gz/good.jsonl.gz", gzip.compress(good_run, mtime=0))
+    packed = gzip.compress(healthy_run("gz", "gz-truncated", steps=2000).encode(), mtime=0)
+    write(f"{logs}/gz/truncated.jsonl.gz", packed[: len(packed) // 2])
+    corrupt = bytearray(gzip.compress(healthy_run("gz", "gz-corrupt", steps=50).encode(), mtime=0))
+    for i in range(20, min(len(corrupt) - 8, 400), 7):
+        corrupt[i] ^= 0x5A
+    write(f"{logs}/gz/corrupt.jsonl.gz", bytes(corrupt))
+    write(f"{logs}/gz/not-gzip.jsonl.gz", good_run)
+    write(f"{logs}/gz/empty.jsonl.gz", b"")
+
+
+def media(logs, outside):
+    """Media paths that try to leave the log's folder, and special files where media should be."""
+    folder = f"{logs}/media"
+    write(f"{folder}/ok.svg", '<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4"><rect width="4" height="4"/></svg>')
+    write(f"{outside}/secret.png", "SECRET-TOKEN")
+    os.symlink("../../outside/secret.png", f"{folder}/link-out.png")
+    os.symlink("../../outside/secret.txt", f"{folder}/link-out.txt")
+    os.mkfifo(f"{folder}/fifo.png")
+    os.makedirs(f"{folder}/a-folder.png")
+    records = [
+        {"type": "header", "run": "media-paths"},
+        {"type": "metrics", "step": 1, "metrics": {"loss": 1.0}},
+    ]
+    for i, path in enumerate(["../../outside/secret.png", "/etc/passwd", "C:\\Windows\\win.ini", "media/../../x.png",
+                              "..", "", "\\\\server\\share\\x.png", "link-out.png", "fifo.png", "a-folder.png", "missing.png"]):
+        records.append({"type": "media", "step": 1, "name": f"m{i}", "kind": "image", "path": path})
+    records.append({"type": "media", "step": 1, "name": "text-out", "kind": "text", "path": "link-out.txt"})
+    records.append({"type": "media", "step": 1, "name": "ok", "kind": "svg", "path": "ok.svg"})
+    records.append({"type": "end", "status": "finished"})
+    write(f"{folder}/media-paths.jsonl", "".join(line(r) for r in records))
+
+
+def growing(logs):
+    """A log that tests append to while a build reads it."""
+    write(f"{logs}/live/growing.jsonl",
+          line({"type": "header", "run": "growing"}) + line({"type": "metrics", "step": 0, "metrics": {"loss": 1.0}}))
+
+
+def payloads(logs):
+    """Script payloads in every place a log's text reaches a page. None may run."""
+    handler = f'<img src=x onerror="{PWN}">'
+    svg = f'<svg xmlns="http://www.w3.org/2000/svg" onload="{PWN}"><script>{PWN}</script><rect width="5" height="5"/></svg>'
+    notes = (
+        f"# Notes <script>{PWN}</script>\n\n"
+        f"[md link](javascript:{PWN}) [data](data:text/html,<script>{PWN}</script>) "
+        f'<a href="jAvAsCrIpT:{PWN}">raw link</a> <a href="x" onclick="{PWN}">click</a>\n\n'
+        f"{handler}<svg><script>{PWN}</script></svg><iframe srcdoc=\"<script>parent.{PWN}</script>\"></iframe>\n\n"
+        f'<math><mtext><table><mglyph><style><img src=x onerror="{PWN}"></style></mglyph></table></mtext></math>\n\n'
+        f'<details open ontoggle="{PWN}">x</details><form action="javascript:{PWN}"><button>b</button></form>\n\n'
+        f'<object data="javascript:{PWN}"></object><embed src="javascript:{PWN}"><base href="javascript:{PWN}//">\n\n'
+        f'<style>@import "javascript:{PWN}";</style><meta http-equiv="refresh" content="0;url=javascript:{PWN}">\n\n'
+        f"![img](javascript:{PWN}) <noscript><p title=\"</noscript><img src=x onerror={PWN}>\"></noscript>\n"
+    )
+    name = f"</script><script>{PWN}</script>{handler}"
+    project = f"<svg onload={PWN}>proj\"'&"
+    header = {
+        "type": "header",
+        "project": project,
+        "run": name,
+        "params": {
+            f"<b onmouseover={PWN}>key</b>": f"</script><script>{PWN}</script>",
+            "nested": {f"{handler}": {"deep": f"javascript:{PWN}"}},
+            "plain": 0.1,
+        },
+        "model": {"name": name, "layers": [{"name": handler, "type": f"<script>{PWN}</script>", "output_shape": handler, "params": 1}]},
+        "env": {"host": handler, "frameworks": {handler: name}, handler: name},
+        "tags": [handler, f"javascript:{PWN}"],
+        "group": name,
+        "seed": 1,
+        "notes": notes,
+        "primary_metric": f"<script>{PWN}</script>",
+    }
+    metric = f"</script><script>{PWN}</script>"
+    records = [header]
+    for step in range(1, 6):
+        records.append({"type": "metrics", "step": step, "metrics": {metric: 1.0 / step, f"{handler}acc": step / 10, "loss": 1.0 / step}})
+    records.append({"type": "note", "step": 2, "text": notes})
+    records.append({"type": "media", "step": 1, "name": name, "kind": "html", "title": name, "description": handler,
+                    "content": f"<p onmouseover=\"{PWN}\">hover</p><script>{PWN}</script>{handler}<a href=\"javascript:{PWN}\">a</a>"})
+    records.append({"type": "media", "step": 1, "name": "svg-inline", "kind": "svg", "title": handler, "content": svg})
+    records.append({"type": "media", "step": 2, "name": "svg-file", "kind": "svg", "path": "evil.svg"})
+    records.append({"type": "media", "step": 1, "name": "text", "kind": "text", "content": f"</pre><script>{PWN}</script>{handler}"})
+    records.append({"type": "media", "step": 1, "name": "html-file", "kind": "html", "path": "evil.html"})
+    records.append({"type": "end", "status": "failed", "metrics": {metric: 1.0}, "error": f"</pre><script>{PWN}</script>{handler}"})
+    body = "".join(line(r) for r in records)
+    folder = f"{logs}/xss"
+    write(f"{folder}/evil.svg", svg)
+    write(f"{folder}/evil.html", f"<script>{PWN}</script>{handler}<iframe src=\"javascript:{PWN}\"></iframe>")
+    write(f"{folder}/README.md", notes)
+    write(f"{folder}/ahnb.toml", 'primary_metric = "loss"\n')
+    write(f"{folder}/payload.jsonl", body)
+    # The payloads as the file name (no header names the run or project).
+    bare = "".join(line({"step": s, metric: 1.0 / s}) for s in (1, 2))
+    write(f"{folder}/<img src=x onerror={PWN}>.jsonl", bare)
+    # A project named only by its folder, with a script in the folder name.
+    write(f"{logs}/<svg onload={PWN}>/bare.jsonl", bare)
+
+
+def generate(out, which):
+    if os.path.exists(out):
+        # Links and a FIFO inside: remove without following anything, after restoring permissions.
+        for root, dirs, files in os.walk(out):
+            for name in files:
+                path = os.path.join(root, name)
+                if not os.path.islink(path):
+                    os.chmod(path, stat.S_IRUSR | stat.S_IWUSR)
+        shutil.rmtree(out)
+    logs = os.path.join(out, "logs")
+    outside = os.path.join(out, "outside")
+    os.makedirs(logs)
+    os.makedirs(outside)
+    good(logs)
+    if which in ("all", "stress"):
+        bytes_cases(logs)
+        many_metrics(logs)
+        numbers(logs)
+        types(logs)
+        shapes(logs)
+        names(logs)
+        file_names(logs)
+        links(logs, outside)
+        gzip_cases(logs)
+        media(logs, outside)
+        growing(logs)
+    if which in ("all", "payloads"):
+        payloads(logs)
+
+
+def main():
+    here = os.path.dirname(os.path.abspath(__file__))
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("out", nargs="?", default=os.path.join(here, "..", "tests", "fixtures", "hostile"))
+    parser.add_argument("--set", choices=["all", "stress", "payloads"], default="all")
+    args = parser.parse_args()
+    generate(os.path.abspath(args.out), args.set)
+    print(f"wrote {args.set} hostile logs to {os.path.abspath(args.out)}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,765 @@
+//! Hostile logs, generated at test time by `scripts/gen_hostile_logs.py` (never committed: one
+//! line alone is 50 MB). Each case must end in a specific warning, never in a panic, a hang or
+//! unbounded memory; every healthy run must come through intact; nothing outside LOGS may be read,
+//! nothing outside SITE written, and no markup from a log may reach a page as markup. The cases
+//! and limits are described in docs/robustness.md.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command as Process;
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+use common::*;
+
+/// Longest any single command may take on the hostile logs before it counts as a hang. A debug
+/// build reads and builds all of them in a few seconds on two cores.
+const HANG: Duration = Duration::from_secs(120);
+
+/// Most memory a build of the hostile logs may use (it needs about 80 MiB).
+const MEMORY_MIB: f64 = 400.0;
+
+/// Runs the generator into `out`; `set` is `all`, `stress` or `payloads`.
+fn generate(out: &Path, set: &str) {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/gen_hostile_logs.py");
+    let status = Process::new("python3")
+        .arg(&script)
+        .arg(out)
+        .args(["--set", set])
+        .status()
+        .expect("python3 runs scripts/gen_hostile_logs.py (install Python 3)");
+    assert!(status.success(), "the generator failed");
+}
+
+/// The generated folder (OUT/logs and OUT/outside), once per test run, in Cargo's temp folder.
+fn hostile() -> &'static Path {
+    static OUT: OnceLock<PathBuf> = OnceLock::new();
+    OUT.get_or_init(|| {
+        let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join("hostile");
+        generate(&out, "all");
+        out
+    })
+}
+
+fn logs() -> PathBuf {
+    hostile().join("logs")
+}
+
+fn is_root() -> bool {
+    let out = Process::new("id").arg("-u").output().expect("id -u");
+    String::from_utf8_lossy(&out.stdout).trim() == "0"
+}
+
+/// What one build of all hostile logs gave.
+struct Built {
+    site: PathBuf,
+    stderr: String,
+    logs_before: BTreeMap<String, (u64, std::time::SystemTime)>,
+}
+
+/// Names, sizes and modification times of everything under LOGS, links not followed.
+fn logs_listing() -> BTreeMap<String, (u64, std::time::SystemTime)> {
+    walkdir::WalkDir::new(logs())
+        .sort_by_file_name()
+        .into_iter()
+        .map(|e| e.unwrap())
+        .map(|e| {
+            let meta = e.path().symlink_metadata().unwrap();
+            (
+                e.path().to_string_lossy().into_owned(),
+                (meta.len(), meta.modified().unwrap()),
+            )
+        })
+        .collect()
+}
+
+fn built() -> &'static Built {
+    static BUILT: OnceLock<Built> = OnceLock::new();
+    BUILT.get_or_init(|| {
+        let parent = Path::new(env!("CARGO_TARGET_TMPDIR")).join("hostile-build");
+        let _ = std::fs::remove_dir_all(&parent);
+        std::fs::create_dir_all(&parent).unwrap();
+        let site = parent.join("site");
+        let logs_before = logs_listing();
+        let out = ahnb()
+            .arg("build")
+            .arg(logs())
+            .arg("-o")
+            .arg(&site)
+            .arg("--timings")
+            .timeout(HANG)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+        assert!(out.status.success(), "the build failed:\n{stderr}");
+        Built {
+            site,
+            stderr,
+            logs_before,
+        }
+    })
+}
+
+/// `ahnb check` of all hostile logs: every warning, with paths relative to LOGS.
+fn check_output() -> &'static (Option<i32>, String) {
+    static CHECK: OnceLock<(Option<i32>, String)> = OnceLock::new();
+    CHECK.get_or_init(|| {
+        let out = ahnb()
+            .arg("check")
+            .arg(logs())
+            .timeout(HANG)
+            .output()
+            .unwrap();
+        let prefix = format!("{}/", logs().display());
+        let text = String::from_utf8_lossy(&out.stderr).replace(&prefix, "");
+        (out.status.code(), text)
+    })
+}
+
+#[test]
+fn every_hostile_case_gets_a_specific_warning_and_nothing_panics() {
+    let (code, warnings) = check_output();
+    assert_eq!(*code, Some(0), "{warnings}");
+    assert!(!warnings.contains("panicked"), "{warnings}");
+    let locked = if is_root() {
+        // root reads any file; the unreadable case is run as another user below.
+        None
+    } else {
+        Some("links/locked.jsonl: cannot be read: Permission denied (os error 13)")
+    };
+    let expected = [
+        // Bytes.
+        "bytes/invalid-utf8.jsonl:2: line is not valid UTF-8 (at byte 41); skipped",
+        "bytes/nul-bytes.jsonl:2: malformed JSON: key must be a string (column 19)",
+        "bytes/nul-bytes.jsonl:3: malformed JSON: control character (\\u0000-\\u001F) found while parsing a string (column 24)",
+        "bytes/long-line.jsonl:2: line of 52428834 bytes is longer than the limit of 16777216; skipped",
+        "bytes/deep.jsonl:2: metric 'x' is an array, not a number; skipped",
+        "bytes/deep.jsonl:3: header field 'params' is nested deeper than 128 levels; ignored",
+        "bytes/deep.jsonl:5: malformed JSON: EOF while parsing a list (column 100012)",
+        // Sizes.
+        "metrics/many-metrics.jsonl: more than 10000 distinct metric names; 90000 values of further metrics dropped",
+        // Numbers: 1e400 is read as Infinity (no warning); steps must be 64-bit integers.
+        "numbers/numbers.jsonl:5: step inf is not an integer; using 4",
+        "numbers/steps.jsonl:5: step 9223372036854776000 is beyond the range of steps (±9.2e18); using 1",
+        "numbers/steps.jsonl:6: step 18446744073709552000 is beyond the range of steps (±9.2e18); using 2",
+        "numbers/steps.jsonl:7: step 1.5 is not an integer; using 3",
+        "numbers/times.jsonl:4: time 'not a time' is not an RFC 3339 timestamp",
+        "numbers/times.jsonl:5: time inf is not a finite number of seconds",
+        // Types.
+        "types/types.jsonl:1: header field 'run' has an unexpected value; ignored",
+        "types/types.jsonl:1: header field 'params' has an unexpected value; ignored",
+        "types/types.jsonl:2: metric 'str' is a string, not a number; skipped",
+        "types/types.jsonl:2: metric 'arr' is an array, not a number; skipped",
+        "types/types.jsonl:2: metric 'obj' is an object, not a number; skipped",
+        "types/types.jsonl:2: metric 'bool' is a boolean, not a number; skipped",
+        "types/types.jsonl:3: step 'two' is not an integer; using 2",
+        "types/types.jsonl:4: metrics record has no 'metrics' object",
+        "types/types.jsonl:6: malformed JSON: field 'type' is a number, not a string (column 10)",
+        "types/types.jsonl:7: malformed JSON: invalid type: sequence, expected a JSON object (column 0)",
+        "types/types.jsonl:9: malformed JSON: invalid type: null, expected a JSON object (column 4)",
+        "types/types.jsonl:10: media kind '' is not one of image, gif, svg, html, text; skipped",
+        "types/types.jsonl:11: note record has no 'text' string; skipped",
+        "types/types.jsonl:12: end status is not a string; the run counts as finished",
+        // Shapes.
+        "shapes/empty.jsonl: empty file; no run",
+        "shapes/blank.jsonl: empty file; no run",
+        "shapes/cut.jsonl:5: last line is cut off (the run may still be writing, or it crashed); ignored",
+        // Names: an empty run name falls back to the file name.
+        "names/run-14.jsonl:1: header field 'run' has an unexpected value; ignored",
+        // File names: printed escaped, on one line.
+        "files/new\\nline.jsonl: file name 'new\\nline.jsonl' has a line break",
+        // Links and special files.
+        "links/loop: symbolic link loop; not followed",
+        "links/up-loop: symbolic link loop; not followed",
+        "links/outside.jsonl: symbolic link leads outside the log folder; not followed",
+        "links/outside-dir: symbolic link leads outside the log folder; not followed",
+        "links/dangling.jsonl: cannot be read: No such file or directory (os error 2)",
+        "links/fifo.jsonl: not a regular file (a FIFO, socket or device); not read",
+        // Compression.
+        "gz/corrupt.jsonl.gz:1: cannot decompress past line 0: corrupt deflate stream; the lines before are kept",
+        "gz/not-gzip.jsonl.gz:1: cannot decompress past line 0: invalid gzip header; the lines before are kept",
+        "gz/truncated.jsonl.gz:897: cannot decompress past line 897: incomplete deflate stream; the lines before are kept",
+        // Media paths (checked again, with links and special files, when the site is built).
+        "media/media-paths.jsonl:3: media path '../../outside/secret.png' leaves the log's folder; skipped",
+        "media/media-paths.jsonl:4: media path '/etc/passwd' leaves the log's folder; skipped",
+        "media/media-paths.jsonl:5: media path 'C:\\Windows\\win.ini' leaves the log's folder; skipped",
+        "media/media-paths.jsonl:6: media path 'media/../../x.png' leaves the log's folder; skipped",
+        "media/media-paths.jsonl:7: media path '..' leaves the log's folder; skipped",
+    ];
+    let lines: Vec<&str> = warnings
+        .lines()
+        .filter_map(|l| l.strip_prefix("warning: "))
+        .collect();
+    for warning in expected.iter().chain(locked.iter()) {
+        assert!(
+            lines.contains(warning),
+            "missing warning: {warning}\n--- got:\n{warnings}"
+        );
+    }
+    // Every warning is one line that names its file: nothing from a log breaks the format.
+    for line in warnings.lines() {
+        assert!(
+            line.starts_with("warning: ") || line.starts_with("checked "),
+            "stray output line {line:?}"
+        );
+    }
+    // Nothing of the folder beside LOGS was read, so nothing of it is mentioned.
+    assert!(!warnings.contains("SECRET"));
+}
+
+#[test]
+fn strict_check_fails_on_hostile_logs() {
+    ahnb()
+        .args(["check", "-q", "--strict"])
+        .arg(logs())
+        .timeout(HANG)
+        .assert()
+        .code(3);
+}
+
+#[test]
+fn the_build_is_bounded_in_time_and_memory() {
+    let built = built();
+    let peak = built
+        .stderr
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("peak memory "))
+        .and_then(|v| v.trim_end_matches(" MiB").parse::<f64>().ok())
+        .unwrap_or_else(|| panic!("no peak memory in\n{}", built.stderr));
+    assert!(peak < MEMORY_MIB, "peak memory {peak} MiB");
+    assert!(!built.stderr.contains("panicked"));
+    // The caps on charts apply and say so.
+    let site_size: u64 = read_tree(&built.site)
+        .values()
+        .map(|b| b.len() as u64)
+        .sum();
+    let raw_logs: u64 = std::fs::metadata(built.site.join("bytes/logs/long-line.jsonl"))
+        .unwrap()
+        .len();
+    assert!(
+        site_size - raw_logs < 120 << 20,
+        "the site is {site_size} bytes beyond its raw logs"
+    );
+}
+
+/// `ahnb summary --format json` of a LOGS folder: run source -> run.
+fn summary_runs(logs: &Path) -> BTreeMap<String, serde_json::Value> {
+    let out = ahnb()
+        .args(["summary", "--format", "json", "-q"])
+        .arg(logs)
+        .timeout(HANG)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let summary: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let mut runs = BTreeMap::new();
+    for project in summary["projects"].as_array().unwrap() {
+        for run in project["runs"].as_array().unwrap() {
+            let mut run = run.clone();
+            run["project"] = project["name"].clone();
+            runs.insert(run["source"].as_str().unwrap().to_owned(), run);
+        }
+    }
+    runs
+}
+
+fn count(run: &serde_json::Value, metric: &str) -> u64 {
+    run["metrics"][metric]["count"].as_u64().unwrap_or(0)
+}
+
+#[test]
+fn every_healthy_line_and_run_survives_its_neighbours() {
+    let runs = summary_runs(&logs());
+    let run = |source: &str| {
+        runs.get(source)
+            .unwrap_or_else(|| panic!("no run from {source}; runs: {:?}", runs.keys()))
+    };
+    // Good lines around bad ones are kept.
+    assert_eq!(count(run("bytes/invalid-utf8.jsonl"), "loss"), 2);
+    assert_eq!(count(run("bytes/nul-bytes.jsonl"), "loss"), 2);
+    assert_eq!(count(run("bytes/nul-bytes.jsonl"), "nul\u{0}name"), 1);
+    assert_eq!(count(run("bytes/long-line.jsonl"), "loss"), 2);
+    assert_eq!(count(run("bytes/deep.jsonl"), "loss"), 3);
+    for source in ["bytes/invalid-utf8.jsonl", "bytes/long-line.jsonl"] {
+        assert_eq!(run(source)["status"], "finished", "{source}");
+    }
+    // Numbers past a double are infinite, -0 and huge integers are numbers.
+    let numbers = &run("numbers/numbers.jsonl")["metrics"];
+    assert_eq!(numbers["overflow"]["count"], 4);
+    assert_eq!(numbers["overflow"]["nonfinite"], 2);
+    assert_eq!(numbers["neg_overflow"]["last"], "-Infinity");
+    assert_eq!(numbers["underflow"]["last"], 0.0);
+    assert_eq!(numbers["big_int"]["last"], 18446744073709551616.0);
+    assert_eq!(numbers["final"]["final"], "Infinity");
+    let steps = &run("numbers/steps.jsonl")["metrics"]["loss"];
+    assert_eq!(steps["count"], 7);
+    // Steps travel as doubles: i64::MAX reads as 2^63, out of range; the largest kept is 4.
+    assert_eq!(run("numbers/steps.jsonl")["steps"], 4);
+    // The many-metrics run keeps the first 10,000 names, each with its one value.
+    let many = run("metrics/many-metrics.jsonl");
+    assert_eq!(many["metrics"].as_object().unwrap().len(), 10_000);
+    assert_eq!(count(many, "m009_999"), 1);
+    // Files without a header, with only a header, or cut, are runs; empty files are not.
+    assert_eq!(count(run("shapes/headerless.jsonl"), "loss"), 5);
+    assert!(runs.contains_key("shapes/header-only.jsonl"));
+    assert_eq!(run("shapes/cut.jsonl")["status"], "incomplete");
+    assert!(!runs.contains_key("shapes/empty.jsonl"));
+    // The same run name twice in one project: two runs.
+    let same = runs.values().filter(|r| r["project"] == "dup").count();
+    assert_eq!(same, 2);
+    // Odd file names are runs named after them.
+    for name in [
+        "with space",
+        "new\nline",
+        "tab\there",
+        "-dash",
+        "ünïcødé",
+        "latin1-\u{fffd}",
+    ] {
+        assert!(
+            runs.values().any(|r| r["name"] == name),
+            "no run named {name:?}"
+        );
+    }
+    // Compressed logs: a good one whole, a truncated one up to where it breaks.
+    assert_eq!(count(run("gz/good.jsonl.gz"), "loss"), 4);
+    let truncated = count(run("gz/truncated.jsonl.gz"), "loss");
+    assert!((800..2000).contains(&truncated), "{truncated}");
+    // Links inside LOGS are read; the file behind a link out of LOGS never is.
+    assert!(runs.contains_key("links/real.jsonl") && runs.contains_key("links/alias.jsonl"));
+    assert!(runs.values().all(|r| r["name"] != "SECRET-RUN"));
+    // Sixteen hostile run names, sixteen runs; every good run is there.
+    assert_eq!(
+        runs.values().filter(|r| r["project"] == "names").count(),
+        16
+    );
+    for i in 1..=3 {
+        assert_eq!(count(run(&format!("good/good-{i}.jsonl")), "loss"), 5);
+    }
+}
+
+#[test]
+fn healthy_projects_render_exactly_as_they_would_alone() {
+    let built = built();
+    let dir = tempfile::tempdir().unwrap();
+    let alone = dir.path().join("logs");
+    std::fs::create_dir_all(alone.join("good")).unwrap();
+    for i in 1..=3 {
+        let name = format!("good-{i}.jsonl");
+        std::fs::copy(
+            logs().join("good").join(&name),
+            alone.join("good").join(&name),
+        )
+        .unwrap();
+    }
+    let (_site_dir, site) = build_site(&alone, &["-q"]);
+    let expected = read_tree(&site.join("good"));
+    let actual = read_tree(&built.site.join("good"));
+    assert_eq!(
+        expected.keys().collect::<Vec<_>>(),
+        actual.keys().collect::<Vec<_>>()
+    );
+    for (path, bytes) in &expected {
+        assert!(
+            bytes == &actual[path],
+            "good/{path} differs when built beside hostile logs"
+        );
+    }
+}
+
+#[test]
+fn output_names_are_safe_unique_and_stay_inside_the_site() {
+    let built = built();
+    let tree = read_tree(&built.site);
+    for path in tree.keys() {
+        for part in path.split('/') {
+            let safe = !part.is_empty()
+                && part != ".."
+                && part
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-".contains(&b));
+            assert!(safe, "unsafe output path {path:?}");
+            assert!(
+                !part.starts_with('.') || path == ".ahnb-site" || path == ".nojekyll",
+                "hidden output file {path:?}"
+            );
+        }
+    }
+    // Names that collide, also only by case, get deterministic suffixes; none is lost.
+    let names_runs = tree
+        .keys()
+        .filter(|p| p.starts_with("names/runs/") && p.ends_with(".html"))
+        .count();
+    assert_eq!(names_runs, 16);
+    for page in [
+        "names/runs/casetwin.html",
+        "names/runs/casetwin-2.html",
+        "names/runs/etc-passwd.html",
+        "names/runs/index-1.html",
+        "names/runs/assets-1.html",
+        "case/index.html",
+        "case-2/index.html",
+        "case-3/index.html",
+        "escape/index.html",
+        "etc/index.html",
+        "index-1/index.html",
+        "assets-1/index.html",
+        "404-1/index.html",
+        "dup/runs/same.html",
+        "dup/runs/same-2.html",
+    ] {
+        assert!(tree.contains_key(page), "no {page}");
+    }
+    let long: Vec<_> = tree
+        .keys()
+        .filter(|p| p.starts_with("names/runs/llll"))
+        .collect();
+    assert_eq!(long.len(), 2, "{long:?}");
+    // Nothing was written beside the site but ahnb's own dot files, and nothing into LOGS.
+    for entry in std::fs::read_dir(built.site.parent().unwrap()).unwrap() {
+        let name = entry.unwrap().file_name().to_string_lossy().into_owned();
+        assert!(
+            name == "site" || name.starts_with(".site."),
+            "{name} beside SITE"
+        );
+    }
+    assert!(
+        logs_listing() == built.logs_before,
+        "the build changed something under LOGS"
+    );
+}
+
+#[test]
+fn nothing_outside_logs_reaches_the_site() {
+    let built = built();
+    for (path, bytes) in read_tree(&built.site) {
+        let text = String::from_utf8_lossy(&bytes);
+        assert!(
+            !text.contains("SECRET"),
+            "{path} holds data from outside LOGS"
+        );
+    }
+    assert!(!built.stderr.contains("SECRET"));
+}
+
+/// Media: paths and links that leave the log's folder, special files, non-image extensions.
+#[test]
+fn media_never_reads_outside_its_log_folder_nor_blocks() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    let out = ahnb()
+        .arg("build")
+        .arg(logs().join("media"))
+        .arg("-o")
+        .arg(&site)
+        .timeout(HANG)
+        .output()
+        .unwrap();
+    let stderr =
+        String::from_utf8_lossy(&out.stderr).replace(&logs().display().to_string(), "LOGS");
+    assert!(out.status.success(), "{stderr}");
+    for warning in [
+        "media-paths.jsonl: media file 'LOGS/media/link-out.png' leads outside the log's folder; skipped",
+        "media-paths.jsonl: media file 'LOGS/media/link-out.txt' leads outside the log's folder; skipped",
+        "media-paths.jsonl: media file 'LOGS/media/fifo.png' is not a regular file; skipped",
+        "media-paths.jsonl: media file 'LOGS/media/a-folder.png' is not a regular file; skipped",
+        "media-paths.jsonl: media file 'LOGS/media/missing.png' not found",
+    ] {
+        assert!(stderr.contains(warning), "missing {warning}\n{stderr}");
+    }
+    let tree = read_tree(&site);
+    assert!(
+        tree.keys().all(|p| !p.contains("/media/")),
+        "{:?}",
+        tree.keys()
+    );
+    let page = all_html(&site);
+    assert!(!page.contains("SECRET"));
+    assert!(
+        page.contains("svg+xml,%3Csvg"),
+        "the SVG file is shown through a data URL"
+    );
+}
+
+/// A minimal HTML tokenizer: every start tag with its attributes, skipping comments, end tags
+/// and the raw text of `<script>` and `<style>`. Enough to find live markup in our own output.
+fn start_tags(html: &str) -> Vec<(String, Vec<(String, String)>)> {
+    let bytes = html.as_bytes();
+    let mut tags = Vec::new();
+    let mut i = 0;
+    while let Some(offset) = html[i..].find('<') {
+        i += offset + 1;
+        if html[i..].starts_with("!--") {
+            i = html[i..].find("-->").map_or(bytes.len(), |end| i + end + 3);
+            continue;
+        }
+        if !bytes.get(i).is_some_and(u8::is_ascii_alphabetic) {
+            continue;
+        }
+        let name_end = html[i..]
+            .find(|c: char| c.is_ascii_whitespace() || c == '>' || c == '/')
+            .map_or(bytes.len(), |e| i + e);
+        let name = html[i..name_end].to_ascii_lowercase();
+        i = name_end;
+        let mut attributes = Vec::new();
+        loop {
+            while i < bytes.len() && (bytes[i].is_ascii_whitespace() || bytes[i] == b'/') {
+                i += 1;
+            }
+            if i >= bytes.len() || bytes[i] == b'>' {
+                i += 1;
+                break;
+            }
+            let start = i;
+            while i < bytes.len() && !bytes[i].is_ascii_whitespace() && !b"=>/".contains(&bytes[i])
+            {
+                i += 1;
+            }
+            let key = html[start..i].to_ascii_lowercase();
+            while i < bytes.len() && bytes[i].is_ascii_whitespace() {
+                i += 1;
+            }
+            let mut value = String::new();
+            if bytes.get(i) == Some(&b'=') {
+                i += 1;
+                while i < bytes.len() && bytes[i].is_ascii_whitespace() {
+                    i += 1;
+                }
+                if let Some(&quote) = bytes.get(i).filter(|q| **q == b'"' || **q == b'\'') {
+                    let end = html[i + 1..]
+                        .find(quote as char)
+                        .map_or(bytes.len(), |e| i + 1 + e);
+                    value = html[i + 1..end].to_owned();
+                    i = end + 1;
+                } else {
+                    let start = i;
+                    while i < bytes.len() && !bytes[i].is_ascii_whitespace() && bytes[i] != b'>' {
+                        i += 1;
+                    }
+                    value = html[start..i].to_owned();
+                }
+            }
+            attributes.push((key, value));
+        }
+        if name == "script" || name == "style" {
+            let close = format!("</{name}");
+            i = html[i..].find(&close).map_or(bytes.len(), |e| i + e);
+        }
+        tags.push((name, attributes));
+    }
+    tags
+}
+
+/// What a URL attribute's value means to a browser, roughly: entities of `:` and spaces undone.
+fn url_scheme(value: &str) -> String {
+    value
+        .replace("&#x3a;", ":")
+        .replace("&#58;", ":")
+        .replace("&colon;", ":")
+        .chars()
+        .filter(|c| !c.is_whitespace() && !c.is_control())
+        .collect::<String>()
+        .to_ascii_lowercase()
+}
+
+#[test]
+fn no_markup_from_a_log_is_live_in_any_page() {
+    let built = built();
+    let mut pages = 0;
+    for (path, bytes) in read_tree(&built.site) {
+        let text = String::from_utf8(bytes).unwrap_or_default();
+        if path.ends_with(".html") {
+            pages += 1;
+        } else if !path.ends_with(".svg") {
+            continue;
+        }
+        // Only ahnb's charts are SVG files; their labels must be text, like every name in pages.
+        for (tag, attributes) in start_tags(&text) {
+            assert!(
+                !matches!(
+                    tag.as_str(),
+                    "iframe"
+                        | "object"
+                        | "embed"
+                        | "base"
+                        | "form"
+                        | "frame"
+                        | "frameset"
+                        | "applet"
+                ),
+                "<{tag}> in {path}"
+            );
+            if tag == "script" {
+                assert!(path.ends_with(".html"), "<script> in {path}");
+                let theme_file = attributes.iter().any(|(k, v)| {
+                    k == "src"
+                        && (v.ends_with("assets/ahnb.js") || v.ends_with("assets/results.js"))
+                });
+                let data = attributes
+                    .iter()
+                    .any(|(k, v)| k == "type" && v == "application/json");
+                assert!(theme_file || data, "<script {attributes:?}> in {path}");
+            }
+            if tag == "meta" {
+                assert!(
+                    !attributes
+                        .iter()
+                        .any(|(k, v)| k == "http-equiv" && v.eq_ignore_ascii_case("refresh")),
+                    "meta refresh in {path}"
+                );
+            }
+            for (key, value) in &attributes {
+                assert!(!key.starts_with("on"), "<{tag} {key}=…> in {path}");
+                if matches!(
+                    key.as_str(),
+                    "href" | "src" | "action" | "formaction" | "xlink:href" | "data" | "srcdoc"
+                ) {
+                    let url = url_scheme(value);
+                    let scripted = url.starts_with("javascript:") || url.starts_with("vbscript:");
+                    let data_page = url.starts_with("data:") && !url.starts_with("data:image/");
+                    let harmless = !scripted && !data_page;
+                    assert!(harmless, "<{tag} {key}={value:?}> in {path}");
+                }
+            }
+        }
+        // The JSON islands for the scripts cannot be closed by a name from a log.
+        for island in text.split("<script type=\"application/json\"").skip(1) {
+            let body = &island[..island.find("</script>").unwrap()];
+            assert!(!body.contains('<'), "raw '<' in a JSON island of {path}");
+        }
+    }
+    assert!(pages > 60, "only {pages} pages");
+}
+
+#[test]
+fn the_tokenizer_finds_live_markup() {
+    let tags = start_tags(
+        r#"<p title="a onclick=x &lt;script&gt;">t</p><!-- <img onerror=1> --><img src=x onerror='y'><script>if (a<b) {}</script><a href="javascript:z">"#,
+    );
+    let names: Vec<_> = tags.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(names, ["p", "img", "script", "a"]);
+    assert_eq!(
+        tags[0].1,
+        [("title".into(), "a onclick=x &lt;script&gt;".into())]
+    );
+    assert!(tags[1].1.iter().any(|(k, _)| k == "onerror"));
+    assert_eq!(url_scheme(&tags[3].1[0].1), "javascript:z");
+}
+
+/// A log that a training job keeps appending to while the build reads it: the build succeeds,
+/// reads a consistent prefix of whole lines, and at most calls the last one cut.
+#[test]
+fn a_log_appended_to_during_the_build_is_read_consistently() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let logs = dir.path().join("logs");
+    std::fs::create_dir_all(logs.join("live")).unwrap();
+    let path = logs.join("live/growing.jsonl");
+    std::fs::copy(hostile().join("logs/live/growing.jsonl"), &path).unwrap();
+    // Enough lines that reading them overlaps with the writer.
+    let mut file = std::fs::OpenOptions::new()
+        .append(true)
+        .open(&path)
+        .unwrap();
+    let mut text = String::new();
+    for step in 1..=60_000 {
+        text.push_str(&format!(
+            "{{\"type\":\"metrics\",\"step\":{step},\"metrics\":{{\"loss\":{}}}}}\n",
+            1.0 / step as f64
+        ));
+    }
+    file.write_all(text.as_bytes()).unwrap();
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let writer = {
+        let stop = stop.clone();
+        std::thread::spawn(move || {
+            let mut step = 60_001u64;
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                // Half a record, a pause, the other half: the reader may see either.
+                let record = format!(
+                    "{{\"type\":\"metrics\",\"step\":{step},\"metrics\":{{\"loss\":0.5}}}}\n"
+                );
+                let (a, b) = record.split_at(record.len() / 2);
+                file.write_all(a.as_bytes()).unwrap();
+                file.flush().unwrap();
+                std::thread::sleep(Duration::from_micros(200));
+                file.write_all(b.as_bytes()).unwrap();
+                step += 1;
+            }
+            step
+        })
+    };
+    let started = Instant::now();
+    for round in 0..3 {
+        let site = dir.path().join(format!("site-{round}"));
+        let out = ahnb()
+            .arg("build")
+            .arg(&logs)
+            .arg("-o")
+            .arg(&site)
+            .timeout(HANG)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{stderr}");
+        for line in stderr.lines().filter(|l| l.starts_with("warning:")) {
+            assert!(line.contains("last line is cut off"), "unexpected {line}");
+        }
+        let page = std::fs::read_to_string(site.join("live/runs/growing.html")).unwrap();
+        assert!(page.contains("growing"));
+    }
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    let last = writer.join().unwrap();
+    assert!(last > 60_001, "the writer appended while the builds ran");
+    assert!(started.elapsed() < HANG);
+    // Once the writer stopped, every line it wrote is read.
+    let runs = summary_runs(&logs);
+    assert_eq!(count(&runs["live/growing.jsonl"], "loss"), last);
+}
+
+/// A log that cannot be read (permissions) is one warning; the other runs are read. Root reads
+/// everything, so as root the check runs as `nobody` through setpriv.
+#[test]
+fn an_unreadable_log_is_a_warning() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::set_permissions(root, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let logs = root.join("logs");
+    std::fs::create_dir_all(logs.join("p")).unwrap();
+    let run = "{\"type\":\"metrics\",\"step\":1,\"metrics\":{\"loss\":1}}\n";
+    std::fs::write(logs.join("p/ok.jsonl"), run).unwrap();
+    std::fs::write(logs.join("p/locked.jsonl"), run).unwrap();
+    std::fs::set_permissions(
+        logs.join("p/locked.jsonl"),
+        std::fs::Permissions::from_mode(0o000),
+    )
+    .unwrap();
+    let mut check = if is_root() {
+        if Process::new("setpriv").arg("--version").output().is_err() {
+            eprintln!("skipping the unreadable-file case: running as root without setpriv");
+            return;
+        }
+        // A copy of the binary that `nobody` can run, wherever the build folder is.
+        let binary = root.join("ahnb");
+        std::fs::copy(assert_cmd::cargo::cargo_bin("ahnb"), &binary).unwrap();
+        std::fs::set_permissions(&binary, std::fs::Permissions::from_mode(0o755)).unwrap();
+        let mut command = Process::new("setpriv");
+        command
+            .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+            .arg(&binary);
+        command
+    } else {
+        Process::new(assert_cmd::cargo::cargo_bin("ahnb"))
+    };
+    let out = check.arg("check").arg(&logs).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(
+        stderr.contains("p/locked.jsonl: cannot be read: Permission denied (os error 13)"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("checked 2 files (1 run,"), "{stderr}");
+}
