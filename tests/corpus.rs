@@ -135,3 +135,24 @@ fn the_whole_corpus_builds_without_a_crash_and_ignores_what_is_not_a_log() {
         "W&B's history JSON lines are read"
     );
 }
+
+#[test]
+fn weights_and_biases_history_takes_its_step_and_time() {
+    let Some(corpus) = corpus() else { return };
+    let loaded = load(&corpus.join("wandb"));
+    let run = run(
+        &loaded,
+        "mfts__spaceinvaders-wandb-challenge",
+        "wandb-history",
+    );
+    assert!(run.wall_time.is_some(), "_timestamp is the wall time");
+    assert!(!run.series.contains_key("_step") && !run.series.contains_key("_timestamp"));
+    assert!(run.series.contains_key("episodic_reward"));
+    // The logged video is an object, not a metric: warned about, the rest kept.
+    assert!(
+        loaded
+            .warnings
+            .iter()
+            .any(|w| w.message.contains("'gameplays' is an object"))
+    );
+}

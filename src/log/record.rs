@@ -21,8 +21,9 @@ pub const MAX_METRICS_PER_RUN: usize = 10_000;
 /// Most warnings of one kind listed per file; the rest are counted in one closing warning.
 const WARNINGS_PER_KIND: usize = 5;
 
-/// Names that give the x value of a bare metric line, in order of preference.
-const STEP_KEYS: [&str; 4] = ["step", "global_step", "iteration", "epoch"];
+/// Names that give the x value of a bare metric line, in order of preference (`_step` is what
+/// Weights & Biases writes in its history JSON lines).
+pub const STEP_KEYS: [&str; 5] = ["step", "global_step", "iteration", "_step", "epoch"];
 
 /// Reads records of one log into series, media and notes. Serializable, so that the
 /// incremental cache can resume it where the log was appended to.
@@ -277,7 +278,9 @@ impl RunBuilder {
             }
             match name {
                 "epoch" => self.push_epoch(line, step, value),
-                "timestamp" | "wall_time" | "walltime" => self.push_time(line, step, value),
+                "timestamp" | "wall_time" | "walltime" | "_timestamp" => {
+                    self.push_time(line, step, value)
+                }
                 "time"
                     if matches!(value, Scalar::Number(v) if v >= 1e9)
                         || matches!(value, Scalar::Text(_)) =>

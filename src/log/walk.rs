@@ -69,7 +69,7 @@ pub fn looks_like_json_lines(path: &Path) -> bool {
     match record.kind.as_deref() {
         Some(kind) => matches!(kind, "header" | "metrics"),
         None => record.fields.iter().any(|(key, value)| {
-            ["step", "global_step", "iteration", "epoch"].contains(&key.as_ref())
+            super::record::STEP_KEYS.contains(&key.as_ref())
                 && matches!(
                     super::json::raw_scalar(value),
                     super::json::Scalar::Number(_)
