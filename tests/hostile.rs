@@ -21,24 +21,12 @@ const HANG: Duration = Duration::from_secs(120);
 /// Most memory a build of the hostile logs may use (it needs about 80 MiB).
 const MEMORY_MIB: f64 = 400.0;
 
-/// Runs the generator into `out`; `set` is `all`, `stress` or `payloads`.
-fn generate(out: &Path, set: &str) {
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/gen_hostile_logs.py");
-    let status = Process::new("python3")
-        .arg(&script)
-        .arg(out)
-        .args(["--set", set])
-        .status()
-        .expect("python3 runs scripts/gen_hostile_logs.py (install Python 3)");
-    assert!(status.success(), "the generator failed");
-}
-
 /// The generated folder (OUT/logs and OUT/outside), once per test run, in Cargo's temp folder.
 fn hostile() -> &'static Path {
     static OUT: OnceLock<PathBuf> = OnceLock::new();
     OUT.get_or_init(|| {
         let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join("hostile");
-        generate(&out, "all");
+        generate_hostile_logs(&out, "all");
         out
     })
 }

@@ -66,3 +66,17 @@ pub fn all_html(site: &Path) -> String {
         .collect::<Vec<_>>()
         .join("\n")
 }
+
+/// Writes the hostile logs (`OUT/logs`, `OUT/outside`) with `scripts/gen_hostile_logs.py`;
+/// `set` is `all`, `stress` or `payloads`.
+pub fn generate_hostile_logs(out: &Path, set: &str) {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/gen_hostile_logs.py");
+    let status = std::process::Command::new("python3")
+        .arg(&script)
+        .arg(out)
+        .args(["--set", set])
+        .stderr(std::process::Stdio::null())
+        .status()
+        .expect("python3 runs scripts/gen_hostile_logs.py (install Python 3)");
+    assert!(status.success(), "the hostile log generator failed");
+}
