@@ -7,10 +7,15 @@
 
 use super::Point;
 
-/// Reduces `points` (sorted by step) to at most `bound` points, keeping order, the first and last
-/// points, the global extremes and every gap. Returns the input unchanged when it already fits.
+/// The smallest bound honoured: the first and last points, the global minimum and maximum and a
+/// gap must all fit.
+pub const MIN_BOUND: usize = 5;
+
+/// Reduces `points` (sorted by step) to at most `bound` points (at least [`MIN_BOUND`]), keeping
+/// order, the first and last points, the global extremes and every gap. Returns the input
+/// unchanged when it already fits.
 pub fn downsample(points: &[Point], bound: usize) -> Vec<Point> {
-    let bound = bound.max(4);
+    let bound = bound.max(MIN_BOUND);
     if points.len() <= bound {
         return points.to_vec();
     }
@@ -77,6 +82,20 @@ mod tests {
             .collect()
     }
 
+    /// Regression (found by proptest): a bound of 4 cannot hold the first and last points, a
+    /// minimum, a maximum and a gap; the property claimed it did, and failed when drawn.
+    #[test]
+    fn a_bound_below_five_keeps_first_last_extremes_and_a_gap() {
+        let values = [0.5, 9.0, f64::NAN, -9.0, 0.5, 0.25];
+        let kept = downsample(&series(&values), 4);
+        assert!(kept.len() <= MIN_BOUND, "{kept:?}");
+        let values: Vec<f64> = kept.iter().map(|p| p.value).collect();
+        assert!(
+            values.contains(&9.0) && values.contains(&-9.0) && values.iter().any(|v| v.is_nan())
+        );
+        assert_eq!((kept[0].step, kept[kept.len() - 1].step), (0, 5));
+    }
+
     #[test]
     fn short_series_are_unchanged() {
         let s = series(&[1.0, 2.0, 3.0]);
@@ -132,7 +151,7 @@ mod properties {
         fn keeps_bound_order_extremes_and_gaps(values in proptest::collection::vec(value(), 0..3000), bound in 4usize..400) {
             let points: Vec<Point> = values.iter().enumerate().map(|(i, &value)| Point { step: i as i64 * 3, value }).collect();
             let kept = downsample(&points, bound);
-            prop_assert!(kept.len() <= bound.max(4) || kept.len() == points.len());
+            prop_assert!(kept.len() <= bound.max(MIN_BOUND) || kept.len() == points.len());
             prop_assert!(kept.windows(2).all(|w| w[0].step < w[1].step), "order kept");
             let finite = || points.iter().filter(|p| p.value.is_finite());
             if let Some(min) = finite().map(|p| p.value).reduce(f64::min) {
@@ -147,6 +166,38 @@ mod properties {
             if let (Some(first), Some(last)) = (points.first(), points.last()) {
                 prop_assert_eq!(kept.first().map(|p| p.step), Some(first.step));
                 prop_assert_eq!(kept.last().map(|p| p.step), Some(last.step));
+            }
+        }
+
+        /// Any double at all (subnormals, -0, ±MAX, NaN, ±Infinity) and steps spread over the
+        /// whole i64 range: the kept points are input points, in order, with the global extremes.
+        #[test]
+        fn keeps_extremes_of_any_doubles_over_any_steps(
+            values in proptest::collection::vec(any::<f64>(), 0..2000),
+            gaps in proptest::collection::vec(1u64..u64::MAX / 4096, 2000),
+            bound in 4usize..300,
+        ) {
+            let mut step = i64::MIN;
+            let mut points = Vec::with_capacity(values.len());
+            for (&value, &gap) in values.iter().zip(&gaps) {
+                points.push(Point { step, value });
+                match step.checked_add_unsigned(gap) {
+                    Some(next) => step = next,
+                    None => break,
+                }
+            }
+            let kept = downsample(&points, bound);
+            prop_assert!(kept.len() <= bound.max(MIN_BOUND) || kept.len() == points.len());
+            prop_assert!(kept.windows(2).all(|w| w[0].step < w[1].step));
+            for k in &kept {
+                prop_assert!(points.iter().any(|p| p.step == k.step && p.value.to_bits() == k.value.to_bits()));
+            }
+            let finite = || points.iter().map(|p| p.value).filter(|v| v.is_finite());
+            if let Some(min) = finite().reduce(f64::min) {
+                prop_assert!(kept.iter().any(|p| p.value == min), "global min kept");
+            }
+            if let Some(max) = finite().reduce(f64::max) {
+                prop_assert!(kept.iter().any(|p| p.value == max), "global max kept");
             }
         }
     }

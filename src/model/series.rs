@@ -191,5 +191,61 @@ mod properties {
             prop_assert!(series.points.len() <= 50);
             prop_assert_eq!(s.last.unwrap().step, values.len() as i64 - 1);
         }
+
+        /// A resumed run writes steps out of order and again: the later value of a step wins,
+        /// kept and repeated points add up to what was written, the summary is that of the
+        /// winning values, and every downsampling keeps the global extremes.
+        #[test]
+        fn restarts_keep_the_later_value_and_counts_add_up(
+            pushes in proptest::collection::vec(
+                (-60i64..60, prop_oneof![
+                    6 => -1e300f64..1e300,
+                    1 => Just(f64::NAN),
+                    1 => Just(f64::INFINITY),
+                    1 => Just(f64::NEG_INFINITY),
+                    1 => Just(-0.0),
+                    1 => Just(f64::MAX),
+                    1 => Just(f64::MIN_POSITIVE / 4.0),
+                ]),
+                1..3000,
+            ),
+            bound in 4usize..64,
+        ) {
+            let mut builder = SeriesBuilder::new(bound);
+            let mut winning = std::collections::BTreeMap::new();
+            for &(step, value) in &pushes {
+                builder.push(step, value);
+                winning.insert(step, value);
+            }
+            let (series, repeated) = builder.finish();
+            let s = &series.summary;
+            prop_assert_eq!(s.count, winning.len() as u64);
+            prop_assert_eq!(s.count + repeated, pushes.len() as u64);
+            prop_assert_eq!(s.nonfinite, winning.values().filter(|v| !v.is_finite()).count() as u64);
+            let (&last_step, &last_value) = winning.iter().next_back().unwrap();
+            prop_assert_eq!(s.last.unwrap().step, last_step);
+            prop_assert_eq!(s.last.unwrap().value.to_bits(), last_value.to_bits());
+            let finite: Vec<f64> = winning.values().copied().filter(|v| v.is_finite()).collect();
+            let min = finite.iter().copied().reduce(f64::min);
+            let max = finite.iter().copied().reduce(f64::max);
+            prop_assert_eq!(s.min.map(|p| p.value), min);
+            prop_assert_eq!(s.max.map(|p| p.value), max);
+            if let (Some(min), Some(max)) = (min, max) {
+                for d in [super::super::Direction::Up, super::super::Direction::Down] {
+                    let best = s.best(d).unwrap();
+                    prop_assert!(min <= best.value && best.value <= max);
+                    prop_assert_eq!(winning[&best.step].to_bits(), best.value.to_bits());
+                }
+                prop_assert!(series.points.iter().any(|p| p.value == min), "global min kept");
+                prop_assert!(series.points.iter().any(|p| p.value == max), "global max kept");
+            }
+            prop_assert!(series.points.len() <= bound.max(super::super::downsample::MIN_BOUND));
+            prop_assert!(series.points.windows(2).all(|w| w[0].step < w[1].step));
+            for point in &series.points {
+                prop_assert_eq!(winning[&point.step].to_bits(), point.value.to_bits());
+            }
+            prop_assert_eq!(series.points.first().map(|p| p.step), winning.keys().next().copied());
+            prop_assert_eq!(series.points.last().map(|p| p.step), Some(last_step));
+        }
     }
 }
