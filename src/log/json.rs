@@ -170,6 +170,22 @@ pub fn parse_record(line: &str) -> Result<RawRecord<'_>, serde_json::Error> {
     serde_json::from_str(line)
 }
 
+/// Parses one normalized line like [`parse_record`], reading numbers too large for a double
+/// (`1e400`) as ±Infinity, as Python's `json.loads` does: serde_json refuses them, so such a
+/// line (and only such a line) is parsed again from a copy in `overflow` with them saturated.
+pub fn parse_line<'a>(
+    line: &'a str,
+    overflow: &'a mut String,
+) -> Result<RawRecord<'a>, serde_json::Error> {
+    match parse_record(line) {
+        Err(e) if e.to_string().starts_with("number out of range") => {
+            *overflow = saturate_overflow(line);
+            parse_record(overflow)
+        }
+        parsed => parsed,
+    }
+}
+
 impl<'de: 'a, 'a> Deserialize<'de> for RawRecord<'a> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer.deserialize_map(RecordVisitor(std::marker::PhantomData))
@@ -190,12 +206,11 @@ impl<'de: 'a, 'a> Visitor<'de> for RecordVisitor<'a> {
         while let Some(key) = map.next_key::<Key<'de>>()? {
             let key = key.0;
             match key.as_ref() {
-                "type" => match map.next_value::<Scalar>()? {
-                    Scalar::Text(text) => record.kind = Some(Cow::Owned(text)),
-                    other => {
+                "type" => match map.next_value::<TypeField<'de>>()? {
+                    TypeField::Text(text) => record.kind = Some(text),
+                    TypeField::Other(kind) => {
                         return Err(de::Error::custom(format!(
-                            "field 'type' is {}, not a string",
-                            other.kind()
+                            "field 'type' is {kind}, not a string"
                         )));
                     }
                 },
@@ -236,10 +251,9 @@ impl<'de: 'a, 'a> Deserialize<'de> for MetricsField<'a> {
             ) -> Result<MetricsField<'a>, A::Error> {
                 let mut entries = Vec::with_capacity(map.size_hint().unwrap_or(8));
                 while let Some(key) = map.next_key::<Key<'de>>()? {
-                    // Taken raw and parsed here, so that `1e400` is Infinity rather than an
-                    // error that would lose the whole line.
-                    let value: &'de RawValue = map.next_value()?;
-                    entries.push((key.0, raw_scalar(value)));
+                    // Parsed in one pass; a number out of range (`1e400`) fails the line, which
+                    // `parse_line` then reads again with such numbers saturated to ±Infinity.
+                    entries.push((key.0, map.next_value::<Scalar>()?));
                 }
                 Ok(MetricsField::Map(entries))
             }
@@ -269,6 +283,57 @@ impl<'de: 'a, 'a> Deserialize<'de> for MetricsField<'a> {
             }
         }
         deserializer.deserialize_any(FieldVisitor(std::marker::PhantomData))
+    }
+}
+
+/// The `type` field: a string borrowed from the line (no allocation on the hot path), or the kind
+/// of whatever else it was, for the error.
+enum TypeField<'a> {
+    Text(Cow<'a, str>),
+    Other(&'static str),
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for TypeField<'a> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct TypeVisitor<'a>(std::marker::PhantomData<&'a ()>);
+        impl<'de: 'a, 'a> Visitor<'de> for TypeVisitor<'a> {
+            type Value = TypeField<'a>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a record type")
+            }
+            fn visit_borrowed_str<E>(self, v: &'de str) -> Result<TypeField<'a>, E> {
+                Ok(TypeField::Text(Cow::Borrowed(v)))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<TypeField<'a>, E> {
+                Ok(TypeField::Text(Cow::Owned(v.to_owned())))
+            }
+            fn visit_bool<E>(self, _: bool) -> Result<TypeField<'a>, E> {
+                Ok(TypeField::Other("a boolean"))
+            }
+            fn visit_i64<E>(self, _: i64) -> Result<TypeField<'a>, E> {
+                Ok(TypeField::Other("a number"))
+            }
+            fn visit_u64<E>(self, _: u64) -> Result<TypeField<'a>, E> {
+                Ok(TypeField::Other("a number"))
+            }
+            fn visit_f64<E>(self, _: f64) -> Result<TypeField<'a>, E> {
+                Ok(TypeField::Other("a number"))
+            }
+            fn visit_unit<E>(self) -> Result<TypeField<'a>, E> {
+                Ok(TypeField::Other("null"))
+            }
+            fn visit_seq<A: de::SeqAccess<'de>>(self, seq: A) -> Result<TypeField<'a>, A::Error> {
+                ScalarVisitor
+                    .visit_seq(seq)
+                    .map(|s| TypeField::Other(s.kind()))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<TypeField<'a>, A::Error> {
+                ScalarVisitor
+                    .visit_map(map)
+                    .map(|s| TypeField::Other(s.kind()))
+            }
+        }
+        deserializer.deserialize_any(TypeVisitor(std::marker::PhantomData))
     }
 }
 
@@ -418,7 +483,8 @@ mod tests {
 
     fn metrics_of(line: &str) -> Vec<(String, Scalar)> {
         let normalized = normalize_nonfinite(line);
-        let record = parse_record(&normalized).unwrap();
+        let mut overflow = String::new();
+        let record = parse_line(&normalized, &mut overflow).unwrap();
         record
             .metrics
             .unwrap()

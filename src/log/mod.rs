@@ -17,7 +17,7 @@ use rayon::prelude::*;
 use crate::diag::Warning;
 use crate::model::Run;
 use crate::model::series::SeriesBuilder;
-use json::{normalize_nonfinite, parse_record};
+use json::normalize_nonfinite;
 use lines::{Line, LineReader};
 use record::RunBuilder;
 pub use walk::{LogFile, find_log_files};
@@ -172,7 +172,8 @@ pub fn read_log_from<R: BufRead>(
             }
         };
         let normalized = normalize_nonfinite(text);
-        match parse_record(&normalized) {
+        let mut overflow = String::new();
+        match json::parse_line(&normalized, &mut overflow) {
             Ok(record) => builder.add(number, record),
             Err(_) if !terminated => {
                 truncated = true;
