@@ -24,6 +24,9 @@ pub struct SiteWriter {
     site: PathBuf,
     staging: PathBuf,
     written: Mutex<BTreeSet<String>>,
+    /// Folders already created in the staging folder: a site of thousands of pages would
+    /// otherwise ask the file system for each file's folder again.
+    folders: Mutex<std::collections::HashSet<PathBuf>>,
 }
 
 /// Refuses output folders that would damage the logs or a folder ahnb does not own.
@@ -123,6 +126,7 @@ impl SiteWriter {
             site,
             staging,
             written: Mutex::new(BTreeSet::new()),
+            folders: Mutex::new(std::collections::HashSet::new()),
         };
         // The marker goes first, so that a staging folder left by a killed build is recognizable.
         writer.write_raw(SITE_MARKER, b"")?;
@@ -173,7 +177,18 @@ impl SiteWriter {
         }
         let target = self.staging.join(relative);
         if let Some(parent) = target.parent() {
-            fs::create_dir_all(parent).map_err(|e| Error::write(parent, e))?;
+            let known = self
+                .folders
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .contains(parent);
+            if !known {
+                fs::create_dir_all(parent).map_err(|e| Error::write(parent, e))?;
+                self.folders
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .insert(parent.to_path_buf());
+            }
         }
         Ok(target)
     }
