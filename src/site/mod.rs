@@ -1,8 +1,10 @@
 //! The plan of output files and the code that fills it: page paths from slugs, views rendered
 //! through the theme, media copied, everything handed to the [`output::SiteWriter`].
 
+mod media;
 pub mod output;
 pub mod pages;
+mod run_page;
 pub mod slug;
 pub mod stamp;
 

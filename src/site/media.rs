@@ -1,0 +1,149 @@
+//! Media from logs: images and GIFs copied into the site (only from inside the log's folder,
+//! only under image extensions), SVG shown through a `data:` URL, HTML sanitized, text escaped.
+
+use std::path::Path;
+
+use super::output::SiteWriter;
+use crate::diag::quote;
+use crate::model::{MediaKind, MediaSource};
+use crate::render::markdown::sanitize_html;
+use crate::render::views::*;
+
+/// Copies a media file into the site (or sanitizes inline content) and describes it.
+pub(super) fn media_item(
+    run: &crate::model::Run,
+    media: &crate::model::Media,
+    n: usize,
+    project_dir: &str,
+    run_slug: &str,
+    writer: &SiteWriter,
+) -> std::result::Result<MediaItem, String> {
+    let mut item = MediaItem {
+        step: media.step.map(|s| s.to_string()),
+        kind: match media.kind {
+            MediaKind::Image => "image",
+            MediaKind::Gif => "gif",
+            MediaKind::Svg => "svg",
+            MediaKind::Html => "html",
+            MediaKind::Text => "text",
+        },
+        title: media.title.clone().unwrap_or_else(|| media.name.clone()),
+        description: media.description.clone(),
+        src: None,
+        html: None,
+        text: None,
+    };
+    match (&media.source, media.kind) {
+        (MediaSource::File(path), MediaKind::Svg) => {
+            check_inside_log_folder(run, path)?;
+            let svg = std::fs::read(path).map_err(|e| {
+                format!(
+                    "media {} cannot be read: {e}",
+                    quote(&path.to_string_lossy())
+                )
+            })?;
+            item.src = Some(svg_data_url(&svg));
+        }
+        (MediaSource::File(path), MediaKind::Image | MediaKind::Gif) => {
+            check_inside_log_folder(run, path)?;
+            let file_name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            check_image_extension(&file_name)?;
+            let safe_name = super::slug::slugify(&file_name, "media");
+            let relative = format!("{project_dir}/media/{run_slug}/{n:03}-{safe_name}");
+            writer
+                .copy(&relative, path)
+                .map_err(|e| format!("media {} cannot be copied: {e}", quote(&file_name)))?;
+            item.src = Some(format!("../media/{run_slug}/{n:03}-{safe_name}"));
+        }
+        (MediaSource::File(path), MediaKind::Html | MediaKind::Text) => {
+            check_inside_log_folder(run, path)?;
+            let text = std::fs::read_to_string(path).map_err(|e| {
+                format!(
+                    "media {} cannot be read: {e}",
+                    quote(&path.to_string_lossy())
+                )
+            })?;
+            fill_inline(&mut item, media.kind, text);
+        }
+        (MediaSource::Inline(text), kind) => {
+            fill_inline(&mut item, kind, text.clone());
+        }
+    }
+    Ok(item)
+}
+
+fn fill_inline(item: &mut MediaItem, kind: MediaKind, text: String) {
+    match kind {
+        MediaKind::Html => item.html = Some(sanitize_html(&text)),
+        MediaKind::Svg => item.src = Some(svg_data_url(text.as_bytes())),
+        _ => item.text = Some(text),
+    }
+}
+
+/// SVG from a log, as a `data:` URL for an `<img>`. An image never runs the SVG's scripts, and,
+/// unlike a `.svg` file in the site, a `data:` URL cannot be opened as a page of the site's
+/// origin (browsers refuse to navigate to it), so a link in a note cannot make it run either.
+fn svg_data_url(svg: &[u8]) -> String {
+    let mut url = String::with_capacity(svg.len() + svg.len() / 4 + 24);
+    url.push_str("data:image/svg+xml,");
+    for &byte in svg {
+        if byte.is_ascii_alphanumeric() || b"-._~!$()*+,;=:@/?".contains(&byte) {
+            url.push(byte as char);
+        } else {
+            url.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    url
+}
+
+/// Image media is copied into the site under its own extension, which decides how a browser
+/// opens the copy: only image extensions may pass, so that a "png" named `x.html` cannot become a
+/// page of the site.
+fn check_image_extension(file_name: &str) -> std::result::Result<(), String> {
+    const IMAGE_EXTENSIONS: [&str; 7] = ["png", "jpg", "jpeg", "gif", "webp", "avif", "bmp"];
+    let extension = file_name
+        .rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_lowercase())
+        .unwrap_or_default();
+    if IMAGE_EXTENSIONS.contains(&extension.as_str()) {
+        Ok(())
+    } else {
+        Err(format!(
+            "media file {} is not a PNG, JPEG, GIF, WebP, AVIF or BMP file by its name; skipped",
+            quote(file_name)
+        ))
+    }
+}
+
+/// Refuses media reached through a symbolic link that leads outside the log's folder, and media
+/// that is not a regular file.
+fn check_inside_log_folder(
+    run: &crate::model::Run,
+    path: &Path,
+) -> std::result::Result<(), String> {
+    let folder = run.path_on_disk.parent().unwrap_or(Path::new("."));
+    let (Ok(folder), Ok(target)) = (folder.canonicalize(), path.canonicalize()) else {
+        return Err(format!(
+            "media file {} not found",
+            quote(&path.to_string_lossy())
+        ));
+    };
+    if !target.starts_with(&folder) {
+        return Err(format!(
+            "media file {} leads outside the log's folder; skipped",
+            quote(&path.to_string_lossy())
+        ));
+    }
+    // Opening a FIFO (or a device) would block the build forever, and a folder cannot be copied.
+    if std::fs::metadata(&target).is_ok_and(|m| m.is_file()) {
+        Ok(())
+    } else {
+        Err(format!(
+            "media file {} is not a regular file; skipped",
+            quote(&path.to_string_lossy())
+        ))
+    }
+}
