@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 
 use ahnb::log::json::{
-    normalize_nonfinite, parse_record, raw_json_checked, raw_scalar, saturate_overflow,
+    normalize_nonfinite, parse_line, raw_json_checked, raw_scalar, saturate_overflow,
 };
 use ahnb::log::{LogFile, read_log};
 use libfuzzer_sys::fuzz_target;
@@ -13,7 +13,8 @@ use libfuzzer_sys::fuzz_target;
 fuzz_target!(|data: &[u8]| {
     if let Ok(text) = std::str::from_utf8(data) {
         let normalized = normalize_nonfinite(text);
-        if let Ok(record) = parse_record(&normalized) {
+        let mut overflow = String::new();
+        if let Ok(record) = parse_line(&normalized, &mut overflow) {
             for (_, raw) in &record.fields {
                 let _ = raw_scalar(raw);
                 let _ = raw_json_checked(raw);
