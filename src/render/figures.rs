@@ -18,6 +18,10 @@ use crate::site::slug::SlugSet;
 /// Runs overlaid on one project chart; the best ones by the primary metric are kept.
 pub const MAX_OVERLAY_RUNS: usize = 40;
 
+/// Seed groups drawn on the group chart; the groups of the best runs are kept. Every group has a
+/// band as well as a line, and a sweep of 10,000 runs in threes made a 76 MB chart without it.
+pub const MAX_CHART_GROUPS: usize = 40;
+
 /// Charts drawn on one page (metric families of a run, metrics of a project). A run logging
 /// thousands of metrics, or a log written to hurt, would otherwise make hundreds of megabytes of
 /// SVG; every metric is still listed in the page's tables. The build warns when it applies.
@@ -359,15 +363,41 @@ pub fn project_figures(project: &Project) -> Vec<Figure> {
     figures
 }
 
+/// Indices into `project.groups` of the groups to chart: at most [`MAX_CHART_GROUPS`], those of
+/// the best-ranked runs first, returned in group order.
+fn chart_groups(project: &Project) -> Vec<usize> {
+    if project.groups.len() <= MAX_CHART_GROUPS {
+        return (0..project.groups.len()).collect();
+    }
+    let mut group_of = vec![None; project.runs.len()];
+    for (g, group) in project.groups.iter().enumerate() {
+        for &i in &group.members {
+            group_of[i] = Some(g);
+        }
+    }
+    let mut chosen = Vec::with_capacity(MAX_CHART_GROUPS);
+    for &i in &project.ranking {
+        if let Some(g) = group_of[i].filter(|g| !chosen.contains(g)) {
+            chosen.push(g);
+            if chosen.len() == MAX_CHART_GROUPS {
+                break;
+            }
+        }
+    }
+    chosen.sort_unstable();
+    chosen
+}
+
 /// Seed groups of the primary metric: the mean of the runs with a min–max band.
 fn group_figure(project: &Project) -> Option<Figure> {
     let metric = project.primary_metric.as_ref()?;
     if project.groups.is_empty() {
         return None;
     }
-    let series: Vec<LineSeries> = project
-        .groups
+    let shown = chart_groups(project);
+    let series: Vec<LineSeries> = shown
         .iter()
+        .map(|&g| &project.groups[g])
         .filter_map(|group| {
             let members: Vec<&Series> = group
                 .members
@@ -420,7 +450,15 @@ fn group_figure(project: &Project) -> Option<Figure> {
         y_label: metric.clone(),
         series,
         log_y: None,
-        note: Some("line: mean over seeds; band: min–max over seeds".to_owned()),
+        note: Some(if shown.len() < project.groups.len() {
+            format!(
+                "line: mean over seeds; band: min–max over seeds; best {} of {} groups shown",
+                shown.len(),
+                project.groups.len()
+            )
+        } else {
+            "line: mean over seeds; band: min–max over seeds".to_owned()
+        }),
     });
     let mut figure = Figure::new(id, title, chart, true);
     figure.file = "groups.svg".to_owned();
@@ -606,5 +644,49 @@ mod tests {
             .map(|(f, m)| (f.as_str(), m.len()))
             .collect();
         assert_eq!(names, [("loss", 3), ("accuracy", 2), ("lr", 1), ("acc", 1)]);
+    }
+
+    /// A sweep of 10,000 runs in threes made a 76 MB group chart: every group was drawn.
+    #[test]
+    fn group_chart_draws_at_most_max_chart_groups() {
+        let logs = tempfile::tempdir().unwrap();
+        let project = logs.path().join("sweep");
+        std::fs::create_dir(&project).unwrap();
+        let groups = MAX_CHART_GROUPS + 10;
+        for g in 0..groups {
+            for seed in 0..2 {
+                let mut log = format!(
+                    r#"{{"type":"header","run":"g{g}-s{seed}","group":"g{g}","seed":{seed},"primary_metric":"val_accuracy"}}"#
+                );
+                for step in 0..5 {
+                    let value = (g * 10 + step) as f64 / 1000.0;
+                    log.push_str(&format!(
+                        "\n{{\"type\":\"metrics\",\"step\":{step},\"metrics\":{{\"val_accuracy\":{value}}}}}"
+                    ));
+                }
+                std::fs::write(project.join(format!("g{g}-s{seed}.jsonl")), log + "\n").unwrap();
+            }
+        }
+        let loaded = crate::load(logs.path(), &crate::LoadOptions::default()).unwrap();
+        let project = &loaded.projects[0];
+        assert_eq!(project.groups.len(), groups);
+        let figure = group_figure(project).unwrap();
+        let data: serde_json::Value =
+            serde_json::from_str(figure.data.as_deref().unwrap()).unwrap();
+        let labels: Vec<&str> = data["series"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["label"].as_str().unwrap())
+            .collect();
+        assert_eq!(labels.len(), MAX_CHART_GROUPS);
+        // The best groups (highest val_accuracy) are the ones kept.
+        assert!(labels.iter().all(|l| !l.starts_with("g0 ")), "{labels:?}");
+        assert!(
+            labels
+                .iter()
+                .any(|l| l.starts_with(&format!("g{} ", groups - 1)))
+        );
+        assert!(figure.svg.contains("best 40 of 50 groups shown"));
     }
 }
