@@ -87,14 +87,26 @@ quiet() {
 # fresh: a name for a site folder that does not exist.
 fresh() { mktemp -u "$OUT/site-XXXXXXXX"; }
 
-# drop SITE...: removes sites and their caches, then flushes dirty pages so that the writeback of
-# one build does not land in the next one's time.
-drop() {
-    local site
-    for site in "$@"; do
-        rm -rf "$site" "$(dirname "$site")/.$(basename "$site").ahnb-"{cache,stamp}
-    done
+# Sites of the current section; deleted when it ends, not between builds (see drop_sites).
+sites=()
+# new_site: sets $site to a fresh site folder for a timed build, remembered for drop_sites. `sync` first,
+# so that the writeback of one build is not charged to the next.
+new_site() {
     sync
+    site=$(fresh)
+    sites+=("$site")
+}
+
+# drop_sites: deletes the section's sites and their caches. Not between timed builds: on an ext4
+# without a journal (this machine's disk) creating files shortly after deleting many makes the
+# kernel skip every inode freed in the last minute or more (ialloc.c, recently_deleted()), a
+# cost that would be charged to the next build.
+drop_sites() {
+    local s
+    for s in "${sites[@]}"; do
+        rm -rf "$s" "$(dirname "$s")/.$(basename "$s").ahnb-"{cache,stamp}
+    done
+    sites=()
 }
 
 # timed FILE CMD...: runs CMD, appends "wall user sys maxrss_kib" to FILE.
@@ -139,19 +151,15 @@ section_ratio() {
     local site
     for _ in $(seq "$REPEAT"); do
         timed "$t.ceiling" "$CEILING" "$w"
-        site=$(fresh)
+        new_site
         timed "$t.build" "$AHNB" build "$w" -o "$site" --no-raw-logs --no-cache -q
-        drop "$site"
-        site=$(fresh)
+        new_site
         timed "$t.raw" "$AHNB" build "$w" -o "$site" --no-cache -q
-        drop "$site"
     done
     log "load after: $(cut -d' ' -f1 /proc/loadavg)"
-    site=$(fresh)
+    local raw_site=$site
+    new_site
     "$AHNB" build "$w" -o "$site" --no-raw-logs --no-cache -q --timings 2> "$t.timings"
-    local raw_site
-    raw_site=$(fresh)
-    "$AHNB" build "$w" -o "$raw_site" --no-cache -q
     local c b r
     c=$(median "$t.ceiling" 1)
     b=$(median "$t.build" 1)
@@ -171,7 +179,7 @@ section_ratio() {
     log '```'
     log "$(cat "$t.timings")"
     log '```'
-    drop "$site" "$raw_site"
+    drop_sites
 }
 
 section_steps() {
@@ -180,22 +188,27 @@ section_steps() {
     log ""
     log "load before: $(quiet)"
     log ""
-    log "| steps | logs | wall (median) | peak RSS (max of $REPEAT) | RSS vs S=1,000 |"
-    log "|---:|---:|---:|---:|---:|"
-    local base="" s name t site rss
+    log "| steps | logs | wall, --no-cache (median) | peak RSS, --no-cache (max of $REPEAT) | vs S=1,000 | peak RSS, with the cache | vs S=1,000 |"
+    log "|---:|---:|---:|---:|---:|---:|---:|"
+    local base="" base_cached="" s name t site rss cached
     for s in 1000 10000 100000; do
         name=r100-s$s
         gen "$name" 1 100 6 "$s"
         t=$BENCH_DIR/t-steps-$s
-        rm -f "$t"
+        rm -f "$t" "$t.cached"
         for _ in $(seq "$REPEAT"); do
-            site=$(fresh)
+            new_site
             timed "$t" "$AHNB" build "$LOGS/$name" -o "$site" --no-raw-logs --no-cache -q
-            drop "$site"
+            # The default build also saves the incremental cache, which keeps parser state.
+            new_site
+            timed "$t.cached" "$AHNB" build "$LOGS/$name" -o "$site" --no-raw-logs -q
         done
+        drop_sites
         rss=$(max_col "$t" 4)
+        cached=$(max_col "$t.cached" 4)
         [ -n "$base" ] || base=$rss
-        log "| $s | $(mb "$(logs_bytes $name)") MB | $(median "$t" 1) s | $(mib "$rss") MiB | $(ratio "$rss" "$base")x |"
+        [ -n "$base_cached" ] || base_cached=$cached
+        log "| $s | $(mb "$(logs_bytes $name)") MB | $(median "$t" 1) s | $(mib "$rss") MiB | $(ratio "$rss" "$base")x | $(mib "$cached") MiB | $(ratio "$cached" "$base_cached")x |"
     done
     log ""
     log "target: S=100,000 within 1.5x of S=1,000"
@@ -219,12 +232,12 @@ section_runs() {
         [ "$r" -lt 10000 ] || n=$(( REPEAT < 3 ? REPEAT : 3 ))
         for _ in $(seq "$n"); do
             timed "$t.ceiling" "$CEILING" "$LOGS/$name"
-            site=$(fresh)
+            new_site
             timed "$t" "$AHNB" build "$LOGS/$name" -o "$site" --no-raw-logs --no-cache -q
-            drop "$site"
         done
+        drop_sites
         site=$OUT/runs-$r
-        drop "$site"
+        rm -rf "$site"
         "$AHNB" build "$LOGS/$name" -o "$site" --no-raw-logs --no-cache -q
         log "| $r | $(mb "$(logs_bytes $name)") MB | $(median "$t" 1) s | $(cpu_median "$t") s | $(mib "$(max_col "$t" 4)") MiB | $(mb "$(site_bytes "$site")") MB | $(mb "$(stat -c %s "$site/proj-000/index.html")") MB | $(median "$t.ceiling" 1) s | $(ratio "$(median "$t.ceiling" 1)" "$(median "$t" 1)") |"
     done
@@ -243,7 +256,7 @@ section_incremental() {
     t=$BENCH_DIR/t-incr
     rm -f "$t".*
     for _ in $(seq "$REPEAT"); do
-        site=$(fresh)
+        new_site
         # The cache lives beside the site (.NAME.ahnb-cache); a fresh site has none.
         timed "$t.first" "$AHNB" build "$w" -o "$site" --no-raw-logs -q
         timed "$t.second" "$AHNB" build "$w" -o "$site" --no-raw-logs -q
@@ -254,8 +267,8 @@ section_incremental() {
         cat "$t.append" >> "$victim"
         timed "$t.grown" "$AHNB" build "$w" -o "$site" --no-raw-logs -q
         truncate -s "$size" "$victim"
-        drop "$site"
     done
+    drop_sites
     first=$(median "$t.first" 1)
     second=$(median "$t.second" 1)
     grown=$(median "$t.grown" 1)
