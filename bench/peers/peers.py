@@ -53,7 +53,6 @@ def log_files(logs):
 
 def convert(logs, out):
     from tensorboardX import SummaryWriter
-    from dvclive import Live
 
     out = Path(out)
     tb, dvc = out / "tb", out / "dvc"
@@ -70,23 +69,20 @@ def convert(logs, out):
                 writer.add_scalar(metric, value, step)
         writer.close()
 
-        # DVCLive writes one TSV per metric (plots/metrics/NAME.tsv) and metrics.json.
-        with Live(
-            dir=str(dvc / "runs" / name),
-            report=None,
-            save_dvc_exp=False,
-            dvcyaml=None,
-        ) as live:
-            live.log_params(header.get("params", {}))
-            steps = sorted({s for st, _ in series.values() for s in st})
-            by_step = {m: dict(zip(st, v)) for m, (st, v) in series.items()}
-            for step in steps:
-                live.step = step
-                for metric in series:
-                    value = by_step[metric].get(step)
-                    if value is not None:
-                        live.log_metric(metric, value)
-                live.next_step()
+        # What DVCLive's Live.log_metric/next_step leave on disk, written directly (Live itself
+        # rewrites its files at every step and took 5 minutes a run): one TSV per metric under
+        # plots/metrics/, the last values in metrics.json, the params in params.yaml.
+        run_dir = dvc / "runs" / name
+        (run_dir / "plots" / "metrics").mkdir(parents=True, exist_ok=True)
+        last = {}
+        for metric, (steps, values) in series.items():
+            rows = [f"step\t{metric}"] + [f"{s}\t{v!r}" for s, v in zip(steps, values) if v is not None]
+            (run_dir / "plots" / "metrics" / f"{metric}.tsv").write_text("\n".join(rows) + "\n")
+            last[metric] = values[-1]
+        last["step"] = max((s[-1] for s, _ in series.values() if s), default=0)
+        (run_dir / "metrics.json").write_text(json.dumps(last, indent=4))
+        params = {k: v for k, v in header.get("params", {}).items() if not isinstance(v, dict)}
+        (run_dir / "params.yaml").write_text("".join(f"{k}: {json.dumps(v)}\n" for k, v in params.items()))
     # One DVC plot per metric overlaying every run, like ahnb's project charts.
     metrics = sorted({p.stem for p in (dvc / "runs").glob("*/plots/metrics/*.tsv")})
     lines = ["plots:"]

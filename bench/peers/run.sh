@@ -48,7 +48,9 @@ fi
 if [ ! -f "$WORK/converted" ]; then
     rm -rf "$WORK"
     mkdir -p "$WORK"
-    "$PY" "$PEERS" convert "$LOGS" "$WORK"
+    # tensorboardX warns once per NaN it writes: keep that out of the terminal.
+    "$PY" "$PEERS" convert "$LOGS" "$WORK" > "$WORK/convert.log" 2>&1 || { tail -20 "$WORK/convert.log" >&2; exit 1; }
+    tail -1 "$WORK/convert.log"
     (cd "$WORK/dvc" && "$VENV/bin/dvc" init --no-scm --quiet)
     touch "$WORK/converted"
 fi
@@ -73,12 +75,12 @@ task() {
     done
     wall[$name]=$(sort -g "$file" | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')
     rss[$name]=$(sort -g -k2,2 "$file" | tail -1 | awk '{ printf "%.0f", $2 / 1024 }')
-    said[$name]=$(grep -v '^\s*$' "$WORK/out-$name" | tail -1 | cut -c1-140)
+    said[$name]=$(grep -v '^\s*$' "$WORK/out-$name" | tail -1 | cut -c1-140 || true)
 }
 
 prepare() { rm -rf "$WORK/site"; }
-task ahnb "$AHNB" build "$LOGS" -o "$WORK/site" --no-raw-logs --no-cache -q
-task ahnb-j1 "$AHNB" build "$LOGS" -o "$WORK/site" --no-raw-logs --no-cache -q -j 1
+task ahnb "$AHNB" build "$LOGS" -o "$WORK/site" --no-raw-logs --no-cache
+task ahnb-j1 "$AHNB" build "$LOGS" -o "$WORK/site" --no-raw-logs --no-cache -j 1
 prepare() { :; }
 task tb-accumulator "$PY" "$PEERS" tb-accumulator "$WORK/tb"
 task tbparse "$PY" "$PEERS" tbparse "$WORK/tb"
