@@ -39,7 +39,7 @@ pub(super) fn media_item(
             let svg = std::fs::read(path).map_err(|e| {
                 format!(
                     "media {} cannot be read: {e}",
-                    quote(&path.to_string_lossy())
+                    quote(&as_written(run, path))
                 )
             })?;
             item.src = Some(svg_data_url(&svg));
@@ -63,7 +63,7 @@ pub(super) fn media_item(
             let text = std::fs::read_to_string(path).map_err(|e| {
                 format!(
                     "media {} cannot be read: {e}",
-                    quote(&path.to_string_lossy())
+                    quote(&as_written(run, path))
                 )
             })?;
             fill_inline(&mut item, media.kind, text);
@@ -118,6 +118,13 @@ fn check_image_extension(file_name: &str) -> std::result::Result<(), String> {
     }
 }
 
+/// A media path as the log wrote it (relative to the log's folder), for warnings: the absolute
+/// path would depend on where the logs sit, and be cut short.
+fn as_written(run: &crate::model::Run, path: &Path) -> String {
+    let folder = run.path_on_disk.parent().unwrap_or(Path::new("."));
+    crate::log::walk::relative_path(folder, path)
+}
+
 /// Refuses media reached through a symbolic link that leads outside the log's folder, and media
 /// that is not a regular file.
 fn check_inside_log_folder(
@@ -128,13 +135,13 @@ fn check_inside_log_folder(
     let (Ok(folder), Ok(target)) = (folder.canonicalize(), path.canonicalize()) else {
         return Err(format!(
             "media file {} not found",
-            quote(&path.to_string_lossy())
+            quote(&as_written(run, path))
         ));
     };
     if !target.starts_with(&folder) {
         return Err(format!(
             "media file {} leads outside the log's folder; skipped",
-            quote(&path.to_string_lossy())
+            quote(&as_written(run, path))
         ));
     }
     // Opening a FIFO (or a device) would block the build forever, and a folder cannot be copied.
@@ -143,7 +150,7 @@ fn check_inside_log_folder(
     } else {
         Err(format!(
             "media file {} is not a regular file; skipped",
-            quote(&path.to_string_lossy())
+            quote(&as_written(run, path))
         ))
     }
 }
