@@ -31,8 +31,28 @@ pub fn normalize_nonfinite(line: &str) -> Cow<'_, str> {
     if !line.contains("NaN") && !line.contains("Infinity") {
         return Cow::Borrowed(line);
     }
-    let bytes = line.as_bytes();
-    let mut out = String::with_capacity(line.len() + 32);
+    Cow::Owned(rewrite_outside_strings(line, |rest| {
+        if rest.starts_with("NaN") {
+            (3, Some(NAN_MARK))
+        } else if rest.starts_with("Infinity") {
+            (8, Some(INF_MARK))
+        } else if rest.starts_with("-Infinity") {
+            (9, Some(NEG_INF_MARK))
+        } else {
+            (1, None)
+        }
+    }))
+}
+
+/// Walks `text`, skipping JSON strings, and asks `token` at each position outside a string how
+/// many bytes to pass and which marker string (if any) replaces them. Shared by the two rewrites
+/// that must never touch the inside of a string.
+fn rewrite_outside_strings(
+    text: &str,
+    mut token: impl FnMut(&str) -> (usize, Option<&'static str>),
+) -> String {
+    let bytes = text.as_bytes();
+    let mut out = String::with_capacity(text.len() + 32);
     let mut in_string = false;
     let mut escaped = false;
     let mut copied_up_to = 0;
@@ -49,31 +69,23 @@ pub fn normalize_nonfinite(line: &str) -> Cow<'_, str> {
             i += 1;
             continue;
         }
-        let token = match b {
-            b'"' => {
-                in_string = true;
-                i += 1;
-                continue;
-            }
-            b'N' if bytes[i..].starts_with(b"NaN") => Some(("NaN", NAN_MARK)),
-            b'I' if bytes[i..].starts_with(b"Infinity") => Some(("Infinity", INF_MARK)),
-            b'-' if bytes[i..].starts_with(b"-Infinity") => Some(("-Infinity", NEG_INF_MARK)),
-            _ => None,
-        };
-        match token {
-            Some((text, mark)) => {
-                out.push_str(&line[copied_up_to..i]);
-                out.push('"');
-                out.push_str(&mark.replace('\u{0}', "\\u0000"));
-                out.push('"');
-                i += text.len();
-                copied_up_to = i;
-            }
-            None => i += 1,
+        if b == b'"' {
+            in_string = true;
+            i += 1;
+            continue;
         }
+        let (length, mark) = token(&text[i..]);
+        if let Some(mark) = mark {
+            out.push_str(&text[copied_up_to..i]);
+            out.push('"');
+            out.push_str(&mark.replace('\u{0}', "\\u0000"));
+            out.push('"');
+            copied_up_to = i + length;
+        }
+        i += length.max(1);
     }
-    out.push_str(&line[copied_up_to..]);
-    Cow::Owned(out)
+    out.push_str(&text[copied_up_to..]);
+    out
 }
 
 /// A value that should be a number: what a metric, a step or a time can hold.
@@ -409,53 +421,21 @@ pub fn raw_json_checked(value: &RawValue) -> Result<serde_json::Value, TooDeep> 
 /// Rewrites every number outside strings that overflows a double into the marker string of
 /// ±Infinity. Only called after serde_json refused a value, so the common path never pays for it.
 pub fn saturate_overflow(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = String::with_capacity(text.len() + 16);
-    let mut in_string = false;
-    let mut escaped = false;
-    let mut copied_up_to = 0;
-    let mut i = 0;
-    while i < bytes.len() {
-        let b = bytes[i];
-        if in_string {
-            match (escaped, b) {
-                (true, _) => escaped = false,
-                (false, b'\\') => escaped = true,
-                (false, b'"') => in_string = false,
-                _ => {}
-            }
-            i += 1;
-            continue;
+    rewrite_outside_strings(text, |rest| {
+        if !rest.starts_with(|c: char| c == '-' || c.is_ascii_digit()) {
+            return (1, None);
         }
-        if b == b'"' {
-            in_string = true;
-            i += 1;
-            continue;
-        }
-        if b == b'-' || b.is_ascii_digit() {
-            let start = i;
-            while i < bytes.len()
-                && matches!(bytes[i], b'0'..=b'9' | b'-' | b'+' | b'.' | b'e' | b'E')
-            {
-                i += 1;
+        let length = rest
+            .find(|c: char| !matches!(c, '0'..='9' | '-' | '+' | '.' | 'e' | 'E'))
+            .unwrap_or(rest.len());
+        let mark = match rest[..length].parse::<f64>() {
+            Ok(number) if number.is_infinite() => {
+                Some(if number > 0.0 { INF_MARK } else { NEG_INF_MARK })
             }
-            let token = &text[start..i];
-            if let Ok(number) = token.parse::<f64>() {
-                if number.is_infinite() {
-                    out.push_str(&text[copied_up_to..start]);
-                    let mark = if number > 0.0 { INF_MARK } else { NEG_INF_MARK };
-                    out.push('"');
-                    out.push_str(&mark.replace('\u{0}', "\\u0000"));
-                    out.push('"');
-                    copied_up_to = i;
-                }
-            }
-            continue;
-        }
-        i += 1;
-    }
-    out.push_str(&text[copied_up_to..]);
-    out
+            _ => None,
+        };
+        (length, mark)
+    })
 }
 
 fn restore_markers(value: serde_json::Value) -> serde_json::Value {
