@@ -10,17 +10,34 @@ use common::*;
 #[test]
 fn every_svg_of_the_example_site_is_xml_and_under_100_kb() {
     let (_dir, site) = build_site(&example_logs(), &[]);
-    let mut count = 0;
+    let (mut files, mut inline) = (0, 0);
     for (path, bytes) in read_tree(&site) {
-        if !path.ends_with(".svg") {
+        if !path.ends_with(".svg") && !path.ends_with(".html") {
             continue;
         }
-        count += 1;
         let text = String::from_utf8(bytes).unwrap_or_else(|_| panic!("{path} is not UTF-8"));
-        roxmltree::Document::parse(&text).unwrap_or_else(|e| panic!("{path}: {e}"));
-        assert!(text.len() < 100_000, "{path}: {} bytes", text.len());
+        let charts: Vec<&str> = if path.ends_with(".svg") {
+            files += 1;
+            vec![text.as_str()]
+        } else if path.ends_with(".html") {
+            // Charts drawn into pages (every run's charts are only there).
+            text.match_indices(r#"<svg class="chart""#)
+                .map(|(start, _)| {
+                    let end = start + text[start..].find("</svg>").unwrap() + 6;
+                    inline += 1;
+                    &text[start..end]
+                })
+                .collect()
+        } else {
+            continue;
+        };
+        for chart in charts {
+            roxmltree::Document::parse(chart).unwrap_or_else(|e| panic!("{path}: {e}"));
+            assert!(chart.len() < 100_000, "{path}: {} bytes", chart.len());
+        }
     }
-    assert!(count > 40, "only {count} figures");
+    assert!(files > 40, "only {files} figure files");
+    assert!(inline > 100, "only {inline} inline charts");
 }
 
 #[test]
@@ -48,13 +65,16 @@ fn a_million_step_run_builds_with_small_charts_and_its_spike() {
         .arg("--no-raw-logs")
         .assert()
         .success();
-    let figure = std::fs::read_to_string(site.join("long/figures/long/loss.svg")).unwrap();
+    let page = std::fs::read_to_string(site.join("long/runs/long.html")).unwrap();
+    // A run's charts are inline (no files of their own).
+    let start = page.find(r#"<svg class="chart""#).expect("an inline chart");
+    let figure = &page[start..start + page[start..].find("</svg>").unwrap() + 6];
+    roxmltree::Document::parse(figure).unwrap();
     assert!(figure.len() < 100_000, "{} bytes", figure.len());
     assert!(
         figure.contains("points shown"),
         "the figure says it was reduced"
     );
-    let page = std::fs::read_to_string(site.join("long/runs/long.html")).unwrap();
     assert!(
         page.contains(",777,") || page.contains(",777]"),
         "the spike is among the drawn points"

@@ -18,6 +18,9 @@ pub struct Frame<'a> {
     pub y_label: &'a str,
     /// Room on the right for a legend or colour bar.
     pub right_margin: u32,
+    /// Leave out the x ticks, vertical grid lines and x title: the caller draws them (line
+    /// charts, see [`super::x_axis`]).
+    pub own_x_axis: bool,
 }
 
 /// Draws the frame into `svg` and returns the plot area in pixels (x range, y range from top to
@@ -47,10 +50,8 @@ where
         .build_cartesian_2d(x, y)
         .ok()?;
     let tick = |v: &f64| format::number_with(*v, 3);
-    context
-        .configure_mesh()
-        .x_desc(shorten(frame.x_label, 60))
-        .y_desc(shorten(frame.y_label, 40))
+    let mut mesh = context.configure_mesh();
+    mesh.y_desc(shorten(frame.y_label, 40))
         .x_labels(8)
         .y_labels(6)
         .x_label_formatter(&tick)
@@ -58,10 +59,15 @@ where
         .label_style(("sans-serif", 16))
         .axis_desc_style(("sans-serif", 17))
         .bold_line_style(RGBColor(225, 228, 232))
-        .light_line_style(RGBColor(243, 244, 246))
-        .axis_style(RGBColor(110, 118, 129))
-        .draw()
-        .ok()?;
+        // The faint lines between ticks were most of a frame's bytes and said little.
+        .max_light_lines(0)
+        .axis_style(RGBColor(110, 118, 129));
+    if frame.own_x_axis {
+        mesh.disable_x_mesh().x_labels(0);
+    } else {
+        mesh.x_desc(shorten(frame.x_label, 60));
+    }
+    mesh.draw().ok()?;
     let range = context.plotting_area().get_pixel_range();
     drop(context);
     root.present().ok()?;

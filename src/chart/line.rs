@@ -8,6 +8,7 @@ use plotters::prelude::IntoLogRange;
 
 use super::frame::{Frame, draw_frame};
 use super::scale::{Scale, step_range, value_range, wants_log};
+use super::x_axis::write_x_axis;
 use super::{Chart, HEIGHT, WIDTH, escape_xml, finish_svg, json_number, push_px, shorten};
 use crate::model::Point;
 use crate::model::downsample::downsample;
@@ -35,6 +36,8 @@ pub struct LineSeries {
     pub run: Option<usize>,
     /// A band (x, low, high) drawn under the line, for seed groups.
     pub band: Vec<(f64, f64, f64)>,
+    /// Index into the chart's `clocks` of this series' run, when its wall time is known.
+    pub clock: Option<usize>,
 }
 
 impl LineSeries {
@@ -68,6 +71,65 @@ pub struct LineChart {
     pub log_y: Option<bool>,
     /// An extra footnote, e.g. what a band means.
     pub note: Option<String>,
+    /// The wall time of the runs drawn. When any series has one, the theme's script offers the
+    /// chart against wall time too, drawn in the browser from the script's data: a second SVG
+    /// of every chart would double the bytes of each page for a view that is rarely opened.
+    pub clocks: Vec<WallClock>,
+    /// Title of the x axis in the wall-time view, without the unit (the script picks it).
+    pub time_label: String,
+}
+
+/// A run's wall time at some of its steps, in seconds since the run started; the script
+/// interpolates between them. See [`WallClock::simplified`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct WallClock {
+    pub points: Vec<(i64, f64)>,
+}
+
+impl WallClock {
+    /// The clock with the points that linear interpolation can do without dropped: wall time
+    /// grows almost linearly with steps, so a few points describe a long run to within
+    /// `tolerance` seconds, while pauses and slow stretches keep their corners.
+    /// (Ramer–Douglas–Peucker, iterative so that no run can exhaust the stack.)
+    pub fn simplified(points: &[(i64, f64)], tolerance: f64) -> WallClock {
+        if points.len() <= 2 {
+            return WallClock {
+                points: points.to_vec(),
+            };
+        }
+        let mut keep = vec![false; points.len()];
+        keep[0] = true;
+        keep[points.len() - 1] = true;
+        let mut stack = vec![(0, points.len() - 1)];
+        while let Some((a, b)) = stack.pop() {
+            let (sa, ta) = points[a];
+            let (sb, tb) = points[b];
+            let mut worst = (0.0, a);
+            for (i, &(s, t)) in points.iter().enumerate().take(b).skip(a + 1) {
+                let expected = if sb == sa {
+                    ta
+                } else {
+                    ta + (tb - ta) * (s - sa) as f64 / (sb - sa) as f64
+                };
+                let off = (t - expected).abs();
+                if off > worst.0 {
+                    worst = (off, i);
+                }
+            }
+            if worst.0 > tolerance {
+                keep[worst.1] = true;
+                stack.push((a, worst.1));
+                stack.push((worst.1, b));
+            }
+        }
+        WallClock {
+            points: points
+                .iter()
+                .zip(keep)
+                .filter_map(|(p, k)| k.then_some(*p))
+                .collect(),
+        }
+    }
 }
 
 /// Draws a line chart.
@@ -93,6 +155,7 @@ pub fn render_line_chart(chart: &LineChart) -> Chart {
         x_label: &chart.x_label,
         y_label: &chart.y_label,
         right_margin: LEGEND_WIDTH,
+        own_x_axis: true,
     };
     let pixels = if log {
         draw_frame(&mut svg, &frame, x0..x1, (y0..y1).log_scale())
@@ -129,6 +192,7 @@ pub fn render_line_chart(chart: &LineChart) -> Chart {
         w = right - left,
         h = bottom - top
     );
+    write_x_axis(&mut extra, &x, top as f64, bottom as f64, &chart.x_label);
     let _ = write!(
         extra,
         r#"<g class="plot" clip-path="url(#clip-{})">"#,
@@ -419,9 +483,37 @@ fn script_data(
         join_numbers(&mut out, s.points.iter().map(|p| p.0));
         out.push_str(r#"],"y":["#);
         join_numbers(&mut out, s.points.iter().map(|p| p.1));
-        out.push_str("]}");
+        out.push(']');
+        if let Some((bx, by)) = s.best {
+            out.push_str(r#","best":["#);
+            join_numbers(&mut out, [bx, by].into_iter());
+            out.push(']');
+        }
+        if let Some(clock) = s.clock.filter(|&c| c < chart.clocks.len()) {
+            let _ = write!(out, r#","clock":{clock}"#);
+        }
+        out.push('}');
     }
-    out.push_str("]}");
+    out.push(']');
+    if series.iter().any(|s| s.clock.is_some()) {
+        let _ = write!(
+            out,
+            r#","timeLabel":{},"clocks":["#,
+            json_string(&chart.time_label)
+        );
+        for (i, clock) in chart.clocks.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            out.push_str(r#"{"s":["#);
+            join_numbers(&mut out, clock.points.iter().map(|p| p.0 as f64));
+            out.push_str(r#"],"t":["#);
+            join_numbers(&mut out, clock.points.iter().map(|p| p.1));
+            out.push_str("]}");
+        }
+        out.push(']');
+    }
+    out.push('}');
     out
 }
 

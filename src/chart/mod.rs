@@ -11,6 +11,7 @@ pub mod parallel;
 pub mod scale;
 pub mod scatter;
 pub mod sparkline;
+pub mod x_axis;
 
 pub use line::{LineChart, LineSeries, render_line_chart};
 pub use palette::run_color;

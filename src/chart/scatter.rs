@@ -46,6 +46,7 @@ pub fn render_scatter(chart: &ScatterChart) -> Chart {
         title: &chart.title,
         x_label: &chart.x_label,
         y_label: &chart.y_label,
+        own_x_axis: false,
         right_margin: 24,
     };
     let mut svg = String::new();

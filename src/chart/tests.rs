@@ -14,6 +14,7 @@ fn series(label: &str, points: Vec<(f64, f64)>) -> LineSeries {
         best: None,
         run: None,
         band: Vec::new(),
+        clock: None,
         points,
     }
 }
@@ -27,6 +28,8 @@ fn line_chart(series: Vec<LineSeries>) -> LineChart {
         series,
         log_y: None,
         note: None,
+        clocks: Vec::new(),
+        time_label: String::new(),
     }
 }
 

@@ -182,20 +182,47 @@ pub fn parse_record(line: &str) -> Result<RawRecord<'_>, serde_json::Error> {
     serde_json::from_str(line)
 }
 
-/// Parses one normalized line like [`parse_record`], reading numbers too large for a double
-/// (`1e400`) as ±Infinity, as Python's `json.loads` does: serde_json refuses them, so such a
-/// line (and only such a line) is parsed again from a copy in `overflow` with them saturated.
+/// Room for the rewritten copies of a line that [`parse_line`] sometimes needs.
+#[derive(Default)]
+pub struct Scratch {
+    normalized: String,
+    saturated: String,
+}
+
+/// Parses one line as Python writes it: bare `NaN`/`Infinity` tokens become the non-finite
+/// numbers (see [`normalize_nonfinite`]), and numbers too large for a double (`1e400`) become
+/// ±Infinity, as Python's `json.loads` reads them, where serde_json refuses the line.
+///
+/// Strict JSON, nearly every line, is parsed once in place. Only a line that fails is looked at
+/// again: rewritten into `scratch` when it holds such tokens or numbers, then parsed from there.
+/// Scanning every line for the tokens up front cost more than these rare second parses.
 pub fn parse_line<'a>(
     line: &'a str,
-    overflow: &'a mut String,
+    scratch: &'a mut Scratch,
 ) -> Result<RawRecord<'a>, serde_json::Error> {
-    match parse_record(line) {
-        Err(e) if e.to_string().starts_with("number out of range") => {
-            *overflow = saturate_overflow(line);
-            parse_record(overflow)
+    let error = match parse_record(line) {
+        Ok(record) => return Ok(record),
+        Err(e) => e,
+    };
+    let Scratch {
+        normalized,
+        saturated,
+    } = scratch;
+    let (text, error) = match normalize_nonfinite(line) {
+        Cow::Borrowed(_) => (line, error),
+        Cow::Owned(rewritten) => {
+            *normalized = rewritten;
+            match parse_record(normalized) {
+                Ok(record) => return Ok(record),
+                Err(e) => (normalized.as_str(), e),
+            }
         }
-        parsed => parsed,
+    };
+    if !error.to_string().starts_with("number out of range") {
+        return Err(error);
     }
+    *saturated = saturate_overflow(text);
+    parse_record(saturated)
 }
 
 impl<'de: 'a, 'a> Deserialize<'de> for RawRecord<'a> {
@@ -462,9 +489,8 @@ mod tests {
     use super::*;
 
     fn metrics_of(line: &str) -> Vec<(String, Scalar)> {
-        let normalized = normalize_nonfinite(line);
-        let mut overflow = String::new();
-        let record = parse_line(&normalized, &mut overflow).unwrap();
+        let mut scratch = Scratch::default();
+        let record = parse_line(line, &mut scratch).unwrap();
         record
             .metrics
             .unwrap()

@@ -17,7 +17,6 @@ use rayon::prelude::*;
 use crate::diag::Warning;
 use crate::model::Run;
 use crate::model::series::SeriesBuilder;
-use json::normalize_nonfinite;
 use lines::{Line, LineReader};
 use record::RunBuilder;
 pub use walk::{LogFile, find_log_files};
@@ -171,9 +170,8 @@ pub fn read_log_from<R: BufRead>(
                 continue;
             }
         };
-        let normalized = normalize_nonfinite(text);
-        let mut overflow = String::new();
-        match json::parse_line(&normalized, &mut overflow) {
+        let mut scratch = json::Scratch::default();
+        match json::parse_line(text, &mut scratch) {
             Ok(record) => builder.add(number, record),
             Err(_) if !terminated => {
                 truncated = true;
@@ -275,10 +273,11 @@ fn finish_run(
     let mut repeats = 0;
     let series = std::mem::take(&mut builder.series)
         .into_iter()
-        .map(|(name, series)| {
+        .zip(builder.metric_order.iter())
+        .map(|(series, name)| {
             let (series, repeated) = series.finish();
             repeats += repeated;
-            (name, series)
+            (name.clone(), series)
         })
         .collect();
     let finish_optional = |b: SeriesBuilder| {

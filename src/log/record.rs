@@ -2,7 +2,7 @@
 //! or as bare metric lines, and feeds them into a [`RunBuilder`].
 
 use std::borrow::Cow;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Component, Path, PathBuf};
 
 use serde_json::Value;
@@ -33,8 +33,17 @@ pub struct RunBuilder {
     folder: PathBuf,
     bound: usize,
     pub header: Option<RunHeader>,
-    pub series: BTreeMap<String, SeriesBuilder>,
+    /// One builder per metric, in the order of `metric_order` (first appearance).
+    pub series: Vec<SeriesBuilder>,
     pub metric_order: Vec<String>,
+    /// Index of each metric name in `series`; rebuilt after a resume from the cache.
+    #[serde(skip)]
+    series_index: HashMap<String, usize>,
+    /// The series that the metric at each position of the previous line went to. Writers put
+    /// the same metrics in the same order on every line, so looking here first (and checking
+    /// the name) saves a map lookup per value.
+    #[serde(skip)]
+    series_at_position: Vec<usize>,
     pub wall_time: SeriesBuilder,
     pub epoch: SeriesBuilder,
     pub media: Vec<Media>,
@@ -59,8 +68,10 @@ impl RunBuilder {
             folder: folder.to_owned(),
             bound,
             header: None,
-            series: BTreeMap::new(),
+            series: Vec::new(),
             metric_order: Vec::new(),
+            series_index: HashMap::new(),
+            series_at_position: Vec::new(),
             wall_time: SeriesBuilder::new(bound),
             epoch: SeriesBuilder::new(bound),
             media: Vec::new(),
@@ -146,7 +157,15 @@ impl RunBuilder {
         step
     }
 
-    fn push_metric(&mut self, line: u64, step: i64, name: Cow<'_, str>, value: Scalar) {
+    /// Adds one value; `position` is the metric's place in its line (see `series_at_position`).
+    fn push_metric(
+        &mut self,
+        line: u64,
+        step: i64,
+        position: usize,
+        name: Cow<'_, str>,
+        value: Scalar,
+    ) {
         let value = match value {
             Scalar::Number(v) => v,
             // null: no value at this step (an evaluation that did not run), never a gap.
@@ -165,8 +184,8 @@ impl RunBuilder {
                 return;
             }
         };
-        if let Some(series) = self.series.get_mut(name.as_ref()) {
-            series.push(step, value);
+        if let Some(index) = self.find_series(position, &name) {
+            self.series[index].push(step, value);
             return;
         }
         if self.series.len() >= MAX_METRICS_PER_RUN {
@@ -174,10 +193,40 @@ impl RunBuilder {
             return;
         }
         let name = name.into_owned();
-        self.metric_order.push(name.clone());
+        let index = self.series.len();
         let mut series = SeriesBuilder::new(self.bound);
         series.push(step, value);
-        self.series.insert(name, series);
+        self.series.push(series);
+        self.series_index.insert(name.clone(), index);
+        self.metric_order.push(name);
+        self.remember_position(position, index);
+    }
+
+    /// The series of metric `name`, found at the index its position had on the previous line
+    /// when the name matches there, else by name.
+    fn find_series(&mut self, position: usize, name: &str) -> Option<usize> {
+        if let Some(&guess) = self.series_at_position.get(position) {
+            if self.metric_order.get(guess).is_some_and(|n| n == name) {
+                return Some(guess);
+            }
+        }
+        if self.series_index.len() < self.series.len() {
+            // Resumed from the cache, which does not keep the index.
+            self.series_index = (self.metric_order.iter().cloned()).zip(0..).collect();
+        }
+        let index = *self.series_index.get(name)?;
+        self.remember_position(position, index);
+        Some(index)
+    }
+
+    fn remember_position(&mut self, position: usize, index: usize) {
+        if position >= MAX_METRICS_PER_RUN {
+            return;
+        }
+        if position >= self.series_at_position.len() {
+            self.series_at_position.resize(position + 1, usize::MAX);
+        }
+        self.series_at_position[position] = index;
     }
 
     fn push_time(&mut self, line: u64, step: i64, value: Scalar) {
@@ -238,8 +287,8 @@ impl RunBuilder {
         }
         match record.metrics {
             Some(metrics) => {
-                for (name, value) in metrics {
-                    self.push_metric(line, step, name, value);
+                for (position, (name, value)) in metrics.into_iter().enumerate() {
+                    self.push_metric(line, step, position, name, value);
                 }
             }
             None => self.warn("no-metrics", line, "metrics record has no 'metrics' object"),
@@ -271,7 +320,7 @@ impl RunBuilder {
                 .map(|(_, v)| v.clone())
         });
         let step = self.take_step(line, step_value);
-        for (key, value) in values {
+        for (position, (key, value)) in values.into_iter().enumerate() {
             let name = key.as_ref();
             if Some(&name) == x_key {
                 continue;
@@ -287,7 +336,7 @@ impl RunBuilder {
                 {
                     self.push_time(line, step, value)
                 }
-                _ => self.push_metric(line, step, key, value),
+                _ => self.push_metric(line, step, position, key, value),
             }
         }
     }

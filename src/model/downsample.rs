@@ -43,25 +43,34 @@ fn reduce_with_buckets(points: &[Point], buckets: usize) -> Vec<Point> {
             continue;
         }
         let bucket = &inner[start..end];
-        let mut min: Option<usize> = None;
-        let mut max: Option<usize> = None;
+        // Values alongside indices, so the loop compares locals instead of indexing back.
+        let mut min: Option<(usize, f64)> = None;
+        let mut max: Option<(usize, f64)> = None;
         let mut gap: Option<usize> = None;
         for (i, p) in bucket.iter().enumerate() {
-            if !p.value.is_finite() {
+            let v = p.value;
+            if !v.is_finite() {
                 gap.get_or_insert(i);
                 continue;
             }
-            if min.is_none_or(|m| p.value < bucket[m].value) {
-                min = Some(i);
+            if min.is_none_or(|(_, m)| v < m) {
+                min = Some((i, v));
             }
-            if max.is_none_or(|m| p.value > bucket[m].value) {
-                max = Some(i);
+            if max.is_none_or(|(_, m)| v > m) {
+                max = Some((i, v));
             }
         }
-        let mut picked: Vec<usize> = [min, max, gap].into_iter().flatten().collect();
+        let (min, max) = (min.map(|m| m.0), max.map(|m| m.0));
+        // At most three indices, kept in step order without allocating (this runs per bucket).
+        let mut picked = [min, max, gap];
         picked.sort_unstable();
-        picked.dedup();
-        out.extend(picked.into_iter().map(|i| bucket[i]));
+        let mut last = None;
+        for i in picked.into_iter().flatten() {
+            if last != Some(i) {
+                out.push(bucket[i]);
+                last = Some(i);
+            }
+        }
     }
     out.push(points[n - 1]);
     out

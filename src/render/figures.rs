@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 
-use crate::chart::line::{LineChart, LineSeries, render_line_chart};
+use crate::chart::line::{LineChart, LineSeries, POINTS_PER_CHART, WallClock, render_line_chart};
 use crate::chart::palette::{run_color, series_color};
 use crate::chart::parallel::{Axis, AxisValue, ParallelChart, render_parallel};
 use crate::chart::scatter::{ScatterChart, ScatterPoint, render_scatter};
@@ -33,14 +33,17 @@ pub struct Figure {
     /// Unique within the page.
     pub id: String,
     pub title: String,
-    /// File name of the standalone SVG (set by the site planner).
+    /// File name of the standalone SVG (set by the site planner), or the name to download the
+    /// chart as when it has no file of its own.
     pub file: String,
+    /// The chart is also written as its own `.svg` file at `file`; otherwise the page's script
+    /// saves the drawn chart when asked.
+    pub standalone: bool,
     pub svg: String,
-    /// JSON for the script (hover, smoothing); `None` for charts without it.
+    /// JSON for the script (hover, smoothing, the wall-time view); `None` for charts without it.
     pub data: Option<String>,
-    /// The same chart against wall time, when the log records it.
-    pub time_svg: Option<String>,
-    pub time_data: Option<String>,
+    /// The script can draw the chart against wall time (its data holds the runs' clocks).
+    pub has_time: bool,
     /// Line charts get the smoothing slider.
     pub smoothable: bool,
     pub caption: Option<String>,
@@ -50,12 +53,12 @@ impl Figure {
     fn new(id: String, title: String, chart: crate::chart::Chart, smoothable: bool) -> Self {
         Figure {
             file: format!("{id}.svg"),
+            standalone: true,
             id,
             title,
             svg: chart.svg,
             data: chart.data,
-            time_svg: None,
-            time_data: None,
+            has_time: false,
             smoothable,
             caption: None,
         }
@@ -126,68 +129,24 @@ fn steps_are_epochs(run: &Run) -> bool {
         .is_some_and(|e| e.points.iter().all(|p| p.value == p.step as f64))
 }
 
-/// Wall time in the chosen unit since the run's start at each step, by interpolation.
-struct Clock<'a> {
-    times: &'a Series,
-    start: f64,
-    divisor: f64,
-    unit: &'static str,
-}
+/// How closely a chart's clock follows the recorded wall time: a thousandth of the run's
+/// duration, less than a pixel on the widest chart.
+const CLOCK_TOLERANCE: f64 = 1e-3;
 
-/// Seconds, minutes or hours, whichever reads best for a span of seconds.
-fn time_unit(span: f64) -> (f64, &'static str) {
-    if span > 3.0 * 3600.0 {
-        (3600.0, "hours")
-    } else if span > 180.0 {
-        (60.0, "minutes")
-    } else {
-        (1.0, "seconds")
-    }
-}
-
-impl<'a> Clock<'a> {
-    /// The run's clock, in the unit that suits its own duration.
-    fn of(run: &'a Run) -> Option<Self> {
-        let (start, span) = Self::span(run)?;
-        let (divisor, unit) = time_unit(span);
-        Self::with_unit(run, start, divisor, unit)
-    }
-
-    /// Start and length in seconds of a run's recorded wall time.
-    fn span(run: &Run) -> Option<(f64, f64)> {
-        let times = run.wall_time.as_ref().filter(|t| t.points.len() >= 2)?;
-        let first = times.points[0].value;
-        let start = run.header.start.unwrap_or(first).min(first);
-        let last = times
-            .points
-            .iter()
-            .map(|p| p.value)
-            .fold(f64::NEG_INFINITY, f64::max);
-        Some((start, last - start))
-    }
-
-    fn with_unit(run: &'a Run, start: f64, divisor: f64, unit: &'static str) -> Option<Self> {
-        let times = run.wall_time.as_ref().filter(|t| t.points.len() >= 2)?;
-        Some(Clock {
-            times,
-            start,
-            divisor,
-            unit,
-        })
-    }
-
-    fn at(&self, step: i64) -> Option<f64> {
-        let points = &self.times.points;
-        let i = points.partition_point(|p| p.step < step);
-        let t = match (points.get(i.wrapping_sub(1)), points.get(i)) {
-            (_, Some(p)) if p.step == step => p.value,
-            (Some(a), Some(b)) => {
-                a.value + (b.value - a.value) * (step - a.step) as f64 / (b.step - a.step) as f64
-            }
-            _ => return None,
-        };
-        Some((t - self.start) / self.divisor)
-    }
+/// A run's wall time since its start (the header's start, or its first recorded time) at the
+/// steps where it was recorded, simplified for charts; `None` without two recorded times.
+fn wall_clock(run: &Run) -> Option<WallClock> {
+    let times = run.wall_time.as_ref().filter(|t| t.points.len() >= 2)?;
+    let first = times.points[0].value;
+    let start = run.header.start.unwrap_or(first).min(first);
+    // Milliseconds are plenty, and keep the script's numbers short.
+    let points: Vec<(i64, f64)> = times
+        .points
+        .iter()
+        .map(|p| (p.step, ((p.value - start) * 1000.0).round() / 1000.0))
+        .collect();
+    let span = points.iter().map(|p| p.1).fold(0.0, f64::max);
+    Some(WallClock::simplified(&points, span * CLOCK_TOLERANCE))
 }
 
 /// One chart per metric family of a run: the metric with its validation/test twins.
@@ -198,59 +157,47 @@ pub fn run_figures(project: &Project, index: usize) -> Vec<Figure> {
     } else {
         "step"
     };
-    let clock = Clock::of(run);
+    let clock = wall_clock(run);
     let mut files = SlugSet::new();
     metric_families(&run.metric_order)
         .into_iter()
         .take(MAX_CHARTS)
         .enumerate()
         .map(|(n, (family, members))| {
-            let make = |x_of: &dyn Fn(i64) -> Option<f64>, x_label: &str, id: String| {
-                let series = members
-                    .iter()
-                    .enumerate()
-                    .map(|(i, name)| {
-                        let s = &run.series[name];
-                        let best = project.direction_of(name).and_then(|d| s.summary.best(d));
-                        LineSeries {
-                            label: name.clone(),
-                            color: series_color(i).to_owned(),
-                            dashed: is_validation_metric(name),
-                            points: s
-                                .points
-                                .iter()
-                                .filter_map(|p| Some((x_of(p.step)?, p.value)))
-                                .collect(),
-                            total_points: s.summary.count,
-                            best: best.and_then(|b| Some((x_of(b.step)?, b.value))),
-                            run: None,
-                            band: Vec::new(),
-                        }
-                    })
-                    .collect();
-                render_line_chart(&LineChart {
-                    id,
-                    title: family.clone(),
-                    x_label: x_label.to_owned(),
-                    y_label: family.clone(),
-                    series,
-                    log_y: None,
-                    note: None,
+            let series = members
+                .iter()
+                .enumerate()
+                .map(|(i, name)| {
+                    let s = &run.series[name];
+                    let best = project.direction_of(name).and_then(|d| s.summary.best(d));
+                    LineSeries {
+                        label: name.clone(),
+                        color: series_color(i).to_owned(),
+                        dashed: is_validation_metric(name),
+                        points: s.points.iter().map(|p| (p.step as f64, p.value)).collect(),
+                        total_points: s.summary.count,
+                        best: best.map(|b| (b.step as f64, b.value)),
+                        run: None,
+                        band: Vec::new(),
+                        clock: clock.as_ref().map(|_| 0),
+                    }
                 })
-            };
+                .collect();
             let id = format!("metric-{n}");
-            let chart = make(&|s| Some(s as f64), x_label, id.clone());
-            let mut figure = Figure::new(id.clone(), family.clone(), chart, true);
+            let chart = render_line_chart(&LineChart {
+                id: id.clone(),
+                title: family.clone(),
+                x_label: x_label.to_owned(),
+                y_label: family.clone(),
+                series,
+                log_y: None,
+                note: None,
+                clocks: clock.iter().cloned().collect(),
+                time_label: "wall time".to_owned(),
+            });
+            let mut figure = Figure::new(id, family.clone(), chart, true);
+            figure.has_time = clock.is_some();
             figure.file = format!("{}.svg", files.assign(&family, "metric"));
-            if let Some(clock) = &clock {
-                let timed = make(
-                    &|s| clock.at(s),
-                    &format!("wall time ({})", clock.unit),
-                    format!("{id}-time"),
-                );
-                figure.time_svg = Some(timed.svg);
-                figure.time_data = timed.data;
-            }
             figure
         })
         .collect()
@@ -273,21 +220,11 @@ pub fn overlay_runs(project: &Project) -> Vec<usize> {
 pub fn project_figures(project: &Project) -> Vec<Figure> {
     let shown = overlay_runs(project);
     let hidden = project.runs.len() - shown.len();
-    // One unit for every run's clock, so that runs compare on one time axis (time since each
-    // run's own start).
-    let longest = shown
+    // Each run's clock runs from its own start, so that runs compare on one time axis.
+    let clocks: Vec<Option<WallClock>> = shown
         .iter()
-        .filter_map(|&i| Clock::span(&project.runs[i]).map(|s| s.1))
-        .fold(None, |m: Option<f64>, s| Some(m.map_or(s, |m| m.max(s))));
-    let clocks: Vec<Option<Clock>> = shown
-        .iter()
-        .map(|&i| {
-            let run = &project.runs[i];
-            let (divisor, unit) = time_unit(longest?);
-            Clock::with_unit(run, Clock::span(run)?.0, divisor, unit)
-        })
+        .map(|&i| wall_clock(&project.runs[i]))
         .collect();
-    let unit = clocks.iter().flatten().map(|c| c.unit).next();
     let primary = project.primary_metric.as_ref();
     let mut files = SlugSet::new();
     let mut figures: Vec<Figure> = project
@@ -297,65 +234,54 @@ pub fn project_figures(project: &Project) -> Vec<Figure> {
         .filter(|&(n, metric)| n + 1 < MAX_CHARTS || Some(metric) == primary)
         .filter_map(|(n, metric)| {
             let direction = project.direction_of(metric);
-            let overlay = |x_of: &dyn Fn(usize, i64) -> Option<f64>, x_label: &str, id: String| {
-                let series: Vec<LineSeries> = shown
-                    .iter()
-                    .enumerate()
-                    .filter_map(|(k, &i)| {
-                        let run = &project.runs[i];
-                        let s = run.series.get(metric)?;
-                        let points: Vec<(f64, f64)> = s
-                            .points
-                            .iter()
-                            .filter_map(|p| Some((x_of(k, p.step)?, p.value)))
-                            .collect();
-                        if points.is_empty() {
-                            return None;
-                        }
-                        Some(LineSeries {
-                            label: run.name.clone(),
-                            color: run_color(i).to_owned(),
-                            dashed: false,
-                            points,
-                            total_points: s.summary.count,
-                            best: direction
-                                .and_then(|d| s.summary.best(d))
-                                .and_then(|b| Some((x_of(k, b.step)?, b.value))),
-                            run: Some(i),
-                            band: Vec::new(),
-                        })
+            // The chart's clocks: those of the runs drawn, in the order of their series.
+            let mut chart_clocks = Vec::new();
+            let series: Vec<LineSeries> = shown
+                .iter()
+                .zip(&clocks)
+                .filter_map(|(&i, clock)| {
+                    let run = &project.runs[i];
+                    let s = run.series.get(metric).filter(|s| !s.points.is_empty())?;
+                    let clock = clock.as_ref().map(|c| {
+                        chart_clocks.push(c.clone());
+                        chart_clocks.len() - 1
+                    });
+                    Some(LineSeries {
+                        label: run.name.clone(),
+                        color: run_color(i).to_owned(),
+                        dashed: false,
+                        points: s.points.iter().map(|p| (p.step as f64, p.value)).collect(),
+                        total_points: s.summary.count,
+                        best: direction
+                            .and_then(|d| s.summary.best(d))
+                            .map(|b| (b.step as f64, b.value)),
+                        run: Some(i),
+                        band: Vec::new(),
+                        clock,
                     })
-                    .collect();
-                if series.is_empty() {
-                    return None;
-                }
-                let note = (hidden > 0)
-                    .then(|| format!("best {} of {} runs shown", shown.len(), project.runs.len()));
-                Some(render_line_chart(&LineChart {
-                    id,
-                    title: metric.clone(),
-                    x_label: x_label.to_owned(),
-                    y_label: metric.clone(),
-                    series,
-                    log_y: None,
-                    note,
-                }))
-            };
-            let id = format!("metric-{n}");
-            let chart = overlay(&|_, step| Some(step as f64), "step", id.clone())?;
-            let mut figure = Figure::new(id.clone(), metric.clone(), chart, true);
-            figure.file = format!("metric-{}.svg", files.assign(metric, "metric"));
-            if let Some(unit) = unit {
-                let timed = overlay(
-                    &|k, step| clocks[k].as_ref()?.at(step),
-                    &format!("wall time since each run's start ({unit})"),
-                    format!("{id}-time"),
-                );
-                if let Some(timed) = timed {
-                    figure.time_svg = Some(timed.svg);
-                    figure.time_data = timed.data;
-                }
+                })
+                .collect();
+            if series.is_empty() {
+                return None;
             }
+            let note = (hidden > 0)
+                .then(|| format!("best {} of {} runs shown", shown.len(), project.runs.len()));
+            let id = format!("metric-{n}");
+            let has_time = !chart_clocks.is_empty();
+            let chart = render_line_chart(&LineChart {
+                id: id.clone(),
+                title: metric.clone(),
+                x_label: "step".to_owned(),
+                y_label: metric.clone(),
+                series,
+                log_y: None,
+                note,
+                clocks: chart_clocks,
+                time_label: "wall time since each run's start".to_owned(),
+            });
+            let mut figure = Figure::new(id, metric.clone(), chart, true);
+            figure.has_time = has_time;
+            figure.file = format!("metric-{}.svg", files.assign(metric, "metric"));
             Some(figure)
         })
         .collect();
@@ -404,7 +330,9 @@ fn group_figure(project: &Project) -> Option<Figure> {
                 .iter()
                 .filter_map(|&i| project.runs[i].series.get(metric))
                 .collect();
-            let grid = common_steps(&members);
+            // A line and the two edges of its band per group, within one chart's point budget.
+            let budget = (POINTS_PER_CHART / (3 * shown.len().max(1))).clamp(60, 500);
+            let grid = common_steps(&members, budget);
             let mut points = Vec::new();
             let mut band = Vec::new();
             for step in grid {
@@ -435,6 +363,7 @@ fn group_figure(project: &Project) -> Option<Figure> {
                 best: None,
                 run: None,
                 band,
+                clock: None,
             })
         })
         .collect();
@@ -450,6 +379,8 @@ fn group_figure(project: &Project) -> Option<Figure> {
         y_label: metric.clone(),
         series,
         log_y: None,
+        clocks: Vec::new(),
+        time_label: String::new(),
         note: Some(if shown.len() < project.groups.len() {
             format!(
                 "line: mean over seeds; band: min–max over seeds; best {} of {} groups shown",
@@ -466,21 +397,25 @@ fn group_figure(project: &Project) -> Option<Figure> {
     Some(figure)
 }
 
-/// Steps at which to compare group members: every kept step when few, else an even grid.
-fn common_steps(members: &[&Series]) -> Vec<i64> {
+/// Steps at which to compare group members: every kept step when they fit in `budget`, else an
+/// even grid of `budget` steps.
+fn common_steps(members: &[&Series], budget: usize) -> Vec<i64> {
     let mut steps: Vec<i64> = members
         .iter()
         .flat_map(|s| s.points.iter().map(|p| p.step))
         .collect();
     steps.sort_unstable();
     steps.dedup();
-    if steps.len() <= 1000 {
+    if steps.len() <= budget.max(2) {
         return steps;
     }
     let (lo, hi) = (steps[0], steps[steps.len() - 1]);
-    (0..500)
-        .map(|i| lo + ((hi - lo) as f64 * i as f64 / 499.0).round() as i64)
-        .collect()
+    let last = (budget - 1) as f64;
+    let mut grid: Vec<i64> = (0..budget)
+        .map(|i| lo + ((hi - lo) as f64 * i as f64 / last).round() as i64)
+        .collect();
+    grid.dedup();
+    grid
 }
 
 /// A series' value at a step: exact, else linearly interpolated between kept neighbours.

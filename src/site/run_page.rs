@@ -1,5 +1,5 @@
-//! The run page (the model report): its view built from one run, its figures written as
-//! standalone SVG files beside it, and its media copied in.
+//! The run page (the model report): its view built from one run, with its charts inline and
+//! its media copied in.
 
 use super::media::media_item;
 use super::output::SiteWriter;
@@ -99,10 +99,13 @@ pub(super) fn write_run_page(
         );
         warnings.push(Warning::at_file(&run.source, message));
     }
+    // A run's charts are not written as files of their own: with thousands of runs those files
+    // were most of a site's files and a fifth of its bytes. The page's script saves a chart as
+    // SVG when asked, and `ahnb figures` writes any run's figures for a paper.
     let mut run_figures = figures::run_figures(project, index);
     for figure in &mut run_figures {
-        write_figure(writer, &format!("{}/figures/{slug}", paths.dir), figure)?;
-        figure.file = format!("../figures/{slug}/{}", figure.file);
+        figure.standalone = false;
+        figure.file = format!("{slug}-{}", figure.file);
     }
     let link_to = |i: usize| Link {
         label: project.runs[i].name.clone(),

@@ -200,6 +200,47 @@ test("a legend click hides a series and a hover shows a tooltip", { skip }, asyn
   await page.close();
 });
 
+test("the wall-time view is drawn from the chart's data, and a run's chart saves as SVG", { skip }, async () => {
+  const { page, problems } = await open(join(exampleSite, "mnist-cnn/runs/lr0.001-do0.5-seed2.html"), exampleSite);
+  const figure = page.locator(".figure").first();
+  const stepPath = await figure.locator(".x-step-view path.series[data-series='0']").getAttribute("d");
+  await figure.locator("button.x-time").click();
+  const view = figure.locator(".x-time-view");
+  assert.ok(await view.isVisible(), "wall-time view shown");
+  assert.equal(await figure.locator(".x-step-view").isVisible(), false, "step view hidden");
+  assert.match(await view.locator(".x-title").textContent(), /^wall time \((seconds|minutes|hours)\)$/);
+  const ticks = await view.locator(".x-tick-labels text").allTextContents();
+  assert.ok(ticks.length >= 2 && ticks.length <= 8, `ticks ${ticks}`);
+  assert.equal(ticks[0], "0");
+  const timePath = await view.locator("path.series[data-series='0']").getAttribute("d");
+  assert.ok(timePath.length > 20 && timePath !== stepPath, "lines redrawn against time");
+  const box = await view.locator("svg.chart").boundingBox();
+  await page.mouse.move(box.x + box.width * 0.4, box.y + box.height * 0.5);
+  assert.match(await view.locator(".chart-tip").textContent(), /^wall time \((seconds|minutes|hours)\) [\d.]+/);
+  await figure.locator("button.x-step").click();
+  assert.ok(await figure.locator(".x-step-view").isVisible(), "back to steps");
+  assert.equal(await view.isVisible(), false);
+
+  const [download] = await Promise.all([page.waitForEvent("download"), figure.locator("a.figure-inline").click()]);
+  const saved = await download.path();
+  const text = (await import("node:fs")).readFileSync(saved, "utf8");
+  assert.match(text, /^<\?xml version="1.0" encoding="UTF-8"\?>\n<svg [^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+  assert.ok(!text.includes("crosshair"), "hover helpers are not saved");
+  assert.match(download.suggestedFilename(), /^lr0\.001-do0\.5-seed2-.+\.svg$/);
+  assert.deepEqual(problems, []);
+  await page.close();
+
+  // A project's overlay: each run against the time since its own start.
+  const project = await open(join(exampleSite, "mnist-cnn/index.html"), exampleSite);
+  const overlay = project.page.locator(".figure").filter({ has: project.page.locator("button.x-time") }).first();
+  await overlay.locator("button.x-time").click();
+  assert.match(await overlay.locator(".x-time-view .x-title").textContent(), /^wall time since each run's start \((seconds|minutes|hours)\)$/);
+  const lines = await overlay.locator(".x-time-view path.series").evaluateAll((ps) => ps.filter((p) => p.getAttribute("d").length > 10).length);
+  assert.ok(lines >= 2, `${lines} runs drawn against time`);
+  assert.deepEqual(project.problems, []);
+  await project.page.close();
+});
+
 test("hovering a table row highlights the run in the charts", { skip }, async () => {
   const { page } = await open(join(exampleSite, "mnist-cnn/index.html"), exampleSite);
   await page.uncheck("input.toggle-fold");

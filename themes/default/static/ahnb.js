@@ -280,18 +280,183 @@
     });
   }
 
+  // Round ticks: multiples of 1, 2 or 5 x 10^n, the finest giving at most `max` of them. The
+  // same rule as chart/x_axis.rs, so the wall-time view looks like the step view.
+  function niceTicks(lo, hi, max) {
+    if (!isFinite(lo) || !isFinite(hi)) return [];
+    if (hi <= lo) return [lo];
+    var unit = Math.pow(10, Math.floor(Math.log10((hi - lo) / max)));
+    for (var k = 0; k < 4; k++, unit *= 10) {
+      for (var j = 0; j < 3; j++) {
+        var step = unit * [1, 2, 5][j], first = Math.ceil(lo / step - 1e-9), last = Math.floor(hi / step + 1e-9);
+        if (last - first + 1 <= max) {
+          var out = [];
+          for (var i = first; i <= last; i++) out.push(i * step);
+          return out;
+        }
+      }
+    }
+    return [lo, hi];
+  }
+
+  function tickLabel(v) {
+    if (v === 0) return "0";
+    var a = Math.abs(v);
+    if (a >= 1e6 || a < 1e-3) return v.toExponential(2).replace(/\.?0+e/, "e").replace("e+", "e");
+    return String(parseFloat(v.toPrecision(6)));
+  }
+
+  // Seconds since the run's start at `step`, interpolated along the run's clock; NaN outside it.
+  function clockAt(clock, step) {
+    var s = clock.s, t = clock.t, n = s.length;
+    if (!n || !(step >= s[0] && step <= s[n - 1])) return NaN;
+    var lo = 0, hi = n - 1;
+    while (hi - lo > 1) { var mid = (lo + hi) >> 1; if (s[mid] <= step) lo = mid; else hi = mid; }
+    if (s[lo] === step || s[hi] === s[lo]) return t[lo];
+    if (s[hi] === step) return t[hi];
+    return t[lo] + (t[hi] - t[lo]) * (step - s[lo]) / (s[hi] - s[lo]);
+  }
+
+  // The chart's data with wall time for x: every series' steps mapped through its run's clock
+  // (points outside the recorded time are left out), in seconds, minutes or hours.
+  function timeData(data) {
+    var span = 0, series = [];
+    data.series.forEach(function (s) {
+      var clock = typeof s.clock === "number" ? data.clocks[s.clock] : null, xs = [], ys = [];
+      if (clock) {
+        s.x.forEach(function (step, i) {
+          var t = clockAt(clock, num(step));
+          if (isNaN(t)) return;
+          xs.push(t); ys.push(s.y[i]);
+          if (t > span) span = t;
+        });
+      }
+      var best = s.best && clock ? [clockAt(clock, num(s.best[0])), s.best[1]] : null;
+      series.push({ label: s.label, color: s.color, run: s.run, x: xs, y: ys, best: best });
+    });
+    var unit = span > 3 * 3600 ? ["hours", 3600] : span > 180 ? ["minutes", 60] : ["seconds", 1];
+    series.forEach(function (s) {
+      s.x = s.x.map(function (t) { return t / unit[1]; });
+      if (s.best) s.best[0] = s.best[0] / unit[1];
+    });
+    var copy = JSON.parse(JSON.stringify(data));
+    copy.id = data.id + "-time";
+    copy.x = [0, span > 0 ? span / unit[1] : 1];
+    copy.xLabel = (data.timeLabel || "wall time") + " (" + unit[0] + ")";
+    copy.series = series;
+    return copy;
+  }
+
+  // Redraws what depends on x in a copy of a line chart: the x axis, the lines, their lone
+  // points, best markers and non-finite markers. Everything else (frame, y axis, legend,
+  // footnote) is the same in both views.
+  function redrawX(svg, data) {
+    var m = mapper(data), axis = svg.querySelector("g.x-axis");
+    svg.setAttribute("data-chart", data.id);
+    svg.setAttribute("data-x0", data.x[0]); svg.setAttribute("data-x1", data.x[1]);
+    var clip = svg.querySelector("clipPath"), plot = svg.querySelector("g.plot");
+    if (clip && plot) { clip.id = "clip-" + data.id; plot.setAttribute("clip-path", "url(#clip-" + data.id + ")"); }
+    if (axis) {
+      var grid = "", marks = "", labels = axis.querySelector(".x-tick-labels");
+      labels.textContent = "";
+      niceTicks(data.x[0], data.x[1], 8).forEach(function (v) {
+        var px = m.x(v).toFixed(1);
+        grid += "M" + px + " " + m.top + "V" + m.bottom;
+        marks += "M" + px + " " + m.bottom + "V" + (m.bottom + 5);
+        svgEl("text", { x: px, y: m.bottom + 10, dy: "0.76em" }, labels).textContent = tickLabel(v);
+      });
+      axis.querySelector(".x-grid").setAttribute("d", grid);
+      axis.querySelector(".x-ticks").setAttribute("d", marks);
+      axis.querySelector(".x-title").textContent = data.xLabel;
+    }
+    Array.prototype.forEach.call(svg.querySelectorAll(".series-dot, path.gap"), function (el) { el.parentNode.removeChild(el); });
+    data.series.forEach(function (s, i) {
+      var path = svg.querySelector("path.series[data-series='" + i + "']");
+      if (path) path.setAttribute("d", pathFor(m, s.x, s.y));
+      var best = svg.querySelector("circle.best[data-series='" + i + "']");
+      if (best) {
+        var bx = s.best ? m.x(s.best[0]) : NaN;
+        if (isNaN(bx)) best.setAttribute("visibility", "hidden");
+        else best.setAttribute("cx", bx.toFixed(1));
+      }
+      var gaps = "", color = path ? path.getAttribute("stroke") : s.color;
+      s.x.forEach(function (x, k) {
+        var y = num(s.y[k]), prev = k > 0 ? m.y(num(s.y[k - 1])) : NaN, next = k + 1 < s.x.length ? m.y(num(s.y[k + 1])) : NaN;
+        if (!isFinite(y)) {
+          var cy = y === -Infinity || s.y[k] === "-Infinity" ? m.bottom - 5 : m.top + 5;
+          gaps += "M" + (m.x(x) - 3).toFixed(1) + " " + (cy - 3) + "l6 6m0 -6l-6 6";
+        } else if (isNaN(prev) && isNaN(next) && plot) {
+          svgEl("circle", { "class": "series-dot", "data-series": i, cx: m.x(x).toFixed(1), cy: m.y(y).toFixed(1), r: 2.5, fill: color }, plot);
+        }
+      });
+      if (gaps) svgEl("path", { "class": "gap", "data-series": i, d: gaps, stroke: color, "stroke-width": 1.6, fill: "none" }, svg);
+    });
+  }
+
+  // The wall-time view of a chart is drawn the first time it is asked for, from the step view
+  // and the clocks in the chart's data; the page carries no second copy of any chart.
+  function timeView(fig) {
+    var view = fig.querySelector(".x-time-view");
+    if (view) return view;
+    var stepBox = fig.querySelector(".x-step-view"), svg = stepBox.querySelector("svg.chart");
+    var st = svg && svg.__ahnb;
+    if (!st || !st.data.clocks) return null;
+    var data = timeData(st.data);
+    view = document.createElement("div");
+    view.className = "chart-box x-time-view";
+    view.hidden = true;
+    var copy = svg.cloneNode(true);
+    Array.prototype.forEach.call(copy.querySelectorAll(".crosshair, path.smoothed"), function (el) { el.parentNode.removeChild(el); });
+    Array.prototype.forEach.call(copy.querySelectorAll(".raw-under"), function (el) { el.classList.remove("raw-under"); });
+    redrawX(copy, data);
+    view.appendChild(copy);
+    var script = document.createElement("script");
+    script.type = "application/json"; script.className = "chart-data";
+    script.textContent = JSON.stringify(data);
+    view.appendChild(script);
+    stepBox.parentNode.insertBefore(view, stepBox.nextSibling);
+    wireChart(view);
+    var smoothing = document.querySelector("input.smoothing");
+    if (smoothing && parseFloat(smoothing.value) > 0) applySmoothing(parseFloat(smoothing.value));
+    return view;
+  }
+
   function wireAxisToggles() {
     Array.prototype.forEach.call(document.querySelectorAll(".figure"), function (fig) {
+      var toggle = fig.querySelector(".x-toggle");
       var stepBtn = fig.querySelector("button.x-step"), timeBtn = fig.querySelector("button.x-time");
-      if (!stepBtn || !timeBtn) return;
+      if (!toggle || !stepBtn || !timeBtn) return;
+      toggle.hidden = false;
       function show(time) {
+        var view = time ? timeView(fig) : fig.querySelector(".x-time-view");
+        if (time && !view) return;
         fig.querySelector(".x-step-view").hidden = time;
-        fig.querySelector(".x-time-view").hidden = !time;
+        if (view) view.hidden = !time;
         stepBtn.setAttribute("aria-pressed", time ? "false" : "true");
         timeBtn.setAttribute("aria-pressed", time ? "true" : "false");
       }
       stepBtn.addEventListener("click", function () { show(false); });
       timeBtn.addEventListener("click", function () { show(true); });
+    });
+  }
+
+  // Charts without a file of their own (a run's) are saved as drawn: the visible view, without
+  // what the script added for hovering.
+  function wireInlineDownloads() {
+    Array.prototype.forEach.call(document.querySelectorAll("a.figure-inline"), function (link) {
+      var fig = link.closest(".figure");
+      if (!fig) return;
+      link.hidden = false;
+      link.addEventListener("click", function () {
+        var box = fig.querySelector(".chart-box:not([hidden])"), svg = box && box.querySelector("svg.chart");
+        if (!svg) return;
+        var copy = svg.cloneNode(true);
+        Array.prototype.forEach.call(copy.querySelectorAll(".crosshair"), function (el) { el.parentNode.removeChild(el); });
+        copy.classList.remove("dim");
+        var text = '<?xml version="1.0" encoding="UTF-8"?>\n' + new XMLSerializer().serializeToString(copy) + "\n";
+        if (link.href && link.href.indexOf("blob:") === 0) URL.revokeObjectURL(link.href);
+        link.href = URL.createObjectURL(new Blob([text], { type: "image/svg+xml" }));
+      });
     });
   }
 
@@ -432,6 +597,7 @@
     Array.prototype.forEach.call(document.querySelectorAll(".chart-box"), wireChart);
     wireSmoothing();
     wireAxisToggles();
+    wireInlineDownloads();
     wireRunHighlight();
     paintSwatches();
     // Tables marked data-live are driven by results.js from the page's data instead.
