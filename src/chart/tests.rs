@@ -192,3 +192,33 @@ fn scatter_parallel_and_sparkline_are_well_formed() {
     let spark = render_sparkline(&[(0.0, 1.0), (1.0, 0.5), (2.0, 0.7)], "#4477AA", "loss");
     parse_xml(&spark);
 }
+
+/// A run's clock keeps the corners of its wall time (a pause) and drops what interpolation
+/// restores to within the tolerance.
+#[test]
+fn wall_clock_keeps_pauses_and_drops_straight_stretches() {
+    use crate::chart::line::WallClock;
+    // One second per step for 1,000 steps, a 10-minute pause, then 2 seconds per step.
+    let mut points: Vec<(i64, f64)> = (0..1000).map(|s| (s, s as f64)).collect();
+    points.extend((1000..2000).map(|s| (s, 999.0 + 600.0 + (s - 999) as f64 * 2.0)));
+    let clock = WallClock::simplified(&points, 1.0);
+    assert!(clock.points.len() <= 6, "{:?}", clock.points);
+    assert!(clock.points.contains(&(999, 999.0)) && clock.points.contains(&(1000, 1601.0)));
+    assert_eq!(clock.points.first(), Some(&(0, 0.0)));
+    assert_eq!(clock.points.last(), points.last());
+    // Every dropped point is within the tolerance of the line through its kept neighbours.
+    for &(s, t) in &points {
+        let i = clock.points.partition_point(|p| p.0 <= s);
+        let (a, b) = (
+            clock.points[i.saturating_sub(1)],
+            clock.points[i.min(clock.points.len() - 1)],
+        );
+        let expected = if b.0 == a.0 {
+            a.1
+        } else {
+            a.1 + (b.1 - a.1) * (s - a.0) as f64 / (b.0 - a.0) as f64
+        };
+        assert!((expected - t).abs() <= 1.0, "step {s}: {expected} vs {t}");
+    }
+    assert_eq!(WallClock::simplified(&points[..2], 1.0).points, points[..2]);
+}

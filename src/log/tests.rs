@@ -259,3 +259,34 @@ fn gzip_logs_are_read_and_corruption_keeps_earlier_lines() {
     );
     assert!(cut.run.unwrap().series["loss"].summary.count > 0);
 }
+
+/// Series are looked up by the metric's position in the previous line first; lines that change
+/// the order, drop metrics or add new ones must still send every value to its own series.
+#[test]
+fn values_reach_their_series_whatever_the_order_of_metrics() {
+    let (run, warnings) = read(concat!(
+        "{\"step\":0,\"a\":0.0,\"b\":10.0}\n",
+        "{\"step\":1,\"b\":11.0,\"a\":1.0}\n",
+        "{\"step\":2,\"c\":22.0,\"a\":2.0}\n",
+        "{\"type\":\"metrics\",\"step\":3,\"metrics\":{\"a\":3.0,\"b\":13.0,\"c\":23.0}}\n",
+        "{\"step\":4,\"a\":4.0}\n",
+    ));
+    assert!(warnings.is_empty(), "{warnings:?}");
+    assert_eq!(run.metric_order, ["a", "b", "c"]);
+    assert_eq!(
+        values(&run, "a"),
+        [(0, 0.0), (1, 1.0), (2, 2.0), (3, 3.0), (4, 4.0)]
+    );
+    assert_eq!(values(&run, "b"), [(0, 10.0), (1, 11.0), (3, 13.0)]);
+    assert_eq!(values(&run, "c"), [(2, 22.0), (3, 23.0)]);
+}
+
+/// Python's tokens and numbers beyond a double are read on the slow path, alone or together.
+#[test]
+fn python_tokens_and_huge_numbers_together() {
+    let (run, warnings) = read("{\"step\":0,\"a\":NaN,\"b\":1e400}\n{\"step\":1,\"a\":-1e400}\n");
+    assert!(warnings.is_empty(), "{warnings:?}");
+    assert!(values(&run, "a")[0].1.is_nan());
+    assert_eq!(values(&run, "a")[1].1, f64::NEG_INFINITY);
+    assert_eq!(values(&run, "b"), [(0, f64::INFINITY)]);
+}
