@@ -29,10 +29,13 @@ pub struct ParallelChart {
     pub id: String,
     pub title: String,
     pub axes: Vec<Axis>,
-    /// Run names, for tooltips; one per line.
-    pub runs: Vec<String>,
+    /// Each line's run: its index in the project (for highlighting) and name (for tooltips).
+    /// Axis values are in the same order.
+    pub runs: Vec<(usize, String)>,
     /// Whether higher is better on the last axis (the colour bar says so).
     pub higher_is_better: bool,
+    /// An extra footnote, e.g. that only the best runs are drawn.
+    pub note: Option<String>,
 }
 
 enum AxisScale {
@@ -76,7 +79,7 @@ pub fn render_parallel(chart: &ParallelChart) -> Chart {
         .unwrap_or_default();
     let (m0, m1) = value_range(metric_values.iter().copied(), false);
     out.push_str(r#"<g class="lines">"#);
-    for (run, name) in chart.runs.iter().enumerate() {
+    for (run, (index, name)) in chart.runs.iter().enumerate() {
         let mut d = String::new();
         let mut pen = false;
         for (i, (axis, scale)) in chart.axes.iter().zip(&scales).enumerate() {
@@ -110,7 +113,7 @@ pub fn render_parallel(chart: &ParallelChart) -> Chart {
         };
         let _ = write!(
             out,
-            r#"<path class="pc-line" data-run="{run}" d="{d}" fill="none" stroke="{color}" stroke-width="1.6" stroke-opacity="0.8"><title>{}: {}</title></path>"#,
+            r#"<path class="pc-line" data-run="{index}" d="{d}" fill="none" stroke="{color}" stroke-width="1.6" stroke-opacity="0.8"><title>{}: {}</title></path>"#,
             escape_xml(name),
             escape_xml(&format::number(value)),
         );
@@ -143,9 +146,16 @@ pub fn render_parallel(chart: &ParallelChart) -> Chart {
     };
     let _ = write!(
         out,
-        r##"<text class="footnote" x="10" y="{}" font-family="sans-serif" font-size="12" fill="#5b6470">One line per run, coloured by {}: {direction}. Grey: no value.</text></svg>"##,
+        r##"<text class="footnote" x="10" y="{}" font-family="sans-serif" font-size="12" fill="#5b6470">One line per run, coloured by {}: {direction}. Grey: no value.{}</text></svg>"##,
         HEIGHT - 10,
         escape_xml(&metric.map(|a| a.name.clone()).unwrap_or_default()),
+        escape_xml(
+            &chart
+                .note
+                .as_ref()
+                .map(|n| format!(" {n}."))
+                .unwrap_or_default()
+        ),
     );
     Chart {
         svg: out,

@@ -28,6 +28,8 @@ pub struct ScatterChart {
     pub x_label: String,
     pub y_label: String,
     pub points: Vec<ScatterPoint>,
+    /// An extra footnote, e.g. that only the best runs are drawn.
+    pub note: Option<String>,
 }
 
 /// Draws a scatter plot; axes go logarithmic when positive values span more than two decades
@@ -88,11 +90,18 @@ pub fn render_scatter(chart: &ScatterChart) -> Chart {
     }
     extra.push_str("</g>");
     let missing = chart.points.len() - finite.len();
+    let mut notes: Vec<String> = chart.note.iter().cloned().collect();
     if missing > 0 {
+        notes.push(format!(
+            "{missing} runs without a finite value are not shown"
+        ));
+    }
+    if !notes.is_empty() {
         let _ = write!(
             extra,
-            r##"<text class="footnote" x="10" y="{}" font-family="sans-serif" font-size="12" fill="#5b6470">{missing} runs without a finite value are not shown</text>"##,
-            super::HEIGHT - 7
+            r##"<text class="footnote" x="10" y="{}" font-family="sans-serif" font-size="12" fill="#5b6470">{}</text>"##,
+            super::HEIGHT - 7,
+            escape_xml(&notes.join(" · "))
         );
     }
     let root = format!(

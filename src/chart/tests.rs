@@ -149,6 +149,7 @@ fn scatter_parallel_and_sparkline_are_well_formed() {
         x_label: "lr".into(),
         y_label: "acc".into(),
         points,
+        note: None,
     });
     parse_xml(&scatter.svg);
     assert_eq!(scatter.svg.matches("class=\"point\"").count(), 10);
@@ -182,8 +183,9 @@ fn scatter_parallel_and_sparkline_are_well_formed() {
                 ],
             },
         ],
-        runs: vec!["a".into(), "b".into(), "c".into()],
+        runs: vec![(0, "a".into()), (1, "b".into()), (2, "c".into())],
         higher_is_better: true,
+        note: None,
     });
     parse_xml(&parallel.svg);
     assert_eq!(parallel.svg.matches("class=\"pc-line\"").count(), 3);

@@ -18,6 +18,12 @@ use crate::site::slug::SlugSet;
 /// Runs overlaid on one project chart; the best ones by the primary metric are kept.
 pub const MAX_OVERLAY_RUNS: usize = 40;
 
+/// Runs drawn on the scatter plots and parallel coordinates; the best by the primary metric are
+/// kept. A point or line per run of a 10,000-run sweep made the project page 11 MB heavier; the
+/// results table, runs.csv and the any-two scatter (drawn by the script from the page's data)
+/// still hold every run.
+pub const MAX_POINT_RUNS: usize = 500;
+
 /// Seed groups drawn on the group chart; the groups of the best runs are kept. Every group has a
 /// band as well as a line, and a sweep of 10,000 runs in threes made a 76 MB chart without it.
 pub const MAX_CHART_GROUPS: usize = 40;
@@ -206,14 +212,25 @@ pub fn run_figures(project: &Project, index: usize) -> Vec<Figure> {
 /// Run indices shown on overlays: the best by the primary metric first, at most
 /// [`MAX_OVERLAY_RUNS`], in run order.
 pub fn overlay_runs(project: &Project) -> Vec<usize> {
-    let mut chosen: Vec<usize> = project
-        .ranking
-        .iter()
-        .copied()
-        .take(MAX_OVERLAY_RUNS)
-        .collect();
+    best_runs(project, MAX_OVERLAY_RUNS)
+}
+
+/// The indices of the best `n` runs by the primary metric (runs without it last), in run order.
+fn best_runs(project: &Project, n: usize) -> Vec<usize> {
+    let mut chosen: Vec<usize> = project.ranking.iter().copied().take(n).collect();
     chosen.sort_unstable();
     chosen
+}
+
+/// The footnote of a chart that draws `drawn` of the project's runs, if not all.
+fn best_of_note(project: &Project, drawn: usize) -> Option<String> {
+    (drawn < project.runs.len()).then(|| {
+        format!(
+            "best {} of {} runs shown",
+            format::count(drawn as u64),
+            format::count(project.runs.len() as u64)
+        )
+    })
 }
 
 /// One chart per metric with every (shown) run overlaid in its own colour.
@@ -455,10 +472,10 @@ pub fn scatter_figures(project: &Project) -> Vec<Figure> {
         .take(8)
         .enumerate()
         .map(|(n, key)| {
-            let points = project
-                .runs
+            let drawn = best_runs(project, MAX_POINT_RUNS);
+            let points = drawn
                 .iter()
-                .enumerate()
+                .map(|&i| (i, &project.runs[i]))
                 .filter_map(|(i, run)| {
                     let x = run.header.params.get(key)?.as_number()?;
                     let y = project.primary_best(i).map_or(f64::NAN, |p| p.value);
@@ -484,6 +501,7 @@ pub fn scatter_figures(project: &Project) -> Vec<Figure> {
                 x_label: key.clone(),
                 y_label: format!("best {metric}"),
                 points,
+                note: best_of_note(project, drawn.len()),
             });
             let mut figure = Figure::new(id, title, chart, false);
             figure.file = format!("scatter-{}.svg", files.assign(key, "param"));
@@ -498,16 +516,16 @@ pub fn parallel_figure(project: &Project) -> Option<Figure> {
     if project.varied_params.is_empty() || project.runs.len() < 2 {
         return None;
     }
+    let drawn = best_runs(project, MAX_POINT_RUNS);
     let mut axes: Vec<Axis> = project
         .varied_params
         .iter()
         .take(12)
         .map(|key| Axis {
             name: key.clone(),
-            values: project
-                .runs
+            values: drawn
                 .iter()
-                .map(|r| match r.header.params.get(key) {
+                .map(|&i| match project.runs[i].header.params.get(key) {
                     Some(ParamValue::Number(v)) => AxisValue::Number(*v),
                     Some(ParamValue::Null) | None => AxisValue::Missing,
                     Some(other) => AxisValue::Category(other.to_text()),
@@ -517,8 +535,9 @@ pub fn parallel_figure(project: &Project) -> Option<Figure> {
         .collect();
     axes.push(Axis {
         name: format!("best {metric}"),
-        values: (0..project.runs.len())
-            .map(|i| {
+        values: drawn
+            .iter()
+            .map(|&i| {
                 project
                     .primary_best(i)
                     .map_or(AxisValue::Missing, |p| AxisValue::Number(p.value))
@@ -530,8 +549,12 @@ pub fn parallel_figure(project: &Project) -> Option<Figure> {
         id: "parallel".to_owned(),
         title: title.clone(),
         axes,
-        runs: project.runs.iter().map(|r| r.name.clone()).collect(),
+        runs: drawn
+            .iter()
+            .map(|&i| (i, project.runs[i].name.clone()))
+            .collect(),
         higher_is_better: project.primary_direction == Direction::Up,
+        note: best_of_note(project, drawn.len()),
     });
     let mut figure = Figure::new("parallel".to_owned(), title, chart, false);
     figure.file = "parallel.svg".to_owned();
@@ -623,5 +646,46 @@ mod tests {
                 .any(|l| l.starts_with(&format!("g{} ", groups - 1)))
         );
         assert!(figure.svg.contains("best 40 of 50 groups shown"));
+    }
+
+    /// A 10,000-run sweep drew a point and a line per run (11 MB of one page): the scatter plots
+    /// and parallel coordinates keep the best runs, say so, and highlight the right runs.
+    #[test]
+    fn scatter_and_parallel_draw_the_best_runs_only() {
+        let logs = tempfile::tempdir().unwrap();
+        let project = logs.path().join("sweep");
+        std::fs::create_dir(&project).unwrap();
+        let runs = MAX_POINT_RUNS + 20;
+        for r in 0..runs {
+            let log = format!(
+                "{{\"type\":\"header\",\"run\":\"r{r}\",\"params\":{{\"lr\":{lr}}},\"primary_metric\":\"acc\"}}\n{{\"step\":0,\"acc\":{acc}}}\n",
+                lr = (r + 1) as f64 / 1000.0,
+                acc = r as f64 / runs as f64
+            );
+            std::fs::write(project.join(format!("r{r:04}.jsonl")), log).unwrap();
+        }
+        let loaded = crate::load(logs.path(), &crate::LoadOptions::default()).unwrap();
+        let project = &loaded.projects[0];
+        let scatter = &scatter_figures(project)[0];
+        assert_eq!(
+            scatter.svg.matches(r#"class="point""#).count(),
+            MAX_POINT_RUNS
+        );
+        assert!(
+            scatter.svg.contains("best 500 of 520 runs shown"),
+            "{}",
+            scatter.svg
+        );
+        let parallel = parallel_figure(project).unwrap();
+        assert_eq!(
+            parallel.svg.matches(r#"class="pc-line""#).count(),
+            MAX_POINT_RUNS
+        );
+        assert!(parallel.svg.contains("best 500 of 520 runs shown"));
+        // The worst runs (lowest acc) are the ones left out; lines name their project index.
+        let worst = project.ranking.last().copied().unwrap();
+        let best = project.ranking[0];
+        assert!(!parallel.svg.contains(&format!(r#"data-run="{worst}""#)));
+        assert!(parallel.svg.contains(&format!(r#"data-run="{best}""#)));
     }
 }

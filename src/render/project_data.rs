@@ -3,7 +3,7 @@
 //! rendered from it in pages (so 10,000 runs never become 10,000 DOM rows at once), filtered,
 //! sorted, grouped by seed and exported as CSV without a server.
 
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
 use super::format;
 use crate::chart::palette::run_color;
@@ -24,7 +24,30 @@ fn number(v: f64) -> Value {
     }
 }
 
-/// Builds the JSON; `run_hrefs[i]` is run i's page relative to the project page.
+/// What each row of `rows` holds, in order: the script (`expandRuns` in ahnb.js) turns rows back
+/// into objects with these keys. `params`, `best` and `last` are arrays aligned with the data's
+/// `params` and `metrics` lists (null where a run has no value); `curves` is null or an array
+/// aligned with `metrics` of `[steps, values]` (null where the run lacks the metric).
+pub const COLUMNS: [&str; 14] = [
+    "name",
+    "href",
+    "rank",
+    "status",
+    "color",
+    "group",
+    "seed",
+    "duration",
+    "durationText",
+    "steps",
+    "params",
+    "best",
+    "last",
+    "curves",
+];
+
+/// Builds the JSON; `run_hrefs[i]` is run i's page relative to the project page. Runs are rows
+/// of values rather than objects, so that names of fields, hyperparameters and metrics are not
+/// repeated for each of 10,000 runs (it halved the data of such a project).
 pub fn project_data_json(project: &Project, run_hrefs: &[String]) -> String {
     let ranks: Vec<Option<usize>> = {
         let mut ranks = vec![None; project.runs.len()];
@@ -37,59 +60,66 @@ pub fn project_data_json(project: &Project, run_hrefs: &[String]) -> String {
     };
     let with_curves: std::collections::BTreeSet<usize> =
         project.ranking.iter().copied().take(COMPARE_RUNS).collect();
-    let runs: Vec<Value> = project
+    let rows: Vec<Value> = project
         .runs
         .iter()
         .enumerate()
         .map(|(i, run)| {
-            let params: Map<String, Value> = run
-                .header
+            let params: Vec<Value> = project
                 .params
                 .iter()
-                .map(|(k, v)| {
-                    let value = match v {
-                        ParamValue::Number(x) => number(*x),
-                        other => Value::String(other.to_text()),
-                    };
-                    (k.clone(), value)
+                .map(|key| match run.header.params.get(key) {
+                    Some(ParamValue::Number(x)) => number(*x),
+                    Some(other) => Value::String(other.to_text()),
+                    None => Value::Null,
                 })
                 .collect();
-            let mut best = Map::new();
-            let mut last = Map::new();
-            let mut curves = Map::new();
-            for (name, series) in &run.series {
+            let mut best = Vec::with_capacity(project.metrics.len());
+            let mut last = Vec::with_capacity(project.metrics.len());
+            let mut curves = Vec::new();
+            for name in &project.metrics {
+                let Some(series) = run.series.get(name) else {
+                    best.push(Value::Null);
+                    last.push(Value::Null);
+                    curves.push(Value::Null);
+                    continue;
+                };
                 let direction = project.direction_of(name).unwrap_or(Direction::Down);
-                if let Some(p) = series.summary.best(direction) {
-                    best.insert(name.clone(), number(p.value));
-                }
-                if let Some(p) = series.summary.last {
-                    last.insert(name.clone(), number(p.value));
-                }
+                best.push(
+                    series
+                        .summary
+                        .best(direction)
+                        .map_or(Value::Null, |p| number(p.value)),
+                );
+                last.push(series.summary.last.map_or(Value::Null, |p| number(p.value)));
                 if with_curves.contains(&i) {
                     let points = downsample(&series.points, COMPARE_POINTS);
                     let xs: Vec<Value> = points.iter().map(|p| json!(p.step)).collect();
                     let ys: Vec<Value> = points.iter().map(|p| number(p.value)).collect();
-                    curves.insert(name.clone(), json!([xs, ys]));
+                    curves.push(json!([xs, ys]));
                 }
             }
             let duration = run.duration();
-            json!({
-                "i": i,
-                "name": run.name,
-                "href": run_hrefs.get(i),
-                "rank": ranks[i],
-                "status": project.summaries[i].status.as_str(),
-                "color": run_color(i),
-                "group": project.summaries[i].group,
-                "seed": run.header.seed,
-                "duration": duration,
-                "durationText": duration.map(format::duration),
-                "steps": run.last_step(),
-                "params": params,
-                "best": best,
-                "last": last,
-                "curves": if with_curves.contains(&i) { Value::Object(curves) } else { Value::Null },
-            })
+            json!([
+                run.name,
+                run_hrefs.get(i),
+                ranks[i],
+                project.summaries[i].status.as_str(),
+                run_color(i),
+                project.summaries[i].group,
+                run.header.seed,
+                duration,
+                duration.map(format::duration),
+                run.last_step(),
+                params,
+                best,
+                last,
+                if with_curves.contains(&i) {
+                    Value::Array(curves)
+                } else {
+                    Value::Null
+                },
+            ])
         })
         .collect();
     let metrics: Vec<Value> = project
@@ -109,7 +139,8 @@ pub fn project_data_json(project: &Project, run_hrefs: &[String]) -> String {
         "metrics": metrics,
         "params": project.params,
         "varied": project.varied_params,
-        "runs": runs,
+        "columns": COLUMNS,
+        "rows": rows,
     });
     // `<` inside strings is escaped so no name can close the script element.
     data.to_string().replace('<', "\\u003c")

@@ -486,11 +486,41 @@
 
 
   // ------------------------------------------------------------------ project data
-  function projectData() {
-    var el = document.getElementById("project-data");
-    if (!el) return null;
-    try { return JSON.parse(el.textContent); } catch (e) { return null; }
+  // The page's data holds runs as rows of values (see render/project_data.rs); they are turned
+  // back into objects once, here, for this script and results.js.
+  function expandRuns(data) {
+    var col = {};
+    data.columns.forEach(function (name, k) { col[name] = k; });
+    function byName(names, values) {
+      var out = {};
+      if (values) names.forEach(function (name, k) { if (values[k] !== null && values[k] !== undefined) out[name] = values[k]; });
+      return out;
+    }
+    var metricNames = data.metrics.map(function (m) { return m.name; });
+    data.runs = data.rows.map(function (row, i) {
+      var run = { i: i };
+      data.columns.forEach(function (name, k) { run[name] = row[k]; });
+      run.params = byName(data.params, row[col.params]);
+      run.best = byName(metricNames, row[col.best]);
+      run.last = byName(metricNames, row[col.last]);
+      run.curves = row[col.curves] ? byName(metricNames, row[col.curves]) : null;
+      return run;
+    });
+    delete data.rows;
+    return data;
   }
+
+  var projectDataCache;
+  function projectData() {
+    if (projectDataCache !== undefined) return projectDataCache;
+    var el = document.getElementById("project-data");
+    projectDataCache = null;
+    if (el) {
+      try { projectDataCache = expandRuns(JSON.parse(el.textContent)); } catch (e) { projectDataCache = null; }
+    }
+    return projectDataCache;
+  }
+  window.ahnbProjectData = projectData;
 
   function svgEl(name, attrs, parent) {
     var el = document.createElementNS(SVGNS, name);

@@ -461,8 +461,9 @@
   document.addEventListener("DOMContentLoaded", function () {
     var table = document.getElementById("results"), script = document.getElementById("project-data");
     if (!table || !script) return;
-    var data;
-    try { data = JSON.parse(script.textContent); } catch (e) { return; }
+    // Parsed and expanded by ahnb.js, which runs first.
+    var data = window.ahnbProjectData ? window.ahnbProjectData() : null;
+    if (!data) return;
     table.classList.remove("sortable");
     table.classList.add("live");
     new ResultsTable(table, data).wire(table.closest("section"));
