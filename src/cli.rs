@@ -60,8 +60,13 @@ pub struct BuildArgs {
     /// Points kept per series for charts; longer series are downsampled keeping extremes.
     #[arg(long, value_name = "N", default_value_t = ahnb::DEFAULT_CHART_POINTS)]
     pub chart_points: usize,
-    /// Do not copy the raw logs into the site.
+    /// Copy each raw log into the site, linked from its run page. Off by default: the copies
+    /// double a site's size (GitHub Pages allows 1 GB), and runs.csv and `ahnb summary` already
+    /// export what the pages show.
     #[arg(long)]
+    pub raw_logs: bool,
+    /// The default; kept so that scripts written for versions that copied raw logs still work.
+    #[arg(long, hide = true, conflicts_with = "raw_logs")]
     pub no_raw_logs: bool,
     /// Print the time spent in each stage.
     #[arg(long)]

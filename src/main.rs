@@ -46,7 +46,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 },
                 base_url: args.base_url.clone(),
                 theme: args.theme.clone(),
-                copy_raw_logs: !args.no_raw_logs,
+                copy_raw_logs: args.raw_logs,
                 figures: args.figures.clone(),
                 archive: args.archive.clone(),
             };

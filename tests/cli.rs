@@ -7,7 +7,7 @@ use predicates::prelude::*;
 
 #[test]
 fn build_writes_index_project_and_run_pages() {
-    let (_dir, site) = build_site(&fixture("basic"), &[]);
+    let (_dir, site) = build_site(&fixture("basic"), &["--raw-logs"]);
     for page in [
         "index.html",
         "404.html",
@@ -22,6 +22,10 @@ fn build_writes_index_project_and_run_pages() {
         assert!(site.join(page).is_file(), "missing {page}");
     }
     let run = std::fs::read_to_string(site.join("mnist/runs/lr0.01.html")).unwrap();
+    assert!(
+        run.contains(r#"href="../logs/lr0.01.jsonl""#),
+        "the raw log is linked"
+    );
     assert!(run.contains("dense_1"), "layer table");
     assert!(run.contains("4\u{202F}810"), "total parameters");
     assert!(
@@ -323,7 +327,7 @@ fn big_projects_render_the_best_rows_and_list_every_run_in_csv() {
         );
         std::fs::write(logs.join(format!("r{i:03}.jsonl")), text).unwrap();
     }
-    let (_dir2, site) = build_site(&dir.path().join("logs"), &["--no-raw-logs"]);
+    let (_dir2, site) = build_site(&dir.path().join("logs"), &[]);
     let page = std::fs::read_to_string(site.join("sweep/index.html")).unwrap();
     let table = page
         .split("<tbody>")
@@ -342,4 +346,18 @@ fn big_projects_render_the_best_rows_and_list_every_run_in_csv() {
     assert!(page.contains("the best 200 of 250 runs"));
     let csv = std::fs::read_to_string(site.join("sweep/runs.csv")).unwrap();
     assert_eq!(csv.lines().count(), 251, "a header and every run");
+}
+
+/// Raw logs are copied only with `--raw-logs`; the old `--no-raw-logs` is still accepted.
+#[test]
+fn raw_logs_are_copied_only_when_asked() {
+    let (_dir, site) = build_site(&fixture("basic"), &[]);
+    assert!(!site.join("mnist/logs").exists());
+    let run = std::fs::read_to_string(site.join("mnist/runs/lr0.01.html")).unwrap();
+    assert!(
+        !run.contains("(<a href=\"../logs/"),
+        "no link to a log that is not there"
+    );
+    let (_dir, site) = build_site(&fixture("basic"), &["--no-raw-logs"]);
+    assert!(site.join("mnist/index.html").is_file() && !site.join("mnist/logs").exists());
 }

@@ -1,5 +1,5 @@
 //! The project page's data for its script, as compact JSON: every run's status, parameters,
-//! best and last metric values, and short curves for the compare view. The results table is
+//! best and last metric values; and short curves for the compare view, in a script of their own. The results table is
 //! rendered from it in pages (so 10,000 runs never become 10,000 DOM rows at once), filtered,
 //! sorted, grouped by seed and exported as CSV without a server.
 
@@ -26,9 +26,8 @@ fn number(v: f64) -> Value {
 
 /// What each row of `rows` holds, in order: the script (`expandRuns` in ahnb.js) turns rows back
 /// into objects with these keys. `params`, `best` and `last` are arrays aligned with the data's
-/// `params` and `metrics` lists (null where a run has no value); `curves` is null or an array
-/// aligned with `metrics` of `[steps, values]` (null where the run lacks the metric).
-pub const COLUMNS: [&str; 14] = [
+/// `params` and `metrics` lists (null where a run has no value).
+pub const COLUMNS: [&str; 13] = [
     "name",
     "href",
     "rank",
@@ -42,7 +41,6 @@ pub const COLUMNS: [&str; 14] = [
     "params",
     "best",
     "last",
-    "curves",
 ];
 
 /// Builds the JSON; `run_hrefs[i]` is run i's page relative to the project page. Runs are rows
@@ -58,8 +56,6 @@ pub fn project_data_json(project: &Project, run_hrefs: &[String]) -> String {
         }
         ranks
     };
-    let with_curves: std::collections::BTreeSet<usize> =
-        project.ranking.iter().copied().take(COMPARE_RUNS).collect();
     let rows: Vec<Value> = project
         .runs
         .iter()
@@ -76,12 +72,10 @@ pub fn project_data_json(project: &Project, run_hrefs: &[String]) -> String {
                 .collect();
             let mut best = Vec::with_capacity(project.metrics.len());
             let mut last = Vec::with_capacity(project.metrics.len());
-            let mut curves = Vec::new();
             for name in &project.metrics {
                 let Some(series) = run.series.get(name) else {
                     best.push(Value::Null);
                     last.push(Value::Null);
-                    curves.push(Value::Null);
                     continue;
                 };
                 let direction = project.direction_of(name).unwrap_or(Direction::Down);
@@ -92,12 +86,6 @@ pub fn project_data_json(project: &Project, run_hrefs: &[String]) -> String {
                         .map_or(Value::Null, |p| number(p.value)),
                 );
                 last.push(series.summary.last.map_or(Value::Null, |p| number(p.value)));
-                if with_curves.contains(&i) {
-                    let points = downsample(&series.points, COMPARE_POINTS);
-                    let xs: Vec<Value> = points.iter().map(|p| json!(p.step)).collect();
-                    let ys: Vec<Value> = points.iter().map(|p| number(p.value)).collect();
-                    curves.push(json!([xs, ys]));
-                }
             }
             let duration = run.duration();
             json!([
@@ -114,11 +102,6 @@ pub fn project_data_json(project: &Project, run_hrefs: &[String]) -> String {
                 params,
                 best,
                 last,
-                if with_curves.contains(&i) {
-                    Value::Array(curves)
-                } else {
-                    Value::Null
-                },
             ])
         })
         .collect();
@@ -144,4 +127,37 @@ pub fn project_data_json(project: &Project, run_hrefs: &[String]) -> String {
     });
     // `<` inside strings is escaped so no name can close the script element.
     data.to_string().replace('<', "\\u003c")
+}
+
+/// The curves of the compare view, as a script for the project page to load when the view is
+/// first opened (a `<script>` element works from `file://`, where fetching JSON does not): the
+/// best [`COMPARE_RUNS`] runs, each metric reduced to [`COMPARE_POINTS`]. They were a third of a
+/// 10,000-run project page's data, for a view most readers never open.
+///
+/// It sets `window.ahnbCurves` to `{"metrics": [...], "runs": {"<run index>": [[steps, values]
+/// or null, aligned with metrics]}}`.
+pub fn compare_curves_js(project: &Project) -> String {
+    let mut chosen: Vec<usize> = project.ranking.iter().copied().take(COMPARE_RUNS).collect();
+    chosen.sort_unstable();
+    let runs: serde_json::Map<String, Value> = chosen
+        .into_iter()
+        .map(|i| {
+            let curves: Vec<Value> = project
+                .metrics
+                .iter()
+                .map(|name| match project.runs[i].series.get(name) {
+                    Some(series) => {
+                        let points = downsample(&series.points, COMPARE_POINTS);
+                        let xs: Vec<Value> = points.iter().map(|p| json!(p.step)).collect();
+                        let ys: Vec<Value> = points.iter().map(|p| number(p.value)).collect();
+                        json!([xs, ys])
+                    }
+                    None => Value::Null,
+                })
+                .collect();
+            (i.to_string(), Value::Array(curves))
+        })
+        .collect();
+    let data = json!({ "metrics": project.metrics, "runs": runs });
+    format!("window.ahnbCurves = {data};\n")
 }

@@ -56,45 +56,74 @@ pub fn write_pages(
     let index = renderer.render("index.html", &index_view(projects, plan, options))?;
     writer.write("index.html", index.as_bytes())?;
 
+    // Projects in parallel as well as their runs: a project page (its overlays, scatters and
+    // data) is one thread's work, which left the other cores idle between projects.
+    let per_project: Vec<Result<Vec<Warning>>> = projects
+        .par_iter()
+        .zip(&plan.projects)
+        .map(|(project, paths)| write_project(projects, project, paths, options, renderer, writer))
+        .collect();
     let mut warnings = Vec::new();
-    for (project, paths) in projects.iter().zip(&plan.projects) {
-        if project.metrics.len() > figures::MAX_CHARTS {
-            let at = project.folder.as_ref().unwrap_or(&project.runs[0].source);
-            let message = format!(
-                "project {} has {} metrics; its page charts {} of them (all are in the results table)",
-                quote(&project.name),
-                project.metrics.len(),
-                figures::MAX_CHARTS
-            );
-            warnings.push(Warning::at_file(at, message));
-        }
-        let mut view = project_view(project, paths, options);
-        for figure in view
-            .figures
-            .iter_mut()
-            .chain(view.scatters.iter_mut())
-            .chain(view.parallel.iter_mut())
-        {
-            write_figure(writer, &format!("{}/figures", paths.dir), figure)?;
-            figure.file = format!("figures/{}", figure.file);
-        }
-        let html = renderer.render("project.html", &view)?;
-        writer.write(&format!("{}/index.html", paths.dir), html.as_bytes())?;
-        writer.write(
-            &format!("{}/runs.csv", paths.dir),
-            runs_csv(projects, project).as_bytes(),
-        )?;
-
-        let results: Vec<Result<Vec<Warning>>> = (0..project.runs.len())
-            .into_par_iter()
-            .map(|i| write_run_page(project, paths, i, options, renderer, writer))
-            .collect();
-        for result in results {
-            warnings.extend(result?);
-        }
+    for result in per_project {
+        warnings.extend(result?);
     }
     Ok(warnings)
 }
+
+/// Writes one project's page, data, runs.csv and figures, and its runs' pages; returns the
+/// warnings in a fixed order (the project's, then its runs' in run order).
+fn write_project(
+    projects: &[Project],
+    project: &Project,
+    paths: &ProjectPaths,
+    options: &SiteOptions,
+    renderer: &Renderer,
+    writer: &SiteWriter,
+) -> Result<Vec<Warning>> {
+    let mut warnings = Vec::new();
+    if project.metrics.len() > figures::MAX_CHARTS {
+        let at = project.folder.as_ref().unwrap_or(&project.runs[0].source);
+        let message = format!(
+            "project {} has {} metrics; its page charts {} of them (all are in the results table)",
+            quote(&project.name),
+            project.metrics.len(),
+            figures::MAX_CHARTS
+        );
+        warnings.push(Warning::at_file(at, message));
+    }
+    let mut view = project_view(project, paths, options);
+    for figure in view
+        .figures
+        .iter_mut()
+        .chain(view.scatters.iter_mut())
+        .chain(view.parallel.iter_mut())
+    {
+        write_figure(writer, &format!("{}/figures", paths.dir), figure)?;
+        figure.file = format!("figures/{}", figure.file);
+    }
+    let html = renderer.render("project.html", &view)?;
+    writer.write(&format!("{}/index.html", paths.dir), html.as_bytes())?;
+    writer.write(
+        &format!("{}/runs.csv", paths.dir),
+        runs_csv(projects, project).as_bytes(),
+    )?;
+    writer.write(
+        &format!("{}/{COMPARE_CURVES_FILE}", paths.dir),
+        crate::render::project_data::compare_curves_js(project).as_bytes(),
+    )?;
+
+    let results: Vec<Result<Vec<Warning>>> = (0..project.runs.len())
+        .into_par_iter()
+        .map(|i| write_run_page(project, paths, i, options, renderer, writer))
+        .collect();
+    for result in results {
+        warnings.extend(result?);
+    }
+    Ok(warnings)
+}
+
+/// The compare view's curves beside each project page (see `compare_curves_js`).
+const COMPARE_CURVES_FILE: &str = "compare-curves.js";
 
 pub(super) fn page(title: &str, root: &str, path: &str, options: &SiteOptions) -> Page {
     Page {

@@ -503,7 +503,7 @@
       run.params = byName(data.params, row[col.params]);
       run.best = byName(metricNames, row[col.best]);
       run.last = byName(metricNames, row[col.last]);
-      run.curves = row[col.curves] ? byName(metricNames, row[col.curves]) : null;
+      run.curves = null;
       return run;
     });
     delete data.rows;
@@ -521,6 +521,38 @@
     return projectDataCache;
   }
   window.ahnbProjectData = projectData;
+
+  // The compare view's curves live in a script beside the page, loaded the first time they are
+  // wanted; `done` runs once they are attached to the runs (or could not be loaded).
+  var curvesState = null, curvesWaiting = [];
+  function loadCurves(done) {
+    var data = projectData(), el = document.getElementById("project-data");
+    if (!data || !el || !el.getAttribute("data-curves") || curvesState === "failed") return done();
+    if (curvesState === "loaded") return done();
+    curvesWaiting.push(done);
+    if (curvesState === "loading") return;
+    curvesState = "loading";
+    var script = document.createElement("script");
+    script.src = el.getAttribute("data-curves");
+    function finish(state) {
+      curvesState = state;
+      var c = window.ahnbCurves;
+      if (state === "loaded" && c && c.runs) {
+        Object.keys(c.runs).forEach(function (i) {
+          var run = data.runs[+i], out = {};
+          if (!run) return;
+          c.metrics.forEach(function (name, k) { if (c.runs[i][k]) out[name] = c.runs[i][k]; });
+          run.curves = out;
+        });
+      }
+      var waiting = curvesWaiting; curvesWaiting = [];
+      waiting.forEach(function (f) { f(); });
+    }
+    script.onload = function () { finish("loaded"); };
+    script.onerror = function () { finish("failed"); };
+    document.head.appendChild(script);
+  }
+  window.ahnbLoadCurves = loadCurves;
 
   function svgEl(name, attrs, parent) {
     var el = document.createElementNS(SVGNS, name);

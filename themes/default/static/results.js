@@ -343,6 +343,13 @@
 
   ResultsTable.prototype.showCompare = function (panel) {
     var self = this;
+    if (!this.curvesAsked && window.ahnbLoadCurves) {
+      this.curvesAsked = true;
+      panel.hidden = false;
+      panel.textContent = "Loading curves…";
+      window.ahnbLoadCurves(function () { self.showCompare(panel); });
+      return;
+    }
     var runs = this.data.runs.filter(function (r) { return self.selected[r.i]; });
     panel.textContent = "";
     panel.hidden = false;
