@@ -152,14 +152,14 @@ section_ratio() {
     for _ in $(seq "$REPEAT"); do
         timed "$t.ceiling" "$CEILING" "$w"
         new_site
-        timed "$t.build" "$AHNB" build "$w" -o "$site" --no-raw-logs --no-cache -q
+        timed "$t.build" "$AHNB" build "$w" -o "$site" --no-cache -q
         new_site
-        timed "$t.raw" "$AHNB" build "$w" -o "$site" --no-cache -q
+        timed "$t.raw" "$AHNB" build "$w" -o "$site" --raw-logs --no-cache -q
     done
     log "load after: $(cut -d' ' -f1 /proc/loadavg)"
     local raw_site=$site
     new_site
-    "$AHNB" build "$w" -o "$site" --no-raw-logs --no-cache -q --timings 2> "$t.timings"
+    "$AHNB" build "$w" -o "$site" --no-cache -q --timings 2> "$t.timings"
     local c b r
     c=$(median "$t.ceiling" 1)
     b=$(median "$t.build" 1)
@@ -168,14 +168,14 @@ section_ratio() {
     log "| command | wall (median of $REPEAT) | CPU user+sys | peak RSS | output | largest page |"
     log "|---|---:|---:|---:|---:|---:|"
     log "| parse_ceiling (serde_json, all cores) | $c s | $(cpu_median "$t.ceiling") s | $(mib "$(max_col "$t.ceiling" 4)") MiB | | |"
-    log "| ahnb build --no-raw-logs | $b s | $(cpu_median "$t.build") s | $(mib "$(max_col "$t.build" 4)") MiB | $(mb "$(site_bytes "$site")") MB | $(largest_page "$site" | awk '{ printf "%.0f KB (%s)", $1 / 1e3, $2 }') |"
-    log "| ahnb build (raw logs copied) | $r s | $(cpu_median "$t.raw") s | $(mib "$(max_col "$t.raw" 4)") MiB | $(mb "$(site_bytes "$raw_site")") MB | |"
+    log "| ahnb build (defaults) | $b s | $(cpu_median "$t.build") s | $(mib "$(max_col "$t.build" 4)") MiB | $(mb "$(site_bytes "$site")") MB | $(largest_page "$site" | awk '{ printf "%.0f KB (%s)", $1 / 1e3, $2 }') |"
+    log "| ahnb build --raw-logs | $r s | $(cpu_median "$t.raw") s | $(mib "$(max_col "$t.raw" 4)") MiB | $(mb "$(site_bytes "$raw_site")") MB | |"
     log ""
-    log "throughput ratio build/ceiling: $(ratio "$c" "$b") without raw logs, $(ratio "$c" "$r") with raw logs (target >= 0.5)"
+    log "throughput ratio build/ceiling: $(ratio "$c" "$b") (target >= 0.5); $(ratio "$c" "$r") with --raw-logs"
     log "CPU ratio (ceiling CPU / build CPU): $(ratio "$(cpu_median "$t.ceiling")" "$(cpu_median "$t.build")")"
     log "largest file: $(largest_file "$site" | awk '{ printf "%.0f KB (%s)", $1 / 1e3, $2 }'); files: $(find "$site" -type f | wc -l)"
     log ""
-    log '`--timings` of one more build (--no-raw-logs):'
+    log '`--timings` of one more build:'
     log '```'
     log "$(cat "$t.timings")"
     log '```'
@@ -198,10 +198,10 @@ section_steps() {
         rm -f "$t" "$t.cached"
         for _ in $(seq "$REPEAT"); do
             new_site
-            timed "$t" "$AHNB" build "$LOGS/$name" -o "$site" --no-raw-logs --no-cache -q
+            timed "$t" "$AHNB" build "$LOGS/$name" -o "$site" --no-cache -q
             # The default build also saves the incremental cache, which keeps parser state.
             new_site
-            timed "$t.cached" "$AHNB" build "$LOGS/$name" -o "$site" --no-raw-logs -q
+            timed "$t.cached" "$AHNB" build "$LOGS/$name" -o "$site" -q
         done
         drop_sites
         rss=$(max_col "$t" 4)
@@ -233,12 +233,12 @@ section_runs() {
         for _ in $(seq "$n"); do
             timed "$t.ceiling" "$CEILING" "$LOGS/$name"
             new_site
-            timed "$t" "$AHNB" build "$LOGS/$name" -o "$site" --no-raw-logs --no-cache -q
+            timed "$t" "$AHNB" build "$LOGS/$name" -o "$site" --no-cache -q
         done
         drop_sites
         site=$OUT/runs-$r
         rm -rf "$site"
-        "$AHNB" build "$LOGS/$name" -o "$site" --no-raw-logs --no-cache -q
+        "$AHNB" build "$LOGS/$name" -o "$site" --no-cache -q
         log "| $r | $(mb "$(logs_bytes $name)") MB | $(median "$t" 1) s | $(cpu_median "$t") s | $(mib "$(max_col "$t" 4)") MiB | $(mb "$(site_bytes "$site")") MB | $(mb "$(stat -c %s "$site/proj-000/index.html")") MB | $(median "$t.ceiling" 1) s | $(ratio "$(median "$t.ceiling" 1)" "$(median "$t" 1)") |"
     done
     log ""
@@ -258,14 +258,14 @@ section_incremental() {
     for _ in $(seq "$REPEAT"); do
         new_site
         # The cache lives beside the site (.NAME.ahnb-cache); a fresh site has none.
-        timed "$t.first" "$AHNB" build "$w" -o "$site" --no-raw-logs -q
-        timed "$t.second" "$AHNB" build "$w" -o "$site" --no-raw-logs -q
+        timed "$t.first" "$AHNB" build "$w" -o "$site" -q
+        timed "$t.second" "$AHNB" build "$w" -o "$site" -q
         # One run grows by 100 steps: everything else comes from the cache; pages are rendered again.
         local victim=$w/proj-000/run-00000.jsonl size
         size=$(stat -c %s "$victim")
         head -c "$size" "$victim" | tail -n 101 | head -n 100 | sed 's/"step":\([0-9]*\)/"step":9\1/' > "$t.append"
         cat "$t.append" >> "$victim"
-        timed "$t.grown" "$AHNB" build "$w" -o "$site" --no-raw-logs -q
+        timed "$t.grown" "$AHNB" build "$w" -o "$site" -q
         truncate -s "$size" "$victim"
     done
     drop_sites
@@ -296,7 +296,7 @@ section_tti() {
         if [ ! -f "$site/proj-000/index.html" ]; then
             gen "r$r-s1000" 1 "$r" 6 1000
             rm -rf "$site"
-            "$AHNB" build "$LOGS/r$r-s1000" -o "$site" --no-raw-logs --no-cache -q
+            "$AHNB" build "$LOGS/r$r-s1000" -o "$site" --no-cache -q
         fi
     done
     log "load before: $(quiet)"
