@@ -10,7 +10,7 @@
 use std::collections::BTreeMap;
 use std::fs::File;
 use std::hash::Hasher;
-use std::io::{BufReader, Read, Seek, SeekFrom};
+use std::io::{BufReader, BufWriter, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 use super::{Checkpoint, FileResult, LogFile, finish_checkpoint, read_log_from};
 
 /// Bumped whenever the cached state's layout or meaning changes.
-const CACHE_FORMAT: u32 = 1;
+const CACHE_FORMAT: u32 = 2;
 /// Bytes hashed at the start of a log and before the cached offset.
 const WINDOW: u64 = 64 * 1024;
 const BUFFER: usize = 256 * 1024;
@@ -38,7 +38,13 @@ pub struct Fingerprint {
 #[derive(Clone, Serialize, Deserialize)]
 pub struct Entry {
     fingerprint: Fingerprint,
-    checkpoint: Checkpoint,
+    /// Where the checkpoint's reading stopped, in bytes: kept outside the encoded checkpoint so
+    /// that an entry is checked against its file before anything is decoded.
+    offset: u64,
+    /// The checkpoint, encoded (postcard) as soon as it is taken. Decoded, it holds each
+    /// series' window at 16 bytes a point, and every log's checkpoint stayed in memory until the
+    /// cache was saved: the default build's peak memory grew 1.6x from 1,000 to 100,000 steps.
+    checkpoint: Vec<u8>,
 }
 
 /// Everything cached for one LOGS folder.
@@ -144,7 +150,8 @@ impl Cache {
                 file.relative.clone(),
                 Entry {
                     fingerprint,
-                    checkpoint,
+                    offset: checkpoint.offset,
+                    checkpoint: postcard::to_stdvec(&checkpoint).ok()?,
                 },
             ))
         });
@@ -164,15 +171,11 @@ impl Cache {
             if now != entry.fingerprint {
                 return None;
             }
-            let result = finish_checkpoint(entry.checkpoint.clone(), file);
-            return Some((
-                result,
-                Reuse::Unchanged,
-                Some(entry.checkpoint.clone()),
-                Some(now),
-            ));
+            let checkpoint = decode(entry)?;
+            let result = finish_checkpoint(checkpoint.clone(), file);
+            return Some((result, Reuse::Unchanged, Some(checkpoint), Some(now)));
         }
-        let offset = entry.checkpoint.offset;
+        let offset = entry.offset;
         if len < offset || len < entry.fingerprint.len.min(offset) {
             return None;
         }
@@ -191,7 +194,7 @@ impl Cache {
             BufReader::with_capacity(BUFFER, opened),
             file,
             self.chart_points,
-            Some(entry.checkpoint.clone()),
+            Some(decode(entry)?),
             true,
         );
         Some((reading.result, reuse, reading.checkpoint, None))
@@ -207,14 +210,22 @@ impl Cache {
             chart_points: self.chart_points,
             entries: decoded,
         };
-        let bytes = postcard::to_stdvec(&file).map_err(std::io::Error::other)?;
         if let Some(parent) = self.path.parent() {
             std::fs::create_dir_all(parent)?;
         }
         let temporary = self.path.with_extension("tmp");
-        std::fs::write(&temporary, bytes)?;
+        // Streamed: the whole cache is never held a second time as one buffer.
+        let writer = BufWriter::new(File::create(&temporary)?);
+        let mut writer = postcard::to_io(&file, writer).map_err(std::io::Error::other)?;
+        writer.flush()?;
+        drop(writer);
         std::fs::rename(&temporary, &self.path)
     }
+}
+
+/// An entry's checkpoint; `None` (read the log from the start) if it does not decode.
+fn decode(entry: &Entry) -> Option<Checkpoint> {
+    postcard::from_bytes(&entry.checkpoint).ok()
 }
 
 /// Hashes the start of a file and the window before `offset` (the end, when `None`).
