@@ -143,6 +143,8 @@ pub struct ProjectView {
     /// Every run's parameters and best/last metrics as JSON, for the script (any-two scatter,
     /// compare, CSV download). Safe inside `<script type="application/json">`.
     pub data_json: String,
+    /// The script beside the page with the compare view's curves (loaded when first wanted).
+    pub curves_file: &'static str,
 }
 
 #[derive(Debug, Serialize)]

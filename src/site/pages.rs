@@ -325,6 +325,7 @@ fn project_view(project: &Project, paths: &ProjectPaths, options: &SiteOptions) 
     let hrefs: Vec<String> = paths.runs.iter().map(|r| format!("runs/{r}")).collect();
     ProjectView {
         data_json: crate::render::project_data::project_data_json(project, &hrefs),
+        curves_file: COMPARE_CURVES_FILE,
         figures: figures::project_figures(project),
         scatters: figures::scatter_figures(project),
         parallel: figures::parallel_figure(project),

@@ -339,7 +339,9 @@
       s.x = s.x.map(function (t) { return t / unit[1]; });
       if (s.best) s.best[0] = s.best[0] / unit[1];
     });
-    var copy = JSON.parse(JSON.stringify(data));
+    // A shallow copy: the series are replaced, everything else is shared with the step view.
+    var copy = {};
+    Object.keys(data).forEach(function (k) { copy[k] = data[k]; });
     copy.id = data.id + "-time";
     copy.x = [0, span > 0 ? span / unit[1] : 1];
     copy.xLabel = (data.timeLabel || "wall time") + " (" + unit[0] + ")";
