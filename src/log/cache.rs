@@ -133,15 +133,7 @@ impl Cache {
                     reading.result.warnings.append(&mut limit_warnings);
                     (reading.result, Reuse::Parsed, reading.checkpoint, None)
                 }
-                Err(warning) => (
-                    FileResult {
-                        run: None,
-                        warnings: vec![warning],
-                    },
-                    Reuse::Parsed,
-                    None,
-                    None,
-                ),
+                Err(warning) => (FileResult::failed(warning), Reuse::Parsed, None, None),
             },
         };
         let entry = checkpoint.and_then(|checkpoint| {

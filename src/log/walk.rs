@@ -1,5 +1,6 @@
-//! Finds the log files under LOGS, in sorted order, without following a symbolic-link loop or a
-//! link that leads out of LOGS, and without reading a site that ahnb wrote itself.
+//! Finds the files under LOGS, in sorted order, without following a symbolic-link loop or a
+//! link that leads out of LOGS, and without reading a site that ahnb wrote itself. Which of them
+//! are logs, and of which format, is decided afterwards by `formats::detect`.
 //!
 //! LOGS is the boundary of what a build may read: a link committed next to the logs must not
 //! pull `~/.ssh` or another project's logs into a published site (raw logs are copied into it).
@@ -11,7 +12,7 @@ use walkdir::WalkDir;
 use super::boundary::{Boundary, Identity, Kind, one_path_per_file};
 use crate::diag::{Warning, quote};
 
-/// A log file to read.
+/// A file found under LOGS (a log, or a file of a run folder, or anything else).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LogFile {
     /// Path on disk.
@@ -22,7 +23,8 @@ pub struct LogFile {
     pub folder: Option<String>,
     /// Gzip-compressed.
     pub gzip: bool,
-    /// The ending that made it a log (".jsonl", ".jsonl.gz", ".json", ...).
+    /// The ending that made it a JSON-lines log (".jsonl", ".jsonl.gz", ".json", ...); empty for
+    /// files that are not.
     pub suffix: &'static str,
 }
 
@@ -36,7 +38,7 @@ pub const SITE_MARKER: &str = ".ahnb-site";
 pub fn stem_of(file_name: &str) -> &str {
     LOG_SUFFIXES
         .iter()
-        .chain([".json"].iter())
+        .chain([".json", ".csv", ".log", ".tsv"].iter())
         .find_map(|suffix| file_name.strip_suffix(suffix))
         .unwrap_or(file_name)
 }
@@ -44,10 +46,11 @@ pub fn stem_of(file_name: &str) -> &str {
 /// True when a `.json` file's first line is a complete record of a training log: a header or
 /// metrics record, or a bare line with a step-like key (`iteration`, `step`, ...) holding a number.
 /// A pretty-printed document or a one-line config is not.
-pub fn looks_like_json_lines(boundary: &Boundary, path: &Path) -> bool {
-    // Through the boundary: a FIFO named `x.json` must not block the walk.
+pub fn looks_like_json_lines(file: &LogFile) -> bool {
+    // Through the read boundary: a file swapped for a FIFO since the walk must not block.
+    let boundary = Boundary::of_file(&file.path, &file.relative);
     let Ok(Ok((head, _))) = boundary
-        .open(path, Kind::Sniff)
+        .open(&file.path, Kind::Sniff)
         .map(|input| input.read_to_end())
     else {
         return false;
@@ -78,8 +81,20 @@ pub fn looks_like_json_lines(boundary: &Boundary, path: &Path) -> bool {
     }
 }
 
-/// Lists log files under `root`, sorted by path, with warnings for what could not be walked.
-pub fn find_log_files(root: &Path) -> (Vec<LogFile>, Vec<Warning>) {
+/// Names of files worth a warning when they cannot be read (a FIFO named like a log, a link
+/// leaving LOGS): logs and the documents of other tools' run folders. Other files are passed
+/// over silently.
+fn worth_a_warning(name: &str) -> bool {
+    LOG_SUFFIXES.iter().any(|s| name.ends_with(s))
+        || [".json", ".csv", ".tsv", ".yaml"]
+            .iter()
+            .any(|s| name.ends_with(s))
+        || name.starts_with("events.out.tfevents.")
+}
+
+/// Lists the regular files under `root`, sorted by path, with warnings for what could not be
+/// walked.
+pub fn find_files(root: &Path) -> (Vec<LogFile>, Vec<Warning>) {
     let mut files = Vec::new();
     let mut warnings = Vec::new();
     let boundary = Boundary::new(root);
@@ -107,7 +122,7 @@ pub fn find_log_files(root: &Path) -> (Vec<LogFile>, Vec<Warning>) {
             {
                 // Only what would have been read is worth a warning: folders and logs.
                 let name = entry.file_name().to_string_lossy();
-                if entry.file_type().is_dir() || LOG_SUFFIXES.iter().any(|s| name.ends_with(s)) {
+                if entry.file_type().is_dir() || worth_a_warning(&name) {
                     leaving.push(relative_path(root, entry.path()));
                 }
                 return false;
@@ -165,17 +180,16 @@ pub fn find_log_files(root: &Path) -> (Vec<LogFile>, Vec<Warning>) {
             continue;
         }
         let name = entry.file_name().to_string_lossy();
-        let suffix = match LOG_SUFFIXES.iter().find(|s| name.ends_with(*s)) {
-            Some(suffix) => *suffix,
-            // detectron2's metrics.json and MMEngine's scalars.json are JSON lines named .json;
-            // other .json files (configs, summaries) are not logs and are passed over silently.
-            None if name.ends_with(".json") && looks_like_json_lines(&boundary, entry.path()) => {
-                ".json"
-            }
-            None => continue,
-        };
+        let suffix = LOG_SUFFIXES
+            .iter()
+            .find(|s| name.ends_with(*s))
+            .copied()
+            .unwrap_or("");
         let relative = relative_path(root, entry.path());
         if !entry.file_type().is_file() {
+            if !worth_a_warning(&name) {
+                continue;
+            }
             // Opening a FIFO would block the build until something writes to it.
             warnings.push(Warning::at_file(
                 &relative,
@@ -221,7 +235,12 @@ pub fn find_log_files(root: &Path) -> (Vec<LogFile>, Vec<Warning>) {
         )
     }));
     let (files, again) = one_path_per_file(&boundary, files, |f| (&f.path, &f.relative));
-    warnings.extend(again);
+    // Every file is listed once; only logs are worth a warning about their other paths.
+    warnings.extend(
+        again
+            .into_iter()
+            .filter(|w| worth_a_warning(w.path.rsplit('/').next().unwrap_or(&w.path))),
+    );
     (files, warnings)
 }
 
@@ -263,7 +282,7 @@ mod tests {
     }
 
     #[test]
-    fn finds_logs_sorted_and_skips_hidden_folders_and_sites() {
+    fn finds_files_sorted_and_skips_hidden_folders_and_sites() {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path();
         for path in [
@@ -287,19 +306,21 @@ mod tests {
         )
         .unwrap();
         std::fs::write(root.join("b/summary.json"), "{\n  \"loss\": 1.5\n}\n").unwrap();
-        let (files, warnings) = find_log_files(root);
+        let (files, warnings) = find_files(root);
         let found: Vec<_> = files
             .iter()
-            .map(|f| (f.relative.as_str(), f.folder.as_deref()))
+            .map(|f| (f.relative.as_str(), f.folder.as_deref(), f.suffix))
             .collect();
         assert_eq!(
             found,
             [
-                ("a/x/deep.jsonl.gz", Some("a")),
-                ("b/1.ndjson", Some("b")),
-                ("b/2.jsonl", Some("b")),
-                ("b/metrics.json", Some("b")),
-                ("top.jsonl", None)
+                ("a/x/deep.jsonl.gz", Some("a"), ".jsonl.gz"),
+                ("b/1.ndjson", Some("b"), ".ndjson"),
+                ("b/2.jsonl", Some("b"), ".jsonl"),
+                ("b/metrics.json", Some("b"), ""),
+                ("b/summary.json", Some("b"), ""),
+                ("s/notes.txt", Some("s"), ""),
+                ("top.jsonl", None, ".jsonl"),
             ]
         );
         assert!(warnings.is_empty());
@@ -326,7 +347,7 @@ mod tests {
                 .unwrap()
                 .success()
         );
-        let (files, warnings) = find_log_files(&logs);
+        let (files, warnings) = find_files(&logs);
         let found: Vec<_> = files.iter().map(|f| f.relative.as_str()).collect();
         // The alias leads to the same file: read once, under its own name.
         assert_eq!(found, ["p/real.jsonl"]);
@@ -369,7 +390,7 @@ mod tests {
         std::fs::create_dir_all(logs.join(".runs/x")).unwrap();
         std::fs::write(logs.join(".runs/x/h.jsonl"), "").unwrap();
         symlink(".runs/x", logs.join("x")).unwrap();
-        let (files, warnings) = find_log_files(logs);
+        let (files, warnings) = find_files(logs);
         let found: Vec<_> = files.iter().map(|f| f.relative.as_str()).collect();
         assert_eq!(found, ["chain/d12/leaf.jsonl", "p/hard.jsonl", "x/h.jsonl"]);
         let shown: Vec<String> = warnings.iter().map(ToString::to_string).collect();
