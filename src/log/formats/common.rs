@@ -1,12 +1,13 @@
-//! Pieces every format's reader shares: typing back parameters that a tool stored as text,
-//! finding a run's seed among its parameters, reading a small document whole, and reading YAML
-//! into the JSON values the rest of the loader knows.
+//! Pieces every format's reader shares: opening inputs through the read boundary, typing back
+//! parameters that a tool stored as text, finding a run's seed among its parameters, reading a
+//! small document whole, and reading YAML into the JSON values the rest of the loader knows.
 
 use std::collections::BTreeMap;
 
 use serde_json::Value;
 
 use crate::log::LogFile;
+use crate::log::boundary::{Boundary, Input, Kind};
 use crate::model::ParamValue;
 use crate::model::project::is_seed_key;
 
@@ -48,17 +49,35 @@ pub fn seed_from_params(params: &BTreeMap<String, ParamValue>) -> Option<i64> {
     })
 }
 
-/// Reads a small document whole, or says why not (for a warning naming the file).
+/// Opens an input through the read boundary (a regular file inside LOGS, never waiting on a
+/// FIFO), or says why not, for a warning naming the file.
+pub fn open(file: &LogFile, kind: Kind) -> Result<Input, String> {
+    Boundary::of_file(&file.path, &file.relative)
+        .open(&file.path, kind)
+        .map_err(|refusal| refusal.to_string())
+}
+
+/// The first bytes of a file (up to the sniff limit), to recognize its format; `None` when it
+/// cannot be opened.
+pub fn sniff(file: &LogFile) -> Option<Vec<u8>> {
+    let input = open(file, Kind::Sniff).ok()?;
+    input.read_to_end().ok().map(|(bytes, _)| bytes)
+}
+
+/// Reads a small document whole (through the read boundary), or says why not.
 pub fn read_document(file: &LogFile) -> Result<String, String> {
-    let len = std::fs::metadata(&file.path)
-        .map_err(|e| format!("cannot be read: {e}"))?
-        .len();
-    if len > MAX_DOCUMENT_BYTES {
+    let input = Boundary::of_file(&file.path, &file.relative)
+        .open_limited(&file.path, Kind::Log, MAX_DOCUMENT_BYTES)
+        .map_err(|refusal| refusal.to_string())?;
+    if input.over_limit() {
         return Err(format!(
-            "is {len} bytes, more than the {MAX_DOCUMENT_BYTES} read whole; skipped"
+            "is {} bytes, more than the {MAX_DOCUMENT_BYTES} read whole; skipped",
+            input.len
         ));
     }
-    let bytes = std::fs::read(&file.path).map_err(|e| format!("cannot be read: {e}"))?;
+    let (bytes, _) = input
+        .read_to_end()
+        .map_err(|e| format!("cannot be read: {e}"))?;
     String::from_utf8(bytes).map_err(|e| {
         format!(
             "is not valid UTF-8 (at byte {}); skipped",
