@@ -77,6 +77,8 @@ fn built() -> &'static Built {
             .arg("-o")
             .arg(&site)
             .arg("--timings")
+            // What a README linked to /proc/self/environ would publish.
+            .env("AHNB_CANARY", "SECRET-ENV")
             .timeout(HANG)
             .output()
             .unwrap();
@@ -97,6 +99,7 @@ fn check_output() -> &'static (Option<i32>, String) {
         let out = ahnb()
             .arg("check")
             .arg(logs())
+            .env("AHNB_CANARY", "SECRET-ENV")
             .timeout(HANG)
             .output()
             .unwrap();
@@ -165,6 +168,18 @@ fn every_hostile_case_gets_a_specific_warning_and_nothing_panics() {
         "links/outside-dir: symbolic link leads outside the log folder; not followed",
         "links/dangling.jsonl: cannot be read: No such file or directory (os error 2)",
         "links/fifo.jsonl: not a regular file (a FIFO, socket or device); not read",
+        "links/alias.jsonl: the same file as 'links/real.jsonl' (a link, hard link or mount); read once, as that",
+        // The read boundary (issue 12, class 2): every file, not only logs; never waited on.
+        "boundary/README.md: leads outside the log folder; not read; the page shows no README",
+        "boundary/fifo.json: not a regular file (a FIFO, socket or device); not read",
+        "boundary/ahnb.toml: not a regular file (a folder, FIFO, socket or device); not read; ignored",
+        "readme-out/README.md: leads outside the log folder; not read; the page shows no README",
+        "readme-fifo/README.md: not a regular file (a folder, FIFO, socket or device); not read; the page shows no README",
+        // One file, many paths (class 3): read once.
+        "boundary/run.jsonl: the same file as 'boundary/hard.jsonl' (a link, hard link or mount); read once, as that",
+        "boundary/linked: link to the folder 'boundary-linked', which is read under its own path; not followed",
+        "chain/d00/a: link to the folder 'chain/d01', which is read under its own path; not followed",
+        "chain/d16/b: link to the folder 'chain/d17', which is read under its own path; not followed",
         // Compression.
         "gz/corrupt.jsonl.gz:1: cannot decompress past line 0: corrupt deflate stream; the lines before are kept",
         "gz/not-gzip.jsonl.gz:1: cannot decompress past line 0: invalid gzip header; the lines before are kept",
@@ -189,7 +204,10 @@ fn every_hostile_case_gets_a_specific_warning_and_nothing_panics() {
     // Every warning is one line that names its file: nothing from a log breaks the format.
     for line in warnings.lines() {
         assert!(
-            line.starts_with("warning: ") || line.starts_with("checked "),
+            line.starts_with("warning: ")
+                || line.starts_with("checked ")
+                || line.starts_with("  read ")
+                || line.starts_with("  skipped "),
             "stray output line {line:?}"
         );
     }
@@ -313,8 +331,14 @@ fn every_healthy_line_and_run_survives_its_neighbours() {
     assert_eq!(count(run("gz/good.jsonl.gz"), "loss"), 4);
     let truncated = count(run("gz/truncated.jsonl.gz"), "loss");
     assert!((800..2000).contains(&truncated), "{truncated}");
-    // Links inside LOGS are read; the file behind a link out of LOGS never is.
-    assert!(runs.contains_key("links/real.jsonl") && runs.contains_key("links/alias.jsonl"));
+    // Links inside LOGS are read, once; the file behind a link out of LOGS never is.
+    assert!(runs.contains_key("links/real.jsonl") && !runs.contains_key("links/alias.jsonl"));
+    // One file by hard link, a folder by a link, a log behind 2^17 - 1 paths: one run each.
+    let in_project = |project: &str| runs.values().filter(|r| r["project"] == project).count();
+    assert_eq!(in_project("boundary"), 1);
+    assert_eq!(in_project("boundary-linked"), 1);
+    assert_eq!(in_project("chain"), 1);
+    assert!(runs.contains_key("chain/d17/leaf.jsonl"));
     assert!(runs.values().all(|r| r["name"] != "SECRET-RUN"));
     // Sixteen hostile run names, sixteen runs; every good run is there.
     assert_eq!(

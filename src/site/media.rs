@@ -5,6 +5,7 @@ use std::path::Path;
 
 use super::output::SiteWriter;
 use crate::diag::quote;
+use crate::log::boundary::{Boundary, Input, Kind, Refusal};
 use crate::model::{MediaKind, MediaSource};
 use crate::render::markdown::sanitize_html;
 use crate::render::views::*;
@@ -35,8 +36,8 @@ pub(super) fn media_item(
     };
     match (&media.source, media.kind) {
         (MediaSource::File(path), MediaKind::Svg) => {
-            check_inside_log_folder(run, path)?;
-            let svg = std::fs::read(path).map_err(|e| {
+            let input = open_media(run, path, Kind::InlineMedia)?;
+            let (svg, _) = input.read_to_end().map_err(|e| {
                 format!(
                     "media {} cannot be read: {e}",
                     quote(&as_written(run, path))
@@ -45,7 +46,7 @@ pub(super) fn media_item(
             item.src = Some(svg_data_url(&svg));
         }
         (MediaSource::File(path), MediaKind::Image | MediaKind::Gif) => {
-            check_inside_log_folder(run, path)?;
+            let input = open_media(run, path, Kind::Media)?;
             let file_name = path
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
@@ -54,16 +55,23 @@ pub(super) fn media_item(
             let safe_name = super::slug::slugify(&file_name, "media");
             let relative = format!("{project_dir}/media/{run_slug}/{n:03}-{safe_name}");
             writer
-                .copy(&relative, path)
+                .copy(&relative, path, input)
                 .map_err(|e| format!("media {} cannot be copied: {e}", quote(&file_name)))?;
             item.src = Some(format!("../media/{run_slug}/{n:03}-{safe_name}"));
         }
         (MediaSource::File(path), MediaKind::Html | MediaKind::Text) => {
-            check_inside_log_folder(run, path)?;
-            let text = std::fs::read_to_string(path).map_err(|e| {
+            let input = open_media(run, path, Kind::InlineMedia)?;
+            let (bytes, _) = input.read_to_end().map_err(|e| {
                 format!(
                     "media {} cannot be read: {e}",
                     quote(&as_written(run, path))
+                )
+            })?;
+            let text = String::from_utf8(bytes).map_err(|e| {
+                format!(
+                    "media {} is not valid UTF-8 (at byte {}); skipped",
+                    quote(&as_written(run, path)),
+                    e.utf8_error().valid_up_to()
                 )
             })?;
             fill_inline(&mut item, media.kind, text);
@@ -123,6 +131,26 @@ fn check_image_extension(file_name: &str) -> std::result::Result<(), String> {
 fn as_written(run: &crate::model::Run, path: &Path) -> String {
     let folder = run.path_on_disk.parent().unwrap_or(Path::new("."));
     crate::log::walk::relative_path(folder, path)
+}
+
+/// Opens a media file through the read boundary, once it is known to stay inside the log's folder.
+fn open_media(
+    run: &crate::model::Run,
+    path: &Path,
+    kind: Kind,
+) -> std::result::Result<Input, String> {
+    check_inside_log_folder(run, path)?;
+    let boundary = Boundary::of_file(&run.path_on_disk, &run.source);
+    let shown = quote(&as_written(run, path));
+    boundary.open(path, kind).map_err(|refusal| match refusal {
+        Refusal::NotRegular => format!("media file {shown} is not a regular file; skipped"),
+        Refusal::Outside => format!("media file {shown} leads outside the log's folder; skipped"),
+        Refusal::Unreadable(e) => format!("media {shown} cannot be read: {e}"),
+        Refusal::Pseudo => format!("media file {shown} is a file of /proc or /sys; skipped"),
+        Refusal::TooLarge { len, limit } => {
+            format!("media file {shown} is {len} bytes, over the limit of {limit}; skipped")
+        }
+    })
 }
 
 /// Refuses media reached through a symbolic link that leads outside the log's folder, and media

@@ -149,10 +149,18 @@ impl SiteWriter {
         Ok(())
     }
 
-    /// Copies a file into the site.
-    pub fn copy(&self, relative: &str, source: &Path) -> Result<u64> {
+    /// Copies an input opened through the read boundary into the site; `source` names it in
+    /// errors. Copies no more than the input's limit.
+    pub fn copy(
+        &self,
+        relative: &str,
+        source: &Path,
+        input: crate::log::boundary::Input,
+    ) -> Result<u64> {
         let target = self.target(relative)?;
-        let bytes = fs::copy(source, &target).map_err(|e| Error::read(source, e))?;
+        let mut file = fs::File::create(&target).map_err(|e| Error::write(&target, e))?;
+        let bytes = std::io::copy(&mut input.into_reader(), &mut file)
+            .map_err(|e| Error::read(source, e))?;
         self.written
             .lock()
             .unwrap_or_else(|e| e.into_inner())

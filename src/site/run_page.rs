@@ -35,7 +35,16 @@ pub(super) fn write_run_page(
             .copied()
             .unwrap_or(".jsonl");
         let relative = format!("{}/logs/{slug}{extension}", paths.dir);
-        match writer.copy(&relative, &run.path_on_disk) {
+        let boundary = crate::log::boundary::Boundary::of_file(&run.path_on_disk, &run.source);
+        let copied = boundary
+            .open(&run.path_on_disk, crate::log::boundary::Kind::Log)
+            .map_err(|refusal| refusal.to_string())
+            .and_then(|input| {
+                writer
+                    .copy(&relative, &run.path_on_disk, input)
+                    .map_err(|e| e.to_string())
+            });
+        match copied {
             Ok(_) => Some(format!("../logs/{slug}{extension}")),
             Err(e) => {
                 warnings.push(Warning::at_file(
