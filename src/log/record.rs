@@ -398,7 +398,7 @@ impl RunBuilder {
             if Some(&name) == x_key {
                 // `{"epoch": 3, "loss": 0.2}`: the epoch is the step and also the epoch.
                 if name == "epoch" {
-                    self.push_epoch(line, step, value);
+                    self.push_epoch_scalar(line, step, value);
                 }
                 continue;
             }
