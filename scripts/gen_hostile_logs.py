@@ -338,10 +338,19 @@ def payloads(logs):
     records.append({"type": "media", "step": 2, "name": "svg-file", "kind": "svg", "path": "evil.svg"})
     records.append({"type": "media", "step": 1, "name": "text", "kind": "text", "content": f"</pre><script>{PWN}</script>{handler}"})
     records.append({"type": "media", "step": 1, "name": "html-file", "kind": "html", "path": "evil.html"})
+    # Issue 12, class 1: a "png" whose slug, cut at 64 bytes, once ended in `.html` (a page of the
+    # site running its script when opened); referenced twice, it must be copied once (class 3).
+    cut_name = "a" * 59 + ".htmlx.png"
+    for step in (1, 2):
+        records.append({"type": "media", "step": step, "name": "cut-name", "kind": "image", "path": cut_name})
+    # The same SVG embedded three times: inlined once per page.
+    for step in (3, 4, 5):
+        records.append({"type": "media", "step": step, "name": "svg-repeated", "kind": "svg", "content": svg})
     records.append({"type": "end", "status": "failed", "metrics": {metric: 1.0}, "error": f"</pre><script>{PWN}</script>{handler}"})
     body = "".join(line(r) for r in records)
     folder = f"{logs}/xss"
     write(f"{folder}/evil.svg", svg)
+    write(f"{folder}/{cut_name}", f"<script>{PWN}</script><img src=x onerror=\"{PWN}\">")
     write(f"{folder}/evil.html", f"<script>{PWN}</script>{handler}<iframe src=\"javascript:{PWN}\"></iframe>")
     write(f"{folder}/README.md", notes)
     write(f"{folder}/ahnb.toml", 'primary_metric = "loss"\n')

@@ -454,6 +454,76 @@ fn nothing_outside_logs_reaches_the_site() {
     assert!(!built.stderr.contains("SECRET"));
 }
 
+/// Regression (issue 12, classes 1 and 3): a long media name was slugged and cut so that `.png`
+/// fell off and `.html` remained, publishing a page that runs the log's script; media referenced
+/// twice was copied twice, and the same SVG embedded three times was inlined three times.
+#[test]
+fn published_media_is_inert_and_copied_once() {
+    let built = built();
+    let tree = read_tree(&built.site);
+    const IMAGE: [&str; 7] = [".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif", ".bmp"];
+    let media: Vec<&String> = tree.keys().filter(|p| p.contains("/media/")).collect();
+    for path in &media {
+        assert!(
+            IMAGE.iter().any(|e| path.ends_with(e)),
+            "published media {path:?} does not end in an image extension"
+        );
+    }
+    // Every other published file is one ahnb makes: pages, charts, data, assets.
+    for path in tree.keys() {
+        let extension = path.rsplit_once('.').map_or("", |(_, e)| e);
+        assert!(
+            [
+                "html",
+                "svg",
+                "js",
+                "css",
+                "json",
+                "csv",
+                "txt",
+                "png",
+                "jpg",
+                "jpeg",
+                "gif",
+                "webp",
+                "avif",
+                "bmp",
+                "ico",
+                "woff2",
+                "xml",
+                "ahnb-site",
+                "nojekyll"
+            ]
+            .contains(&extension),
+            "unexpected published file {path:?}"
+        );
+    }
+    let cut: Vec<_> = tree
+        .iter()
+        .filter(|(p, bytes)| p.contains("/media/") && bytes.starts_with(b"<script>"))
+        .map(|(p, _)| p)
+        .collect();
+    assert_eq!(
+        cut.len(),
+        1,
+        "the twice-referenced image is copied once: {cut:?}"
+    );
+    let page = tree
+        .iter()
+        .find(|(p, b)| p.ends_with(".html") && String::from_utf8_lossy(b).contains("svg-repeated"))
+        .map(|(_, b)| String::from_utf8_lossy(b).into_owned())
+        .expect("the payload run page");
+    let svg_head = "data:image/svg+xml,%3Csvg%20xmlns=%22http://www.w3.org/2000/svg%22%20onload";
+    // svg-inline, svg-file (evil.svg holds the same bytes) and svg-repeated three times: one
+    // data URL on the page, four pointers to it.
+    assert_eq!(
+        page.matches(svg_head).count(),
+        1,
+        "the same SVG is inlined once"
+    );
+    assert_eq!(page.matches("the same content as ").count(), 4);
+}
+
 /// Media: paths and links that leave the log's folder, special files, non-image extensions.
 #[test]
 fn media_never_reads_outside_its_log_folder_nor_blocks() {

@@ -1,5 +1,6 @@
 //! Media from logs: images and GIFs copied into the site (only from inside the log's folder,
-//! only under image extensions), SVG shown through a `data:` URL, HTML sanitized, text escaped.
+//! only under image extensions, once per content), SVG shown through a `data:` URL, HTML
+//! sanitized, text escaped; content embedded more than once in a page is shown once.
 
 use std::path::Path;
 
@@ -14,9 +15,7 @@ use crate::render::views::*;
 pub(super) fn media_item(
     run: &crate::model::Run,
     media: &crate::model::Media,
-    n: usize,
     project_dir: &str,
-    run_slug: &str,
     writer: &SiteWriter,
 ) -> std::result::Result<MediaItem, String> {
     let mut item = MediaItem {
@@ -46,18 +45,26 @@ pub(super) fn media_item(
             item.src = Some(svg_data_url(&svg));
         }
         (MediaSource::File(path), MediaKind::Image | MediaKind::Gif) => {
-            let input = open_media(run, path, Kind::Media)?;
             let file_name = path
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default();
-            check_image_extension(&file_name)?;
-            let safe_name = super::slug::slugify(&file_name, "media");
-            let relative = format!("{project_dir}/media/{run_slug}/{n:03}-{safe_name}");
+            let extension = image_extension(&file_name)?;
+            let input = open_media(run, path, Kind::Media)?;
+            let (bytes, _) = input.read_to_end().map_err(|e| {
+                format!(
+                    "media {} cannot be read: {e}",
+                    quote(&as_written(run, path))
+                )
+            })?;
+            // Named by content: media referenced by many records or runs is copied once, and the
+            // name (hex digits and an image extension fixed here) cannot be cut or slugged into
+            // `.html`.
+            let name = format!("{:032x}.{extension}", xxhash_rust::xxh3::xxh3_128(&bytes));
             writer
-                .copy(&relative, path, input)
+                .write_once(&format!("{project_dir}/media/{name}"), &bytes)
                 .map_err(|e| format!("media {} cannot be copied: {e}", quote(&file_name)))?;
-            item.src = Some(format!("../media/{run_slug}/{n:03}-{safe_name}"));
+            item.src = Some(format!("../media/{name}"));
         }
         (MediaSource::File(path), MediaKind::Html | MediaKind::Text) => {
             let input = open_media(run, path, Kind::InlineMedia)?;
@@ -107,23 +114,55 @@ fn svg_data_url(svg: &[u8]) -> String {
     url
 }
 
-/// Image media is copied into the site under its own extension, which decides how a browser
+/// Image media is copied into the site under an image extension, which decides how a browser
 /// opens the copy: only image extensions may pass, so that a "png" named `x.html` cannot become a
-/// page of the site.
-fn check_image_extension(file_name: &str) -> std::result::Result<(), String> {
+/// page of the site. Returns the extension the copy gets (lowercase).
+fn image_extension(file_name: &str) -> std::result::Result<&'static str, String> {
     const IMAGE_EXTENSIONS: [&str; 7] = ["png", "jpg", "jpeg", "gif", "webp", "avif", "bmp"];
     let extension = file_name
         .rsplit_once('.')
         .map(|(_, e)| e.to_ascii_lowercase())
         .unwrap_or_default();
-    if IMAGE_EXTENSIONS.contains(&extension.as_str()) {
-        Ok(())
-    } else {
-        Err(format!(
-            "media file {} is not a PNG, JPEG, GIF, WebP, AVIF or BMP file by its name; skipped",
-            quote(file_name)
-        ))
-    }
+    IMAGE_EXTENSIONS
+        .into_iter()
+        .find(|allowed| *allowed == extension)
+        .ok_or_else(|| {
+            format!(
+                "media file {} is not a PNG, JPEG, GIF, WebP, AVIF or BMP file by its name; skipped",
+                quote(file_name)
+            )
+        })
+}
+
+/// The key under which an embedded item's content is shown once per page: its kind and what it
+/// embeds (`None` for copied files, which are linked, not embedded).
+pub(super) fn embedded_key(item: &MediaItem) -> Option<u128> {
+    let embedded = match (&item.src, &item.html, &item.text) {
+        (Some(src), _, _) if src.starts_with("data:") => src.as_str(),
+        (None, Some(html), _) => html.as_str(),
+        (None, None, Some(text)) => text.as_str(),
+        _ => return None,
+    };
+    let mut key = Vec::with_capacity(embedded.len() + 8);
+    key.extend_from_slice(item.kind.as_bytes());
+    key.push(0);
+    key.extend_from_slice(embedded.as_bytes());
+    Some(xxhash_rust::xxh3::xxh3_128(&key))
+}
+
+/// Replaces an embedded item's content by a pointer to where the page shows it already.
+pub(super) fn refer_to(item: &mut MediaItem, first: &MediaItem) {
+    item.src = None;
+    item.html = None;
+    let at = first
+        .step
+        .as_ref()
+        .map(|s| format!(" at step {s}"))
+        .unwrap_or_default();
+    item.text = Some(format!(
+        "the same content as '{}'{at}, shown above",
+        first.title
+    ));
 }
 
 /// A media path as the log wrote it (relative to the log's folder), for warnings: the absolute

@@ -149,6 +149,20 @@ impl SiteWriter {
         Ok(())
     }
 
+    /// Writes a file unless this build wrote it already (content-addressed files, which every
+    /// writer would write with the same bytes). Returns whether it wrote.
+    pub fn write_once(&self, relative: &str, content: &[u8]) -> Result<bool> {
+        let first = self
+            .written
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(relative.to_owned());
+        if first {
+            self.write_raw(relative, content)?;
+        }
+        Ok(first)
+    }
+
     /// Copies an input opened through the read boundary into the site; `source` names it in
     /// errors. Copies no more than the input's limit.
     pub fn copy(
