@@ -3,7 +3,9 @@
 //! programmatic API. `detect` turns the walk's files into [`Source`]s (one run each, or a file
 //! of appended runs); [`read_source`] reads one.
 
+pub mod common;
 pub mod detect;
+pub mod mlflow;
 
 use std::path::{Path, PathBuf};
 
@@ -84,6 +86,7 @@ pub fn read_source(source: &Source, bound: usize) -> FileResult {
             &source.relative,
             "TensorBoard event files are not read by this version",
         )),
+        Format::Mlflow => mlflow::read_run(source, bound),
         other => FileResult::failed(Warning::at_file(
             &source.relative,
             format!("{other} runs are not read by this version"),
