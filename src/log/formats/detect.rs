@@ -10,7 +10,13 @@ use super::{Format, SkipReason, Skipped, Source};
 use crate::log::walk::{self, LogFile};
 
 /// The formats detection produces sources for (the no-runs error names them).
-pub const READ: &[Format] = &[Format::Native, Format::Mlflow];
+pub const READ: &[Format] = &[
+    Format::Native,
+    Format::Mlflow,
+    Format::KerasCsv,
+    Format::LightningCsv,
+    Format::GenericCsv,
+];
 
 /// What detection made of the walk's files.
 #[derive(Debug, Default)]
@@ -159,6 +165,7 @@ pub fn detect(files: &[LogFile]) -> Detection {
     let mut d = Detector::new(files);
     // Folder formats first: their files must not be read again as loose logs.
     super::mlflow::detect(&mut d);
+    super::lightning::detect(&mut d);
 
     // ---- TensorBoard (owned by `tb`): group `events.out.tfevents.*` files into run sources
     // here, before the loose-file formats. Until its reader lands, event files are skipped. ----
@@ -167,6 +174,7 @@ pub fn detect(files: &[LogFile]) -> Detection {
     }
 
     native(&mut d);
+    super::csv_log::detect(&mut d);
     leftovers(d)
 }
 

@@ -4,7 +4,9 @@
 //! of appended runs); [`read_source`] reads one.
 
 pub mod common;
+pub mod csv_log;
 pub mod detect;
+pub mod lightning;
 pub mod mlflow;
 
 use std::path::{Path, PathBuf};
@@ -87,6 +89,8 @@ pub fn read_source(source: &Source, bound: usize) -> FileResult {
             "TensorBoard event files are not read by this version",
         )),
         Format::Mlflow => mlflow::read_run(source, bound),
+        Format::KerasCsv | Format::GenericCsv => csv_log::read_file(source, bound),
+        Format::LightningCsv => lightning::read_run(source, bound),
         other => FileResult::failed(Warning::at_file(
             &source.relative,
             format!("{other} runs are not read by this version"),
