@@ -123,12 +123,11 @@ fn the_whole_corpus_builds_without_a_crash_and_ignores_what_is_not_a_log() {
         String::from_utf8_lossy(&output.stderr)
     );
     let html = all_html(&site);
-    // CSV, TensorBoard events, MLflow files and pretty-printed JSON documents are not read as
-    // logs; the JSON-lines files are.
+    // JSON lines, and the other tools' formats, are read.
     assert!(html.contains("Ghailen-Ben-Achour__detectron2_detection"));
     assert!(
-        !html.contains("trainer_state"),
-        "a pretty-printed trainer_state.json is not a run"
+        html.contains("checkpoint-2115"),
+        "Hugging Face's trainer_state.json is a run"
     );
     assert!(
         html.contains("wandb-history"),
@@ -444,4 +443,73 @@ fn lightning_csv_logger_folders_are_runs_with_sparse_rows_and_hparams() {
     assert!(!tube.series.contains_key("created_at"));
     assert_eq!(param(tube, "lr"), ParamValue::Number(0.02));
     assert_eq!(param(tube, "solver"), ParamValue::Text("rk4".into()));
+}
+
+#[test]
+fn hugging_face_trainer_states_are_runs_with_train_eval_and_predict_metrics() {
+    use ahnb::model::{Format, ParamValue, Status};
+    let Some(corpus) = corpus() else { return };
+    let loaded = load(&corpus.join("hf_trainer_state"));
+    assert_eq!(loaded.formats, [(Format::HuggingFace, 13)]);
+    assert!(loaded.warnings.is_empty(), "{:?}", loaded.warnings);
+
+    // Whisper, 100,000 steps: train entries every 50 steps, eval every 1,000; the best
+    // checkpoint is kept, and the final summary entry gives the end metrics.
+    let whisper = run(
+        &loaded,
+        "CoralReefFish__whisper-tiny-nbaiLab",
+        "trainer_state",
+    );
+    assert_eq!(whisper.series["loss"].summary.count, 2000);
+    assert_eq!(first(whisper, "loss"), (50, 2.936));
+    let wer = &whisper.series["eval_wer"].summary;
+    assert_eq!(wer.count, 100);
+    assert_eq!(
+        wer.min.unwrap().value,
+        24.878197320341048,
+        "the state's best_metric"
+    );
+    assert!(
+        whisper
+            .header
+            .env
+            .contains(&("best_model_checkpoint".into(), "./checkpoint-98000".into()))
+    );
+    assert_eq!(param(whisper, "max_steps"), ParamValue::Number(100000.0));
+    let end = whisper.end.as_ref().unwrap();
+    assert!(
+        end.metrics
+            .contains(&("train_loss".into(), 0.2913371723175049))
+    );
+    assert!(!whisper.series.contains_key("train_runtime"));
+    assert_eq!(status(&loaded, whisper), Status::Finished);
+
+    // A bare NaN (Python's json.dumps) in one grad_norm of 2,119 entries.
+    let em = run(
+        &loaded,
+        "adhikarinarayan__EM_phase_transition",
+        "checkpoint-2115",
+    );
+    let grad = &em.series["grad_norm"].summary;
+    assert_eq!(grad.nonfinite, 1);
+    assert_eq!(em.series["loss"].summary.count, 2115);
+    assert_eq!(last(em, "loss"), (2115, 1.473));
+    assert_eq!(status(&loaded, em), Status::Finished);
+
+    // predict_* entries carry no step: they belong to the evaluation before them.
+    let cpt = run(&loaded, "Jaong__Checkpoint-of-CPT", "trainer_state");
+    assert_eq!(cpt.series["predict_loss"].summary.count, 10);
+    assert_eq!(first(cpt, "predict_loss"), (549, 0.6476863622665405));
+    assert_eq!(last(cpt, "eval_rouge-1"), (5490, 51.2775));
+
+    // Two runs' checkpoints in one results/ folder stay two runs; a checkpoint saved before
+    // max_steps is a run still training.
+    let lora = "LaziestCactus__GPTLoRA";
+    let early = run(&loaded, lora, "checkpoint-500");
+    assert_eq!(last(early, "loss"), (500, 3.4398));
+    assert_eq!(status(&loaded, early), Status::Incomplete);
+    assert_eq!(
+        last(run(&loaded, lora, "checkpoint-1000"), "loss"),
+        (1000, 3.4348)
+    );
 }

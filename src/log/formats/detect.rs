@@ -16,6 +16,7 @@ pub const READ: &[Format] = &[
     Format::KerasCsv,
     Format::LightningCsv,
     Format::GenericCsv,
+    Format::HuggingFace,
 ];
 
 /// What detection made of the walk's files.
@@ -121,7 +122,22 @@ impl<'a> Detector<'a> {
             path,
             folder,
             inputs: files,
+            name: None,
         });
+    }
+
+    /// Like [`Detector::add_source`], with the run's default name given.
+    pub fn add_named_source(
+        &mut self,
+        format: Format,
+        relative: &str,
+        inputs: &[usize],
+        name: &str,
+    ) {
+        self.add_source(format, relative, inputs);
+        if let Some(source) = self.sources.last_mut() {
+            source.name = Some(name.to_owned());
+        }
     }
 
     /// Reports a file (or a run folder, by its first file) as passed over, and claims it.
@@ -173,6 +189,7 @@ pub fn detect(files: &[LogFile]) -> Detection {
         d.skip(i, SkipReason::TensorBoardNotRead);
     }
 
+    super::huggingface::detect(&mut d);
     native(&mut d);
     super::csv_log::detect(&mut d);
     leftovers(d)

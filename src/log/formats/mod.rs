@@ -6,6 +6,7 @@
 pub mod common;
 pub mod csv_log;
 pub mod detect;
+pub mod huggingface;
 pub mod lightning;
 pub mod mlflow;
 
@@ -28,6 +29,8 @@ pub struct Source {
     pub folder: Option<String>,
     /// The files the run consists of, sorted by path.
     pub inputs: Vec<LogFile>,
+    /// The run's name when its files name none; `None` for the last part of `relative`.
+    pub name: Option<String>,
 }
 
 impl Source {
@@ -61,6 +64,9 @@ impl Source {
 
     /// The run's name when nothing names it: the file name without its suffix, or the folder's.
     pub fn default_name(&self) -> &str {
+        if let Some(name) = &self.name {
+            return name;
+        }
         let last = self.relative.rsplit('/').next().unwrap_or(&self.relative);
         super::walk::stem_of(last)
     }
@@ -91,6 +97,7 @@ pub fn read_source(source: &Source, bound: usize) -> FileResult {
         Format::Mlflow => mlflow::read_run(source, bound),
         Format::KerasCsv | Format::GenericCsv => csv_log::read_file(source, bound),
         Format::LightningCsv => lightning::read_run(source, bound),
+        Format::HuggingFace => huggingface::read_run(source, bound),
         other => FileResult::failed(Warning::at_file(
             &source.relative,
             format!("{other} runs are not read by this version"),
