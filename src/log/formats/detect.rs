@@ -16,6 +16,7 @@ pub const READ: &[Format] = &[
     Format::KerasCsv,
     Format::LightningCsv,
     Format::GenericCsv,
+    Format::DvcLive,
     Format::HuggingFace,
 ];
 
@@ -181,6 +182,7 @@ pub fn detect(files: &[LogFile]) -> Detection {
     let mut d = Detector::new(files);
     // Folder formats first: their files must not be read again as loose logs.
     super::mlflow::detect(&mut d);
+    super::dvclive::detect(&mut d);
     super::lightning::detect(&mut d);
 
     // ---- TensorBoard (owned by `tb`): group `events.out.tfevents.*` files into run sources
