@@ -3,6 +3,7 @@
 //! depends on the number of threads.
 
 pub mod cache;
+pub mod formats;
 pub mod json;
 pub mod lines;
 pub mod record;

@@ -1,5 +1,7 @@
 //! Media from logs: images and GIFs copied into the site (only from inside the log's folder,
 //! only under image extensions), SVG shown through a `data:` URL, HTML sanitized, text escaped.
+//! Images embedded in a log (TensorBoard's) are written only when their bytes are a PNG, JPEG,
+//! GIF, WebP or BMP image, under the extension of what they are.
 
 use std::path::Path;
 
@@ -68,11 +70,75 @@ pub(super) fn media_item(
             })?;
             fill_inline(&mut item, media.kind, text);
         }
+        (MediaSource::Embedded { .. }, MediaKind::Image | MediaKind::Gif) => {
+            let bytes = read_embedded(&media.source)
+                .map_err(|e| format!("image {} cannot be read: {e}", quote(&media.name)))?;
+            let Some(extension) = raster_image_extension(&bytes) else {
+                return Err(format!(
+                    "image {} is not a PNG, JPEG, GIF, WebP or BMP image; skipped",
+                    quote(&media.name)
+                ));
+            };
+            let safe_name = super::slug::slugify(&media.name, "media");
+            let file = format!("{n:03}-{safe_name}.{extension}");
+            writer
+                .write(&format!("{project_dir}/media/{run_slug}/{file}"), &bytes)
+                .map_err(|e| format!("image {} cannot be written: {e}", quote(&media.name)))?;
+            item.src = Some(format!("../media/{run_slug}/{file}"));
+        }
+        (MediaSource::Embedded { .. }, _) => {
+            return Err(format!(
+                "media {} embedded in a log is not an image; skipped",
+                quote(&media.name)
+            ));
+        }
         (MediaSource::Inline(text), kind) => {
             fill_inline(&mut item, kind, text.clone());
         }
     }
     Ok(item)
+}
+
+/// The bytes of an embedded media item, read from its log.
+fn read_embedded(source: &MediaSource) -> std::io::Result<Vec<u8>> {
+    use std::io::{Read, Seek, SeekFrom};
+    let MediaSource::Embedded {
+        path,
+        offset,
+        length,
+    } = source
+    else {
+        return Ok(Vec::new());
+    };
+    let mut file = std::fs::File::open(path)?;
+    file.seek(SeekFrom::Start(*offset))?;
+    let mut bytes = Vec::new();
+    file.take(*length).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 != *length {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::UnexpectedEof,
+            "the log is shorter than when it was read",
+        ));
+    }
+    Ok(bytes)
+}
+
+/// The extension of a raster image, by its first bytes; `None` for anything else (SVG, HTML,
+/// text), which must never be written into the site as an image a browser could open as a page.
+pub fn raster_image_extension(bytes: &[u8]) -> Option<&'static str> {
+    if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+        Some("png")
+    } else if bytes.starts_with(b"\xff\xd8\xff") {
+        Some("jpg")
+    } else if bytes.starts_with(b"GIF87a") || bytes.starts_with(b"GIF89a") {
+        Some("gif")
+    } else if bytes.len() >= 12 && bytes.starts_with(b"RIFF") && &bytes[8..12] == b"WEBP" {
+        Some("webp")
+    } else if bytes.starts_with(b"BM") && bytes.len() >= 26 {
+        Some("bmp")
+    } else {
+        None
+    }
 }
 
 fn fill_inline(item: &mut MediaItem, kind: MediaKind, text: String) {
