@@ -31,6 +31,20 @@ pub enum Error {
         reason: String,
     },
 
+    #[error(
+        "no run found in '{}': ahnb reads {formats}; it saw {seen}",
+        logs.display()
+    )]
+    NoRuns {
+        logs: PathBuf,
+        /// The formats ahnb reads, listed.
+        formats: String,
+        /// What the folder held: the files skipped with why, and the other files.
+        seen: String,
+        /// The warnings of the logs that gave no run, for the caller to print first.
+        warnings: Vec<crate::diag::Warning>,
+    },
+
     #[error("cannot read config '{path}': {message}")]
     Config { path: PathBuf, message: String },
 

@@ -32,6 +32,7 @@ use std::time::{Duration, Instant};
 
 pub use diag::Warning;
 pub use error::{Error, Result};
+use log::formats::{Format, Skipped, Source};
 use model::project::ProjectInput;
 use model::{Project, ProjectConfig, Run};
 
@@ -71,38 +72,62 @@ pub struct Loaded {
     /// Logs reused from the cache unchanged, and logs of which only the new bytes were read.
     pub unchanged: usize,
     pub appended: usize,
+    /// Runs read per format, in the order of [`Format::ALL`]; formats without runs left out.
+    pub formats: Vec<(Format, usize)>,
+    /// Files that could have been logs and were not read, with why, sorted.
+    pub skipped: Vec<Skipped>,
 }
 
-/// Reads and summarizes every log under `logs`.
+/// Runs per format, in the order of [`Format::ALL`], formats without runs left out.
+pub fn count_formats<'a>(runs: impl Iterator<Item = &'a Run>) -> Vec<(Format, usize)> {
+    let mut counts: BTreeMap<Format, usize> = BTreeMap::new();
+    for run in runs {
+        *counts.entry(run.format).or_default() += 1;
+    }
+    Format::ALL
+        .iter()
+        .filter_map(|f| counts.get(f).map(|&n| (*f, n)))
+        .collect()
+}
+
+/// Reads and summarizes every log under `logs`; a folder in which no run is found is an error
+/// ([`Error::NoRuns`]) naming the formats ahnb reads and what the folder held.
 pub fn load(logs: &Path, options: &LoadOptions) -> Result<Loaded> {
+    load_checked(logs, options, true)
+}
+
+/// Like [`load`], but a folder without runs gives no projects instead of an error: for a
+/// baseline, which may rightly hold nothing yet.
+pub fn load_allowing_no_runs(logs: &Path, options: &LoadOptions) -> Result<Loaded> {
+    load_checked(logs, options, false)
+}
+
+fn load_checked(logs: &Path, options: &LoadOptions, require_runs: bool) -> Result<Loaded> {
     if !logs.is_dir() {
         return Err(Error::LogsNotFound(logs.to_path_buf()));
     }
     let mut timings = Vec::new();
     let started = Instant::now();
-    let (files, mut warnings) = log::find_log_files(logs);
+    let (files, mut warnings) = log::find_files(logs);
+    let detection = log::formats::detect::detect(&files);
+    let sources = detection.sources;
     timings.push(("walk", started.elapsed()));
 
     let started = Instant::now();
     if let Some(progress) = &options.progress {
         progress.set_stage("parse");
-        let total = files
-            .iter()
-            .filter_map(|f| std::fs::metadata(&f.path).ok())
-            .map(|m| m.len())
-            .sum();
-        progress.set_total_bytes(total);
+        progress.set_total_bytes(sources.iter().map(Source::bytes).sum());
     }
     let (results, unchanged, appended) = match &options.cache {
         None => (
-            log::read_log_files(&files, options.chart_points, options.progress.as_deref()),
+            log::read_sources(&sources, options.chart_points, options.progress.as_deref()),
             0,
             0,
         ),
         Some(path) => read_with_cache(
             path,
             logs,
-            &files,
+            &sources,
             options.chart_points,
             options.progress.as_deref(),
         ),
@@ -113,42 +138,68 @@ pub fn load(logs: &Path, options: &LoadOptions) -> Result<Loaded> {
     let mut runs = Vec::with_capacity(results.len());
     for result in results {
         warnings.extend(result.warnings);
-        runs.extend(result.run);
+        runs.extend(result.runs);
+    }
+    warnings.sort();
+    if runs.is_empty() && require_runs {
+        let read: Vec<&str> = sources.iter().map(|s| s.relative.as_str()).collect();
+        return Err(Error::NoRuns {
+            logs: logs.to_path_buf(),
+            formats: log::formats::formats_read(),
+            seen: log::formats::describe_seen(
+                files.len(),
+                &read,
+                &detection.skipped,
+                &detection.others,
+            ),
+            warnings,
+        });
     }
     let lines = runs.iter().map(|r| r.lines).sum();
     let bytes = runs.iter().map(|r| r.bytes).sum();
+    let formats = count_formats(runs.iter());
     let projects = model::build_projects(group_into_projects(logs, runs)?);
     timings.push(("summarize", started.elapsed()));
-    warnings.sort();
     Ok(Loaded {
         projects,
         warnings,
-        files: files.len(),
+        files: sources.iter().map(|s| s.inputs.len()).sum(),
         lines,
         bytes,
         timings,
         unchanged,
         appended,
+        formats,
+        skipped: detection.skipped,
     })
 }
 
 /// Reads every log through the incremental cache, then replaces the cache with this build's
 /// entries (a cache that cannot be written only costs the next build its speed).
+/// Only JSON-lines logs are cached (they are the ones that grow while training); other formats'
+/// runs are read again.
 fn read_with_cache(
     path: &Path,
     logs: &Path,
-    files: &[log::LogFile],
+    sources: &[Source],
     chart_points: usize,
     progress: Option<&progress::Progress>,
 ) -> (Vec<log::FileResult>, usize, usize) {
     use rayon::prelude::*;
     let cache = log::cache::Cache::open(path, logs, chart_points);
-    let read: Vec<_> = files
+    let read: Vec<_> = sources
         .par_iter()
-        .map(|file| {
-            let read = cache.read(file);
+        .map(|source| {
+            let read = match (source.format, source.inputs.first()) {
+                (Format::Native, Some(file)) => cache.read(file),
+                _ => (
+                    log::formats::read_source(source, chart_points),
+                    log::cache::Reuse::Parsed,
+                    None,
+                ),
+            };
             if let Some(progress) = progress {
-                progress.add_done_bytes(std::fs::metadata(&file.path).map_or(0, |m| m.len()));
+                progress.add_done_bytes(source.bytes());
             }
             read
         })
@@ -277,6 +328,9 @@ pub struct BuildReport {
     pub appended: usize,
     /// The site already matched the inputs; nothing was read or written.
     pub up_to_date: bool,
+    /// Runs read per format, and files passed over with why (see [`Loaded`]).
+    pub formats: Vec<(Format, usize)>,
+    pub skipped: Vec<Skipped>,
 }
 
 /// Reads `logs` and writes the site to `site`, atomically.
@@ -293,7 +347,7 @@ pub fn build(logs: &Path, site_dir: &Path, options: &BuildOptions) -> Result<Bui
     let stamp = match &options.load.cache {
         Some(cache) if options.figures.is_none() && options.archive.is_none() => {
             let started = Instant::now();
-            let (files, walk_warnings) = log::find_log_files(logs);
+            let (files, walk_warnings) = log::find_files(logs);
             let settings = format!(
                 "points={} base={:?} raw={}",
                 options.load.chart_points, options.base_url, options.copy_raw_logs
@@ -372,6 +426,8 @@ pub fn build(logs: &Path, site_dir: &Path, options: &BuildOptions) -> Result<Bui
             bytes: loaded.bytes,
             pages_written,
             warnings: warnings.clone(),
+            formats: loaded.formats.clone(),
+            skipped: loaded.skipped.clone(),
         };
         site::stamp::save(&stamp_file, inputs, site_dir, media, report);
     }
@@ -389,6 +445,8 @@ pub fn build(logs: &Path, site_dir: &Path, options: &BuildOptions) -> Result<Bui
         unchanged: loaded.unchanged,
         appended: loaded.appended,
         up_to_date: false,
+        formats: loaded.formats,
+        skipped: loaded.skipped,
     })
 }
 
@@ -409,6 +467,8 @@ impl BuildReport {
             unchanged: stamped.files,
             appended: 0,
             up_to_date: true,
+            formats: stamped.formats,
+            skipped: stamped.skipped,
         }
     }
 }

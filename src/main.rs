@@ -21,6 +21,10 @@ fn main() -> ExitCode {
     match run(cli) {
         Ok(code) => code,
         Err(error) => {
+            // The logs that gave no run say why in their warnings: print those first.
+            if let Some(ahnb::Error::NoRuns { logs, warnings, .. }) = error.downcast_ref() {
+                print_warning_lines(logs, warnings, Some(WARNINGS_SHOWN));
+            }
             // `{:#}` prints the whole cause chain on one line.
             eprintln!("error: {error:#}");
             ExitCode::from(1)
@@ -79,6 +83,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 );
             }
             if !args.read.quiet {
+                print_formats(&report.formats, &report.skipped);
                 print_exports(&args, &report);
                 if !args.no_cache {
                     eprintln!(
@@ -115,6 +120,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     loaded.warnings.len(),
                     plural(loaded.warnings.len(), "warning", "warnings"),
                 );
+                print_formats(&loaded.formats, &loaded.skipped);
             }
             Ok(exit_for(&args.read, &loaded.warnings))
         }
@@ -122,7 +128,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             set_threads(&args.read)?;
             let loaded = ahnb::load(&args.read.logs, &LoadOptions::default())?;
             let baseline = match &args.baseline {
-                Some(logs) => Some(ahnb::load(logs, &LoadOptions::default())?.projects),
+                Some(logs) => {
+                    Some(ahnb::load_allowing_no_runs(logs, &LoadOptions::default())?.projects)
+                }
                 None => None,
             };
             let options = ahnb::report::SummaryOptions {
@@ -216,14 +224,40 @@ fn set_threads(args: &ReadArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// What was read, per format ("read 21 MLflow runs, 3 Keras CSV runs"), and what was passed
+/// over, with why and the first few paths.
+fn print_formats(
+    formats: &[(ahnb::model::Format, usize)],
+    skipped: &[ahnb::log::formats::Skipped],
+) {
+    let read: Vec<String> = formats
+        .iter()
+        .map(|(format, n)| format!("{n} {format} {}", plural(*n, "run", "runs")))
+        .collect();
+    if !read.is_empty() {
+        eprintln!("  read {}", read.join(", "));
+    }
+    for (reason, paths) in ahnb::log::formats::group_skipped(skipped) {
+        eprintln!(
+            "  skipped {}: {}",
+            reason.describe(paths.len()),
+            ahnb::log::formats::list_paths(&paths, ahnb::log::formats::SKIPPED_SHOWN)
+        );
+    }
+}
+
 /// Prints warnings as `LOGS/path:line: message`, at most `limit` of them.
 fn print_warnings(args: &ReadArgs, warnings: &[Warning], limit: Option<usize>) {
     if args.quiet && !args.strict {
         return;
     }
+    print_warning_lines(&args.logs, warnings, limit);
+}
+
+fn print_warning_lines(logs: &Path, warnings: &[Warning], limit: Option<usize>) {
     let shown = limit.unwrap_or(usize::MAX).min(warnings.len());
     for warning in &warnings[..shown] {
-        let path = display_path(&args.logs, &warning.path);
+        let path = display_path(logs, &warning.path);
         match warning.line {
             Some(line) => eprintln!("warning: {path}:{line}: {}", warning.message),
             None => eprintln!("warning: {path}: {}", warning.message),
@@ -233,7 +267,7 @@ fn print_warnings(args: &ReadArgs, warnings: &[Warning], limit: Option<usize>) {
         eprintln!(
             "warning: and {} more (run `ahnb check {}` to list them all)",
             warnings.len() - shown,
-            args.logs.display()
+            logs.display()
         );
     }
 }

@@ -27,7 +27,7 @@ fn check_prints_every_warning_in_order_and_a_count() {
         .code(0)
         .stdout("")
         .stderr(format!(
-            "{}checked 2 files (2 runs, 8 lines): 3 warnings\n",
+            "{}checked 2 files (2 runs, 8 lines): 3 warnings\n  read 2 JSON-lines runs\n",
             broken_warnings(&logs)
         ));
 }
@@ -46,7 +46,7 @@ fn strict_exits_3_with_warnings_and_0_without() {
         .arg(fixture("basic"))
         .assert()
         .code(0)
-        .stderr("checked 2 files (2 runs, 9 lines): 0 warnings\n");
+        .stderr("checked 2 files (2 runs, 9 lines): 0 warnings\n  read 2 JSON-lines runs\n");
 }
 
 #[test]
@@ -87,7 +87,7 @@ fn check_lists_all_warnings_where_build_stops_at_twenty() {
         "warning: {}/p/r24.jsonl:2: metric 'loss' is a string, not a number; skipped",
         logs.display()
     )));
-    assert!(stderr.ends_with("25 warnings\n"));
+    assert!(stderr.ends_with("25 warnings\n  read 25 JSON-lines runs\n"));
 
     let build = ahnb()
         .arg("build")

@@ -115,7 +115,7 @@ proptest! {
             suffix: ".jsonl",
         };
         let result = read_log(text.as_bytes(), &file, 32);
-        let run = result.run.expect("a run");
+        let run = result.runs.into_iter().next().expect("a run");
         for warning in &result.warnings {
             // Only repeated steps (a later value replaced an earlier one) may be reported.
             prop_assert!(warning.message.contains("repeated steps"), "{}", warning);
@@ -164,7 +164,11 @@ fn seventeen_digit_floats_read_back_exactly() {
     ] {
         let text =
             format!("{{\"type\":\"metrics\",\"step\":1,\"metrics\":{{\"x\":{written:?}}}}}\n");
-        let run = read_log(text.as_bytes(), &file, 32).run.unwrap();
+        let run = read_log(text.as_bytes(), &file, 32)
+            .runs
+            .into_iter()
+            .next()
+            .unwrap();
         let read = run.series["x"].summary.last.unwrap().value;
         assert!(same(read, written), "{written:?} read as {read:?}");
     }

@@ -17,7 +17,11 @@ const SITE: &str = "https://example.org/ahnb/";
 
 fn summary_of(logs: &Path, baseline: Option<&Path>, options: &SummaryOptions) -> Summary {
     let projects = load(logs, &LoadOptions::default()).unwrap().projects;
-    let baseline = baseline.map(|b| load(b, &LoadOptions::default()).unwrap().projects);
+    let baseline = baseline.map(|b| {
+        ahnb::load_allowing_no_runs(b, &LoadOptions::default())
+            .unwrap()
+            .projects
+    });
     summarize(&projects, baseline.as_deref(), options).unwrap()
 }
 

@@ -16,33 +16,56 @@ use std::path::Path;
 use rayon::prelude::*;
 
 use crate::diag::Warning;
-use crate::model::Run;
 use crate::model::series::SeriesBuilder;
+use crate::model::{Format, Run};
 use lines::{Line, LineReader};
 use record::RunBuilder;
-pub use walk::{LogFile, find_log_files};
+pub use walk::{LogFile, find_files};
 
 /// Project name for logs directly in LOGS whose header names none.
 pub const DEFAULT_PROJECT: &str = "default";
 
-/// What reading one file gave: a run (unless the file had nothing in it) and its warnings.
+/// What reading one source (a log file, or a run folder of another format) gave: its runs (none
+/// when it had nothing in it; several when one file holds runs appended one after another) and
+/// its warnings.
 pub struct FileResult {
-    pub run: Option<Run>,
+    pub runs: Vec<Run>,
     pub warnings: Vec<Warning>,
 }
 
-/// Reads every file in parallel; results come back in the order of `files`.
-pub fn read_log_files(
-    files: &[LogFile],
+impl FileResult {
+    /// Nothing read, and why.
+    pub fn failed(warning: Warning) -> Self {
+        FileResult {
+            runs: Vec::new(),
+            warnings: vec![warning],
+        }
+    }
+}
+
+/// Where a run came from, for [`finish_run`].
+pub struct RunPlace<'a> {
+    /// Path relative to LOGS (file or folder), `/` separators; becomes `Run::source`.
+    pub relative: &'a str,
+    pub path: &'a Path,
+    pub folder: Option<&'a str>,
+    pub format: Format,
+    /// The run's name when its header names none.
+    pub default_name: &'a str,
+}
+
+/// Reads every source in parallel; results come back in the order of `sources`.
+pub fn read_sources(
+    sources: &[formats::Source],
     bound: usize,
     progress: Option<&crate::progress::Progress>,
 ) -> Vec<FileResult> {
-    files
+    sources
         .par_iter()
-        .map(|file| {
-            let result = read_log_file(file, bound);
+        .map(|source| {
+            let result = formats::read_source(source, bound);
             if let Some(progress) = progress {
-                progress.add_done_bytes(std::fs::metadata(&file.path).map_or(0, |m| m.len()));
+                progress.add_done_bytes(source.bytes());
             }
             result
         })
@@ -54,13 +77,10 @@ pub fn read_log_file(file: &LogFile, bound: usize) -> FileResult {
     let opened = match File::open(&file.path) {
         Ok(f) => f,
         Err(e) => {
-            return FileResult {
-                run: None,
-                warnings: vec![Warning::at_file(
-                    &file.relative,
-                    format!("cannot be read: {e}"),
-                )],
-            };
+            return FileResult::failed(Warning::at_file(
+                &file.relative,
+                format!("cannot be read: {e}"),
+            ));
         }
     };
     const BUFFER: usize = 256 * 1024;
@@ -244,11 +264,23 @@ fn finish_reading(
             warnings.push(Warning::at_file(&file.relative, "empty file; no run"));
         }
         return FileResult {
-            run: None,
+            runs: Vec::new(),
             warnings,
         };
     }
-    finish_run(builder, file, lines, bytes, truncated)
+    let file_name = file.relative.rsplit('/').next().unwrap_or(&file.relative);
+    let place = RunPlace {
+        relative: &file.relative,
+        path: &file.path,
+        folder: file.folder.as_deref(),
+        format: Format::Native,
+        default_name: walk::stem_of(file_name),
+    };
+    let (run, warnings) = finish_run(builder, &place, lines, bytes, truncated);
+    FileResult {
+        runs: vec![run],
+        warnings,
+    }
 }
 
 fn describe_json_error(e: &serde_json::Error) -> String {
@@ -264,13 +296,15 @@ fn describe_json_error(e: &serde_json::Error) -> String {
     }
 }
 
-fn finish_run(
+/// Closes a builder into its run and warnings: the one way every format makes a `Run`.
+/// `lines` and `bytes` are what was read (lines or records, and bytes on disk).
+pub fn finish_run(
     mut builder: RunBuilder,
-    file: &LogFile,
+    place: &RunPlace<'_>,
     lines: u64,
     bytes: u64,
     truncated: bool,
-) -> FileResult {
+) -> (Run, Vec<Warning>) {
     let mut repeats = 0;
     let series = std::mem::take(&mut builder.series)
         .into_iter()
@@ -292,20 +326,20 @@ fn finish_run(
     let epoch = finish_optional(std::mem::replace(&mut builder.epoch, SeriesBuilder::new(1)));
     let warnings = builder.take_warnings(repeats);
     let header = builder.header.take().unwrap_or_default();
-    let file_name = file.relative.rsplit('/').next().unwrap_or(&file.relative);
     let name = header
         .run
         .clone()
-        .unwrap_or_else(|| walk::stem_of(file_name).to_owned());
+        .unwrap_or_else(|| place.default_name.to_owned());
     let project = header
         .project
         .clone()
-        .or_else(|| file.folder.clone())
+        .or_else(|| place.folder.map(str::to_owned))
         .unwrap_or_else(|| DEFAULT_PROJECT.to_owned());
     let run = Run {
-        source: file.relative.clone(),
-        path_on_disk: file.path.clone(),
-        folder: file.folder.clone(),
+        source: place.relative.to_owned(),
+        path_on_disk: place.path.to_path_buf(),
+        folder: place.folder.map(str::to_owned),
+        format: place.format,
         project,
         name,
         header,
@@ -321,10 +355,7 @@ fn finish_run(
         warnings: warnings.len() as u64,
         truncated,
     };
-    FileResult {
-        run: Some(run),
-        warnings,
-    }
+    (run, warnings)
 }
 
 #[cfg(test)]

@@ -98,14 +98,87 @@ impl RunBuilder {
         }
     }
 
+    // The programmatic API: readers of other formats (MLflow, CSV, TensorBoard, ...) feed the
+    // same builder as the JSON-lines reader, so every format ends in the same `Run` (summaries,
+    // repeated steps, metric limits and warnings behave alike).
+
+    /// Sets the run's header (name, project, params, ...), replacing any earlier one.
+    pub fn set_header(&mut self, header: RunHeader) {
+        self.header = Some(header);
+    }
+
+    /// The header, created empty on first use, for readers that fill it piece by piece.
+    pub fn header_mut(&mut self) -> &mut RunHeader {
+        self.header.get_or_insert_with(RunHeader::default)
+    }
+
+    /// Adds one value of `metric` at `step`; `line` is the line or record number it came from
+    /// (for warnings). A repeated step keeps the later value, as for JSON lines.
+    pub fn push_point(&mut self, line: u64, metric: &str, step: i64, value: f64) {
+        // usize::MAX: no position hint, the series is looked up by name.
+        self.push_metric(
+            line,
+            step,
+            usize::MAX,
+            Cow::Borrowed(metric),
+            Scalar::Number(value),
+        );
+    }
+
+    /// Records the wall time (Unix seconds) of a step; non-finite times are ignored.
+    pub fn push_wall_time(&mut self, step: i64, unix_seconds: f64) {
+        if unix_seconds.is_finite() {
+            self.wall_time.push(step, unix_seconds);
+        }
+    }
+
+    /// Records the epoch of a step; non-finite epochs are ignored.
+    pub fn push_epoch(&mut self, step: i64, epoch: f64) {
+        if epoch.is_finite() {
+            self.epoch.push(step, epoch);
+        }
+    }
+
+    pub fn add_note(&mut self, note: Note) {
+        self.notes.push(note);
+    }
+
+    pub fn add_media(&mut self, media: Media) {
+        self.media.push(media);
+    }
+
+    /// Sets how the run ended (status, time, final metrics, error).
+    pub fn set_end(&mut self, end: EndRecord) {
+        self.end = Some(end);
+    }
+
+    /// A warning about another file than the builder's own (a run folder's metric file, say),
+    /// counted against the same per-kind limit. `line` is `None` for the whole file.
+    pub fn warn_in(
+        &mut self,
+        kind: &'static str,
+        file: &str,
+        line: Option<u64>,
+        message: impl Into<String>,
+    ) {
+        let count = self.warning_counts.entry(kind.to_owned()).or_default();
+        *count += 1;
+        if *count <= WARNINGS_PER_KIND {
+            self.warnings.push(match line {
+                Some(line) => Warning::at_line(file, line, message),
+                None => Warning::at_file(file, message),
+            });
+        }
+    }
+
     /// Takes one parsed line.
     pub fn add(&mut self, line: u64, record: RawRecord<'_>) {
         match record.kind.as_deref() {
             None => self.add_bare_metrics(line, record),
             Some("metrics") => self.add_metrics(line, record),
             Some("header") => self.add_header(line, record),
-            Some("media") => self.add_media(line, record),
-            Some("note") => self.add_note(line, record),
+            Some("media") => self.add_media_record(line, record),
+            Some("note") => self.add_note_record(line, record),
             Some("end") => self.add_end(line, record),
             Some(other) => {
                 *self.unknown_types.entry(other.to_owned()).or_default() += 1;
@@ -254,7 +327,7 @@ impl RunBuilder {
         }
     }
 
-    fn push_epoch(&mut self, line: u64, step: i64, value: Scalar) {
+    fn push_epoch_scalar(&mut self, line: u64, step: i64, value: Scalar) {
         match value {
             Scalar::Number(v) if v.is_finite() => self.epoch.push(step, v),
             Scalar::Null => {}
@@ -280,7 +353,7 @@ impl RunBuilder {
         }
         let step = self.take_step(line, step);
         if let Some(epoch) = epoch {
-            self.push_epoch(line, step, epoch);
+            self.push_epoch_scalar(line, step, epoch);
         }
         if let Some(time) = time {
             self.push_time(line, step, time);
@@ -326,7 +399,7 @@ impl RunBuilder {
                 continue;
             }
             match name {
-                "epoch" => self.push_epoch(line, step, value),
+                "epoch" => self.push_epoch_scalar(line, step, value),
                 "timestamp" | "wall_time" | "walltime" | "_timestamp" => {
                     self.push_time(line, step, value)
                 }
@@ -411,7 +484,7 @@ impl RunBuilder {
         self.header = Some(header);
     }
 
-    fn add_media(&mut self, line: u64, record: RawRecord<'_>) {
+    fn add_media_record(&mut self, line: u64, record: RawRecord<'_>) {
         let mut fields: BTreeMap<String, Value> = BTreeMap::new();
         let mut step = None;
         for (key, raw) in &record.fields {
@@ -484,7 +557,7 @@ impl RunBuilder {
         });
     }
 
-    fn add_note(&mut self, line: u64, record: RawRecord<'_>) {
+    fn add_note_record(&mut self, line: u64, record: RawRecord<'_>) {
         let mut step = None;
         let mut text = None;
         for (key, raw) in &record.fields {

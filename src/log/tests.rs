@@ -18,7 +18,7 @@ fn file(relative: &str) -> LogFile {
 fn read(text: &str) -> (Run, Vec<String>) {
     let result = read_log(text.as_bytes(), &file("proj/run-a.jsonl"), 1000);
     let warnings = result.warnings.iter().map(ToString::to_string).collect();
-    (result.run.expect("a run"), warnings)
+    (result.runs.into_iter().next().expect("a run"), warnings)
 }
 
 fn values(run: &Run, metric: &str) -> Vec<(i64, f64)> {
@@ -194,7 +194,7 @@ fn invalid_utf8_and_empty_files() {
         &file("p/x.jsonl"),
         100,
     );
-    let run = result.run.unwrap();
+    let run = result.runs.into_iter().next().unwrap();
     assert_eq!(run.series["loss"].summary.count, 2);
     assert_eq!(
         result.warnings[0].to_string(),
@@ -202,7 +202,7 @@ fn invalid_utf8_and_empty_files() {
     );
 
     let empty = read_log(&b""[..], &file("p/empty.jsonl"), 100);
-    assert!(empty.run.is_none());
+    assert!(empty.runs.is_empty());
     assert_eq!(
         empty.warnings[0].to_string(),
         "p/empty.jsonl: empty file; no run"
@@ -248,7 +248,7 @@ fn gzip_logs_are_read_and_corruption_keeps_earlier_lines() {
         read_log(std::io::BufReader::new(decoder), &f, 100)
     };
     let whole = decode(&bytes);
-    assert_eq!(whole.run.unwrap().series["loss"].summary.count, 2000);
+    assert_eq!(whole.runs[0].series["loss"].summary.count, 2000);
     let cut = decode(&bytes[..bytes.len() / 2]);
     assert!(
         cut.warnings
@@ -257,7 +257,7 @@ fn gzip_logs_are_read_and_corruption_keeps_earlier_lines() {
         "{:?}",
         cut.warnings
     );
-    assert!(cut.run.unwrap().series["loss"].summary.count > 0);
+    assert!(cut.runs[0].series["loss"].summary.count > 0);
 }
 
 /// Series are looked up by the metric's position in the previous line first; lines that change

@@ -1,5 +1,6 @@
-//! Finds the log files under LOGS, in sorted order, without following a symbolic-link loop or a
-//! link that leads out of LOGS, and without reading a site that ahnb wrote itself.
+//! Finds the files under LOGS, in sorted order, without following a symbolic-link loop or a
+//! link that leads out of LOGS, and without reading a site that ahnb wrote itself. Which of them
+//! are logs, and of which format, is decided afterwards by `formats::detect`.
 //!
 //! LOGS is the boundary of what a build may read: a link committed next to the logs must not
 //! pull `~/.ssh` or another project's logs into a published site (raw logs are copied into it).
@@ -10,7 +11,7 @@ use walkdir::WalkDir;
 
 use crate::diag::{Warning, quote};
 
-/// A log file to read.
+/// A file found under LOGS (a log, or a file of a run folder, or anything else).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LogFile {
     /// Path on disk.
@@ -21,7 +22,8 @@ pub struct LogFile {
     pub folder: Option<String>,
     /// Gzip-compressed.
     pub gzip: bool,
-    /// The ending that made it a log (".jsonl", ".jsonl.gz", ".json", ...).
+    /// The ending that made it a JSON-lines log (".jsonl", ".jsonl.gz", ".json", ...); empty for
+    /// files that are not.
     pub suffix: &'static str,
 }
 
@@ -35,7 +37,7 @@ pub const SITE_MARKER: &str = ".ahnb-site";
 pub fn stem_of(file_name: &str) -> &str {
     LOG_SUFFIXES
         .iter()
-        .chain([".json"].iter())
+        .chain([".json", ".csv", ".log", ".tsv"].iter())
         .find_map(|suffix| file_name.strip_suffix(suffix))
         .unwrap_or(file_name)
 }
@@ -78,8 +80,20 @@ pub fn looks_like_json_lines(path: &Path) -> bool {
     }
 }
 
-/// Lists log files under `root`, sorted by path, with warnings for what could not be walked.
-pub fn find_log_files(root: &Path) -> (Vec<LogFile>, Vec<Warning>) {
+/// Names of files worth a warning when they cannot be read (a FIFO named like a log, a link
+/// leaving LOGS): logs and the documents of other tools' run folders. Other files are passed
+/// over silently.
+fn worth_a_warning(name: &str) -> bool {
+    LOG_SUFFIXES.iter().any(|s| name.ends_with(s))
+        || [".json", ".csv", ".tsv", ".yaml"]
+            .iter()
+            .any(|s| name.ends_with(s))
+        || name.starts_with("events.out.tfevents.")
+}
+
+/// Lists the regular files under `root`, sorted by path, with warnings for what could not be
+/// walked.
+pub fn find_files(root: &Path) -> (Vec<LogFile>, Vec<Warning>) {
     let mut files = Vec::new();
     let mut warnings = Vec::new();
     let inside = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
@@ -100,7 +114,7 @@ pub fn find_log_files(root: &Path) -> (Vec<LogFile>, Vec<Warning>) {
             {
                 // Only what would have been read is worth a warning: folders and logs.
                 let name = entry.file_name().to_string_lossy();
-                if entry.file_type().is_dir() || LOG_SUFFIXES.iter().any(|s| name.ends_with(s)) {
+                if entry.file_type().is_dir() || worth_a_warning(&name) {
                     leaving.push(relative_path(root, entry.path()));
                 }
                 return false;
@@ -137,15 +151,16 @@ pub fn find_log_files(root: &Path) -> (Vec<LogFile>, Vec<Warning>) {
             continue;
         }
         let name = entry.file_name().to_string_lossy();
-        let suffix = match LOG_SUFFIXES.iter().find(|s| name.ends_with(*s)) {
-            Some(suffix) => *suffix,
-            // detectron2's metrics.json and MMEngine's scalars.json are JSON lines named .json;
-            // other .json files (configs, summaries) are not logs and are passed over silently.
-            None if name.ends_with(".json") && looks_like_json_lines(entry.path()) => ".json",
-            None => continue,
-        };
+        let suffix = LOG_SUFFIXES
+            .iter()
+            .find(|s| name.ends_with(*s))
+            .copied()
+            .unwrap_or("");
         let relative = relative_path(root, entry.path());
         if !entry.file_type().is_file() {
+            if !worth_a_warning(&name) {
+                continue;
+            }
             // Opening a FIFO would block the build until something writes to it.
             warnings.push(Warning::at_file(
                 &relative,
@@ -200,7 +215,7 @@ mod tests {
     }
 
     #[test]
-    fn finds_logs_sorted_and_skips_hidden_folders_and_sites() {
+    fn finds_files_sorted_and_skips_hidden_folders_and_sites() {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path();
         for path in [
@@ -224,19 +239,21 @@ mod tests {
         )
         .unwrap();
         std::fs::write(root.join("b/summary.json"), "{\n  \"loss\": 1.5\n}\n").unwrap();
-        let (files, warnings) = find_log_files(root);
+        let (files, warnings) = find_files(root);
         let found: Vec<_> = files
             .iter()
-            .map(|f| (f.relative.as_str(), f.folder.as_deref()))
+            .map(|f| (f.relative.as_str(), f.folder.as_deref(), f.suffix))
             .collect();
         assert_eq!(
             found,
             [
-                ("a/x/deep.jsonl.gz", Some("a")),
-                ("b/1.ndjson", Some("b")),
-                ("b/2.jsonl", Some("b")),
-                ("b/metrics.json", Some("b")),
-                ("top.jsonl", None)
+                ("a/x/deep.jsonl.gz", Some("a"), ".jsonl.gz"),
+                ("b/1.ndjson", Some("b"), ".ndjson"),
+                ("b/2.jsonl", Some("b"), ".jsonl"),
+                ("b/metrics.json", Some("b"), ""),
+                ("b/summary.json", Some("b"), ""),
+                ("s/notes.txt", Some("s"), ""),
+                ("top.jsonl", None, ".jsonl"),
             ]
         );
         assert!(warnings.is_empty());
@@ -263,7 +280,7 @@ mod tests {
                 .unwrap()
                 .success()
         );
-        let (files, warnings) = find_log_files(&logs);
+        let (files, warnings) = find_files(&logs);
         let found: Vec<_> = files.iter().map(|f| f.relative.as_str()).collect();
         assert_eq!(found, ["p/alias.jsonl", "p/real.jsonl"]);
         let mut shown: Vec<String> = warnings.iter().map(ToString::to_string).collect();

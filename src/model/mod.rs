@@ -4,6 +4,7 @@
 pub mod config;
 pub mod direction;
 pub mod downsample;
+pub mod format;
 pub mod params;
 pub mod project;
 pub mod series;
@@ -13,6 +14,7 @@ use std::collections::BTreeMap;
 
 pub use config::ProjectConfig;
 pub use direction::Direction;
+pub use format::Format;
 pub use params::ParamValue;
 pub use project::{Project, build_projects};
 pub use status::Status;
@@ -197,15 +199,19 @@ pub struct EndRecord {
     pub error: Option<String>,
 }
 
-/// One training run, as read from one log file.
+/// One training run, as read from one log file (or one run folder of another tool's format).
 #[derive(Debug, Clone)]
 pub struct Run {
-    /// The log's path relative to LOGS, with `/` separators.
+    /// The log's path relative to LOGS, with `/` separators: a file, or a run's folder (MLflow,
+    /// DVCLive, W&B, ...); a file holding several runs appends `#2`, `#3`, ... after the first.
     pub source: String,
-    /// Where the log is on disk (never shown: output must not depend on where LOGS is).
+    /// Where the log (file or folder) is on disk (never shown: output must not depend on where
+    /// LOGS is).
     pub path_on_disk: std::path::PathBuf,
     /// The project folder (first folder under LOGS), if the log is in one.
     pub folder: Option<String>,
+    /// The format the run was read from.
+    pub format: Format,
     pub project: String,
     pub name: String,
     pub header: RunHeader,

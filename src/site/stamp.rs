@@ -15,7 +15,7 @@ use crate::log::LogFile;
 use crate::log::cache::{Fnv64, fingerprint_of, hash_bytes};
 use crate::log::walk::SITE_MARKER;
 
-const STAMP_FORMAT: u32 = 1;
+const STAMP_FORMAT: u32 = 2;
 
 /// What the last build read and reported.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -38,6 +38,8 @@ pub struct StampedReport {
     pub bytes: u64,
     pub pages_written: usize,
     pub warnings: Vec<Warning>,
+    pub formats: Vec<(crate::model::Format, usize)>,
+    pub skipped: Vec<crate::log::formats::Skipped>,
 }
 
 /// The stamp's path for a cache file.

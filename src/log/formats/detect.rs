@@ -1,0 +1,217 @@
+//! Detection: which of the walk's files are logs, of which format, and which files make up one
+//! run. Decided by content and layout (a folder's shape, a file's first line), never by a file
+//! name's extension alone. Folder formats claim their files first, so that a run folder's
+//! documents are not read again as loose logs; what no format claims is reported as skipped
+//! (files that could have been logs) or counted as other files.
+
+use std::collections::BTreeMap;
+
+use super::{Format, SkipReason, Skipped, Source};
+use crate::log::walk::{self, LogFile};
+
+/// The formats detection produces sources for (the no-runs error names them).
+pub const READ: &[Format] = &[Format::Native];
+
+/// What detection made of the walk's files.
+#[derive(Debug, Default)]
+pub struct Detection {
+    /// The runs to read, sorted by path.
+    pub sources: Vec<Source>,
+    /// Files that could have been logs and are not read, with why; sorted.
+    pub skipped: Vec<Skipped>,
+    /// Every other file no format claimed, by path.
+    pub others: Vec<String>,
+}
+
+/// The walk's files with the claims made on them so far.
+pub struct Detector<'a> {
+    files: &'a [LogFile],
+    by_path: BTreeMap<&'a str, usize>,
+    claimed: Vec<bool>,
+    sources: Vec<Source>,
+    skipped: Vec<Skipped>,
+}
+
+impl<'a> Detector<'a> {
+    fn new(files: &'a [LogFile]) -> Self {
+        Detector {
+            files,
+            by_path: files
+                .iter()
+                .enumerate()
+                .map(|(i, f)| (f.relative.as_str(), i))
+                .collect(),
+            claimed: vec![false; files.len()],
+            sources: Vec::new(),
+            skipped: Vec::new(),
+        }
+    }
+
+    pub fn file(&self, index: usize) -> &'a LogFile {
+        &self.files[index]
+    }
+
+    /// Indices of every file, in walk order.
+    pub fn all(&self) -> std::ops::Range<usize> {
+        0..self.files.len()
+    }
+
+    /// The index of the file at `relative`.
+    pub fn find(&self, relative: &str) -> Option<usize> {
+        self.by_path.get(relative).copied()
+    }
+
+    /// Indices of the files under `folder` (at any depth), sorted by path; `""` is LOGS.
+    pub fn under(&self, folder: &str) -> Vec<usize> {
+        if folder.is_empty() {
+            return self.by_path.values().copied().collect();
+        }
+        let prefix = format!("{folder}/");
+        self.by_path
+            .range(prefix.as_str()..)
+            .take_while(|(path, _)| path.starts_with(&prefix))
+            .map(|(_, &i)| i)
+            .collect()
+    }
+
+    pub fn is_claimed(&self, index: usize) -> bool {
+        self.claimed[index]
+    }
+
+    /// Unclaimed files whose name (last path part) satisfies `keep`, in walk order.
+    pub fn unclaimed_named(&self, keep: impl Fn(&str) -> bool) -> Vec<usize> {
+        self.all()
+            .filter(|&i| !self.claimed[i] && keep(file_name(&self.files[i].relative)))
+            .collect()
+    }
+
+    /// Marks files as belonging to something already decided (a run, or a run folder's files
+    /// that are no log of their own, such as MLflow's artifacts).
+    pub fn claim(&mut self, indices: &[usize]) {
+        for &i in indices {
+            self.claimed[i] = true;
+        }
+    }
+
+    /// Adds a run read from `inputs` (claimed) at `relative` (a file or a folder under LOGS).
+    pub fn add_source(&mut self, format: Format, relative: &str, inputs: &[usize]) {
+        let Some(&first) = inputs.first() else {
+            return;
+        };
+        self.claim(inputs);
+        let mut files: Vec<LogFile> = inputs.iter().map(|&i| self.files[i].clone()).collect();
+        files.sort_by(|a, b| a.relative.cmp(&b.relative));
+        let first = &self.files[first];
+        let path = disk_path(first, relative);
+        let folder = if relative.contains('/') {
+            relative.split('/').next().map(str::to_owned)
+        } else {
+            // A run folder directly in LOGS is its own project folder, as its files would be.
+            first.folder.clone()
+        };
+        self.sources.push(Source {
+            format,
+            relative: relative.to_owned(),
+            path,
+            folder,
+            inputs: files,
+        });
+    }
+
+    /// Reports a file (or a run folder, by its first file) as passed over, and claims it.
+    pub fn skip(&mut self, index: usize, reason: SkipReason) {
+        self.skip_as(index, &self.files[index].relative.clone(), reason);
+    }
+
+    /// Like [`Detector::skip`], shown as `relative` (a folder) and claiming `index`.
+    pub fn skip_as(&mut self, index: usize, relative: &str, reason: SkipReason) {
+        self.claimed[index] = true;
+        self.skipped.push(Skipped {
+            reason,
+            relative: relative.to_owned(),
+        });
+    }
+}
+
+/// The last part of a `/` path.
+pub fn file_name(relative: &str) -> &str {
+    relative.rsplit('/').next().unwrap_or(relative)
+}
+
+/// The folder part of a `/` path (`""` for a file directly in LOGS).
+pub fn parent_of(relative: &str) -> &str {
+    relative.rsplit_once('/').map_or("", |(parent, _)| parent)
+}
+
+/// `relative` (an ancestor of `file`, or the file itself) on disk.
+fn disk_path(file: &LogFile, relative: &str) -> std::path::PathBuf {
+    let mut path = file.path.clone();
+    let mut at = file.relative.as_str();
+    while at.len() > relative.len() {
+        path.pop();
+        at = parent_of(at);
+    }
+    path
+}
+
+/// Turns the walk's files into sources to read.
+pub fn detect(files: &[LogFile]) -> Detection {
+    let mut d = Detector::new(files);
+
+    // ---- TensorBoard (owned by `tb`): group `events.out.tfevents.*` files into run sources
+    // here, before the loose-file formats. Until its reader lands, event files are skipped. ----
+    for i in d.unclaimed_named(|name| name.starts_with("events.out.tfevents.")) {
+        d.skip(i, SkipReason::TensorBoardNotRead);
+    }
+
+    native(&mut d);
+    leftovers(d)
+}
+
+/// ahnb's own JSON lines and bare metric JSON lines: `.jsonl`/`.ndjson` (maybe gzipped), and
+/// `.json` files whose first line is a complete training record (detectron2's metrics.json,
+/// MMEngine's scalars.json).
+fn native(d: &mut Detector<'_>) {
+    for i in d.all() {
+        if d.is_claimed(i) {
+            continue;
+        }
+        let file = d.file(i);
+        let name = file_name(&file.relative);
+        if !file.suffix.is_empty() {
+            d.add_source(Format::Native, &file.relative.clone(), &[i]);
+        } else if name.ends_with(".json") && walk::looks_like_json_lines(&file.path) {
+            let relative = file.relative.clone();
+            d.add_source(Format::Native, &relative, &[i]);
+            if let Some(source) = d.sources.last_mut() {
+                source.inputs[0].suffix = ".json";
+            }
+        }
+    }
+}
+
+/// What nothing claimed: documents that could have been logs are skipped with a reason, the rest
+/// counted as other files.
+fn leftovers(mut d: Detector<'_>) -> Detection {
+    let mut others = Vec::new();
+    for i in d.all() {
+        if d.is_claimed(i) {
+            continue;
+        }
+        let name = file_name(&d.file(i).relative);
+        if name.ends_with(".json") {
+            d.skip(i, SkipReason::JsonDocument);
+        } else {
+            others.push(d.file(i).relative.clone());
+        }
+    }
+    let mut sources = d.sources;
+    sources.sort_by(|a, b| a.relative.cmp(&b.relative));
+    let mut skipped = d.skipped;
+    skipped.sort();
+    Detection {
+        sources,
+        skipped,
+        others,
+    }
+}

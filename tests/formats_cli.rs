@@ -1,0 +1,75 @@
+//! The build and check reports of what was read: runs per format, files skipped with why, and
+//! the error (exit 1) for a folder in which no run is found.
+
+mod common;
+
+use common::*;
+
+fn stderr_of(assert: &assert_cmd::assert::Assert) -> String {
+    String::from_utf8(assert.get_output().stderr.clone()).unwrap()
+}
+
+#[test]
+fn a_folder_without_runs_is_an_error_naming_the_formats_and_what_it_held() {
+    let dir = tempfile::tempdir().unwrap();
+    let logs = dir.path().join("logs");
+    std::fs::create_dir_all(logs.join("p")).unwrap();
+    let check = ahnb().arg("check").arg(&logs).assert().code(1);
+    assert_eq!(
+        stderr_of(&check),
+        format!(
+            "error: no run found in '{}': ahnb reads {}; it saw no files at all\n",
+            logs.display(),
+            ahnb::log::formats::formats_read()
+        )
+    );
+
+    std::fs::write(logs.join("p/config.json"), "{\n  \"lr\": 0.1\n}\n").unwrap();
+    std::fs::write(logs.join("p/notes.txt"), "hello\n").unwrap();
+    std::fs::write(logs.join("p/empty.jsonl"), "").unwrap();
+    let build = ahnb()
+        .arg("build")
+        .arg(&logs)
+        .arg("-o")
+        .arg(dir.path().join("site"))
+        .assert()
+        .code(1);
+    let stderr = stderr_of(&build);
+    assert_eq!(
+        stderr,
+        format!(
+            "warning: {logs}/p/empty.jsonl: empty file; no run\n\
+             error: no run found in '{logs}': ahnb reads {formats}; it saw 3 files: \
+             1 log with no run in it, see the warnings (p/empty.jsonl); \
+             1 JSON document that is not a log (not JSON lines nor a format ahnb reads) \
+             (p/config.json); 1 other file (p/notes.txt)\n",
+            logs = logs.display(),
+            formats = ahnb::log::formats::formats_read()
+        )
+    );
+    assert!(!dir.path().join("site").exists(), "nothing is built");
+}
+
+#[test]
+fn check_and_build_say_how_many_runs_of_each_format_they_read() {
+    let logs = fixture("basic");
+    let check = ahnb().arg("check").arg(&logs).assert().code(0);
+    assert!(
+        stderr_of(&check).ends_with("0 warnings\n  read 2 JSON-lines runs\n"),
+        "{}",
+        stderr_of(&check)
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let build = ahnb()
+        .arg("build")
+        .arg(&logs)
+        .arg("-o")
+        .arg(dir.path().join("site"))
+        .assert()
+        .success();
+    assert!(
+        stderr_of(&build).contains("\n  read 2 JSON-lines runs\n"),
+        "{}",
+        stderr_of(&build)
+    );
+}
