@@ -10,7 +10,7 @@ use super::{Format, SkipReason, Skipped, Source};
 use crate::log::walk::{self, LogFile};
 
 /// The formats detection produces sources for (the no-runs error names them).
-pub const READ: &[Format] = &[Format::Native];
+pub const READ: &[Format] = &[Format::Native, Format::TensorBoard];
 
 /// What detection made of the walk's files.
 #[derive(Debug, Default)]
@@ -158,11 +158,9 @@ fn disk_path(file: &LogFile, relative: &str) -> std::path::PathBuf {
 pub fn detect(files: &[LogFile]) -> Detection {
     let mut d = Detector::new(files);
 
-    // ---- TensorBoard (owned by `tb`): group `events.out.tfevents.*` files into run sources
-    // here, before the loose-file formats. Until its reader lands, event files are skipped. ----
-    for i in d.unclaimed_named(|name| name.starts_with("events.out.tfevents.")) {
-        d.skip(i, SkipReason::TensorBoardNotRead);
-    }
+    // TensorBoard: `events.out.tfevents*` files grouped into run folders, before the loose-file
+    // formats.
+    super::tensorboard::detect::detect(&mut d);
 
     native(&mut d);
     leftovers(d)
