@@ -258,6 +258,35 @@ def media(logs, outside):
     write(f"{folder}/media-paths.jsonl", "".join(line(r) for r in records))
 
 
+def boundary(logs, outside):
+    """Issue 12, classes 2 and 3: LOGS is the read boundary for every file, and a file reachable by
+    several paths is read once. A README that is a link to the build's environment, a config that
+    is a FIFO, a `.json` FIFO (sniffed for its format), a hard link, a link to a folder read anyway,
+    and a chain of folder links that would turn one log into 131,071 paths."""
+    folder = f"{logs}/boundary"
+    write(f"{folder}/run.jsonl", healthy_run("boundary", "once", steps=3))
+    os.link(f"{folder}/run.jsonl", f"{folder}/hard.jsonl")
+    # The build's environment (tests set AHNB_CANARY=SECRET-ENV) must never reach a page.
+    os.symlink("/proc/self/environ", f"{folder}/README.md")
+    os.mkfifo(f"{folder}/ahnb.toml")
+    os.mkfifo(f"{folder}/fifo.json")
+    write(f"{logs}/boundary-linked/real.jsonl", healthy_run("boundary-linked", "linked-once", steps=2))
+    os.symlink("../boundary-linked", f"{folder}/linked")
+    # d00/a and d00/b lead to d01, whose a and b lead to d02, ...: 2^17 - 1 paths to d17's log.
+    chain = f"{logs}/chain"
+    depth = 17
+    write(f"{chain}/d{depth:02d}/leaf.jsonl", healthy_run("chain", "leaf", steps=2))
+    for i in range(depth):
+        os.makedirs(f"{chain}/d{i:02d}", exist_ok=True)
+        for branch in ("a", "b"):
+            os.symlink(f"../d{i + 1:02d}", f"{chain}/d{i:02d}/{branch}")
+    # A project folder whose README is a link out of LOGS, and one whose README is a FIFO.
+    write(f"{logs}/readme-out/run.jsonl", healthy_run("readme-out", "r", steps=2))
+    os.symlink("../../outside/secret.txt", f"{logs}/readme-out/README.md")
+    write(f"{logs}/readme-fifo/run.jsonl", healthy_run("readme-fifo", "r", steps=2))
+    os.mkfifo(f"{logs}/readme-fifo/README.md")
+
+
 def growing(logs):
     """A log that tests append to while a build reads it."""
     write(f"{logs}/live/growing.jsonl",
@@ -309,10 +338,19 @@ def payloads(logs):
     records.append({"type": "media", "step": 2, "name": "svg-file", "kind": "svg", "path": "evil.svg"})
     records.append({"type": "media", "step": 1, "name": "text", "kind": "text", "content": f"</pre><script>{PWN}</script>{handler}"})
     records.append({"type": "media", "step": 1, "name": "html-file", "kind": "html", "path": "evil.html"})
+    # Issue 12, class 1: a "png" whose slug, cut at 64 bytes, once ended in `.html` (a page of the
+    # site running its script when opened); referenced twice, it must be copied once (class 3).
+    cut_name = "a" * 59 + ".htmlx.png"
+    for step in (1, 2):
+        records.append({"type": "media", "step": step, "name": "cut-name", "kind": "image", "path": cut_name})
+    # The same SVG embedded three times: inlined once per page.
+    for step in (3, 4, 5):
+        records.append({"type": "media", "step": step, "name": "svg-repeated", "kind": "svg", "content": svg})
     records.append({"type": "end", "status": "failed", "metrics": {metric: 1.0}, "error": f"</pre><script>{PWN}</script>{handler}"})
     body = "".join(line(r) for r in records)
     folder = f"{logs}/xss"
     write(f"{folder}/evil.svg", svg)
+    write(f"{folder}/{cut_name}", f"<script>{PWN}</script><img src=x onerror=\"{PWN}\">")
     write(f"{folder}/evil.html", f"<script>{PWN}</script>{handler}<iframe src=\"javascript:{PWN}\"></iframe>")
     write(f"{folder}/README.md", notes)
     write(f"{folder}/ahnb.toml", 'primary_metric = "loss"\n')
@@ -349,6 +387,7 @@ def generate(out, which):
         links(logs, outside)
         gzip_cases(logs)
         media(logs, outside)
+        boundary(logs, outside)
         growing(logs)
     if which in ("all", "payloads"):
         payloads(logs)

@@ -158,7 +158,9 @@ fn load_checked(logs: &Path, options: &LoadOptions, require_runs: bool) -> Resul
     let lines = runs.iter().map(|r| r.lines).sum();
     let bytes = runs.iter().map(|r| r.bytes).sum();
     let formats = count_formats(runs.iter());
-    let projects = model::build_projects(group_into_projects(logs, runs)?);
+    let (inputs, project_warnings) = group_into_projects(logs, runs)?;
+    warnings.extend(project_warnings);
+    let projects = model::build_projects(inputs);
     timings.push(("summarize", started.elapsed()));
     Ok(Loaded {
         projects,
@@ -261,37 +263,42 @@ pub fn default_cache_path(site: &Path) -> PathBuf {
         .join(format!(".{name}.ahnb-cache"))
 }
 
-/// Gathers runs by project name, with each project's config and README.
-fn group_into_projects(logs: &Path, runs: Vec<Run>) -> Result<Vec<ProjectInput>> {
-    let root_config = ProjectConfig::read_from(logs)?;
+/// Gathers runs by project name, with each project's config and README (read through the read
+/// boundary; what could not be read is a warning).
+fn group_into_projects(logs: &Path, runs: Vec<Run>) -> Result<(Vec<ProjectInput>, Vec<Warning>)> {
+    let boundary = log::boundary::Boundary::new(logs);
+    let mut warnings = Vec::new();
+    let (root_config, warning) = ProjectConfig::read_from(&boundary, logs, "")?;
+    warnings.extend(warning);
     let mut by_project: BTreeMap<String, Vec<Run>> = BTreeMap::new();
     for run in runs {
         by_project.entry(run.project.clone()).or_default().push(run);
     }
-    by_project
-        .into_iter()
-        .map(|(name, mut runs)| {
-            name_runs_apart(&mut runs);
-            let first_folder = runs[0].folder.clone();
-            let folder = first_folder.filter(|f| runs.iter().all(|r| r.folder.as_ref() == Some(f)));
-            let (config, readme) = match &folder {
-                Some(folder) => {
-                    let dir = logs.join(folder);
-                    let config = root_config.overridden_by(&ProjectConfig::read_from(&dir)?);
-                    let readme = std::fs::read_to_string(dir.join("README.md")).ok();
-                    (config, readme)
-                }
-                None => (root_config.clone(), None),
-            };
-            Ok(ProjectInput {
-                name,
-                folder,
-                config,
-                readme,
-                runs,
-            })
-        })
-        .collect()
+    let mut projects = Vec::with_capacity(by_project.len());
+    for (name, mut runs) in by_project {
+        name_runs_apart(&mut runs);
+        let first_folder = runs[0].folder.clone();
+        let folder = first_folder.filter(|f| runs.iter().all(|r| r.folder.as_ref() == Some(f)));
+        let (config, readme) = match &folder {
+            Some(folder) => {
+                let dir = logs.join(folder);
+                let (own, warning) = ProjectConfig::read_from(&boundary, &dir, folder)?;
+                warnings.extend(warning);
+                let (readme, readme_warnings) = log::readme::read_readme(&boundary, &dir, folder);
+                warnings.extend(readme_warnings);
+                (root_config.overridden_by(&own), readme)
+            }
+            None => (root_config.clone(), None),
+        };
+        projects.push(ProjectInput {
+            name,
+            folder,
+            config,
+            readme,
+            runs,
+        });
+    }
+    Ok((projects, warnings))
 }
 
 /// How to build a site.

@@ -77,6 +77,8 @@ fn built() -> &'static Built {
             .arg("-o")
             .arg(&site)
             .arg("--timings")
+            // What a README linked to /proc/self/environ would publish.
+            .env("AHNB_CANARY", "SECRET-ENV")
             .timeout(HANG)
             .output()
             .unwrap();
@@ -97,6 +99,7 @@ fn check_output() -> &'static (Option<i32>, String) {
         let out = ahnb()
             .arg("check")
             .arg(logs())
+            .env("AHNB_CANARY", "SECRET-ENV")
             .timeout(HANG)
             .output()
             .unwrap();
@@ -165,6 +168,18 @@ fn every_hostile_case_gets_a_specific_warning_and_nothing_panics() {
         "links/outside-dir: symbolic link leads outside the log folder; not followed",
         "links/dangling.jsonl: cannot be read: No such file or directory (os error 2)",
         "links/fifo.jsonl: not a regular file (a FIFO, socket or device); not read",
+        "links/alias.jsonl: the same file as 'links/real.jsonl' (a link, hard link or mount); read once, as that",
+        // The read boundary (issue 12, class 2): every file, not only logs; never waited on.
+        "boundary/README.md: leads outside the log folder; not read; the page shows no README",
+        "boundary/fifo.json: not a regular file (a FIFO, socket or device); not read",
+        "boundary/ahnb.toml: not a regular file (a folder, FIFO, socket or device); not read; ignored",
+        "readme-out/README.md: leads outside the log folder; not read; the page shows no README",
+        "readme-fifo/README.md: not a regular file (a folder, FIFO, socket or device); not read; the page shows no README",
+        // One file, many paths (class 3): read once.
+        "boundary/run.jsonl: the same file as 'boundary/hard.jsonl' (a link, hard link or mount); read once, as that",
+        "boundary/linked: link to the folder 'boundary-linked', which is read under its own path; not followed",
+        "chain/d00/a: link to the folder 'chain/d01', which is read under its own path; not followed",
+        "chain/d16/b: link to the folder 'chain/d17', which is read under its own path; not followed",
         // Compression.
         "gz/corrupt.jsonl.gz:1: cannot decompress past line 0: corrupt deflate stream; the lines before are kept",
         "gz/not-gzip.jsonl.gz:1: cannot decompress past line 0: invalid gzip header; the lines before are kept",
@@ -316,8 +331,14 @@ fn every_healthy_line_and_run_survives_its_neighbours() {
     assert_eq!(count(run("gz/good.jsonl.gz"), "loss"), 4);
     let truncated = count(run("gz/truncated.jsonl.gz"), "loss");
     assert!((800..2000).contains(&truncated), "{truncated}");
-    // Links inside LOGS are read; the file behind a link out of LOGS never is.
-    assert!(runs.contains_key("links/real.jsonl") && runs.contains_key("links/alias.jsonl"));
+    // Links inside LOGS are read, once; the file behind a link out of LOGS never is.
+    assert!(runs.contains_key("links/real.jsonl") && !runs.contains_key("links/alias.jsonl"));
+    // One file by hard link, a folder by a link, a log behind 2^17 - 1 paths: one run each.
+    let in_project = |project: &str| runs.values().filter(|r| r["project"] == project).count();
+    assert_eq!(in_project("boundary"), 1);
+    assert_eq!(in_project("boundary-linked"), 1);
+    assert_eq!(in_project("chain"), 1);
+    assert!(runs.contains_key("chain/d17/leaf.jsonl"));
     assert!(runs.values().all(|r| r["name"] != "SECRET-RUN"));
     // Sixteen hostile run names, sixteen runs; every good run is there.
     assert_eq!(
@@ -431,6 +452,76 @@ fn nothing_outside_logs_reaches_the_site() {
         );
     }
     assert!(!built.stderr.contains("SECRET"));
+}
+
+/// Regression (issue 12, classes 1 and 3): a long media name was slugged and cut so that `.png`
+/// fell off and `.html` remained, publishing a page that runs the log's script; media referenced
+/// twice was copied twice, and the same SVG embedded three times was inlined three times.
+#[test]
+fn published_media_is_inert_and_copied_once() {
+    let built = built();
+    let tree = read_tree(&built.site);
+    const IMAGE: [&str; 7] = [".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif", ".bmp"];
+    let media: Vec<&String> = tree.keys().filter(|p| p.contains("/media/")).collect();
+    for path in &media {
+        assert!(
+            IMAGE.iter().any(|e| path.ends_with(e)),
+            "published media {path:?} does not end in an image extension"
+        );
+    }
+    // Every other published file is one ahnb makes: pages, charts, data, assets.
+    for path in tree.keys() {
+        let extension = path.rsplit_once('.').map_or("", |(_, e)| e);
+        assert!(
+            [
+                "html",
+                "svg",
+                "js",
+                "css",
+                "json",
+                "csv",
+                "txt",
+                "png",
+                "jpg",
+                "jpeg",
+                "gif",
+                "webp",
+                "avif",
+                "bmp",
+                "ico",
+                "woff2",
+                "xml",
+                "ahnb-site",
+                "nojekyll"
+            ]
+            .contains(&extension),
+            "unexpected published file {path:?}"
+        );
+    }
+    let cut: Vec<_> = tree
+        .iter()
+        .filter(|(p, bytes)| p.contains("/media/") && bytes.starts_with(b"<script>"))
+        .map(|(p, _)| p)
+        .collect();
+    assert_eq!(
+        cut.len(),
+        1,
+        "the twice-referenced image is copied once: {cut:?}"
+    );
+    let page = tree
+        .iter()
+        .find(|(p, b)| p.ends_with(".html") && String::from_utf8_lossy(b).contains("svg-repeated"))
+        .map(|(_, b)| String::from_utf8_lossy(b).into_owned())
+        .expect("the payload run page");
+    let svg_head = "data:image/svg+xml,%3Csvg%20xmlns=%22http://www.w3.org/2000/svg%22%20onload";
+    // svg-inline, svg-file (evil.svg holds the same bytes) and svg-repeated three times: one
+    // data URL on the page, four pointers to it.
+    assert_eq!(
+        page.matches(svg_head).count(),
+        1,
+        "the same SVG is inlined once"
+    );
+    assert_eq!(page.matches("the same content as ").count(), 4);
 }
 
 /// Media: paths and links that leave the log's folder, special files, non-image extensions.

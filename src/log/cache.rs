@@ -107,14 +107,15 @@ impl Cache {
         let reading = cached.and_then(|entry| self.try_resume(file, entry));
         let (result, reuse, checkpoint, fingerprint) = match reading {
             Some(found) => found,
-            None => match File::open(&file.path) {
-                Ok(opened) => {
-                    let reading = if file.gzip {
+            None => match super::open_log(file) {
+                Ok((opened, mut limit_warnings)) => {
+                    let limit = super::boundary::Kind::Log.limit();
+                    let mut reading = if file.gzip {
                         let decoder = flate2::read::MultiGzDecoder::new(BufReader::with_capacity(
                             BUFFER, opened,
                         ));
                         read_log_from(
-                            BufReader::with_capacity(BUFFER, decoder),
+                            BufReader::with_capacity(BUFFER, decoder.take(limit)),
                             file,
                             self.chart_points,
                             None,
@@ -129,14 +130,10 @@ impl Cache {
                             true,
                         )
                     };
+                    reading.result.warnings.append(&mut limit_warnings);
                     (reading.result, Reuse::Parsed, reading.checkpoint, None)
                 }
-                Err(_) => (
-                    super::read_log_file(file, self.chart_points),
-                    Reuse::Parsed,
-                    None,
-                    None,
-                ),
+                Err(warning) => (FileResult::failed(warning), Reuse::Parsed, None, None),
             },
         };
         let entry = checkpoint.and_then(|checkpoint| {
@@ -183,8 +180,8 @@ impl Cache {
         if now.head != entry.fingerprint.head || now.tail != entry.fingerprint.tail {
             return None;
         }
-        let mut opened = File::open(&file.path).ok()?;
-        opened.seek(SeekFrom::Start(offset)).ok()?;
+        let (mut opened, _) = super::open_log(file).ok()?;
+        opened.get_mut().seek(SeekFrom::Start(offset)).ok()?;
         let reuse = if len == entry.fingerprint.len {
             Reuse::Unchanged
         } else {

@@ -2,10 +2,12 @@
 //! a time. A bad line becomes a warning and the rest of the file is kept. The output order never
 //! depends on the number of threads.
 
+pub mod boundary;
 pub mod cache;
 pub mod formats;
 pub mod json;
 pub mod lines;
+pub mod readme;
 pub mod record;
 pub mod walk;
 
@@ -74,22 +76,48 @@ pub fn read_sources(
 
 /// Reads one log file into a run.
 pub fn read_log_file(file: &LogFile, bound: usize) -> FileResult {
-    let opened = match File::open(&file.path) {
-        Ok(f) => f,
-        Err(e) => {
-            return FileResult::failed(Warning::at_file(
-                &file.relative,
-                format!("cannot be read: {e}"),
-            ));
+    let (opened, mut warnings) = match open_log(file) {
+        Ok(opened) => opened,
+        Err(warning) => {
+            return FileResult::failed(warning);
         }
     };
     const BUFFER: usize = 256 * 1024;
-    if file.gzip {
+    let limit = boundary::Kind::Log.limit();
+    let mut result = if file.gzip {
+        // The decompressed stream has the limit too: a small gzip bomb must not take hours.
         let decoder = flate2::read::MultiGzDecoder::new(BufReader::with_capacity(BUFFER, opened));
-        read_log(BufReader::with_capacity(BUFFER, decoder), file, bound)
+        read_log(
+            BufReader::with_capacity(BUFFER, std::io::Read::take(decoder, limit)),
+            file,
+            bound,
+        )
     } else {
         read_log(BufReader::with_capacity(BUFFER, opened), file, bound)
+    };
+    result.warnings.append(&mut warnings);
+    result
+}
+
+/// Opens a log through the read boundary: the stream stops at the size limit for logs, with a
+/// warning when the log is longer.
+pub fn open_log(file: &LogFile) -> Result<(std::io::Take<File>, Vec<Warning>), Warning> {
+    let boundary = boundary::Boundary::of_file(&file.path, &file.relative);
+    let input = boundary
+        .open(&file.path, boundary::Kind::Log)
+        .map_err(|refusal| Warning::at_file(&file.relative, refusal.to_string()))?;
+    let mut warnings = Vec::new();
+    if input.over_limit() {
+        warnings.push(Warning::at_file(
+            &file.relative,
+            format!(
+                "log is {} bytes, over the limit of {}; read up to the limit",
+                input.len,
+                input.limit()
+            ),
+        ));
     }
+    Ok((input.into_reader(), warnings))
 }
 
 /// Reads a log from any stream. Separated from the file so tests can feed bytes.

@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 
 use walkdir::WalkDir;
 
+use super::boundary::{Boundary, Identity, Kind, one_path_per_file};
 use crate::diag::{Warning, quote};
 
 /// A file found under LOGS (a log, or a file of a run folder, or anything else).
@@ -45,15 +46,15 @@ pub fn stem_of(file_name: &str) -> &str {
 /// True when a `.json` file's first line is a complete record of a training log: a header or
 /// metrics record, or a bare line with a step-like key (`iteration`, `step`, ...) holding a number.
 /// A pretty-printed document or a one-line config is not.
-pub fn looks_like_json_lines(path: &Path) -> bool {
-    use std::io::Read;
-    let mut head = Vec::with_capacity(64 * 1024);
-    let Ok(file) = std::fs::File::open(path) else {
+pub fn looks_like_json_lines(file: &LogFile) -> bool {
+    // Through the read boundary: a file swapped for a FIFO since the walk must not block.
+    let boundary = Boundary::of_file(&file.path, &file.relative);
+    let Ok(Ok((head, _))) = boundary
+        .open(&file.path, Kind::Sniff)
+        .map(|input| input.read_to_end())
+    else {
         return false;
     };
-    if file.take(64 * 1024).read_to_end(&mut head).is_err() {
-        return false;
-    }
     let Some(first) = head
         .split(|&b| b == b'\n')
         .map(|line| line.trim_ascii())
@@ -96,14 +97,21 @@ fn worth_a_warning(name: &str) -> bool {
 pub fn find_files(root: &Path) -> (Vec<LogFile>, Vec<Warning>) {
     let mut files = Vec::new();
     let mut warnings = Vec::new();
-    let inside = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    let boundary = Boundary::new(root);
+    let inside = boundary.root().to_path_buf();
     let mut leaving = Vec::new();
+    // Folders already walked, by identity: a bind mount or a chain of links inside LOGS leads
+    // to a folder again without a loop that walkdir would see, and could multiply the walk.
+    let mut walked_folders: std::collections::BTreeSet<Identity> = Default::default();
+    let mut folder_again = Vec::new();
+    let mut linked_folders = Vec::new();
     let walker = WalkDir::new(root)
         .follow_links(true)
         .sort_by_file_name()
         .into_iter()
         .filter_entry(|entry| {
             if entry.depth() == 0 {
+                walked_folders.extend(super::boundary::identity_of(entry.path()));
                 return true;
             }
             if entry.path_is_symlink()
@@ -122,8 +130,29 @@ pub fn find_files(root: &Path) -> (Vec<LogFile>, Vec<Warning>) {
             if !entry.file_type().is_dir() {
                 return true;
             }
+            if entry.path_is_symlink()
+                && let Ok(target) = entry.path().canonicalize()
+                && walked_directly(&inside, &target)
+            {
+                // Read under its own path already: following the link would read it twice
+                // (or, for links to links, 2^n times).
+                linked_folders.push((
+                    relative_path(root, entry.path()),
+                    relative_path(&inside, &target),
+                ));
+                return false;
+            }
             let hidden = entry.file_name().to_string_lossy().starts_with('.');
-            !hidden && !entry.path().join(SITE_MARKER).exists()
+            if hidden || entry.path().join(SITE_MARKER).exists() {
+                return false;
+            }
+            match super::boundary::identity_of(entry.path()) {
+                Ok(identity) if !walked_folders.insert(identity) => {
+                    folder_again.push(relative_path(root, entry.path()));
+                    false
+                }
+                _ => true,
+            }
         });
     for entry in walker {
         let entry = match entry {
@@ -190,7 +219,45 @@ pub fn find_files(root: &Path) -> (Vec<LogFile>, Vec<Warning>) {
             "symbolic link leads outside the log folder; not followed",
         )
     }));
+    warnings.extend(folder_again.into_iter().map(|path| {
+        Warning::at_file(
+            &path,
+            "the same folder as one already read (a link or mount); not read again",
+        )
+    }));
+    warnings.extend(linked_folders.into_iter().map(|(path, target)| {
+        Warning::at_file(
+            &path,
+            format!(
+                "link to the folder {}, which is read under its own path; not followed",
+                quote(&target)
+            ),
+        )
+    }));
+    let (files, again) = one_path_per_file(&boundary, files, |f| (&f.path, &f.relative));
+    // Every file is listed once; only logs are worth a warning about their other paths.
+    warnings.extend(
+        again
+            .into_iter()
+            .filter(|w| worth_a_warning(w.path.rsplit('/').next().unwrap_or(&w.path))),
+    );
     (files, warnings)
+}
+
+/// True when the walk reaches `target` (a resolved folder) without links: it is inside `inside`
+/// (LOGS, resolved), and neither it nor a folder above it is hidden or a site.
+fn walked_directly(inside: &Path, target: &Path) -> bool {
+    let Ok(within) = target.strip_prefix(inside) else {
+        return false;
+    };
+    let hidden = within
+        .components()
+        .any(|c| c.as_os_str().to_string_lossy().starts_with('.'));
+    !hidden
+        && !target
+            .ancestors()
+            .take_while(|a| a.starts_with(inside) && *a != inside)
+            .any(|a| a.join(SITE_MARKER).exists())
 }
 
 /// `path` relative to `root`, with `/` separators; non-UTF-8 names are shown lossily.
@@ -282,17 +349,59 @@ mod tests {
         );
         let (files, warnings) = find_files(&logs);
         let found: Vec<_> = files.iter().map(|f| f.relative.as_str()).collect();
-        assert_eq!(found, ["p/alias.jsonl", "p/real.jsonl"]);
+        // The alias leads to the same file: read once, under its own name.
+        assert_eq!(found, ["p/real.jsonl"]);
         let mut shown: Vec<String> = warnings.iter().map(ToString::to_string).collect();
         shown.sort();
         assert_eq!(
             shown,
             [
+                "p/alias.jsonl: the same file as 'p/real.jsonl' (a link, hard link or mount); read once, as that",
                 "p/fifo.jsonl: not a regular file (a FIFO, socket or device); not read",
                 "p/loop: symbolic link loop; not followed",
                 "p/out.jsonl: symbolic link leads outside the log folder; not followed",
                 "p/up: symbolic link leads outside the log folder; not followed",
             ]
         );
+    }
+
+    /// Regression (issue 12, class 3): folder links inside LOGS, each leading to the next, made
+    /// 2^n paths to one log (131,071 runs from one file), and hard links read a log twice.
+    #[cfg(unix)]
+    #[test]
+    fn a_file_reachable_by_many_paths_is_found_once() {
+        use std::os::unix::fs::symlink;
+        let dir = tempfile::tempdir().unwrap();
+        let logs = dir.path();
+        let depth = 12;
+        std::fs::create_dir_all(logs.join(format!("chain/d{depth:02}"))).unwrap();
+        std::fs::write(logs.join(format!("chain/d{depth:02}/leaf.jsonl")), "").unwrap();
+        for i in 0..depth {
+            let folder = logs.join(format!("chain/d{i:02}"));
+            std::fs::create_dir_all(&folder).unwrap();
+            for branch in ["a", "b"] {
+                symlink(format!("../d{:02}", i + 1), folder.join(branch)).unwrap();
+            }
+        }
+        std::fs::create_dir_all(logs.join("p")).unwrap();
+        std::fs::write(logs.join("p/run.jsonl"), "").unwrap();
+        std::fs::hard_link(logs.join("p/run.jsonl"), logs.join("p/hard.jsonl")).unwrap();
+        // A link into a hidden folder is the only way to its logs: followed.
+        std::fs::create_dir_all(logs.join(".runs/x")).unwrap();
+        std::fs::write(logs.join(".runs/x/h.jsonl"), "").unwrap();
+        symlink(".runs/x", logs.join("x")).unwrap();
+        let (files, warnings) = find_files(logs);
+        let found: Vec<_> = files.iter().map(|f| f.relative.as_str()).collect();
+        assert_eq!(found, ["chain/d12/leaf.jsonl", "p/hard.jsonl", "x/h.jsonl"]);
+        let shown: Vec<String> = warnings.iter().map(ToString::to_string).collect();
+        assert!(shown.contains(
+            &"p/run.jsonl: the same file as 'p/hard.jsonl' (a link, hard link or mount); read once, as that"
+                .to_owned()
+        ));
+        assert!(shown.contains(
+            &"chain/d00/a: link to the folder 'chain/d01', which is read under its own path; not followed"
+                .to_owned()
+        ));
+        assert_eq!(shown.len(), 2 * depth + 1, "{shown:#?}");
     }
 }

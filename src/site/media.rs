@@ -1,12 +1,14 @@
 //! Media from logs: images and GIFs copied into the site (only from inside the log's folder,
-//! only under image extensions), SVG shown through a `data:` URL, HTML sanitized, text escaped.
-//! Images embedded in a log (TensorBoard's) are written only when their bytes are a PNG, JPEG,
-//! GIF, WebP or BMP image, under the extension of what they are.
+//! only under image extensions, once per content), SVG shown through a `data:` URL, HTML
+//! sanitized, text escaped; content embedded more than once in a page is shown once. Images
+//! embedded in a log (TensorBoard's) are written only when their bytes are a PNG, JPEG, GIF, WebP
+//! or BMP image, under the extension of what they are.
 
 use std::path::Path;
 
 use super::output::SiteWriter;
 use crate::diag::quote;
+use crate::log::boundary::{Boundary, Input, Kind, Refusal};
 use crate::model::{MediaKind, MediaSource};
 use crate::render::markdown::sanitize_html;
 use crate::render::views::*;
@@ -15,9 +17,7 @@ use crate::render::views::*;
 pub(super) fn media_item(
     run: &crate::model::Run,
     media: &crate::model::Media,
-    n: usize,
     project_dir: &str,
-    run_slug: &str,
     writer: &SiteWriter,
 ) -> std::result::Result<MediaItem, String> {
     let mut item = MediaItem {
@@ -37,8 +37,8 @@ pub(super) fn media_item(
     };
     match (&media.source, media.kind) {
         (MediaSource::File(path), MediaKind::Svg) => {
-            check_inside_log_folder(run, path)?;
-            let svg = std::fs::read(path).map_err(|e| {
+            let input = open_media(run, path, Kind::InlineMedia)?;
+            let (svg, _) = input.read_to_end().map_err(|e| {
                 format!(
                     "media {} cannot be read: {e}",
                     quote(&as_written(run, path))
@@ -47,31 +47,46 @@ pub(super) fn media_item(
             item.src = Some(svg_data_url(&svg));
         }
         (MediaSource::File(path), MediaKind::Image | MediaKind::Gif) => {
-            check_inside_log_folder(run, path)?;
             let file_name = path
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default();
-            check_image_extension(&file_name)?;
-            let safe_name = super::slug::slugify(&file_name, "media");
-            let relative = format!("{project_dir}/media/{run_slug}/{n:03}-{safe_name}");
-            writer
-                .copy(&relative, path)
-                .map_err(|e| format!("media {} cannot be copied: {e}", quote(&file_name)))?;
-            item.src = Some(format!("../media/{run_slug}/{n:03}-{safe_name}"));
-        }
-        (MediaSource::File(path), MediaKind::Html | MediaKind::Text) => {
-            check_inside_log_folder(run, path)?;
-            let text = std::fs::read_to_string(path).map_err(|e| {
+            let extension = image_extension(&file_name)?;
+            let input = open_media(run, path, Kind::Media)?;
+            let (bytes, _) = input.read_to_end().map_err(|e| {
                 format!(
                     "media {} cannot be read: {e}",
                     quote(&as_written(run, path))
                 )
             })?;
+            // Named by content: media referenced by many records or runs is copied once, and the
+            // name (hex digits and an image extension fixed here) cannot be cut or slugged into
+            // `.html`.
+            let name = format!("{:032x}.{extension}", xxhash_rust::xxh3::xxh3_128(&bytes));
+            writer
+                .write_once(&format!("{project_dir}/media/{name}"), &bytes)
+                .map_err(|e| format!("media {} cannot be copied: {e}", quote(&file_name)))?;
+            item.src = Some(format!("../media/{name}"));
+        }
+        (MediaSource::File(path), MediaKind::Html | MediaKind::Text) => {
+            let input = open_media(run, path, Kind::InlineMedia)?;
+            let (bytes, _) = input.read_to_end().map_err(|e| {
+                format!(
+                    "media {} cannot be read: {e}",
+                    quote(&as_written(run, path))
+                )
+            })?;
+            let text = String::from_utf8(bytes).map_err(|e| {
+                format!(
+                    "media {} is not valid UTF-8 (at byte {}); skipped",
+                    quote(&as_written(run, path)),
+                    e.utf8_error().valid_up_to()
+                )
+            })?;
             fill_inline(&mut item, media.kind, text);
         }
         (MediaSource::Embedded { .. }, MediaKind::Image | MediaKind::Gif) => {
-            let bytes = read_embedded(&media.source)
+            let bytes = read_embedded(run, &media.source)
                 .map_err(|e| format!("image {} cannot be read: {e}", quote(&media.name)))?;
             let Some(extension) = raster_image_extension(&bytes) else {
                 return Err(format!(
@@ -79,12 +94,11 @@ pub(super) fn media_item(
                     quote(&media.name)
                 ));
             };
-            let safe_name = super::slug::slugify(&media.name, "media");
-            let file = format!("{n:03}-{safe_name}.{extension}");
+            let name = format!("{:032x}.{extension}", xxhash_rust::xxh3::xxh3_128(&bytes));
             writer
-                .write(&format!("{project_dir}/media/{run_slug}/{file}"), &bytes)
+                .write_once(&format!("{project_dir}/media/{name}"), &bytes)
                 .map_err(|e| format!("image {} cannot be written: {e}", quote(&media.name)))?;
-            item.src = Some(format!("../media/{run_slug}/{file}"));
+            item.src = Some(format!("../media/{name}"));
         }
         (MediaSource::Embedded { .. }, _) => {
             return Err(format!(
@@ -99,8 +113,8 @@ pub(super) fn media_item(
     Ok(item)
 }
 
-/// The bytes of an embedded media item, read from its log.
-fn read_embedded(source: &MediaSource) -> std::io::Result<Vec<u8>> {
+/// The bytes of an image embedded in a log, read from the log through the read boundary.
+fn read_embedded(run: &crate::model::Run, source: &MediaSource) -> Result<Vec<u8>, String> {
     use std::io::{Read, Seek, SeekFrom};
     let MediaSource::Embedded {
         path,
@@ -110,15 +124,21 @@ fn read_embedded(source: &MediaSource) -> std::io::Result<Vec<u8>> {
     else {
         return Ok(Vec::new());
     };
-    let mut file = std::fs::File::open(path)?;
-    file.seek(SeekFrom::Start(*offset))?;
+    let limit = Kind::Media.limit();
+    if *length > limit {
+        return Err(format!("it is {length} bytes, over the limit of {limit}"));
+    }
+    let boundary = Boundary::of_file(&run.path_on_disk, &run.source);
+    let input = boundary.open(path, Kind::Log).map_err(|r| r.to_string())?;
+    let mut file = input.file;
+    file.seek(SeekFrom::Start(*offset))
+        .map_err(|e| e.to_string())?;
     let mut bytes = Vec::new();
-    file.take(*length).read_to_end(&mut bytes)?;
+    file.take(*length)
+        .read_to_end(&mut bytes)
+        .map_err(|e| e.to_string())?;
     if bytes.len() as u64 != *length {
-        return Err(std::io::Error::new(
-            std::io::ErrorKind::UnexpectedEof,
-            "the log is shorter than when it was read",
-        ));
+        return Err("the log is shorter than when it was read".to_owned());
     }
     Ok(bytes)
 }
@@ -165,23 +185,55 @@ fn svg_data_url(svg: &[u8]) -> String {
     url
 }
 
-/// Image media is copied into the site under its own extension, which decides how a browser
+/// Image media is copied into the site under an image extension, which decides how a browser
 /// opens the copy: only image extensions may pass, so that a "png" named `x.html` cannot become a
-/// page of the site.
-fn check_image_extension(file_name: &str) -> std::result::Result<(), String> {
+/// page of the site. Returns the extension the copy gets (lowercase).
+fn image_extension(file_name: &str) -> std::result::Result<&'static str, String> {
     const IMAGE_EXTENSIONS: [&str; 7] = ["png", "jpg", "jpeg", "gif", "webp", "avif", "bmp"];
     let extension = file_name
         .rsplit_once('.')
         .map(|(_, e)| e.to_ascii_lowercase())
         .unwrap_or_default();
-    if IMAGE_EXTENSIONS.contains(&extension.as_str()) {
-        Ok(())
-    } else {
-        Err(format!(
-            "media file {} is not a PNG, JPEG, GIF, WebP, AVIF or BMP file by its name; skipped",
-            quote(file_name)
-        ))
-    }
+    IMAGE_EXTENSIONS
+        .into_iter()
+        .find(|allowed| *allowed == extension)
+        .ok_or_else(|| {
+            format!(
+                "media file {} is not a PNG, JPEG, GIF, WebP, AVIF or BMP file by its name; skipped",
+                quote(file_name)
+            )
+        })
+}
+
+/// The key under which an embedded item's content is shown once per page: its kind and what it
+/// embeds (`None` for copied files, which are linked, not embedded).
+pub(super) fn embedded_key(item: &MediaItem) -> Option<u128> {
+    let embedded = match (&item.src, &item.html, &item.text) {
+        (Some(src), _, _) if src.starts_with("data:") => src.as_str(),
+        (None, Some(html), _) => html.as_str(),
+        (None, None, Some(text)) => text.as_str(),
+        _ => return None,
+    };
+    let mut key = Vec::with_capacity(embedded.len() + 8);
+    key.extend_from_slice(item.kind.as_bytes());
+    key.push(0);
+    key.extend_from_slice(embedded.as_bytes());
+    Some(xxhash_rust::xxh3::xxh3_128(&key))
+}
+
+/// Replaces an embedded item's content by a pointer to where the page shows it already.
+pub(super) fn refer_to(item: &mut MediaItem, first: &MediaItem) {
+    item.src = None;
+    item.html = None;
+    let at = first
+        .step
+        .as_ref()
+        .map(|s| format!(" at step {s}"))
+        .unwrap_or_default();
+    item.text = Some(format!(
+        "the same content as '{}'{at}, shown above",
+        first.title
+    ));
 }
 
 /// A media path as the log wrote it (relative to the log's folder), for warnings: the absolute
@@ -189,6 +241,26 @@ fn check_image_extension(file_name: &str) -> std::result::Result<(), String> {
 fn as_written(run: &crate::model::Run, path: &Path) -> String {
     let folder = run.path_on_disk.parent().unwrap_or(Path::new("."));
     crate::log::walk::relative_path(folder, path)
+}
+
+/// Opens a media file through the read boundary, once it is known to stay inside the log's folder.
+fn open_media(
+    run: &crate::model::Run,
+    path: &Path,
+    kind: Kind,
+) -> std::result::Result<Input, String> {
+    check_inside_log_folder(run, path)?;
+    let boundary = Boundary::of_file(&run.path_on_disk, &run.source);
+    let shown = quote(&as_written(run, path));
+    boundary.open(path, kind).map_err(|refusal| match refusal {
+        Refusal::NotRegular => format!("media file {shown} is not a regular file; skipped"),
+        Refusal::Outside => format!("media file {shown} leads outside the log's folder; skipped"),
+        Refusal::Unreadable(e) => format!("media {shown} cannot be read: {e}"),
+        Refusal::Pseudo => format!("media file {shown} is a file of /proc or /sys; skipped"),
+        Refusal::TooLarge { len, limit } => {
+            format!("media file {shown} is {len} bytes, over the limit of {limit}; skipped")
+        }
+    })
 }
 
 /// Refuses media reached through a symbolic link that leads outside the log's folder, and media

@@ -149,10 +149,32 @@ impl SiteWriter {
         Ok(())
     }
 
-    /// Copies a file into the site.
-    pub fn copy(&self, relative: &str, source: &Path) -> Result<u64> {
+    /// Writes a file unless this build wrote it already (content-addressed files, which every
+    /// writer would write with the same bytes). Returns whether it wrote.
+    pub fn write_once(&self, relative: &str, content: &[u8]) -> Result<bool> {
+        let first = self
+            .written
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(relative.to_owned());
+        if first {
+            self.write_raw(relative, content)?;
+        }
+        Ok(first)
+    }
+
+    /// Copies an input opened through the read boundary into the site; `source` names it in
+    /// errors. Copies no more than the input's limit.
+    pub fn copy(
+        &self,
+        relative: &str,
+        source: &Path,
+        input: crate::log::boundary::Input,
+    ) -> Result<u64> {
         let target = self.target(relative)?;
-        let bytes = fs::copy(source, &target).map_err(|e| Error::read(source, e))?;
+        let mut file = fs::File::create(&target).map_err(|e| Error::write(&target, e))?;
+        let bytes = std::io::copy(&mut input.into_reader(), &mut file)
+            .map_err(|e| Error::read(source, e))?;
         self.written
             .lock()
             .unwrap_or_else(|e| e.into_inner())

@@ -35,7 +35,16 @@ pub(super) fn write_run_page(
             .copied()
             .unwrap_or(".jsonl");
         let relative = format!("{}/logs/{slug}{extension}", paths.dir);
-        match writer.copy(&relative, &run.path_on_disk) {
+        let boundary = crate::log::boundary::Boundary::of_file(&run.path_on_disk, &run.source);
+        let copied = boundary
+            .open(&run.path_on_disk, crate::log::boundary::Kind::Log)
+            .map_err(|refusal| refusal.to_string())
+            .and_then(|input| {
+                writer
+                    .copy(&relative, &run.path_on_disk, input)
+                    .map_err(|e| e.to_string())
+            });
+        match copied {
             Ok(_) => Some(format!("../logs/{slug}{extension}")),
             Err(e) => {
                 warnings.push(Warning::at_file(
@@ -50,14 +59,30 @@ pub(super) fn write_run_page(
     };
 
     let mut media_groups: Vec<MediaGroup> = Vec::new();
-    for (n, media) in run.media.iter().enumerate() {
-        let item = match media_item(run, media, n, &paths.dir, slug, writer) {
+    // Embedded content already on the page, by key: (group, item) where it is shown.
+    let mut embedded: std::collections::HashMap<u128, (usize, usize)> = Default::default();
+    for media in &run.media {
+        let mut item = match media_item(run, media, &paths.dir, writer) {
             Ok(item) => item,
             Err(message) => {
                 warnings.push(Warning::at_file(&run.source, message));
                 continue;
             }
         };
+        let group = media_groups
+            .iter()
+            .position(|g| g.name == media.name)
+            .unwrap_or(media_groups.len());
+        if let Some(key) = super::media::embedded_key(&item) {
+            match embedded.get(&key) {
+                // A log repeating a 16 MiB SVG 1,000 times must not make a 16 GB page.
+                Some(&(g, i)) => super::media::refer_to(&mut item, &media_groups[g].items[i]),
+                None => {
+                    let index = media_groups.get(group).map_or(0, |g| g.items.len());
+                    embedded.insert(key, (group, index));
+                }
+            }
+        }
         match media_groups.iter_mut().find(|g| g.name == media.name) {
             Some(group) => group.items.push(item),
             None => media_groups.push(MediaGroup {

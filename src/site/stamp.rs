@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::diag::Warning;
 use crate::log::LogFile;
+use crate::log::boundary::{Input, Kind};
 use crate::log::cache::{Fnv64, fingerprint_of, hash_bytes};
 use crate::log::walk::SITE_MARKER;
 
@@ -93,9 +94,18 @@ pub fn inputs_digest(
         subfolders.sort();
         folders.extend(subfolders);
     }
+    let boundary = crate::log::boundary::Boundary::new(logs);
     for folder in folders {
-        for name in [crate::model::config::CONFIG_FILE, "README.md"] {
-            if let Ok(bytes) = std::fs::read(folder.join(name)) {
+        for (name, kind) in [
+            (crate::model::config::CONFIG_FILE, Kind::Config),
+            (crate::log::readme::README_FILE, Kind::Readme),
+        ] {
+            // Through the boundary, as the build reads them: a FIFO named README.md must not
+            // block the up-to-date check.
+            let read = boundary
+                .open(&folder.join(name), kind)
+                .map(Input::read_to_end);
+            if let Ok(Ok((bytes, _))) = read {
                 hasher.write(name.as_bytes());
                 hasher.write_u64(hash_bytes(&bytes));
             }

@@ -130,6 +130,25 @@ for (const [label, root] of [["with the CSP", () => site], ["without the CSP (es
   });
 }
 
+// Issue 12, class 1: a media name cut at 64 bytes once left `.html`, a page of the site that ran
+// the log's script when opened directly (a link in a note can open it).
+test("every published media file is inert when opened directly", { skip }, async () => {
+  const files = (function walk(dir) {
+    return readdirSync(dir).flatMap((name) => {
+      const path = join(dir, name);
+      return statSync(path).isDirectory() ? walk(path) : [path];
+    });
+  })(site).filter((p) => p.includes("/media/"));
+  assert.ok(files.length >= 1, "the payloads publish an image");
+  for (const path of files) {
+    assert.match(path, /\.(png|jpe?g|gif|webp|avif|bmp)$/, `${path} is not published as an image`);
+    const { page, problems } = await open(path);
+    assert.equal(await page.evaluate(() => window.__pwned), undefined, `script ran in ${path}`);
+    assert.deepEqual(problems.filter((p) => p.startsWith("dialog")), [], path);
+    await page.close();
+  }
+});
+
 test("the CSP blocks inline script from file:// and lets the theme's own scripts run", { skip }, async () => {
   const runPage = htmlFiles(site).find((p) => p.includes("/runs/") && readFileSync(p, "utf8").includes("legend-item"));
   assert.ok(runPage, "a run page with a chart");

@@ -178,7 +178,7 @@ fn native(d: &mut Detector<'_>) {
         let name = file_name(&file.relative);
         if !file.suffix.is_empty() {
             d.add_source(Format::Native, &file.relative.clone(), &[i]);
-        } else if name.ends_with(".json") && walk::looks_like_json_lines(&file.path) {
+        } else if name.ends_with(".json") && walk::looks_like_json_lines(file) {
             let relative = file.relative.clone();
             d.add_source(Format::Native, &relative, &[i]);
             if let Some(source) = d.sources.last_mut() {

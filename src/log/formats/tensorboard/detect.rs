@@ -8,6 +8,8 @@ use std::io::Read;
 
 use super::layout;
 use super::tfrecord::masked_crc32c;
+use crate::log::LogFile;
+use crate::log::boundary::{Boundary, Kind};
 use crate::log::formats::detect::Detector;
 use crate::log::formats::{Format, SkipReason};
 
@@ -16,7 +18,7 @@ pub fn detect(d: &mut Detector<'_>) {
     let mut runs: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     for i in d.unclaimed_named(layout::is_event_file_name) {
         let file = d.file(i);
-        if !starts_with_a_frame(&file.path) {
+        if !starts_with_a_frame(file) {
             d.skip(i, SkipReason::TensorBoardNotEventFile);
             continue;
         }
@@ -31,9 +33,14 @@ pub fn detect(d: &mut Detector<'_>) {
 }
 
 /// True when the file starts with a TFRecord length whose masked CRC-32C matches: 12 bytes that
-/// no text file (an LFS pointer starts `version https://`) passes by chance.
-fn starts_with_a_frame(path: &std::path::Path) -> bool {
+/// no text file (an LFS pointer starts `version https://`) passes by chance. Opened through the
+/// read boundary, so that a FIFO or a link out of LOGS with the name is never read.
+fn starts_with_a_frame(file: &LogFile) -> bool {
+    let boundary = Boundary::of_file(&file.path, &file.relative);
+    let Ok(input) = boundary.open(&file.path, Kind::Sniff) else {
+        return false;
+    };
     let mut head = [0u8; 12];
-    let read = std::fs::File::open(path).and_then(|f| f.take(12).read_exact(&mut head).map(|_| ()));
-    read.is_ok() && masked_crc32c(&head[..8]).to_le_bytes() == head[8..]
+    input.file.take(12).read_exact(&mut head).is_ok()
+        && masked_crc32c(&head[..8]).to_le_bytes() == head[8..]
 }

@@ -13,11 +13,9 @@ pub mod proto;
 pub mod reader;
 pub mod tfrecord;
 
-use std::fs::File;
-
 use super::{Source, finish};
 use crate::diag::Warning;
-use crate::log::FileResult;
+use crate::log::{FileResult, open_log};
 use crate::model::EndRecord;
 use crate::model::params::flatten_params;
 use crate::model::project::is_seed_key;
@@ -34,14 +32,15 @@ pub fn read_run(source: &Source, bound: usize) -> FileResult {
     let mut facts = RunFacts::default();
     for file in files {
         let (_, role) = layout::run_folder_of(&file.relative);
-        match File::open(&file.path) {
-            Ok(stream) => reader::read_event_file(file, stream, role, &mut builder, &mut facts),
-            Err(e) => builder.warn_in(
-                "read-error",
-                &file.relative,
-                None,
-                format!("cannot be read: {e}"),
-            ),
+        // Through the read boundary, which also bounds how much of a file is read.
+        match open_log(file) {
+            Ok((stream, warnings)) => {
+                for warning in warnings {
+                    builder.warn_in("too-large", &warning.path, None, warning.message);
+                }
+                reader::read_event_file(file, stream, role, &mut builder, &mut facts)
+            }
+            Err(warning) => builder.warn_in("read-error", &warning.path, None, warning.message),
         }
     }
     let nothing_shown = builder.metric_order.is_empty()
