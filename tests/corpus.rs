@@ -157,6 +157,121 @@ fn weights_and_biases_history_takes_its_step_and_time() {
     );
 }
 
+fn param(run: &ahnb::model::Run, key: &str) -> ahnb::model::ParamValue {
+    run.header
+        .params
+        .get(key)
+        .unwrap_or_else(|| panic!("param {key} of {}", run.name))
+        .clone()
+}
+
+fn status(loaded: &ahnb::Loaded, run: &ahnb::model::Run) -> ahnb::model::Status {
+    let project = loaded
+        .projects
+        .iter()
+        .find(|p| p.runs.iter().any(|r| r.source == run.source))
+        .unwrap();
+    let index = project
+        .runs
+        .iter()
+        .position(|r| r.source == run.source)
+        .unwrap();
+    project.summaries[index].status
+}
+
+fn last(run: &ahnb::model::Run, metric: &str) -> (i64, f64) {
+    let p = run.series[metric].summary.last.unwrap();
+    (p.step, p.value)
+}
+
+#[test]
+fn mlflow_file_stores_are_read_run_by_run() {
+    use ahnb::model::{Format, ParamValue, Status};
+    let Some(corpus) = corpus() else { return };
+    let loaded = load(&corpus.join("mlflow"));
+    let runs: Vec<&ahnb::model::Run> = loaded.projects.iter().flat_map(|p| &p.runs).collect();
+    // 14 live runs; MLflow 3's logged model (models/m-...) is not one.
+    assert_eq!(runs.len(), 14);
+    assert!(runs.iter().all(|r| r.format == Format::Mlflow));
+    assert_eq!(loaded.formats, [(Format::Mlflow, 14)]);
+    assert_eq!(loaded.skipped.len(), 1);
+    assert!(
+        loaded.skipped[0]
+            .relative
+            .ends_with("/models/m-41b4d97cf6a74652bd2e1a7a9f21057d")
+    );
+
+    // Infinite metrics kept as such; params typed back from MLflow's text ("0.1", "True").
+    let auk = run(&loaded, "Default", "persistent-auk-6");
+    assert_eq!(auk.series["cv_mse"].summary.nonfinite, 1);
+    assert_eq!(last(auk, "cv_mse"), (0, f64::INFINITY));
+    assert_eq!(last(auk, "cv_r2"), (0, f64::NEG_INFINITY));
+    assert_eq!(param(auk, "lr"), ParamValue::Number(0.1));
+    assert_eq!(param(auk, "use_momentum"), ParamValue::Bool(true));
+    assert_eq!(param(auk, "gd_type"), ParamValue::Text("stochastic".into()));
+    // FINISHED in MLflow, but its error went infinite and stayed so: diverged, as for native logs.
+    assert_eq!(status(&loaded, auk), Status::Diverged);
+    assert_eq!(auk.header.start, Some(1757556700.469));
+
+    // skorch run: 182 epochs from step 1, metric names with spaces, status 4 = FAILED in
+    // MLflow's RunStatus (1 RUNNING, 2 SCHEDULED, 3 FINISHED, 4 FAILED, 5 KILLED).
+    let squid = run(
+        &loaded,
+        "cbam_attention_resnet20_tuning_w/_reduction_16",
+        "stately-squid-499",
+    );
+    let loss = &squid.series["valid_loss"].summary;
+    assert_eq!(loss.count, 182);
+    assert_eq!(loss.first.unwrap().step, 1);
+    assert_eq!(loss.first.unwrap().value, 1.4901904947280884);
+    assert_eq!(last(squid, "valid_loss"), (182, 0.4222441171705723));
+    assert_eq!(loss.min.unwrap().value, 0.2979790914535522);
+    assert!(squid.series.contains_key("final accuracy"));
+    assert_eq!(param(squid, "lr"), ParamValue::Number(0.005));
+    assert_eq!(param(squid, "max_epochs"), ParamValue::Number(182.0));
+    assert_eq!(status(&loaded, squid), Status::Failed);
+    assert!(
+        squid.wall_time.is_some(),
+        "metric timestamps give the wall time"
+    );
+
+    // A RUNNING run (status 1, no end time) is incomplete; a run without a runName tag takes
+    // nothing but its folder's id.
+    let taxi = run(
+        &loaded,
+        "test_experiment",
+        "337531b3ddc34c38a1db55f814c1900d",
+    );
+    assert_eq!(last(taxi, "rmse"), (0, 4.5));
+    assert_eq!(
+        param(taxi, "model"),
+        ParamValue::Text("Randomforest".into())
+    );
+    assert_eq!(status(&loaded, taxi), Status::Incomplete);
+
+    // Qlib: dotted metric names, 57 boosting rounds, flattened params typed back.
+    let qlib = loaded
+        .projects
+        .iter()
+        .flat_map(|p| &p.runs)
+        .find(|r| r.source.contains("b6f69675e0ef41e5905860ceea3ef4da"))
+        .unwrap();
+    assert_eq!(qlib.series["l2.valid"].summary.count, 57);
+    assert_eq!(last(qlib, "l2.valid"), (56, 0.9981105000209389));
+    assert_eq!(
+        param(qlib, "model.kwargs.num_leaves"),
+        ParamValue::Number(210.0)
+    );
+
+    // A NaN single point (MLflow 1.x, 'nan' as Python prints it).
+    let ctc = loaded
+        .projects
+        .iter()
+        .find(|p| p.name == "CNN _ RNN")
+        .unwrap();
+    assert_eq!(ctc.runs[0].series["CTC_LOSS"].summary.nonfinite, 1);
+}
+
 /// The run (project, run name) a file is read into, or why it gives none.
 type ReadAs = Result<(&'static str, &'static str), &'static str>;
 

@@ -758,6 +758,7 @@ fn model_of(value: &Value) -> Option<ModelSummary> {
         total_params: count("total_params"),
         trainable_params: count("trainable_params"),
         non_trainable_params: count("non_trainable_params"),
+        text: None,
     })
 }
 

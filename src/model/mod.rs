@@ -116,6 +116,10 @@ pub struct ModelSummary {
     pub total_params: Option<u64>,
     pub trainable_params: Option<u64>,
     pub non_trainable_params: Option<u64>,
+    /// The summary as the tool printed it (MLflow's `model_summary.txt` artifact, Keras'
+    /// `model.summary()`), shown as preformatted text.
+    #[serde(default)]
+    pub text: Option<String>,
 }
 
 /// A point in time, kept as Unix seconds (UTC) so that output never depends on a time zone.

@@ -243,6 +243,8 @@ pub struct ModelView {
     pub total: Option<String>,
     pub trainable: Option<String>,
     pub non_trainable: Option<String>,
+    /// The summary as printed by the tool, shown preformatted (escaped like everything else).
+    pub text: Option<String>,
 }
 
 #[derive(Debug, Serialize)]

@@ -182,6 +182,7 @@ pub(super) fn write_run_page(
             });
             ModelView {
                 name: m.name.clone(),
+                text: m.text.clone(),
                 layers: m
                     .layers
                     .iter()

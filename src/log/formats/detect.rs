@@ -10,7 +10,7 @@ use super::{Format, SkipReason, Skipped, Source};
 use crate::log::walk::{self, LogFile};
 
 /// The formats detection produces sources for (the no-runs error names them).
-pub const READ: &[Format] = &[Format::Native, Format::TensorBoard];
+pub const READ: &[Format] = &[Format::Native, Format::TensorBoard, Format::Mlflow];
 
 /// What detection made of the walk's files.
 #[derive(Debug, Default)]
@@ -157,6 +157,8 @@ fn disk_path(file: &LogFile, relative: &str) -> std::path::PathBuf {
 /// Turns the walk's files into sources to read.
 pub fn detect(files: &[LogFile]) -> Detection {
     let mut d = Detector::new(files);
+    // Folder formats first: their files must not be read again as loose logs.
+    super::mlflow::detect(&mut d);
 
     // TensorBoard: `events.out.tfevents*` files grouped into run folders, before the loose-file
     // formats.

@@ -3,7 +3,9 @@
 //! programmatic API. `detect` turns the walk's files into [`Source`]s (one run each, or a file
 //! of appended runs); [`read_source`] reads one.
 
+pub mod common;
 pub mod detect;
+pub mod mlflow;
 pub mod tensorboard;
 
 use std::path::{Path, PathBuf};
@@ -80,6 +82,7 @@ pub fn read_source(source: &Source, bound: usize) -> FileResult {
             None => FileResult::failed(Warning::at_file(&source.relative, "no file to read")),
         },
         Format::TensorBoard => tensorboard::read_run(source, bound),
+        Format::Mlflow => mlflow::read_run(source, bound),
         other => FileResult::failed(Warning::at_file(
             &source.relative,
             format!("{other} runs are not read by this version"),

@@ -1,0 +1,76 @@
+//! Fixtures written by the real tools (scripts/gen_format_fixtures.py: mlflow, keras, dvclive
+//! from PyPI), read into runs: names, params typed as logged, values, statuses, seed groups.
+
+mod common;
+
+use ahnb::model::{Format, ParamValue, Run, Status};
+use common::*;
+
+fn load(format: &str) -> ahnb::Loaded {
+    ahnb::load(
+        &fixture("formats").join(format),
+        &ahnb::LoadOptions::default(),
+    )
+    .expect("loads")
+}
+
+fn runs(loaded: &ahnb::Loaded) -> Vec<(&Run, Status)> {
+    loaded
+        .projects
+        .iter()
+        .flat_map(|p| p.runs.iter().zip(p.summaries.iter().map(|s| s.status)))
+        .collect()
+}
+
+fn find<'a>(loaded: &'a ahnb::Loaded, name: &str) -> (&'a Run, Status) {
+    runs(loaded)
+        .into_iter()
+        .find(|(r, _)| r.name == name)
+        .unwrap_or_else(|| panic!("run {name}"))
+}
+
+fn values(run: &Run, metric: &str) -> Vec<(i64, f64)> {
+    run.series[metric]
+        .points
+        .iter()
+        .map(|p| (p.step, p.value))
+        .collect()
+}
+
+#[test]
+fn mlflow_runs_keep_their_names_params_statuses_and_model_summary() {
+    let loaded = load("mlflow");
+    assert_eq!(loaded.formats, [(Format::Mlflow, 5)]);
+    assert_eq!(loaded.projects.len(), 1);
+    assert_eq!(loaded.projects[0].name, "sweep");
+    // The deleted run is skipped and said so; the deleted experiment is in .trash, never read.
+    let skipped: Vec<_> = loaded.skipped.iter().map(|s| s.reason).collect();
+    assert_eq!(skipped, [ahnb::log::formats::SkipReason::MlflowDeletedRun]);
+
+    let (best, status) = find(&loaded, "lr-0.1-seed-1");
+    assert_eq!(status, Status::Finished);
+    assert_eq!(best.header.params["lr"], ParamValue::Number(0.1));
+    assert_eq!(best.header.params["batch_norm"], ParamValue::Bool(true));
+    assert_eq!(
+        best.header.params["optimizer"],
+        ParamValue::Text("adam".into())
+    );
+    assert_eq!(best.header.seed, Some(1));
+    assert!(best.header.tags.contains(&"purpose=fixture".to_owned()));
+    let loss = values(best, "loss");
+    assert_eq!(loss.len(), 5);
+    assert_eq!(loss[0], (0, 1.001));
+    assert_eq!(loss[4], (4, 1.0 / 5.0 + 0.001));
+    let summary = best.header.model.as_ref().unwrap().text.as_deref().unwrap();
+    assert!(summary.contains("Total params: 49"), "{summary}");
+
+    assert_eq!(find(&loaded, "lr-1.0-diverged").1, Status::Diverged);
+    let (failed, status) = find(&loaded, "lr-0.01-failed");
+    assert_eq!(status, Status::Failed);
+    assert_eq!(failed.series["loss"].summary.count, 3);
+    assert_eq!(find(&loaded, "lr-0.01-killed").1, Status::Killed);
+
+    // Runs differing only in their seed param form seed groups.
+    let groups = &loaded.projects[0].groups;
+    assert_eq!(groups.len(), 2, "{groups:?}");
+}
