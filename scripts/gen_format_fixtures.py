@@ -302,4 +302,4 @@ if __name__ == "__main__":
     names = sys.argv[1:] or list(TOOLS)
     for name in names:
         TOOLS[name]()
-        print(f"wrote {ROOT / name}")
+        print(f"wrote the {name} fixtures under {ROOT}")

@@ -35,7 +35,7 @@ fn build_writes_index_project_and_run_pages() {
     let diverged = std::fs::read_to_string(site.join("mnist/runs/lr0.1.html")).unwrap();
     assert!(diverged.contains("status-diverged"));
     assert!(
-        diverged.contains("Diverged at epoch 2 of 2 (loss became NaN)"),
+        diverged.contains("Diverged at epoch 2 (step 1): loss became NaN."),
         "{diverged}"
     );
 }

@@ -123,12 +123,11 @@ fn the_whole_corpus_builds_without_a_crash_and_ignores_what_is_not_a_log() {
         String::from_utf8_lossy(&output.stderr)
     );
     let html = all_html(&site);
-    // CSV, TensorBoard events, MLflow files and pretty-printed JSON documents are not read as
-    // logs; the JSON-lines files are.
+    // JSON lines, and the other tools' formats, are read.
     assert!(html.contains("Ghailen-Ben-Achour__detectron2_detection"));
     assert!(
-        !html.contains("trainer_state"),
-        "a pretty-printed trainer_state.json is not a run"
+        html.contains("checkpoint-2115"),
+        "Hugging Face's trainer_state.json is a run"
     );
     assert!(
         html.contains("wandb-history"),
@@ -270,6 +269,249 @@ fn mlflow_file_stores_are_read_run_by_run() {
         .find(|p| p.name == "CNN _ RNN")
         .unwrap();
     assert_eq!(ctc.runs[0].series["CTC_LOSS"].summary.nonfinite, 1);
+}
+
+fn first(run: &ahnb::model::Run, metric: &str) -> (i64, f64) {
+    let p = run.series[metric].summary.first.unwrap();
+    (p.step, p.value)
+}
+
+#[test]
+fn keras_csv_logger_files_are_runs_and_appended_files_one_run_per_restart() {
+    use ahnb::log::formats::SkipReason;
+    use ahnb::model::{Format, Status};
+    let Some(corpus) = corpus() else { return };
+    let loaded = load(&corpus.join("keras_csvlogger"));
+    // 22 CSVLogger files; five were appended to by later runs (epoch back to 0, one header).
+    assert_eq!(loaded.formats, [(Format::KerasCsv, 31)]);
+    let skipped: Vec<_> = loaded
+        .skipped
+        .iter()
+        .map(|s| (s.reason, s.relative.as_str()))
+        .collect();
+    assert_eq!(
+        skipped,
+        [(
+            SkipReason::CsvNoStepColumn,
+            "ElectronicXX__drowsiness-detection-ai/training_log.csv"
+        )],
+        "pandas' history.to_csv(index=False) has no epoch column"
+    );
+    assert!(loaded.warnings.is_empty(), "{:?}", loaded.warnings);
+
+    // Two 50-epoch runs appended: the later run is `training_log #2`, both complete.
+    let project = "AhmedZ41__cnn-sleep-apnea-xai";
+    let one = run(&loaded, project, "training_log");
+    let two = run(&loaded, project, "training_log #2");
+    assert_eq!(one.series["val_loss"].summary.count, 50);
+    assert_eq!(last(one, "val_loss"), (49, 0.4315567910671234));
+    assert_eq!(first(two, "accuracy"), (0, 0.6443617939949036));
+    assert_eq!(last(two, "val_loss"), (49, 0.4532333016395569));
+    assert_eq!(
+        first(one, "learning_rate"),
+        (0, 0.0010000000474974513),
+        "the LR column is a series like any other"
+    );
+
+    // Four runs of 5, 4, 10 and 5 epochs.
+    let brain = "AkshatSharma5__Brain_Tumor_Image_Classification_using_CNN";
+    let counts: Vec<u64> = [
+        "training_log",
+        "training_log #2",
+        "training_log #3",
+        "training_log #4",
+    ]
+    .iter()
+    .map(|name| run(&loaded, brain, name).series["loss"].summary.count)
+    .collect();
+    assert_eq!(counts, [5, 4, 10, 5]);
+
+    // Keras' `NA` placeholder: no value, never a metric of NaNs.
+    let noise = run(
+        &loaded,
+        "Adnan-0786__GRU-based-Noise-suppressor",
+        "training_history",
+    );
+    assert!(!noise.series.contains_key("val_loss"));
+    assert_eq!(noise.series["loss"].summary.count, 30);
+    assert_eq!(first(noise, "mae"), (0, 0.2806321978569031));
+
+    // Loss 'nan' on every epoch: diverged; the huge first MAE is kept as written.
+    let nan = run(&loaded, "AmineEchraibi__BrainCNN", "BrainCNN");
+    assert_eq!(nan.series["loss"].summary.nonfinite, 354);
+    assert_eq!(
+        first(nan, "mean_absolute_error"),
+        (0, 2.6154770585594536e34)
+    );
+    assert_eq!(status(&loaded, nan), Status::Diverged);
+
+    // CRLF and \r\r\n line endings read like LF.
+    let crlf = run(&loaded, "nosyarlin__YoPoCo", "model_history_log");
+    let lf = run(&loaded, "Cawinchan__yogamirror", "model_history_log");
+    assert_eq!(last(crlf, "val_loss"), (99, 0.16953247102972183));
+    assert_eq!(crlf.series["val_loss"].points, lf.series["val_loss"].points);
+    let double_cr = run(
+        &loaded,
+        "Deepakkonidala__Early-prediction-of-Alzheimer-s-Disease",
+        "training_log",
+    );
+    assert_eq!(last(double_cr, "val_loss"), (0, 1.365063190460205));
+    assert_eq!(status(&loaded, double_cr), Status::Finished);
+}
+
+#[test]
+fn other_csv_logs_are_read_when_step_first_and_skipped_with_why_otherwise() {
+    use ahnb::log::formats::SkipReason;
+    use ahnb::model::Format;
+    let Some(corpus) = corpus() else { return };
+    let loaded = load(&corpus.join("other_csv"));
+    assert_eq!(loaded.formats, [(Format::GenericCsv, 1)]);
+    // pandas' to_csv with its unnamed index column: the index is the step.
+    let unet = run(&loaded, "Friday-1202__U-net", "training_history");
+    assert_eq!(first(unet, "train_loss"), (0, 0.994786839));
+    assert_eq!(first(unet, "lr"), (0, 0.0001));
+    let mut skipped: Vec<_> = loaded
+        .skipped
+        .iter()
+        .map(|s| (s.reason, s.relative.as_str()))
+        .collect();
+    skipped.sort();
+    assert_eq!(
+        skipped,
+        [
+            (
+                SkipReason::CsvNoStepColumn,
+                "Graphical27__Time-Domain-Electromagnetics/training_history (1).csv"
+            ),
+            (
+                SkipReason::CsvNoStepColumn,
+                "rishabhg97__robust-cartpole/logs/monitor.csv"
+            ),
+            (
+                SkipReason::CsvNoRows,
+                "Ads2511__Automated-Dermatology-Assistant/training_log.csv"
+            ),
+        ]
+    );
+}
+
+#[test]
+fn lightning_csv_logger_folders_are_runs_with_sparse_rows_and_hparams() {
+    use ahnb::model::{Format, ParamValue, Status};
+    let Some(corpus) = corpus() else { return };
+    let loaded = load(&corpus.join("lightning_csv"));
+    assert_eq!(loaded.formats, [(Format::LightningCsv, 10)]);
+    assert!(loaded.skipped.is_empty());
+    assert!(loaded.warnings.is_empty(), "{:?}", loaded.warnings);
+
+    // Sparse: val_loss on 10 rows of 2834, train_loss_step every 50 steps.
+    let slm = run(&loaded, "0Xero7__slm_training", "version_0");
+    assert_eq!(slm.series["val_loss"].summary.count, 10);
+    assert_eq!(first(slm, "val_loss"), (14073, 4.132571697235107));
+    assert_eq!(last(slm, "val_loss"), (140739, 3.570486068725586));
+    assert_eq!(slm.series["train_loss_step"].summary.count, 2814);
+    assert_eq!(first(slm, "train_loss_step"), (49, 7.628580570220947));
+    assert!(!slm.series.contains_key("epoch") && !slm.series.contains_key("step"));
+    assert_eq!(param(slm, "lr"), ParamValue::Number(0.0002363235740126483));
+    assert_eq!(param(slm, "d_model"), ParamValue::Number(768.0));
+
+    // GAN gone NaN at its second step; empty hparams.yaml ({}).
+    let gan = run(&loaded, "AIRI-Institute__genrisk", "version_0");
+    let disc = &gan.series["train_disc_loss"].summary;
+    assert_eq!((disc.count, disc.nonfinite), (320, 319));
+    assert_eq!(first(gan, "train_disc_loss"), (0, 1.6226933508321501e24));
+    assert_eq!(gan.epoch.as_ref().unwrap().summary.max.unwrap().value, 79.0);
+    assert!(gan.header.params.is_empty());
+    assert_eq!(status(&loaded, gan), Status::Diverged);
+
+    // LearningRateMonitor rows with an empty epoch cell.
+    let opal = run(&loaded, "Eve-ning__opal-v2", "version_0");
+    assert_eq!(opal.series["lr-Adam"].summary.count, 108);
+    assert_eq!(last(opal, "lr-Adam"), (5399, 0.0003071019988956377));
+    assert_eq!(last(opal, "val/rmse_loss"), (5431, 0.01806013539950508));
+
+    // test-tube (2020): no step column, the epoch is the step; created_at is the wall time;
+    // meta_tags.csv holds the hyperparameters.
+    let tube = run(
+        &loaded,
+        "Jhko725__Contact-Point-Detection",
+        "lightning_logs",
+    );
+    assert_eq!(tube.series["train_loss"].summary.count, 31);
+    assert_eq!(last(tube, "train_loss"), (30, 1.0135523080825806));
+    assert!(tube.wall_time.is_some());
+    assert!(!tube.series.contains_key("created_at"));
+    assert_eq!(param(tube, "lr"), ParamValue::Number(0.02));
+    assert_eq!(param(tube, "solver"), ParamValue::Text("rk4".into()));
+}
+
+#[test]
+fn hugging_face_trainer_states_are_runs_with_train_eval_and_predict_metrics() {
+    use ahnb::model::{Format, ParamValue, Status};
+    let Some(corpus) = corpus() else { return };
+    let loaded = load(&corpus.join("hf_trainer_state"));
+    assert_eq!(loaded.formats, [(Format::HuggingFace, 13)]);
+    assert!(loaded.warnings.is_empty(), "{:?}", loaded.warnings);
+
+    // Whisper, 100,000 steps: train entries every 50 steps, eval every 1,000; the best
+    // checkpoint is kept, and the final summary entry gives the end metrics.
+    let whisper = run(
+        &loaded,
+        "CoralReefFish__whisper-tiny-nbaiLab",
+        "trainer_state",
+    );
+    assert_eq!(whisper.series["loss"].summary.count, 2000);
+    assert_eq!(first(whisper, "loss"), (50, 2.936));
+    let wer = &whisper.series["eval_wer"].summary;
+    assert_eq!(wer.count, 100);
+    assert_eq!(
+        wer.min.unwrap().value,
+        24.878197320341048,
+        "the state's best_metric"
+    );
+    assert!(
+        whisper
+            .header
+            .env
+            .contains(&("best_model_checkpoint".into(), "./checkpoint-98000".into()))
+    );
+    assert_eq!(param(whisper, "max_steps"), ParamValue::Number(100000.0));
+    let end = whisper.end.as_ref().unwrap();
+    assert!(
+        end.metrics
+            .contains(&("train_loss".into(), 0.2913371723175049))
+    );
+    assert!(!whisper.series.contains_key("train_runtime"));
+    assert_eq!(status(&loaded, whisper), Status::Finished);
+
+    // A bare NaN (Python's json.dumps) in one grad_norm of 2,119 entries.
+    let em = run(
+        &loaded,
+        "adhikarinarayan__EM_phase_transition",
+        "checkpoint-2115",
+    );
+    let grad = &em.series["grad_norm"].summary;
+    assert_eq!(grad.nonfinite, 1);
+    assert_eq!(em.series["loss"].summary.count, 2115);
+    assert_eq!(last(em, "loss"), (2115, 1.473));
+    assert_eq!(status(&loaded, em), Status::Finished);
+
+    // predict_* entries carry no step: they belong to the evaluation before them.
+    let cpt = run(&loaded, "Jaong__Checkpoint-of-CPT", "trainer_state");
+    assert_eq!(cpt.series["predict_loss"].summary.count, 10);
+    assert_eq!(first(cpt, "predict_loss"), (549, 0.6476863622665405));
+    assert_eq!(last(cpt, "eval_rouge-1"), (5490, 51.2775));
+
+    // Two runs' checkpoints in one results/ folder stay two runs; a checkpoint saved before
+    // max_steps is a run still training.
+    let lora = "LaziestCactus__GPTLoRA";
+    let early = run(&loaded, lora, "checkpoint-500");
+    assert_eq!(last(early, "loss"), (500, 3.4398));
+    assert_eq!(status(&loaded, early), Status::Incomplete);
+    assert_eq!(
+        last(run(&loaded, lora, "checkpoint-1000"), "loss"),
+        (1000, 3.4348)
+    );
 }
 
 /// The run (project, run name) a file is read into, or why it gives none.
@@ -471,10 +713,11 @@ fn every_tensorboard_event_file_is_read_or_listed_with_its_reason() {
         .chain([("MrPio__2048_RL", "logs/PPO_0")])
         .collect();
     expected_runs.dedup();
+    // Sidecar files of the same runs (YOLOv5's results.csv, say) are other formats' runs.
     let mut runs: Vec<(&str, &str)> = (loaded.projects.iter())
         .flat_map(|p| {
-            p.runs
-                .iter()
+            (p.runs.iter())
+                .filter(|r| r.format == ahnb::model::Format::TensorBoard)
                 .map(move |r| (p.name.as_str(), r.name.as_str()))
         })
         .collect();
@@ -516,14 +759,14 @@ fn every_tensorboard_event_file_is_read_or_listed_with_its_reason() {
         "nothing but their file version",
     );
     assert_eq!(
-        loaded
-            .skipped
-            .iter()
-            .map(|s| s.relative.as_str())
+        (loaded.skipped.iter())
+            .filter(|s| s.relative.contains("events.out.tfevents"))
+            .map(|s| (s.relative.as_str(), s.reason))
             .collect::<Vec<_>>(),
-        [
-            "CoralReefFish__whisper-tiny-nbaiLab/runs/Dec30_05-50-47_ficino/events.out.tfevents.1672375864.ficino.2745717.0"
-        ]
+        [(
+            "CoralReefFish__whisper-tiny-nbaiLab/runs/Dec30_05-50-47_ficino/events.out.tfevents.1672375864.ficino.2745717.0",
+            ahnb::log::formats::SkipReason::TensorBoardNotEventFile
+        )]
     );
 }
 

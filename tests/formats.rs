@@ -74,3 +74,40 @@ fn mlflow_runs_keep_their_names_params_statuses_and_model_summary() {
     let groups = &loaded.projects[0].groups;
     assert_eq!(groups.len(), 2, "{groups:?}");
 }
+
+#[test]
+fn keras_csv_logger_files_written_by_keras_are_runs() {
+    let loaded = load("keras_csv");
+    // appended.csv: a 4-epoch run, then a 3-epoch run appended (append=True).
+    assert_eq!(loaded.formats, [(Format::KerasCsv, 5)]);
+    assert!(loaded.warnings.is_empty(), "{:?}", loaded.warnings);
+    let (first, status) = find(&loaded, "appended");
+    assert_eq!(status, Status::Finished);
+    assert_eq!(
+        values(first, "loss"),
+        [
+            (0, 10.28919506072998),
+            (1, 8.474199295043945),
+            (2, 6.7825541496276855),
+            (3, 5.2801032066345215)
+        ]
+    );
+    let (second, _) = find(&loaded, "appended #2");
+    assert_eq!(second.source, "sweep/appended.csv#2");
+    assert_eq!(values(second, "val_mae")[2], (2, 2.0407304763793945));
+
+    // A learning rate of 10: loss 3.3e20, then NaN from epoch 1; val_loss inf at once.
+    let (diverged, status) = find(&loaded, "diverged");
+    assert_eq!(status, Status::Diverged);
+    let loss = &diverged.series["loss"].summary;
+    assert_eq!((loss.count, loss.nonfinite), (6, 5));
+    assert_eq!(loss.nonfinite_since.unwrap().step, 1);
+    assert_eq!(
+        diverged.series["val_loss"].summary.first.unwrap().value,
+        f64::INFINITY
+    );
+
+    let (run, _) = find(&loaded, "lr-0.01");
+    assert_eq!(run.project, "sweep");
+    assert_eq!(run.series["val_loss"].summary.count, 6);
+}

@@ -73,3 +73,29 @@ fn check_and_build_say_how_many_runs_of_each_format_they_read() {
         stderr_of(&build)
     );
 }
+
+#[test]
+fn the_report_counts_runs_per_format_and_lists_skipped_files_with_why() {
+    let dir = tempfile::tempdir().unwrap();
+    let logs = dir.path().join("logs");
+    std::fs::create_dir_all(logs.join("p")).unwrap();
+    std::fs::write(logs.join("p/a.csv"), "epoch,loss\n0,1.5\n1,1.2\n0,2.0\n").unwrap();
+    std::fs::write(logs.join("p/b.jsonl"), "{\"step\": 1, \"loss\": 3}\n").unwrap();
+    for name in ["x", "y", "z", "w"] {
+        std::fs::write(
+            logs.join(format!("p/{name}.csv")),
+            "accuracy,loss\n0.5,0.7\n",
+        )
+        .unwrap();
+    }
+    std::fs::write(logs.join("p/empty.csv"), "epoch,loss\n").unwrap();
+    let check = ahnb().arg("check").arg(&logs).assert().code(0);
+    assert_eq!(
+        stderr_of(&check),
+        "checked 2 files (3 runs, 4 lines): 0 warnings\n  \
+         read 1 JSON-lines run, 2 Keras CSV runs\n  \
+         skipped 4 CSV files with no step column (epoch, step or iteration) first: \
+         p/w.csv, p/x.csv, p/y.csv and 1 more\n  \
+         skipped 1 CSV file with a header and no rows: p/empty.csv\n"
+    );
+}

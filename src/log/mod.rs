@@ -30,6 +30,7 @@ pub const DEFAULT_PROJECT: &str = "default";
 /// What reading one source (a log file, or a run folder of another format) gave: its runs (none
 /// when it had nothing in it; several when one file holds runs appended one after another) and
 /// its warnings.
+#[derive(Default)]
 pub struct FileResult {
     pub runs: Vec<Run>,
     pub warnings: Vec<Warning>,

@@ -396,6 +396,10 @@ impl RunBuilder {
         for (position, (key, value)) in values.into_iter().enumerate() {
             let name = key.as_ref();
             if Some(&name) == x_key {
+                // `{"epoch": 3, "loss": 0.2}`: the epoch is the step and also the epoch.
+                if name == "epoch" {
+                    self.push_epoch_scalar(line, step, value);
+                }
                 continue;
             }
             match name {
@@ -464,6 +468,19 @@ impl RunBuilder {
                 "group" => set(&mut header.group, nonempty_text(&value)),
                 "notes" => set(&mut header.notes, value.as_str().map(str::to_owned)),
                 "primary_metric" => set(&mut header.primary_metric, nonempty_text(&value)),
+                "planned" => match &value {
+                    Value::Object(plan) => {
+                        let count =
+                            |key: &str| plan.get(key).and_then(Value::as_u64).filter(|&n| n > 0);
+                        header.planned_epochs = count("epochs");
+                        header.planned_steps = count("steps");
+                        plan.iter().all(|(k, v)| {
+                            v.is_null()
+                                || matches!(k.as_str(), "epochs" | "steps") && count(k).is_some()
+                        })
+                    }
+                    _ => value.is_null(),
+                },
                 other => {
                     self.note_unknown_field("header", other);
                     true

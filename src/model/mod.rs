@@ -6,6 +6,7 @@ pub mod direction;
 pub mod downsample;
 pub mod format;
 pub mod params;
+pub mod progress;
 pub mod project;
 pub mod series;
 pub mod status;
@@ -142,6 +143,11 @@ pub struct RunHeader {
     pub group: Option<String>,
     pub notes: Option<String>,
     pub primary_metric: Option<String>,
+    /// The planned length from the header's `planned` (`{"epochs": 30}`), for progress.
+    #[serde(default)]
+    pub planned_epochs: Option<u64>,
+    #[serde(default)]
+    pub planned_steps: Option<u64>,
 }
 
 /// The kinds of media a run can log.
@@ -270,10 +276,16 @@ impl Run {
             .reduce(f64::max)
     }
 
-    /// Seconds from start to the end record (or the last wall time).
+    /// Seconds from start to the end record (or the last wall time); `None` when the log has
+    /// no time after its start (a duration of "0 s" would be a guess, not a measurement).
     pub fn duration(&self) -> Option<f64> {
         let start = self.start_time()?;
-        let end = self.last_activity()?;
-        (end >= start).then_some(end - start)
+        let end = self.end.as_ref().and_then(|e| e.time);
+        let last_wall = self
+            .wall_time
+            .as_ref()
+            .and_then(|t| t.summary.max.map(|p| p.value));
+        let end = [end, last_wall].into_iter().flatten().reduce(f64::max)?;
+        (end > start).then_some(end - start)
     }
 }

@@ -235,6 +235,27 @@ fn rank_runs(project: &Project) -> Vec<usize> {
     order
 }
 
+/// A seed group's short label: its `group` name, or the hyperparameters that vary in the
+/// project (other than seeds) as its first member has them ("lr=0.001, dropout=0.25"), not all
+/// fifteen that make up its key.
+pub fn group_label(project: &Project, group: &SeedGroup) -> String {
+    let run = &project.runs[group.members[0]];
+    if run.header.group.as_deref() == Some(group.key.as_str()) {
+        return group.key.clone();
+    }
+    let parts: Vec<String> = project
+        .varied_params
+        .iter()
+        .filter(|k| !is_seed_key(k))
+        .filter_map(|k| Some(format!("{k}={}", run.header.params.get(k)?.to_text())))
+        .collect();
+    if parts.is_empty() {
+        group.key.clone()
+    } else {
+        parts.join(", ")
+    }
+}
+
 /// Parameter keys that name a seed rather than a configuration.
 pub fn is_seed_key(key: &str) -> bool {
     let last = key.rsplit('.').next().unwrap_or(key).to_ascii_lowercase();

@@ -128,11 +128,14 @@ pub fn metric_families(order: &[String]) -> Vec<(String, Vec<String>)> {
     families
 }
 
-/// True when a run's steps are its epochs (one record per epoch): the x axis then says "epoch".
+/// True when a run's steps are its epochs as shown (one record per epoch, counted as in
+/// `model::progress`): the x axis then says "epoch". A zero-based counter (Keras' epoch 0 at
+/// step 0) keeps "step", so the ring of the best value sits at the step the cards name.
 fn steps_are_epochs(run: &Run) -> bool {
+    let offset = crate::model::progress::epoch_offset(run);
     run.epoch
         .as_ref()
-        .is_some_and(|e| e.points.iter().all(|p| p.value == p.step as f64))
+        .is_some_and(|e| e.points.iter().all(|p| p.value + offset == p.step as f64))
 }
 
 /// How closely a chart's clock follows the recorded wall time: a thousandth of the run's

@@ -54,6 +54,49 @@ pub fn number_full(value: f64) -> String {
     }
 }
 
+/// Where in training a step is, in the convention of `model::progress`: "epoch 15 (step 14)"
+/// for a whole-numbered epoch (the step is left out when it is the same number), "step 1000
+/// (epoch 0.85)" for a fractional one, "step 14" without an epoch.
+pub fn position(step: i64, shown_epoch: Option<f64>) -> String {
+    match shown_epoch {
+        Some(e) if e.fract() == 0.0 && e == step as f64 => format!("epoch {}", number(e)),
+        Some(e) if e.fract() == 0.0 => format!("epoch {} (step {step})", number(e)),
+        Some(e) => format!("step {step} (epoch {})", number(e)),
+        None => format!("step {step}"),
+    }
+}
+
+/// "epoch 2 of 30", "step 1200 of 12000": how far a run got against its plan.
+pub fn progress(progress: &crate::model::progress::Progress) -> String {
+    format!(
+        "{} {} of {}",
+        progress.unit.as_str(),
+        number(progress.done),
+        number(progress.planned)
+    )
+}
+
+/// A mean and its spread with one rule for every output (HTML, Markdown, LaTeX, the page
+/// scripts): the mean to `significant` digits, the spread in the mean's decimals ("0.9912 ±
+/// 0.0008"; "0.99 ± 0.00" at two digits, as papers print it), or to `significant` digits when
+/// the mean is in scientific notation.
+pub fn plus_minus(mean: f64, spread: f64, significant: usize) -> String {
+    let mean_text = number_with(mean, significant);
+    format!(
+        "{mean_text} ± {}",
+        spread_like(spread, &mean_text, significant)
+    )
+}
+
+/// `value` in the decimals `reference` shows (see [`plus_minus`]).
+pub fn spread_like(value: f64, reference: &str, significant: usize) -> String {
+    if !value.is_finite() || reference.contains(['e', 'N', 'I']) {
+        return number_with(value, significant);
+    }
+    let decimals = reference.split_once('.').map_or(0, |(_, d)| d.len());
+    format!("{value:.decimals$}")
+}
+
 /// "1.5e-5" rather than Rust's "1.500e-5"; keeps the exponent as written otherwise.
 fn tidy_exponent(text: &str) -> String {
     match text.split_once('e') {

@@ -27,7 +27,7 @@ fn number(v: f64) -> Value {
 /// What each row of `rows` holds, in order: the script (`expandRuns` in ahnb.js) turns rows back
 /// into objects with these keys. `params`, `best` and `last` are arrays aligned with the data's
 /// `params` and `metrics` lists (null where a run has no value).
-pub const COLUMNS: [&str; 13] = [
+pub const COLUMNS: [&str; 16] = [
     "name",
     "href",
     "rank",
@@ -38,6 +38,9 @@ pub const COLUMNS: [&str; 13] = [
     "duration",
     "durationText",
     "steps",
+    "progress",
+    "progressText",
+    "left",
     "params",
     "best",
     "last",
@@ -88,17 +91,23 @@ pub fn project_data_json(project: &Project, run_hrefs: &[String]) -> String {
                 last.push(series.summary.last.map_or(Value::Null, |p| number(p.value)));
             }
             let duration = run.duration();
+            let status = project.summaries[i].status;
+            let progress = crate::model::progress::progress(run);
+            let left = crate::model::progress::time_left(run, status, progress.as_ref());
             json!([
                 run.name,
                 run_hrefs.get(i),
                 ranks[i],
-                project.summaries[i].status.as_str(),
+                status.as_str(),
                 run_color(i),
                 project.summaries[i].group,
                 run.header.seed,
                 duration,
                 duration.map(format::duration),
-                run.last_step(),
+                crate::model::progress::logged_steps(run),
+                progress.map(|p| number(p.fraction())),
+                progress.map(|p| format::progress(&p)),
+                left.map(|s| format!("about {} left", format::duration(s))),
                 params,
                 best,
                 last,

@@ -8,7 +8,7 @@ pub use super::figures::Figure;
 use super::format;
 use super::markdown::markdown_to_html;
 use crate::model::project::Project;
-use crate::model::{Direction, Run, Status};
+use crate::model::{Direction, Run, Status, progress};
 
 /// What every page needs.
 #[derive(Debug, Serialize)]
@@ -171,12 +171,38 @@ pub struct RunRow {
     pub rank: Option<usize>,
     pub status: &'static str,
     pub duration: Cell,
+    /// Steps logged (a count, not the last step's index).
     pub steps: Cell,
+    /// "epoch 2 of 30" and a bar, when the run has a plan.
+    pub progress: Option<ProgressView>,
     pub group: Option<String>,
     pub seed: Option<String>,
     pub params: Vec<Cell>,
     /// Per metric column: best then last.
     pub metrics: Vec<MetricCells>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ProgressView {
+    pub text: String,
+    /// Done over planned as a whole percentage, for the bar's width.
+    pub percent: u32,
+    /// Done over planned, full precision, for sorting.
+    pub raw: String,
+    /// "about 12 min left" for a run still writing.
+    pub left: Option<String>,
+}
+
+/// A run's progress against its plan, for the results table.
+pub fn progress_view(run: &Run, status: Status) -> Option<ProgressView> {
+    let p = progress::progress(run)?;
+    Some(ProgressView {
+        text: format::progress(&p),
+        percent: (p.fraction() * 100.0).floor() as u32,
+        raw: format::number_full(p.fraction()),
+        left: progress::time_left(run, status, Some(&p))
+            .map(|s| format!("about {} left", format::duration(s))),
+    })
 }
 
 #[derive(Debug, Serialize)]
@@ -187,10 +213,17 @@ pub struct MetricCells {
 
 #[derive(Debug, Serialize)]
 pub struct GroupView {
+    /// The hyperparameters that vary in the project, as this group has them.
+    pub label: String,
+    /// The full configuration key (every hyperparameter but the seed), for a tooltip.
     pub key: String,
     pub runs: Vec<Link>,
-    /// Mean ± standard deviation of the primary metric's best value over the group.
+    /// Mean ± sample standard deviation of the primary metric's best value over the group.
     pub primary: Option<String>,
+    /// The same of its last (final) value.
+    pub primary_last: Option<String>,
+    /// The 95 % confidence interval of the best value's mean, "[0.9712, 0.9801]".
+    pub primary_ci: Option<String>,
 }
 
 // ---------------------------------------------------------------- run
@@ -329,12 +362,7 @@ pub fn describe_run(project: &Project, index: usize) -> Vec<String> {
     let run = &project.runs[index];
     let summary = &project.summaries[index];
     let mut sentences = Vec::new();
-    let epochs = run
-        .epoch
-        .as_ref()
-        .and_then(|e| e.summary.max)
-        .map(|p| p.value);
-    let at = |step: i64| step_phrase(run, step, epochs);
+    let at = |step: i64| format!("at {}", step_label(run, step));
 
     if let Some(metric) = &project.primary_metric {
         if let Some(series) = run.series.get(metric) {
@@ -378,7 +406,7 @@ pub fn describe_run(project: &Project, index: usize) -> Vec<String> {
     }
     if let Some(d) = &summary.divergence {
         sentences.push(format!(
-            "Diverged {} ({} became {}).",
+            "Diverged {}: {} became {}.",
             at(d.at.step),
             d.metric,
             format::number(d.at.value)
@@ -402,6 +430,7 @@ pub fn describe_run(project: &Project, index: usize) -> Vec<String> {
         }
         _ => {}
     }
+    sentences.extend(progress_sentence(run, summary.status));
     sentences
 }
 
@@ -409,38 +438,31 @@ fn first_line(text: &str) -> &str {
     text.lines().next().unwrap_or(text)
 }
 
-/// "at epoch 18 of 20" when the log records epochs, else "at step 412". Zero-based epoch
-/// counters (Keras writes epoch 0 first) are shown one-based, as people count them.
-/// "epoch 13" when the log records the epoch at that step (one-based, as in [`step_phrase`]),
-/// else "step 412": for labels such as the headline cards' "best at …".
+/// Where a step of a run is in training, in the one convention of `model::progress`
+/// ("epoch 15 (step 14)" for a zero-based epoch counter): for the headline cards' "best at …",
+/// the summary's sentences and `ahnb summary`.
 pub fn step_label(run: &Run, step: i64) -> String {
-    let last = run
-        .epoch
-        .as_ref()
-        .and_then(|e| e.summary.max)
-        .map(|p| p.value);
-    step_phrase(run, step, last)
-        .trim_start_matches("at ")
-        .split(" of ")
-        .next()
-        .unwrap_or_default()
-        .to_owned()
+    format::position(step, progress::shown_epoch(run, step))
 }
 
-fn step_phrase(run: &Run, step: i64, last_epoch: Option<f64>) -> String {
-    if let (Some(last), Some(series)) = (last_epoch, run.epoch.as_ref()) {
-        if let Some(p) = series.points.iter().find(|p| p.step == step) {
-            let offset = if series.summary.min.is_some_and(|m| m.value == 0.0) {
-                1.0
-            } else {
-                0.0
-            };
-            return format!(
-                "at epoch {} of {}",
-                format::number(p.value + offset),
-                format::number(last + offset)
-            );
-        }
+/// "epoch 2 of 30 (7 %)" against the run's plan, with the time left for a run still writing.
+pub fn progress_sentence(run: &Run, status: Status) -> Option<String> {
+    let p = progress::progress(run)?;
+    // A run that finished its plan needs no sentence about it.
+    if status == Status::Finished && p.fraction() >= 1.0 {
+        return None;
     }
-    format!("at step {step}")
+    let mut text = format!(
+        "Reached {} ({} %)",
+        format::progress(&p),
+        (p.fraction() * 100.0).floor()
+    );
+    if let Some(left) = progress::time_left(run, status, Some(&p)) {
+        text.push_str(&format!(
+            "; about {} left at the pace of its log",
+            format::duration(left)
+        ));
+    }
+    text.push('.');
+    Some(text)
 }

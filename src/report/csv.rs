@@ -1,6 +1,6 @@
 //! CSV: one row per run of every selected project, unrounded (the shortest text that reads back
 //! as the same number), blank where a run lacks a value. Columns: `project`, `run`, `rank`,
-//! `status`, `group`, `seed`, `steps`, `duration_s`, `source`, then `param.<key>` for every
+//! `status`, `group`, `seed`, `last_step`, `logged_steps`, `duration_s`, `source`, then `param.<key>` for every
 //! hyperparameter and `metric.<name>` for every metric; with a baseline, `baseline.<name>` holds
 //! the matched baseline run's value of each metric. Quoting follows RFC 4180.
 
@@ -31,7 +31,8 @@ pub fn render_csv(summary: &Summary) -> String {
         "status",
         "group",
         "seed",
-        "steps",
+        "last_step",
+        "logged_steps",
         "duration_s",
         "source",
     ]
@@ -54,7 +55,8 @@ pub fn render_csv(summary: &Summary) -> String {
                 run.status.as_str().to_owned(),
                 run.group.clone().unwrap_or_default(),
                 run.seed.map(|s| s.to_string()).unwrap_or_default(),
-                run.steps.map(|s| s.to_string()).unwrap_or_default(),
+                run.last_step.map(|s| s.to_string()).unwrap_or_default(),
+                run.logged_steps.to_string(),
                 run.duration_seconds
                     .map(|d| number_full(d.0))
                     .unwrap_or_default(),

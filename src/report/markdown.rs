@@ -449,12 +449,12 @@ fn metric_heading(project: &ProjectReport, metric: &str) -> String {
     format!("{}{arrow}", code(metric))
 }
 
-/// Failed, diverged and killed runs by name, wherever they rank.
+/// Every run that did not finish (failed, diverged, killed, incomplete) by name, wherever it ranks.
 fn write_attention(out: &mut String, project: &ProjectReport) {
     let troubled: Vec<&RunReport> = project
         .runs
         .iter()
-        .filter(|r| matches!(r.status, Status::Failed | Status::Diverged | Status::Killed))
+        .filter(|r| r.status != Status::Finished)
         .collect();
     if troubled.is_empty() {
         return;
@@ -472,10 +472,20 @@ fn write_attention(out: &mut String, project: &ProjectReport) {
             if let Some(d) = &run.divergence {
                 let _ = write!(
                     item,
-                    " at step {} ({} became non-finite)",
-                    d.step,
+                    " at {} ({} became non-finite)",
+                    crate::render::format::position(d.step, d.epoch.map(|e| e.0)),
                     code(&d.metric)
                 );
+            }
+            // A run that stopped early says how far it got against its plan.
+            if matches!(run.status, Status::Incomplete | Status::Killed) {
+                if let (Some(done), Some(planned)) = (run.last_epoch, run.planned_epochs) {
+                    let _ = write!(
+                        item,
+                        " at epoch {} of {planned}",
+                        crate::render::format::number(done.0)
+                    );
+                }
             }
             if let Some(error) = &run.error {
                 let _ = write!(item, ": {}", code(&shorten(error)));

@@ -22,8 +22,7 @@ use serde::{Serialize, Serializer};
 
 use crate::error::{Error, Result};
 use crate::model::direction::is_validation_metric;
-use crate::model::project::is_seed_key;
-use crate::model::{Direction, ParamValue, Project, Status};
+use crate::model::{Direction, ParamValue, Project, Status, progress};
 use crate::site::plan_site;
 use baseline::{GroupComparison, RunComparison};
 use stats::Spread;
@@ -150,8 +149,19 @@ pub struct RunReport {
     pub group: Option<String>,
     pub seed: Option<i64>,
     pub tags: Vec<String>,
-    /// The largest step logged.
+    /// The largest step logged (an index, not a count: see `logged_steps`). Kept for readers of
+    /// schema version 1; the same as `last_step`.
     pub steps: Option<i64>,
+    pub last_step: Option<i64>,
+    /// How many steps were logged (the most points of any metric).
+    pub logged_steps: u64,
+    /// The last epoch reached, counted as the pages count it (a zero-based counter plus one).
+    pub last_epoch: Option<Number>,
+    /// The planned length from the header (or the `epochs` hyperparameter).
+    pub planned_epochs: Option<u64>,
+    pub planned_steps: Option<u64>,
+    /// Done over planned, 0 to 1, in epochs when both are known, else in steps.
+    pub progress: Option<Number>,
     pub duration_seconds: Option<Number>,
     pub params: BTreeMap<String, ParamJson>,
     pub metrics: BTreeMap<String, MetricReport>,
@@ -166,6 +176,8 @@ pub struct RunReport {
 pub struct DivergenceReport {
     pub metric: String,
     pub step: i64,
+    /// The epoch at that step, counted as the pages count it.
+    pub epoch: Option<Number>,
 }
 
 /// A hyperparameter value as JSON: number, string, boolean, null, or a list's JSON text.
@@ -175,6 +187,10 @@ pub struct ParamJson(pub ParamValue);
 impl Serialize for ParamJson {
     fn serialize<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
         match &self.0 {
+            // A whole number stays one (`"batch_size": 32`, not `32.0`).
+            ParamValue::Number(v) if v.fract() == 0.0 && v.abs() < 9e15 => {
+                serializer.serialize_i64(*v as i64)
+            }
             ParamValue::Number(v) => Number(*v).serialize(serializer),
             ParamValue::Bool(b) => serializer.serialize_bool(*b),
             ParamValue::Text(s) | ParamValue::List(s) => serializer.serialize_str(s),
@@ -191,6 +207,8 @@ pub struct MetricReport {
     /// The best finite value over training and its step.
     pub best: Option<Number>,
     pub best_step: Option<i64>,
+    /// The epoch at that step, counted as the pages count it.
+    pub best_epoch: Option<Number>,
     /// The value at the largest step (may be non-finite).
     pub last: Option<Number>,
     pub last_step: Option<i64>,
@@ -325,11 +343,7 @@ pub fn format_like(value: f64, reference: &str, precision: usize) -> String {
 /// A standard deviation in the decimals of its mean (`0.99 ± 0.00` at two digits, as papers
 /// print it); significant digits when the mean is in scientific notation.
 pub fn format_spread(value: f64, reference: &str, precision: usize) -> String {
-    if !value.is_finite() || reference.contains(['e', 'N', 'I']) {
-        return format_value(value, precision);
-    }
-    let decimals = reference.split_once('.').map_or(0, |(_, d)| d.len());
-    format!("{value:.decimals$}")
+    crate::render::format::spread_like(value, reference, precision.max(1))
 }
 
 fn list_or_none(names: impl Iterator<Item = String>) -> String {
@@ -415,6 +429,7 @@ fn summarize_project(
                 divergence: summary.divergence.as_ref().map(|d| DivergenceReport {
                     metric: d.metric.clone(),
                     step: d.at.step,
+                    epoch: progress::shown_epoch(run, d.at.step).map(Number),
                 }),
                 error: run
                     .end
@@ -426,6 +441,12 @@ fn summarize_project(
                 seed: run.header.seed,
                 tags: run.header.tags.clone(),
                 steps: run.last_step(),
+                last_step: run.last_step(),
+                logged_steps: progress::logged_steps(run),
+                last_epoch: progress::last_shown_epoch(run).map(Number),
+                planned_epochs: progress::planned(run).0,
+                planned_steps: progress::planned(run).1,
+                progress: progress::progress(run).map(|p| Number(p.fraction())),
                 duration_seconds: run.duration().map(Number),
                 params: run
                     .header
@@ -460,7 +481,7 @@ fn summarize_project(
             GroupReport {
                 rank: 0,
                 key: group.key.clone(),
-                label: group_label(project, &group.key, group.members[0]),
+                label: crate::model::project::group_label(project, group),
                 runs: members.iter().map(|r| r.name.clone()).collect(),
                 status_counts: count_statuses(members.iter().map(|r| r.status)),
                 metrics: group_spreads(&members, &metrics),
@@ -591,32 +612,13 @@ fn metric_report(
         value: value.map(Number),
         best: best.map(|p| Number(p.value)),
         best_step: best.map(|p| p.step),
+        best_epoch: best.and_then(|p| progress::shown_epoch(run, p.step).map(Number)),
         last: last.map(|p| Number(p.value)),
         last_step: last.map(|p| p.step),
         final_value: final_value.map(Number),
         count: summary.map_or(0, |s| s.count),
         nonfinite: summary.map_or(0, |s| s.nonfinite),
     })
-}
-
-/// A seed group's short label: its `group` name, or the hyperparameters that vary in the
-/// project (other than seeds) as its first member has them.
-fn group_label(project: &Project, key: &str, first_member: usize) -> String {
-    let run = &project.runs[first_member];
-    if run.header.group.as_deref() == Some(key) {
-        return key.to_owned();
-    }
-    let parts: Vec<String> = project
-        .varied_params
-        .iter()
-        .filter(|k| !is_seed_key(k))
-        .filter_map(|k| Some(format!("{k}={}", run.header.params.get(k)?.to_text())))
-        .collect();
-    if parts.is_empty() {
-        key.to_owned()
-    } else {
-        parts.join(", ")
-    }
 }
 
 #[cfg(test)]

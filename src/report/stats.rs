@@ -42,6 +42,30 @@ pub fn spread(values: &[f64]) -> Option<Spread> {
     })
 }
 
+/// The half-width of the 95 % confidence interval of the mean (Student's t with n − 1 degrees
+/// of freedom); `None` for fewer than two values.
+pub fn confidence_95(spread: &Spread) -> Option<f64> {
+    if spread.n < 2 {
+        return None;
+    }
+    Some(t_quantile_two_sided(ALPHA, (spread.n - 1) as f64) * spread.std / (spread.n as f64).sqrt())
+}
+
+/// The t with a two-sided p-value of `p` at `df` degrees of freedom, by bisection of
+/// [`student_t_two_sided_p`] (which falls as t grows).
+pub fn t_quantile_two_sided(p: f64, df: f64) -> f64 {
+    let (mut lo, mut hi) = (0.0_f64, 1e6_f64);
+    for _ in 0..200 {
+        let mid = (lo + hi) / 2.0;
+        if student_t_two_sided_p(mid, df) > p {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+    }
+    (lo + hi) / 2.0
+}
+
 /// The outcome of Welch's t-test of `a` against `b`.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Welch {
@@ -211,6 +235,21 @@ mod tests {
     }
 
     // Expected values from scipy 1.x: 2 * scipy.stats.t.sf(t, df).
+    #[test]
+    fn t_quantiles_match_tables() {
+        // scipy.stats.t.ppf(0.975, df)
+        close(t_quantile_two_sided(0.05, 1.0), 12.706_204_736, 1e-6);
+        close(t_quantile_two_sided(0.05, 2.0), 4.302_652_730, 1e-6);
+        close(t_quantile_two_sided(0.05, 30.0), 2.042_272_456, 1e-6);
+        let three = spread(&[0.97, 0.98, 0.99]).unwrap();
+        close(
+            confidence_95(&three).unwrap(),
+            4.302_652_730 * 0.01 / 3f64.sqrt(),
+            1e-9,
+        );
+        assert_eq!(confidence_95(&spread(&[1.0]).unwrap()), None);
+    }
+
     #[test]
     fn t_distribution_matches_scipy() {
         close(

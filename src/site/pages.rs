@@ -129,7 +129,12 @@ pub(super) fn page(title: &str, root: &str, path: &str, options: &SiteOptions) -
     Page {
         title: title.to_owned(),
         root: root.to_owned(),
-        base_url: options.base_url.clone(),
+        // `actions/configure-pages` gives the URL without a trailing slash: the page's path is
+        // joined after exactly one.
+        base_url: options
+            .base_url
+            .as_deref()
+            .map(|u| format!("{}/", u.trim_end_matches('/'))),
         path: path.to_owned(),
         generator: format!("ahnb {}", env!("CARGO_PKG_VERSION")),
     }
@@ -229,6 +234,7 @@ fn project_view(project: &Project, paths: &ProjectPaths, options: &SiteOptions) 
             href: format!("runs/{}", paths.runs[i]),
             rank: ranks.get(&i).copied(),
             status: project.summaries[i].status.as_str(),
+            // Unknown is "—", never "0 s"; its empty sort key sorts it last.
             duration: run
                 .duration()
                 .map(|d| Cell {
@@ -236,11 +242,12 @@ fn project_view(project: &Project, paths: &ProjectPaths, options: &SiteOptions) 
                     raw: format::number_full(d),
                     is_best: false,
                 })
-                .unwrap_or_else(Cell::empty),
-            steps: run
-                .last_step()
-                .map(|s| Cell::number(s as f64))
-                .unwrap_or_else(Cell::empty),
+                .unwrap_or_else(|| Cell {
+                    text: "—".to_owned(),
+                    ..Cell::empty()
+                }),
+            steps: Cell::number(crate::model::progress::logged_steps(run) as f64),
+            progress: progress_view(run, project.summaries[i].status),
             group: project.summaries[i].group.clone(),
             seed: run.header.seed.map(|s| s.to_string()),
             params: param_keys
@@ -304,7 +311,18 @@ fn project_view(project: &Project, paths: &ProjectPaths, options: &SiteOptions) 
         .groups
         .iter()
         .map(|g| GroupView {
+            label: crate::model::project::group_label(project, g),
             key: g.key.clone(),
+            primary_last: mean_and_spread(g.members.iter().filter_map(|&i| {
+                let metric = project.primary_metric.as_ref()?;
+                let last = project.runs[i].series.get(metric)?.summary.last_finite?;
+                Some(last.value)
+            })),
+            primary_ci: confidence_interval(
+                g.members
+                    .iter()
+                    .filter_map(|&i| project.primary_best(i).map(|p| p.value)),
+            ),
             runs: g
                 .members
                 .iter()
@@ -358,23 +376,32 @@ fn project_view(project: &Project, paths: &ProjectPaths, options: &SiteOptions) 
     }
 }
 
-/// "0.9741 ± 0.0012 (n = 3)": mean ± sample standard deviation.
+/// "0.9741 ± 0.0012 (n = 3)": mean ± sample standard deviation, with the ± rule of every
+/// output (`format::plus_minus`).
 pub fn mean_and_spread(values: impl Iterator<Item = f64>) -> Option<String> {
-    let values: Vec<f64> = values.filter(|v| v.is_finite()).collect();
-    if values.is_empty() {
-        return None;
+    let values: Vec<f64> = values.collect();
+    let spread = crate::report::stats::spread(&values)?;
+    if spread.n < 2 {
+        return Some(format!("{} (n = 1)", format::number(spread.mean)));
     }
-    let n = values.len() as f64;
-    let mean = values.iter().sum::<f64>() / n;
-    if values.len() < 2 {
-        return Some(format!("{} (n = 1)", format::number(mean)));
-    }
-    let var = values.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (n - 1.0);
     Some(format!(
-        "{} ± {} (n = {})",
-        format::number(mean),
-        format::number(var.sqrt()),
-        values.len()
+        "{} (n = {})",
+        format::plus_minus(spread.mean, spread.std, format::SIGNIFICANT),
+        spread.n
+    ))
+}
+
+/// "[0.9712, 0.9801]": the 95 % confidence interval of the mean (Student's t), in the mean's
+/// decimals; `None` for fewer than two finite values.
+pub fn confidence_interval(values: impl Iterator<Item = f64>) -> Option<String> {
+    let values: Vec<f64> = values.collect();
+    let spread = crate::report::stats::spread(&values)?;
+    let half = crate::report::stats::confidence_95(&spread)?;
+    let mean = format::number(spread.mean);
+    Some(format!(
+        "[{}, {}]",
+        format::spread_like(spread.mean - half, &mean, format::SIGNIFICANT),
+        format::spread_like(spread.mean + half, &mean, format::SIGNIFICANT)
     ))
 }
 

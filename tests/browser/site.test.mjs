@@ -117,7 +117,8 @@ test("sorting, filtering, folding, columns and CSV in the results table", { skip
   const { readFileSync } = await import("node:fs");
   const csv = readFileSync(await download.path(), "utf8").trim().split(/\r\n/);
   assert.equal(csv.length, small + 1, "header + visible rows");
-  assert.match(csv[0], /^#,Run,Status,Duration/);
+  // The ranking metric right after the run name.
+  assert.match(csv[0], /^#,Run,val_accuracy \(best\),val_accuracy \(last\),Status,Progress,Duration/);
   assert.deepEqual(problems, []);
   await page.close();
 });

@@ -71,6 +71,7 @@ class RunOwner:
         model: Optional[Mapping[str, Any]] = None,
         seed: Optional[int] = None,
         env: Optional[Mapping[str, Any]] = None,
+        planned: Optional[Mapping[str, Any]] = None,
     ) -> Run:
         """Open a new run. A previous run of this adapter still open is finished first.
 
@@ -100,6 +101,7 @@ class RunOwner:
             primary_metric=self.primary_metric,
             record_host=self.record_host,
             env=env,
+            planned=planned,
         )
         # The adapter knows better than the plain Run whether training was cut short.
         lifecycle.unregister(id(run))

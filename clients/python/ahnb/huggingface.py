@@ -126,7 +126,9 @@ class AhnbCallback(RunOwner, _TrainerCallback):  # type: ignore[misc, valid-type
         if not getattr(state, "is_world_process_zero", True):
             return
         seed = getattr(args, "seed", None)
-        self._start_run(training_params(args), model=_model_summary(model), seed=seed)
+        # The Trainer has worked out its total steps (state.max_steps) before this call.
+        planned = {"steps": getattr(state, "max_steps", None), "epochs": getattr(args, "num_train_epochs", None)}
+        self._start_run(training_params(args), model=_model_summary(model), seed=seed, planned=planned)
 
     def on_log(
         self, args: Any, state: Any, control: Any, logs: Optional[Mapping[str, Any]] = None, **kwargs: Any

@@ -265,7 +265,9 @@ class AhnbCallback(RunOwner, _Callback):  # type: ignore[misc, valid-type]
         except Exception:  # noqa: BLE001 - an unbuilt or exotic model: log without a summary
             summary = None
         params = fit_params(model, getattr(self, "params", None) or {}, self.fit_batch_size)
-        self._start_run(params, model=summary)
+        # fit's `epochs` is the plan: a run stopped at epoch 2 shows "epoch 2 of 30".
+        planned = {"epochs": (getattr(self, "params", None) or {}).get("epochs")}
+        self._start_run(params, model=summary, planned=planned)
         self._epoch = 0
         self._batches_before_epoch = self._global_batches = self._last_logged_batch = 0
 

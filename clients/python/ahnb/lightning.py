@@ -57,6 +57,23 @@ _Logger: Any = _pl.loggers.Logger
 rank_zero_only: Callable[..., Any] = _pl.utilities.rank_zero_only
 
 
+def _trainer_plan(module: Any) -> Dict[str, Any]:
+    """The planned length from the module's trainer: ``max_epochs`` and ``max_steps`` (-1 or
+    None when not set); empty when the module is not attached to a trainer."""
+    try:
+        trainer = module.trainer  # LightningModule raises when no trainer is attached
+    except Exception:  # noqa: BLE001
+        return {}
+    if trainer is None:
+        return {}
+    plan = {}
+    for key, attr in (("epochs", "max_epochs"), ("steps", "max_steps")):
+        value = getattr(trainer, attr, None)
+        if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+            plan[key] = value
+    return plan
+
+
 def _identity(fn: Callable[..., Any]) -> Callable[..., Any]:
     return fn
 
@@ -104,6 +121,7 @@ class AhnbLogger(RunOwner, _Logger):  # type: ignore[misc, valid-type]
             self.run_name = default_run_name(self.logdir / slugify(self.project, "project"), self.user_params, seed)
         self._staged_params: Dict[str, Any] = {}
         self._staged_model: Optional[Dict[str, Any]] = None
+        self._staged_planned: Dict[str, Any] = {}
 
     # ------------------------------------------------------ Logger properties
 
@@ -125,7 +143,7 @@ class AhnbLogger(RunOwner, _Logger):  # type: ignore[misc, valid-type]
 
     def _ensure_run(self) -> Run:
         if self.run is None:
-            self._start_run(self._staged_params, model=self._staged_model)
+            self._start_run(self._staged_params, model=self._staged_model, planned=self._staged_planned)
         assert self.run is not None
         return self.run
 
@@ -149,6 +167,7 @@ class AhnbLogger(RunOwner, _Logger):  # type: ignore[misc, valid-type]
                 self._staged_model = model_summary(model)
             except Exception:  # noqa: BLE001 - a summary is a nicety, never a reason to fail
                 self._staged_model = None
+            self._staged_planned = _trainer_plan(model)
 
     @rank_zero_only
     def log_metrics(self, metrics: Mapping[str, Any], step: Optional[int] = None) -> None:

@@ -202,7 +202,10 @@ def header_record(
     group: Optional[str] = None,
     notes: Optional[str] = None,
     primary_metric: Optional[str] = None,
+    planned: Optional[Mapping[str, Any]] = None,
 ) -> Dict[str, Any]:
+    # The planned length ({"epochs": 30} and/or {"steps": 12000}): positive whole numbers only.
+    plan = {k: int(v) for k, v in (planned or {}).items() if k in ("epochs", "steps") and _positive_whole(v)}
     return _drop_none(
         {
             "type": "header",
@@ -218,8 +221,17 @@ def header_record(
             "group": str(group) if group is not None else None,
             "notes": str(notes) if notes is not None else None,
             "primary_metric": str(primary_metric) if primary_metric is not None else None,
+            "planned": plan or None,
         }
     )
+
+
+def _positive_whole(value: Any) -> bool:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return False
+    return not isinstance(value, bool) and math.isfinite(number) and number >= 1 and number == int(number)
 
 
 def metrics_record(

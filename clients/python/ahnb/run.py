@@ -138,6 +138,7 @@ class Run:
         primary_metric: Optional[str] = None,
         record_host: bool = False,
         env: Optional[Mapping[str, Any]] = None,
+        planned: Optional[Mapping[str, Any]] = None,
     ) -> None:
         self.project = str(project)
         self.dir = Path(logdir) / slugify(self.project, fallback="project")
@@ -167,6 +168,7 @@ class Run:
                 group=group,
                 notes=notes,
                 primary_metric=primary_metric,
+                planned=planned,
             )
         )
         lifecycle.register(id(self), self._on_exit)

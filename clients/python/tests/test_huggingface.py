@@ -157,6 +157,7 @@ def test_train_writes_header_steps_and_end(kit, tmp_path):
     drive_train(kit, callback)
     records = read_records(callback.run.path)
     header = records[0]
+    assert header["planned"] == {"steps": 8, "epochs": 2}, "the Trainer's max_steps and num_train_epochs"
     params = header["params"]
     assert params["model"] == "tiny" and params["learning_rate"] == 5e-5 and params["num_train_epochs"] == 2
     assert params["per_device_train_batch_size"] == 8 and params["lr_scheduler_type"] == "linear"

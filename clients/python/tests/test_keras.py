@@ -89,6 +89,7 @@ def test_header_has_params_model_and_env(trained):
     params = header["params"]
     assert params["hidden_units"] == 64
     assert params["epochs"] == EPOCHS and params["steps_per_epoch"] == 45
+    assert header["planned"] == {"epochs": EPOCHS}, "fit's epochs is the planned length"
     assert params["optimizer"]["class"] == "Adam" and params["optimizer"]["name"] == "adam"
     assert params["optimizer"]["learning_rate"] == 0.001 and params["learning_rate"] == 0.001
     assert params["loss"] == "sparse_categorical_crossentropy"

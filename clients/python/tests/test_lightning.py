@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import types
 import warnings
 
 import pytest
@@ -42,6 +43,7 @@ def test_fit_writes_header_metrics_and_end(lightning, tmp_path):
     header = records[0]
     assert header["params"] == {"source": "test", "lr": 0.01, "hidden": 32}
     assert header["seed"] == 3
+    assert "planned" not in header, "a module with no trainer attached has no plan"
     model = header["model"]
     assert model["name"] == "TinyNet"
     assert [(x["name"], x["type"], x["params"], x["trainable"]) for x in model["layers"]] == [
@@ -135,3 +137,13 @@ def test_lightning_log_passes_strict_check(lightning, tmp_path, cli):
     with pytest.raises(RuntimeError):
         drive_lightning_fit(ahnb_lightning.AhnbLogger(logs, "mnist", name="bad"), TinyNet(), fail_at_step=5)
     cli.check_strict(logs)
+
+
+def test_planned_length_from_the_trainer(lightning, tmp_path):
+    _, ahnb_lightning = lightning
+    logger = ahnb_lightning.AhnbLogger(tmp_path, "mnist", name="planned")
+    model = TinyNet()
+    # LightningModule.trainer, as Trainer.fit attaches it (max_steps -1: not set).
+    model.trainer = types.SimpleNamespace(max_epochs=30, max_steps=-1)
+    drive_lightning_fit(logger, model, hparams={"lr": 0.01})
+    assert read_records(logger.run.path)[0]["planned"] == {"epochs": 30}

@@ -10,7 +10,15 @@ use super::{Format, SkipReason, Skipped, Source};
 use crate::log::walk::{self, LogFile};
 
 /// The formats detection produces sources for (the no-runs error names them).
-pub const READ: &[Format] = &[Format::Native, Format::TensorBoard, Format::Mlflow];
+pub const READ: &[Format] = &[
+    Format::Native,
+    Format::TensorBoard,
+    Format::Mlflow,
+    Format::KerasCsv,
+    Format::LightningCsv,
+    Format::GenericCsv,
+    Format::HuggingFace,
+];
 
 /// What detection made of the walk's files.
 #[derive(Debug, Default)]
@@ -115,7 +123,22 @@ impl<'a> Detector<'a> {
             path,
             folder,
             inputs: files,
+            name: None,
         });
+    }
+
+    /// Like [`Detector::add_source`], with the run's default name given.
+    pub fn add_named_source(
+        &mut self,
+        format: Format,
+        relative: &str,
+        inputs: &[usize],
+        name: &str,
+    ) {
+        self.add_source(format, relative, inputs);
+        if let Some(source) = self.sources.last_mut() {
+            source.name = Some(name.to_owned());
+        }
     }
 
     /// Reports a file (or a run folder, by its first file) as passed over, and claims it.
@@ -159,12 +182,15 @@ pub fn detect(files: &[LogFile]) -> Detection {
     let mut d = Detector::new(files);
     // Folder formats first: their files must not be read again as loose logs.
     super::mlflow::detect(&mut d);
+    super::lightning::detect(&mut d);
 
     // TensorBoard: `events.out.tfevents*` files grouped into run folders, before the loose-file
     // formats.
     super::tensorboard::detect::detect(&mut d);
 
+    super::huggingface::detect(&mut d);
     native(&mut d);
+    super::csv_log::detect(&mut d);
     leftovers(d)
 }
 

@@ -4,7 +4,10 @@
 //! of appended runs); [`read_source`] reads one.
 
 pub mod common;
+pub mod csv_log;
 pub mod detect;
+pub mod huggingface;
+pub mod lightning;
 pub mod mlflow;
 pub mod tensorboard;
 
@@ -27,6 +30,8 @@ pub struct Source {
     pub folder: Option<String>,
     /// The files the run consists of, sorted by path.
     pub inputs: Vec<LogFile>,
+    /// The run's name when its files name none; `None` for the last part of `relative`.
+    pub name: Option<String>,
 }
 
 impl Source {
@@ -60,6 +65,9 @@ impl Source {
 
     /// The run's name when nothing names it: the file name without its suffix, or the folder's.
     pub fn default_name(&self) -> &str {
+        if let Some(name) = &self.name {
+            return name;
+        }
         let last = self.relative.rsplit('/').next().unwrap_or(&self.relative);
         super::walk::stem_of(last)
     }
@@ -83,6 +91,9 @@ pub fn read_source(source: &Source, bound: usize) -> FileResult {
         },
         Format::TensorBoard => tensorboard::read_run(source, bound),
         Format::Mlflow => mlflow::read_run(source, bound),
+        Format::KerasCsv | Format::GenericCsv => csv_log::read_file(source, bound),
+        Format::LightningCsv => lightning::read_run(source, bound),
+        Format::HuggingFace => huggingface::read_run(source, bound),
         other => FileResult::failed(Warning::at_file(
             &source.relative,
             format!("{other} runs are not read by this version"),

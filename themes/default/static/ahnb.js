@@ -3,6 +3,54 @@
 (function () {
   "use strict";
 
+  // ------------------------------------------------------------------ shared by the page scripts
+  // One number formatter (render/format.rs `number`: 4 significant digits, scientific outside
+  // [1e-3, 1e6), whole numbers as integers), one ± rule (`plus_minus`: the spread in the mean's
+  // decimals), one duration, and one filter grammar; results.js uses these through
+  // window.ahnbShared rather than keeping copies.
+  function isNum(v) { return typeof v === "number" && isFinite(v); }
+  function number(v) {
+    if (typeof v === "string") return v;
+    if (v === null || v === undefined || (typeof v === "number" && isNaN(v))) return "";
+    if (v === Infinity) return "Infinity";
+    if (v === -Infinity) return "-Infinity";
+    if (v === 0) return "0";
+    var a = Math.abs(v);
+    if (Number.isInteger(v) && a < 1e6) return String(v);
+    if (a >= 1e6 || a < 1e-3) return v.toExponential(3).replace(/\.?0+e/, "e").replace("e+", "e");
+    var before = Math.floor(Math.log10(a)) + 1;
+    return v.toFixed(Math.max(0, 4 - before));
+  }
+  function plusMinus(mean, spread) {
+    var m = number(mean);
+    if (!isNum(spread) || /[eNI]/.test(m)) return m + " ± " + number(spread);
+    var dot = m.indexOf(".");
+    return m + " ± " + spread.toFixed(dot < 0 ? 0 : m.length - dot - 1);
+  }
+  // "42 s", "3 min 05 s", "2 h 07 min": render/format.rs `duration`.
+  function duration(seconds) {
+    if (!isNum(seconds) || seconds < 0) return "";
+    var t = Math.round(seconds), d = Math.floor(t / 86400), h = Math.floor(t / 3600) % 24, m = Math.floor(t / 60) % 60, s = t % 60;
+    function two(n) { return n < 10 ? "0" + n : String(n); }
+    if (d > 0) return d + " d " + two(h) + " h";
+    if (h > 0) return h + " h " + two(m) + " min";
+    if (m > 0) return m + " min " + two(s) + " s";
+    if (seconds < 10 && seconds % 1 !== 0) return seconds.toFixed(1) + " s";
+    return s + " s";
+  }
+
+  // Filter syntax: words match anywhere in the row; `key<value`, `key>=value`, `key=value`
+  // compare a column by its header; `status:failed` matches a column's text.
+  function parseFilter(text) {
+    return text.trim().split(/\s+/).filter(Boolean).map(function (term) {
+      var m = term.match(/^([^<>=!:]+)(<=|>=|!=|<|>|=|:)(.*)$/);
+      if (m) return { key: m[1].toLowerCase(), op: m[2], value: m[3].toLowerCase() };
+      return { text: term.toLowerCase() };
+    });
+  }
+
+  window.ahnbShared = { isNum: isNum, number: number, plusMinus: plusMinus, duration: duration, parseFilter: parseFilter };
+
   function cellValue(row, index) {
     var cell = row.cells[index];
     if (!cell) return "";
@@ -43,16 +91,6 @@
       th.addEventListener("keydown", function (e) {
         if (e.key === "Enter" || e.key === " ") { e.preventDefault(); sort(); }
       });
-    });
-  }
-
-  // Filter syntax: words match anywhere in the row; `key<value`, `key>=value`, `key=value`
-  // compare a column by its header; `status:failed` matches a column's text.
-  function parseFilter(text) {
-    return text.trim().split(/\s+/).filter(Boolean).map(function (term) {
-      var m = term.match(/^([^<>=!:]+)(<=|>=|!=|<|>|=|:)(.*)$/);
-      if (m) return { key: m[1].toLowerCase(), op: m[2], value: m[3].toLowerCase() };
-      return { text: term.toLowerCase() };
     });
   }
 
@@ -113,15 +151,8 @@
 
   function num(v) { return typeof v === "number" ? v : NaN; }
 
-  function fmt(v) {
-    if (typeof v === "string") return v;
-    if (v === null || v === undefined) return "–";
-    if (v === 0) return "0";
-    var a = Math.abs(v);
-    if (a >= 1e6 || a < 1e-3) return v.toExponential(3).replace(/\.?0+e/, "e");
-    if (Number.isInteger(v)) return String(v);
-    return v.toPrecision(4);
-  }
+  // Chart readouts and ticks name a missing value "–".
+  function fmt(v) { var t = number(v); return t === "" ? "–" : t; }
 
   function mapper(d) {
     var left = d.px[0], top = d.px[1], right = d.px[2], bottom = d.px[3];

@@ -7,26 +7,10 @@
   var SVGNS = "http://www.w3.org/2000/svg";
   var PAGE = 100;
 
-  function fmt(v) {
-    if (typeof v === "string") return v;
-    if (v === null || v === undefined || (typeof v === "number" && isNaN(v))) return "";
-    if (v === 0) return "0";
-    var a = Math.abs(v);
-    if (Number.isInteger(v) && a < 1e6) return String(v);
-    if (a >= 1e6 || a < 1e-3) return v.toExponential(3).replace(/\.?0+e/, "e").replace("e+", "e");
-    return v.toPrecision(4);
-  }
-  function isNum(v) { return typeof v === "number" && isFinite(v); }
-  // "42 s", "3 min 05 s", "2 h 07 min": the same as the pages rendered by ahnb.
-  function duration(seconds) {
-    if (!isNum(seconds) || seconds < 0) return "";
-    var t = Math.round(seconds), d = Math.floor(t / 86400), h = Math.floor(t / 3600) % 24, m = Math.floor(t / 60) % 60, s = t % 60;
-    function two(n) { return n < 10 ? "0" + n : String(n); }
-    if (d > 0) return d + " d " + two(h) + " h";
-    if (h > 0) return h + " h " + two(m) + " min";
-    if (m > 0) return m + " min " + two(s) + " s";
-    return s + " s";
-  }
+  // One number formatter, one duration, one ± rule and one filter grammar for every page
+  // script: ahnb.js (loaded first) defines them.
+  var shared = window.ahnbShared;
+  var fmt = shared.number, isNum = shared.isNum, duration = shared.duration, parseFilter = shared.parseFilter;
   function el(tag, attrs, text) {
     var e = document.createElement(tag);
     if (attrs) Object.keys(attrs).forEach(function (k) { e.setAttribute(k, attrs[k]); });
@@ -43,11 +27,24 @@
   function columnsFor(data) {
     var cols = [
       { key: "rank", label: "#", numeric: true, get: function (r) { return r.rank; }, visible: true },
-      { key: "run", label: "Run", get: function (r) { return r.name; }, visible: true },
-      { key: "status", label: "Status", get: function (r) { return r.status; }, visible: true },
-      { key: "duration", label: "Duration", numeric: true, isDuration: true, get: function (r) { return r.duration; }, text: function (r) { return r.durationText || ""; }, visible: true },
-      { key: "steps", label: "Steps", numeric: true, get: function (r) { return r.steps; }, visible: true }
+      { key: "run", label: "Run", get: function (r) { return r.name; }, visible: true }
     ];
+    var metrics = data.metrics.slice();
+    metrics.sort(function (a, b) { return (b.name === data.primary) - (a.name === data.primary); });
+    function metricColumns(m) {
+      cols.push({ key: "best:" + m.name, label: m.name, sub: "best", metric: m, numeric: true,
+        get: function (r) { return r.best[m.name]; }, visible: true });
+      cols.push({ key: "last:" + m.name, label: m.name, sub: "last", metric: m, numeric: true, last: true,
+        get: function (r) { return r.last[m.name]; }, visible: true });
+    }
+    // The ranking metric right after the run's name: what the table is sorted by comes first.
+    if (metrics.length && metrics[0].name === data.primary) metricColumns(metrics.shift());
+    cols.push({ key: "status", label: "Status", get: function (r) { return r.status; }, visible: true });
+    if (data.runs.some(function (r) { return isNum(r.progress); })) {
+      cols.push({ key: "progress", label: "Progress", numeric: true, isProgress: true, get: function (r) { return r.progress; }, visible: true });
+    }
+    cols.push({ key: "duration", label: "Duration", numeric: true, isDuration: true, get: function (r) { return r.duration; }, text: function (r) { return r.durationText || "—"; }, visible: true });
+    cols.push({ key: "steps", label: "Steps logged", title: "steps logged (a count; the last step's index is on the run page)", numeric: true, get: function (r) { return r.steps; }, visible: true });
     var varied = {};
     data.varied.forEach(function (p) { varied[p] = true; });
     data.varied.concat(data.params.filter(function (p) { return !varied[p]; })).forEach(function (p) {
@@ -57,23 +54,8 @@
         get: function (r) { return r.params[p]; }, text: function (r) { var v = r.params[p]; return v === undefined ? "" : String(v); },
         visible: !!varied[p] });
     });
-    var metrics = data.metrics.slice();
-    metrics.sort(function (a, b) { return (b.name === data.primary) - (a.name === data.primary); });
-    metrics.forEach(function (m) {
-      cols.push({ key: "best:" + m.name, label: m.name, sub: "best", metric: m, numeric: true,
-        get: function (r) { return r.best[m.name]; }, visible: true });
-      cols.push({ key: "last:" + m.name, label: m.name, sub: "last", metric: m, numeric: true, last: true,
-        get: function (r) { return r.last[m.name]; }, visible: true });
-    });
+    metrics.forEach(metricColumns);
     return cols;
-  }
-
-  function parseFilter(text) {
-    return text.trim().split(/\s+/).filter(Boolean).map(function (term) {
-      var m = term.match(/^([^<>=!:]+)(<=|>=|!=|<|>|=|:)(.*)$/);
-      if (m) return { key: m[1].toLowerCase(), op: m[2], value: m[3].toLowerCase() };
-      return { text: term.toLowerCase() };
-    });
   }
 
   function ResultsTable(table, data) {
@@ -177,6 +159,7 @@
       if (!c.visible) return;
       var th = el("th", { scope: "col", tabindex: "0", "data-key": c.key, "class": (c.metric ? "metric" : "") + (c.last ? " last" : "") + (c.metric && c.metric.name === self.data.primary && !c.last ? " primary" : "") });
       th.textContent = c.label;
+      if (c.title) th.title = c.title;
       if (c.sub) { th.appendChild(document.createTextNode(" ")); th.appendChild(el("span", { "class": "sub" }, c.sub)); }
       if (c.key === self.sortKey) th.setAttribute("aria-sort", self.asc ? "ascending" : "descending");
       function sort() {
@@ -206,6 +189,15 @@
       return td;
     }
     if (c.key === "status") { td.appendChild(el("span", { "class": "badge status-" + r.status }, r.status)); return td; }
+    if (c.isProgress) {
+      td.className = "progress-cell";
+      if (!isNum(v)) { td.textContent = "—"; return td; }
+      var bar = el("progress", { max: "100", value: String(Math.floor(v * 100)) }, Math.floor(v * 100) + " %");
+      td.appendChild(bar);
+      td.appendChild(document.createTextNode(" " + r.progressText));
+      if (r.left) td.appendChild(el("span", { "class": "muted" }, " · " + r.left));
+      return td;
+    }
     td.textContent = c.text ? c.text(r) : fmt(v);
     if (c.numeric) td.className = "num" + (c.last ? " last" : "");
     if (this.best[c.key] !== undefined && v === this.best[c.key]) td.className += " best-cell";
@@ -233,10 +225,13 @@
         var values = g.members.map(c.get).map(String);
         td.textContent = values.every(function (v) { return v === values[0]; }) ? values[0] : "…";
         if (c.numeric) td.className = "num";
-      } else if (c.numeric && c.key !== "rank") {
+      } else if (c.isDuration) {
+        var ds = g.members.map(c.get).filter(isNum);
+        if (ds.length) td.textContent = ds.length > 1 ? duration(mean(ds)) + " ± " + duration(std(ds)) : duration(ds[0]);
+        td.className = "num";
+      } else if (c.numeric && c.key !== "rank" && !c.isProgress) {
         var xs = g.members.map(c.get).filter(isNum);
-        var f = c.isDuration ? duration : fmt;
-        if (xs.length) td.textContent = xs.length > 1 ? f(mean(xs)) + " ± " + f(std(xs)) : f(xs[0]);
+        if (xs.length) td.textContent = xs.length > 1 ? shared.plusMinus(mean(xs), std(xs)) : fmt(xs[0]);
         td.className = "num" + (c.last ? " last" : "");
       }
       tr.appendChild(td);
