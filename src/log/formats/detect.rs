@@ -12,6 +12,7 @@ use crate::log::walk::{self, LogFile};
 /// The formats detection produces sources for (the no-runs error names them).
 pub const READ: &[Format] = &[
     Format::Native,
+    Format::TensorBoard,
     Format::Mlflow,
     Format::KerasCsv,
     Format::LightningCsv,
@@ -185,11 +186,9 @@ pub fn detect(files: &[LogFile]) -> Detection {
     super::dvclive::detect(&mut d);
     super::lightning::detect(&mut d);
 
-    // ---- TensorBoard (owned by `tb`): group `events.out.tfevents.*` files into run sources
-    // here, before the loose-file formats. Until its reader lands, event files are skipped. ----
-    for i in d.unclaimed_named(|name| name.starts_with("events.out.tfevents.")) {
-        d.skip(i, SkipReason::TensorBoardNotRead);
-    }
+    // TensorBoard: `events.out.tfevents*` files grouped into run folders, before the loose-file
+    // formats.
+    super::tensorboard::detect::detect(&mut d);
 
     super::huggingface::detect(&mut d);
     native(&mut d);
