@@ -12,10 +12,12 @@ use crate::log::walk::{self, LogFile};
 /// The formats detection produces sources for (the no-runs error names them).
 pub const READ: &[Format] = &[
     Format::Native,
+    Format::TensorBoard,
     Format::Mlflow,
     Format::KerasCsv,
     Format::LightningCsv,
     Format::GenericCsv,
+    Format::DvcLive,
     Format::HuggingFace,
 ];
 
@@ -181,13 +183,12 @@ pub fn detect(files: &[LogFile]) -> Detection {
     let mut d = Detector::new(files);
     // Folder formats first: their files must not be read again as loose logs.
     super::mlflow::detect(&mut d);
+    super::dvclive::detect(&mut d);
     super::lightning::detect(&mut d);
 
-    // ---- TensorBoard (owned by `tb`): group `events.out.tfevents.*` files into run sources
-    // here, before the loose-file formats. Until its reader lands, event files are skipped. ----
-    for i in d.unclaimed_named(|name| name.starts_with("events.out.tfevents.")) {
-        d.skip(i, SkipReason::TensorBoardNotRead);
-    }
+    // TensorBoard: `events.out.tfevents*` files grouped into run folders, before the loose-file
+    // formats.
+    super::tensorboard::detect::detect(&mut d);
 
     super::huggingface::detect(&mut d);
     native(&mut d);
