@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs the cargo-fuzz targets of fuzz/ for a bounded time each, then prints executions and crashes.
 #
-#   scripts/fuzz.sh [SECONDS_PER_TARGET] [TARGET...]     (default: 300 s; parse_line load_folder)
+#   scripts/fuzz.sh [SECONDS_PER_TARGET] [TARGET...]     (default: 300 s; parse_line load_folder
+#                                                         event_file)
 #
 # Needs cargo-fuzz (`cargo install cargo-fuzz`) and a nightly toolchain (`rustup toolchain
 # install nightly`). Corpora grow in fuzz/corpus/<target> (git-ignored) and are seeded from the
@@ -15,7 +16,7 @@ seconds="${1:-300}"
 shift || true
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
-  targets=(parse_line load_folder)
+  targets=(parse_line load_folder event_file)
 fi
 
 if ! cargo fuzz --version >/dev/null 2>&1; then
@@ -28,7 +29,8 @@ if ! rustup toolchain list | grep -q '^nightly'; then
 fi
 
 # Seeds: every line of the example logs and of the small hostile logs for the line parser; a few
-# folders in load_folder's format (a path byte, the content, 0xFF 0x00 between files).
+# folders in load_folder's format (a path byte, the content, 0xFF 0x00 between files); the small
+# TensorBoard fixtures (tests/fixtures/formats/tensorboard) for event_file.
 seed_dir="$(mktemp -d)"
 trap 'rm -rf "$seed_dir"' EXIT
 python3 scripts/gen_hostile_logs.py "$seed_dir/hostile" --set all 2>/dev/null
@@ -37,12 +39,20 @@ import hashlib, os, sys
 seed_dir = sys.argv[1]
 lines_dir = os.path.join("fuzz", "corpus", "parse_line")
 folders_dir = os.path.join("fuzz", "corpus", "load_folder")
+events_dir = os.path.join("fuzz", "corpus", "event_file")
+os.makedirs(events_dir, exist_ok=True)
 os.makedirs(lines_dir, exist_ok=True)
 os.makedirs(folders_dir, exist_ok=True)
 
 def save(folder, data):
     with open(os.path.join(folder, hashlib.sha1(data).hexdigest()), "wb") as f:
         f.write(data)
+
+for base, dirs, files in os.walk(os.path.join("tests", "fixtures", "formats", "tensorboard")):
+    for name in sorted(files):
+        path = os.path.join(base, name)
+        if name.startswith("events.out.tfevents") and os.path.getsize(path) <= 64 * 1024:
+            save(events_dir, open(path, "rb").read())
 
 logs = []
 for root in ["example-logs", "tests/fixtures", os.path.join(seed_dir, "hostile", "logs")]:

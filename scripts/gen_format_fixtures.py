@@ -5,10 +5,11 @@ against what those tools write, not against what we think they write.
 One function per tool. Run it in a virtual environment with the tools from PyPI:
 
     python3 -m venv /work/tgt/formats-venv
-    /work/tgt/formats-venv/bin/pip install mlflow-skinny dvclive "keras>=3.0" "jax[cpu]"
+    /work/tgt/formats-venv/bin/pip install mlflow-skinny dvclive "keras>=3.0" "jax[cpu]" \
+        tensorboardX==2.6.5 numpy pillow
     KERAS_BACKEND=jax JAX_PLATFORMS=cpu /work/tgt/formats-venv/bin/python scripts/gen_format_fixtures.py
 
-(`mlflow`, `dvclive`, `keras`: pass names to regenerate only those.) Each fixture is small: a few
+(`mlflow`, `dvclive`, `keras`, `tensorboard`: pass names to regenerate only those.) Each fixture is small: a few
 runs of a few steps, including a NaN divergence and, where the format can record one, a failed
 and a killed run. Run ids, timestamps and host details differ between regenerations; the tests
 check values, names and statuses, never those.
@@ -140,7 +141,162 @@ def dvclive_fixtures():
     train("run-diverged", 5.0, nan_from=2)
 
 
-TOOLS = {"mlflow": mlflow_fixtures, "keras": keras_fixtures, "dvclive": dvclive_fixtures}
+def tensorboard_fixtures():
+    """TensorBoard event files written by tensorboardX (what PyTorch's SummaryWriter grew from):
+    a sweep of 2 configurations x 2 seeds with the hparams plugin, a NaN divergence, a failed
+    session, text and images, Keras' train/ + validation/ layout with TF2 tensor scalars, a
+    restart into the same folder, a file with nothing but its version, and two damaged files (a
+    flipped byte, a cut last record) made by editing the bytes. Files are renamed to fixed names
+    (events.out.tfevents.<time>.fixture.1.<n>) so tests can name them in warnings."""
+    import io
+    import struct
+
+    import numpy as np
+    from PIL import Image
+    from tensorboardX import SummaryWriter
+    from tensorboardX.proto.plugin_hparams_pb2 import HParamsPluginData, SessionEndInfo
+    from tensorboardX.proto.summary_pb2 import Summary, SummaryMetadata
+    from tensorboardX.proto.tensor_pb2 import TensorProto
+    from tensorboardX.proto.tensor_shape_pb2 import TensorShapeProto
+    from tensorboardX.summary import hparams
+
+    root = fresh("tensorboard")
+    opened = [1700000000]
+
+    def write(folder, fill):
+        """Writes one event file with tensorboardX into folder, renamed to a fixed name."""
+        folder = root / folder
+        folder.mkdir(parents=True, exist_ok=True)
+        with SummaryWriter(logdir=str(folder), flush_secs=3600) as writer:
+            fill(writer)
+        (written,) = [p for p in folder.iterdir() if p.name.startswith("events.out.tfevents.") and ".fixture." not in p.name]
+        opened[0] += 100
+        target = folder / f"events.out.tfevents.{opened[0]}.fixture.1.{opened[0] // 100 % 100}"
+        written.rename(target)
+        return target
+
+    def png(width, height, seed):
+        rng = np.random.default_rng(seed)
+        pixels = rng.integers(0, 255, size=(height, width, 3), dtype=np.uint8)
+        buffer = io.BytesIO()
+        Image.fromarray(pixels).save(buffer, format="PNG")
+        return buffer.getvalue()
+
+    def add(writer, value, step):
+        writer._get_file_writer().add_summary(Summary(value=[value]), step)
+
+    def session_end(writer, status, step):
+        # What TensorFlow's hp.KerasCallback writes at the end of fit(): a status with an end time
+        # (tensorboardX's hparams() writes STATUS_SUCCESS at the start, with no end time).
+        content = HParamsPluginData(version=0, session_end_info=SessionEndInfo(status=status, end_time_secs=1700003600.0))
+        meta = SummaryMetadata(plugin_data=SummaryMetadata.PluginData(plugin_name="hparams", content=content.SerializeToString()))
+        add(writer, Summary.Value(tag="_hparams_/session_end_info", metadata=meta), step)
+
+    def sweep_run(lr, seed, final_loss):
+        def fill(w):
+            exp, ssi, _ = hparams({"lr": lr, "seed": seed, "optimizer": "adam", "amsgrad": False}, {"Loss/val": 0})
+            w._get_file_writer().add_summary(exp)
+            w._get_file_writer().add_summary(ssi)
+            for step in range(10):
+                w.add_scalar("Loss/train", 2.0 - step * (2.0 - final_loss) / 9, step)
+                w.add_scalar("Accuracy/train", 0.5 + step * 0.05, step)
+            for step in (4, 9):
+                w.add_scalar("Loss/val", 2.1 - step * (2.0 - final_loss) / 9, step)
+            session_end(w, 1, 9)
+        write(f"sweep/lr_{lr}_seed_{seed}", fill)
+
+    # A sweep of 4 runs, 2 configurations x 2 seeds (hparams plugin: params and seed groups).
+    sweep_run(0.1, 1, 0.30)
+    sweep_run(0.1, 2, 0.25)
+    sweep_run(0.01, 1, 0.60)
+    sweep_run(0.01, 2, 0.65)
+
+    # A run that diverges: loss NaN from step 6 on, accuracy stays finite.
+    def diverged(w):
+        for step in range(10):
+            w.add_scalar("loss", float("nan") if step >= 6 else 1.0 / (step + 1), step)
+            w.add_scalar("accuracy", 0.1 * step, step)
+    write("cases/diverged", diverged)
+
+    # A run whose session ended in failure (as hp.KerasCallback records an exception in fit()).
+    def failed(w):
+        for step in range(3):
+            w.add_scalar("loss", 1.0 - 0.25 * step, step)
+        session_end(w, 2, 2)
+    write("cases/failed", failed)
+
+    # Text (Markdown, with HTML that must be shown escaped) and images: a PNG from add_image, the
+    # TF2 tensor form (width, height, PNG) and a "PNG" whose bytes are HTML, which must not be published.
+    def media(w):
+        w.add_scalar("loss", 0.5, 0)
+        w.add_text("notes", "**warm-up** done <script>alert(1)</script>", 0)
+        w.add_image("samples/input", np.asarray(Image.open(io.BytesIO(png(8, 6, 1)))), 1, dataformats="HWC")
+        tensor = TensorProto(dtype=7, tensor_shape=TensorShapeProto(dim=[TensorShapeProto.Dim(size=3)]),
+                             string_val=[b"4", b"4", png(4, 4, 2)])
+        meta = SummaryMetadata(plugin_data=SummaryMetadata.PluginData(plugin_name="images"))
+        add(w, Summary.Value(tag="samples/tf2", metadata=meta, tensor=tensor), 2)
+        fake = Summary.Image(height=1, width=1, colorspace=3, encoded_image_string=b"<html><script>alert(1)</script></html>")
+        add(w, Summary.Value(tag="samples/not_an_image", image=fake), 2)
+        w.add_scalar("loss", 0.25, 2)
+    write("cases/media", media)
+
+    # Keras' layout: one fit() as train/ and validation/ folders with TensorFlow 2's tensor scalars,
+    # written as tf.summary.scalar writes them: a DT_FLOAT tensor of shape [], the plugin named
+    # with the first value of each tag only. epoch_loss in float_val, epoch_accuracy packed in
+    # tensor_content (both occur).
+    def keras(offset):
+        def fill(w):
+            for epoch in range(5):
+                for tag, value, packed in (("epoch_loss", 1.0 / (epoch + 1) + offset, False),
+                                           ("epoch_accuracy", 0.5 + 0.1 * epoch - offset, True)):
+                    tensor = TensorProto(dtype=1, tensor_shape=TensorShapeProto())
+                    if packed:
+                        tensor.tensor_content = struct.pack("<f", value)
+                    else:
+                        tensor.float_val.append(value)
+                    meta = SummaryMetadata(plugin_data=SummaryMetadata.PluginData(plugin_name="scalars")) if epoch == 0 else None
+                    add(w, Summary.Value(tag=tag, metadata=meta, tensor=tensor), epoch)
+        return fill
+    write("keras/fit/train", keras(0.0))
+    write("keras/fit/validation", keras(0.1))
+
+    # A restart: the first file reaches step 5, the second (opened later) starts again at step 3;
+    # the later file's values win from step 3 on.
+    def first(w):
+        for step in range(6):
+            w.add_scalar("loss", 10.0 + step, step)
+    def second(w):
+        for step in range(3, 8):
+            w.add_scalar("loss", 20.0 + step, step)
+    write("cases/restart", first)
+    write("cases/restart", second)
+
+    # A file with only its file_version record (what add_hparams leaves in its parent folder).
+    write("cases/empty", lambda w: w._get_file_writer())
+
+    # Damaged files: record 4's data has a flipped byte (bad CRC), and a copy whose last record is
+    # cut off in the middle.
+    def scalars(w):
+        for step in range(6):
+            w.add_scalar("loss", 1.0 - 0.1 * step, step)
+    damaged = write("cases/bad_crc", scalars)
+    data = bytearray(damaged.read_bytes())
+    offset = 0
+    for _ in range(3):
+        (length,) = struct.unpack_from("<Q", data, offset)
+        offset += 16 + length
+    data[offset + 12 + 3] ^= 0x01
+    damaged.write_bytes(bytes(data))
+    cut = write("cases/truncated", scalars)
+    cut.write_bytes(cut.read_bytes()[:-7])
+
+
+TOOLS = {
+    "mlflow": mlflow_fixtures,
+    "keras": keras_fixtures,
+    "dvclive": dvclive_fixtures,
+    "tensorboard": tensorboard_fixtures,
+}
 
 if __name__ == "__main__":
     names = sys.argv[1:] or list(TOOLS)

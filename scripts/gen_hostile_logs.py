@@ -287,6 +287,22 @@ def boundary(logs, outside):
     os.mkfifo(f"{logs}/readme-fifo/README.md")
 
 
+def resumed(logs):
+    """Issue 12, class 5: runs resumed from a checkpoint, whose steps go back. The first attempt
+    reaches loss 0.01 after step 5,000 and then crashes; resumed from step 5,000 (a 5,000-step
+    rewind, longer than any window) it never gets below 0.5. The later values must win."""
+    for rewind in (10, 5000):
+        name = f"rewind-{rewind}"
+        top = 5000 + rewind
+        out = [line({"type": "header", "project": "resumed", "run": name})]
+        for step in range(top):
+            out.append(line({"type": "metrics", "step": step, "metrics": {"loss": 1.0 if step < 5000 else 0.01}}))
+        for step in range(5000, top):
+            out.append(line({"type": "metrics", "step": step, "metrics": {"loss": 0.5}}))
+        out.append(line({"type": "end", "status": "finished"}))
+        write(f"{logs}/resumed/{name}.jsonl", "".join(out))
+
+
 def growing(logs):
     """A log that tests append to while a build reads it."""
     write(f"{logs}/live/growing.jsonl",
@@ -388,6 +404,7 @@ def generate(out, which):
         gzip_cases(logs)
         media(logs, outside)
         boundary(logs, outside)
+        resumed(logs)
         growing(logs)
     if which in ("all", "payloads"):
         payloads(logs)

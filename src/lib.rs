@@ -422,7 +422,7 @@ pub fn build(logs: &Path, site_dir: &Path, options: &BuildOptions) -> Result<Bui
             .flat_map(|r| &r.media)
             .filter_map(|m| match &m.source {
                 model::MediaSource::File(path) => Some(path.clone()),
-                model::MediaSource::Inline(_) => None,
+                model::MediaSource::Inline(_) | model::MediaSource::Embedded { .. } => None,
             })
             .collect();
         let report = site::stamp::StampedReport {

@@ -222,3 +222,168 @@ fn an_unchanged_site_is_reported_up_to_date_and_any_change_rebuilds() {
             .contains("up to date")
     );
 }
+
+/// Regression (issue 12, class 6): the cache and the up-to-date stamp trusted a file's length and
+/// hashes of its first and last 64 KiB, so a same-length edit in the middle of a long log never
+/// reached the next build.
+#[test]
+fn a_same_length_edit_in_the_middle_of_a_long_log_reaches_the_next_build() {
+    let dir = tempfile::tempdir().unwrap();
+    let logs = dir.path().join("logs/p");
+    std::fs::create_dir_all(&logs).unwrap();
+    write_run(&logs.join("a.jsonl"), "a", 0..9000);
+    let logs_root = dir.path().join("logs");
+    let site = dir.path().join("site");
+    ahnb()
+        .arg("build")
+        .arg(&logs_root)
+        .arg("-o")
+        .arg(&site)
+        .assert()
+        .success();
+    let mut bytes = std::fs::read(logs.join("a.jsonl")).unwrap();
+    assert!(bytes.len() > 400_000);
+    // The loss at step 4500, 1/4501 = 0.00022217285047767163, becomes 0.00002217285...: a new
+    // best, in the middle of the log, with the same length.
+    let needle = b"\"loss\":0.00022217285047767163";
+    let at = bytes
+        .windows(needle.len())
+        .position(|w| w == needle)
+        .expect("step 4500's loss");
+    assert_eq!(bytes[at + 12], b'2');
+    bytes[at + 12] = b'0';
+    std::fs::write(logs.join("a.jsonl"), &bytes).unwrap();
+    assert_cached_equals_clean(&logs_root, &site, "1 parsed");
+    let summary = ahnb()
+        .args(["summary", "--format", "json", "-q"])
+        .arg(&logs_root)
+        .output()
+        .unwrap();
+    let summary: serde_json::Value = serde_json::from_slice(&summary.stdout).unwrap();
+    let loss = &summary["projects"][0]["runs"][0]["metrics"]["loss"];
+    assert_eq!(loss["best"], 0.00002217285047767163, "{loss}");
+    assert_eq!(loss["best_step"], 4500, "{loss}");
+}
+
+mod random_edits {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// One change to a log between two builds.
+    #[derive(Debug, Clone)]
+    enum Edit {
+        /// Bytes overwritten in place (same length), at a fraction of the file.
+        Overwrite(f64, Vec<u8>),
+        /// Lines appended, possibly ending in a cut line.
+        Append(u32, bool),
+        /// Cut to a fraction of its length.
+        Truncate(f64),
+        /// Bytes inserted at a fraction of the file.
+        Insert(f64, Vec<u8>),
+        /// Replaced by another log.
+        Replace(u32),
+    }
+
+    fn edit() -> impl Strategy<Value = Edit> {
+        let bytes = proptest::collection::vec(
+            prop_oneof![Just(b'0'), Just(b'9'), Just(b'\n'), Just(b','), any::<u8>()],
+            1..8,
+        );
+        prop_oneof![
+            (0.0..1.0f64, bytes.clone()).prop_map(|(at, b)| Edit::Overwrite(at, b)),
+            (1..300u32, any::<bool>()).prop_map(|(n, cut)| Edit::Append(n, cut)),
+            (0.0..1.0f64).prop_map(Edit::Truncate),
+            (0.0..1.0f64, bytes).prop_map(|(at, b)| Edit::Insert(at, b)),
+            (1..300u32).prop_map(Edit::Replace),
+        ]
+    }
+
+    fn apply(path: &Path, edit: &Edit) {
+        let mut bytes = std::fs::read(path).unwrap();
+        let at = |fraction: f64, len: usize| ((len as f64 * fraction) as usize).min(len);
+        match edit {
+            Edit::Overwrite(fraction, new) => {
+                let start = at(*fraction, bytes.len().saturating_sub(new.len()));
+                for (i, b) in new.iter().enumerate() {
+                    if let Some(slot) = bytes.get_mut(start + i) {
+                        *slot = *b;
+                    }
+                }
+            }
+            Edit::Append(lines, cut) => {
+                for step in 0..*lines {
+                    bytes.extend_from_slice(metrics_line(step * 3 % 1000).as_bytes());
+                }
+                if *cut {
+                    bytes.extend_from_slice(b"{\"type\":\"metrics\",\"step\":7,\"met");
+                }
+            }
+            Edit::Truncate(fraction) => bytes.truncate(at(*fraction, bytes.len())),
+            Edit::Insert(fraction, new) => {
+                let start = at(*fraction, bytes.len());
+                bytes.splice(start..start, new.iter().copied());
+            }
+            Edit::Replace(steps) => {
+                let mut text = String::from("{\"type\":\"header\",\"run\":\"other\"}\n");
+                for step in 0..*steps {
+                    text.push_str(&metrics_line(step + 5));
+                }
+                bytes = text.into_bytes();
+            }
+        }
+        std::fs::write(path, bytes).unwrap();
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+
+        /// An incremental build equals a clean build for any sequence of edits, appends,
+        /// truncations and replacements, also of logs whose steps go back (resumed runs, read
+        /// twice) and of compressed logs.
+        #[test]
+        fn an_incremental_build_equals_a_clean_build_after_any_edit(
+            steps in 1..6000u32,
+            rewind in 0..5000u32,
+            edits in proptest::collection::vec(edit(), 1..4),
+            gzip in proptest::bool::weighted(0.2),
+        ) {
+            let dir = tempfile::tempdir().unwrap();
+            let logs = dir.path().join("logs/p");
+            std::fs::create_dir_all(&logs).unwrap();
+            let plain = logs.join("a.jsonl");
+            write_run(&plain, "a", 0..steps);
+            // A resumed run: steps go back by `rewind` and are written again.
+            let mut file = std::fs::File::options().append(true).open(&plain).unwrap();
+            for step in steps.saturating_sub(rewind)..steps {
+                file.write_all(metrics_line(step + 7).replace(&format!("\"step\":{}", step + 7), &format!("\"step\":{step}")).as_bytes()).unwrap();
+            }
+            drop(file);
+            write_run(&logs.join("b.jsonl"), "b", 0..50);
+            let site = dir.path().join("site");
+            let logs_root = dir.path().join("logs");
+            ahnb().arg("build").arg(&logs_root).arg("-o").arg(&site).assert().success();
+            for edit in &edits {
+                let target = if gzip {
+                    // Compressed logs are reused only whole; the edit applies to the text.
+                    let gz = logs.join("a.jsonl.gz");
+                    let mut text = std::fs::read(&plain).unwrap_or_default();
+                    if text.is_empty() {
+                        text = std::fs::read(logs.join("a.txt")).unwrap_or_default();
+                    }
+                    std::fs::write(logs.join("a.txt"), &text).unwrap();
+                    let _ = std::fs::remove_file(&plain);
+                    apply(&logs.join("a.txt"), edit);
+                    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+                    encoder.write_all(&std::fs::read(logs.join("a.txt")).unwrap()).unwrap();
+                    std::fs::write(&gz, encoder.finish().unwrap()).unwrap();
+                    gz
+                } else {
+                    apply(&plain, edit);
+                    plain.clone()
+                };
+                prop_assert!(target.exists());
+                assert_cached_equals_clean(&logs_root, &site, "");
+            }
+        }
+    }
+}

@@ -123,12 +123,11 @@ fn the_whole_corpus_builds_without_a_crash_and_ignores_what_is_not_a_log() {
         String::from_utf8_lossy(&output.stderr)
     );
     let html = all_html(&site);
-    // CSV, TensorBoard events, MLflow files and pretty-printed JSON documents are not read as
-    // logs; the JSON-lines files are.
+    // JSON lines, and the other tools' formats, are read.
     assert!(html.contains("Ghailen-Ben-Achour__detectron2_detection"));
     assert!(
-        !html.contains("trainer_state"),
-        "a pretty-printed trainer_state.json is not a run"
+        html.contains("checkpoint-2115"),
+        "Hugging Face's trainer_state.json is a run"
     );
     assert!(
         html.contains("wandb-history"),
@@ -444,4 +443,463 @@ fn lightning_csv_logger_folders_are_runs_with_sparse_rows_and_hparams() {
     assert!(!tube.series.contains_key("created_at"));
     assert_eq!(param(tube, "lr"), ParamValue::Number(0.02));
     assert_eq!(param(tube, "solver"), ParamValue::Text("rk4".into()));
+}
+
+#[test]
+fn hugging_face_trainer_states_are_runs_with_train_eval_and_predict_metrics() {
+    use ahnb::model::{Format, ParamValue, Status};
+    let Some(corpus) = corpus() else { return };
+    let loaded = load(&corpus.join("hf_trainer_state"));
+    assert_eq!(loaded.formats, [(Format::HuggingFace, 13)]);
+    assert!(loaded.warnings.is_empty(), "{:?}", loaded.warnings);
+
+    // Whisper, 100,000 steps: train entries every 50 steps, eval every 1,000; the best
+    // checkpoint is kept, and the final summary entry gives the end metrics.
+    let whisper = run(
+        &loaded,
+        "CoralReefFish__whisper-tiny-nbaiLab",
+        "trainer_state",
+    );
+    assert_eq!(whisper.series["loss"].summary.count, 2000);
+    assert_eq!(first(whisper, "loss"), (50, 2.936));
+    let wer = &whisper.series["eval_wer"].summary;
+    assert_eq!(wer.count, 100);
+    assert_eq!(
+        wer.min.unwrap().value,
+        24.878197320341048,
+        "the state's best_metric"
+    );
+    assert!(
+        whisper
+            .header
+            .env
+            .contains(&("best_model_checkpoint".into(), "./checkpoint-98000".into()))
+    );
+    assert_eq!(param(whisper, "max_steps"), ParamValue::Number(100000.0));
+    let end = whisper.end.as_ref().unwrap();
+    assert!(
+        end.metrics
+            .contains(&("train_loss".into(), 0.2913371723175049))
+    );
+    assert!(!whisper.series.contains_key("train_runtime"));
+    assert_eq!(status(&loaded, whisper), Status::Finished);
+
+    // A bare NaN (Python's json.dumps) in one grad_norm of 2,119 entries.
+    let em = run(
+        &loaded,
+        "adhikarinarayan__EM_phase_transition",
+        "checkpoint-2115",
+    );
+    let grad = &em.series["grad_norm"].summary;
+    assert_eq!(grad.nonfinite, 1);
+    assert_eq!(em.series["loss"].summary.count, 2115);
+    assert_eq!(last(em, "loss"), (2115, 1.473));
+    assert_eq!(status(&loaded, em), Status::Finished);
+
+    // predict_* entries carry no step: they belong to the evaluation before them.
+    let cpt = run(&loaded, "Jaong__Checkpoint-of-CPT", "trainer_state");
+    assert_eq!(cpt.series["predict_loss"].summary.count, 10);
+    assert_eq!(first(cpt, "predict_loss"), (549, 0.6476863622665405));
+    assert_eq!(last(cpt, "eval_rouge-1"), (5490, 51.2775));
+
+    // Two runs' checkpoints in one results/ folder stay two runs; a checkpoint saved before
+    // max_steps is a run still training.
+    let lora = "LaziestCactus__GPTLoRA";
+    let early = run(&loaded, lora, "checkpoint-500");
+    assert_eq!(last(early, "loss"), (500, 3.4398));
+    assert_eq!(status(&loaded, early), Status::Incomplete);
+    assert_eq!(
+        last(run(&loaded, lora, "checkpoint-1000"), "loss"),
+        (1000, 3.4348)
+    );
+}
+
+/// The run (project, run name) a file is read into, or why it gives none.
+type ReadAs = Result<(&'static str, &'static str), &'static str>;
+
+/// Every file of the corpus' tensorboard/ folder that names a TensorBoard event file: the run it
+/// is read into (project, run name), or why it gives none. (The folder's other files, sidecars
+/// of the same runs, are other formats' rows.)
+const TENSORBOARD_EVENT_FILES: &[(&str, ReadAs)] = &[
+    (
+        "Abdul-AA__Text-Generation-With-LSTM/lightning_logs/version_0/events.out.tfevents.1716735746.99c8c45923de.3769.0",
+        Ok((
+            "Abdul-AA__Text-Generation-With-LSTM",
+            "lightning_logs/version_0",
+        )),
+    ),
+    (
+        "AndreyPrado__Pronostico_Caudales_Extremos/logs/train/events.out.tfevents.1752818338.ANDREYPRADO.32972.0.v2",
+        Ok(("AndreyPrado__Pronostico_Caudales_Extremos", "logs")),
+    ),
+    (
+        "AndreyPrado__Pronostico_Caudales_Extremos/logs/validation/events.out.tfevents.1752818339.ANDREYPRADO.32972.1.v2",
+        Ok(("AndreyPrado__Pronostico_Caudales_Extremos", "logs")),
+    ),
+    (
+        "AnnaKompan__multimodal_action-emotion_detection/Logs/train/events.out.tfevents.1758200904.LAPTOP-K8UI079G.2476.0.v2",
+        Ok(("AnnaKompan__multimodal_action-emotion_detection", "Logs")),
+    ),
+    (
+        "AnnaKompan__multimodal_action-emotion_detection/Logs/train/events.out.tfevents.1758201105.LAPTOP-K8UI079G.2476.1.v2",
+        Ok(("AnnaKompan__multimodal_action-emotion_detection", "Logs")),
+    ),
+    (
+        "AnnaKompan__multimodal_action-emotion_detection/Logs/train/events.out.tfevents.1758207157.LAPTOP-K8UI079G.25124.0.v2",
+        Ok(("AnnaKompan__multimodal_action-emotion_detection", "Logs")),
+    ),
+    (
+        "AnnaKompan__multimodal_action-emotion_detection/Logs/train/events.out.tfevents.1763897962.LAPTOP-K8UI079G.28956.0.v2",
+        Ok(("AnnaKompan__multimodal_action-emotion_detection", "Logs")),
+    ),
+    (
+        "AnnaKompan__multimodal_action-emotion_detection/Logs/validation/events.out.tfevents.1763897964.LAPTOP-K8UI079G.28956.1.v2",
+        Ok(("AnnaKompan__multimodal_action-emotion_detection", "Logs")),
+    ),
+    (
+        "BFU-Graphics__NeRF-from-scratch/lightning_logs/version_0/events.out.tfevents.1679899924.PWRD-20211216RH.5676.0",
+        Ok((
+            "BFU-Graphics__NeRF-from-scratch",
+            "lightning_logs/version_0",
+        )),
+    ),
+    (
+        "BesT1CooKie1__nn_oedometer/tensorboard_logs/pina_experiment/version_118/events.out.tfevents.1742392320.PR-W-3103-06.13728.1",
+        Ok((
+            "BesT1CooKie1__nn_oedometer",
+            "tensorboard_logs/pina_experiment/version_118",
+        )),
+    ),
+    (
+        "BesT1CooKie1__nn_oedometer/tensorboard_logs/pina_experiment/version_99/events.out.tfevents.1742311406.PR-W-3103-06.13528.0",
+        Ok((
+            "BesT1CooKie1__nn_oedometer",
+            "tensorboard_logs/pina_experiment/version_99",
+        )),
+    ),
+    (
+        "CooperBigFoot__CAMELS-CH/lightning_logs/version_119/events.out.tfevents.1740572383.Nicolass-MacBook-Pro.local.10873.0",
+        Ok(("CooperBigFoot__CAMELS-CH", "lightning_logs/version_119")),
+    ),
+    (
+        "CooperBigFoot__CAMELS-CH/lightning_logs/version_120/events.out.tfevents.1740572684.Nicolass-MacBook-Pro.local.10873.1",
+        Ok(("CooperBigFoot__CAMELS-CH", "lightning_logs/version_120")),
+    ),
+    (
+        "CoralReefFish__whisper-tiny-nbaiLab/runs/Dec30_05-50-47_ficino/events.out.tfevents.1672375864.ficino.2745717.0",
+        Err("a Git LFS pointer, not an event file: skipped by detection"),
+    ),
+    (
+        "Geethen__Burn_Area_Mapping/src/components/catboost_info/learn/events.out.tfevents",
+        Ok((
+            "Geethen__Burn_Area_Mapping",
+            "src/components/catboost_info/learn",
+        )),
+    ),
+    (
+        "Ghailen-Ben-Achour__detectron2_detection/output/events.out.tfevents.1628430255.db4a6b63f2f6.1641.3",
+        Ok(("Ghailen-Ben-Achour__detectron2_detection", "output")),
+    ),
+    (
+        "Grafit-Kil__helmet-detection-yolov5/runs/train/exp2/events.out.tfevents.1671637532.gakko.30470.0",
+        Ok(("Grafit-Kil__helmet-detection-yolov5", "runs/train/exp2")),
+    ),
+    (
+        "Jhko725__Contact-Point-Detection/hall_of_fame/20200218/lightning_logs/tf/events.out.tfevents.1581707986.Joon-Development.6496.1",
+        Ok((
+            "Jhko725__Contact-Point-Detection",
+            "hall_of_fame/20200218/lightning_logs/tf",
+        )),
+    ),
+    // MrPio's 25 files are checked as a group below (one run, logs/PPO_0).
+    (
+        "ZeroToMax-ZYZ__study_tensorboard/runs/experiment_lr_0.001/events.out.tfevents.1771594954.zyzkings.14144.2",
+        Ok((
+            "ZeroToMax-ZYZ__study_tensorboard",
+            "runs/experiment_lr_0.001",
+        )),
+    ),
+    (
+        "ZeroToMax-ZYZ__study_tensorboard/runs/experiment_lr_0.01/events.out.tfevents.1771594954.zyzkings.14144.1",
+        Ok((
+            "ZeroToMax-ZYZ__study_tensorboard",
+            "runs/experiment_lr_0.01",
+        )),
+    ),
+    (
+        "ZeroToMax-ZYZ__study_tensorboard/runs/experiment_lr_0.1/events.out.tfevents.1771594954.zyzkings.14144.0",
+        Ok(("ZeroToMax-ZYZ__study_tensorboard", "runs/experiment_lr_0.1")),
+    ),
+    (
+        "ZeroToMax-ZYZ__study_tensorboard/runs/histogram_experiment/events.out.tfevents.1771596220.zyzkings.19040.0",
+        Err("only a histogram: no run, with a warning"),
+    ),
+    (
+        "ZeroToMax-ZYZ__study_tensorboard/runs/hparams_search_exp_1/1771595857.3236299/events.out.tfevents.1771595857.zyzkings.1216.1",
+        Ok((
+            "ZeroToMax-ZYZ__study_tensorboard",
+            "runs/hparams_search_exp_1/1771595857.3236299",
+        )),
+    ),
+    (
+        "ZeroToMax-ZYZ__study_tensorboard/runs/hparams_search_exp_1/events.out.tfevents.1771595857.zyzkings.1216.0",
+        Err("add_hparams' parent file, only its file version: no run, with a warning"),
+    ),
+    (
+        "ZeroToMax-ZYZ__study_tensorboard/runs/my_first_experiment/events.out.tfevents.1771594466.zyzkings.21024.0",
+        Ok((
+            "ZeroToMax-ZYZ__study_tensorboard",
+            "runs/my_first_experiment",
+        )),
+    ),
+    (
+        "ZeroToMax-ZYZ__study_tensorboard/runs/my_first_experiment/events.out.tfevents.1771596596.zyzkings.7880.0",
+        Ok((
+            "ZeroToMax-ZYZ__study_tensorboard",
+            "runs/my_first_experiment",
+        )),
+    ),
+    (
+        "ZeroToMax-ZYZ__study_tensorboard/runs/pr_curve_experiment/events.out.tfevents.1771596445.zyzkings.30376.0",
+        Err("only a PR curve: no run, with a warning"),
+    ),
+    (
+        "aarugunj27__EnzymeKcatAnaylsis/logs/events.out.tfevents.1735066463.DESKTOP-FMNF4GC.6840.0",
+        Ok(("aarugunj27__EnzymeKcatAnaylsis", "logs")),
+    ),
+    (
+        "aarugunj27__EnzymeKcatAnaylsis/logs/events.out.tfevents.1735073598.DESKTOP-FMNF4GC.6840.1",
+        Ok(("aarugunj27__EnzymeKcatAnaylsis", "logs")),
+    ),
+    (
+        "rishabhg97__robust-cartpole/logs/ppo/PPO_1/events.out.tfevents.1699899683.Muktas-MacBook-Pro.local.21868.0",
+        Ok(("rishabhg97__robust-cartpole", "logs/ppo/PPO_1")),
+    ),
+    (
+        "rishabhg97__robust-cartpole/logs/ppo/PPO_6/events.out.tfevents.1701311151.Rishabhs-MacBook-Pro.local.12783.0",
+        Ok(("rishabhg97__robust-cartpole", "logs/ppo/PPO_6")),
+    ),
+];
+
+#[test]
+fn every_tensorboard_event_file_is_read_or_listed_with_its_reason() {
+    let Some(corpus) = corpus() else { return };
+    let root = corpus.join("tensorboard");
+    let loaded = load(&root);
+    // The table covers every event file on disk (MrPio's 25 apart).
+    let mut on_disk: Vec<String> = walkdir::WalkDir::new(&root)
+        .into_iter()
+        .map(|e| e.unwrap())
+        .filter(|e| {
+            e.file_name()
+                .to_string_lossy()
+                .starts_with("events.out.tfevents")
+        })
+        .map(|e| {
+            e.path()
+                .strip_prefix(&root)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/")
+        })
+        .filter(|p| !p.starts_with("MrPio__2048_RL/"))
+        .collect();
+    on_disk.sort();
+    let listed: Vec<&str> = TENSORBOARD_EVENT_FILES.iter().map(|(f, _)| *f).collect();
+    assert_eq!(on_disk, listed);
+    let mut expected_runs: Vec<(&str, &str)> = TENSORBOARD_EVENT_FILES
+        .iter()
+        .filter_map(|(_, r)| r.ok())
+        .chain([("MrPio__2048_RL", "logs/PPO_0")])
+        .collect();
+    expected_runs.dedup();
+    // Sidecar files of the same runs (YOLOv5's results.csv, say) are other formats' runs.
+    let mut runs: Vec<(&str, &str)> = (loaded.projects.iter())
+        .flat_map(|p| {
+            (p.runs.iter())
+                .filter(|r| r.format == ahnb::model::Format::TensorBoard)
+                .map(move |r| (p.name.as_str(), r.name.as_str()))
+        })
+        .collect();
+    runs.sort();
+    expected_runs.sort();
+    assert_eq!(runs, expected_runs);
+    for (file, expected) in TENSORBOARD_EVENT_FILES {
+        if let Ok((project, name)) = expected {
+            let run = run(&loaded, project, name);
+            assert!(
+                file.starts_with(&format!("{}/", run.source)),
+                "{file} in {}",
+                run.source
+            );
+            assert_eq!(run.format, ahnb::model::Format::TensorBoard);
+        }
+    }
+    // The runs that are not: each said why.
+    let said = |folder: &str, why: &str| {
+        assert!(
+            loaded
+                .warnings
+                .iter()
+                .any(|w| w.path == folder && w.message.contains(why)),
+            "{folder}: {:?}",
+            loaded.warnings
+        );
+    };
+    said(
+        "ZeroToMax-ZYZ__study_tensorboard/runs/histogram_experiment",
+        "only histograms (10)",
+    );
+    said(
+        "ZeroToMax-ZYZ__study_tensorboard/runs/pr_curve_experiment",
+        "only pr_curves (5)",
+    );
+    said(
+        "ZeroToMax-ZYZ__study_tensorboard/runs/hparams_search_exp_1",
+        "nothing but their file version",
+    );
+    assert_eq!(
+        (loaded.skipped.iter())
+            .filter(|s| s.relative.contains("events.out.tfevents"))
+            .map(|s| (s.relative.as_str(), s.reason))
+            .collect::<Vec<_>>(),
+        [(
+            "CoralReefFish__whisper-tiny-nbaiLab/runs/Dec30_05-50-47_ficino/events.out.tfevents.1672375864.ficino.2745717.0",
+            ahnb::log::formats::SkipReason::TensorBoardNotEventFile
+        )]
+    );
+}
+
+/// Values looked up by hand with TensorBoard's own reader (tensorboard 2.21.0's EventFileLoader
+/// and the hparams plugin's protos, in a venv): float32 values as numpy's float32 prints them.
+#[test]
+fn tensorboard_values_match_tensorboards_own_reader() {
+    let Some(corpus) = corpus() else { return };
+    let loaded = load(&corpus.join("tensorboard"));
+    let point = |run: &ahnb::model::Run, metric: &str| {
+        let s = &run.series[metric].summary;
+        (
+            s.count,
+            s.first.map(|p| (p.step, p.value)),
+            s.last.map(|p| (p.step, p.value)),
+        )
+    };
+
+    // YOLOv5 (PyTorch SummaryWriter): 13 scalar tags x 150 epochs, a colon in a tag, graph and
+    // run metadata skipped, 6 images (TF2 tensor form) at the last epoch.
+    let yolo = run(
+        &loaded,
+        "Grafit-Kil__helmet-detection-yolov5",
+        "runs/train/exp2",
+    );
+    assert_eq!(yolo.metric_order.len(), 13);
+    assert_eq!(
+        point(yolo, "metrics/mAP_0.5:0.95"),
+        (150, Some((0, 0.00018938961)), Some((149, 0.49232447)))
+    );
+    assert_eq!(
+        yolo.series["train/cls_loss"].summary.max.unwrap().value,
+        0.0
+    );
+    assert_eq!(yolo.media.len(), 6);
+    assert!(yolo.media.iter().all(|m| m.step == Some(149)));
+
+    // Lightning: train_loss every 50 steps, `epoch` as the epoch axis, hparams as params.
+    let lightning = run(
+        &loaded,
+        "Abdul-AA__Text-Generation-With-LSTM",
+        "lightning_logs/version_0",
+    );
+    assert_eq!(
+        point(lightning, "train_loss"),
+        (7691, Some((49, 2.0573373)), Some((384549, 0.23888539)))
+    );
+    assert_eq!(
+        point(lightning, "val_loss"),
+        (29, Some((13261, 0.36063805)), Some((384597, 0.25555155)))
+    );
+    assert!(!lightning.series.contains_key("epoch"));
+    assert_eq!(
+        lightning.epoch.as_ref().unwrap().summary.max.unwrap().value,
+        28.0
+    );
+    let params: Vec<(String, String)> = (lightning.header.params.iter())
+        .map(|(k, v)| (k.clone(), v.to_text()))
+        .collect();
+    assert_eq!(
+        params,
+        [
+            ("hidden_units", "512"),
+            ("lr", "0.001"),
+            ("num_chars", "29"),
+            ("num_layers", "2"),
+            ("seq_length", "100")
+        ]
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+    );
+    // Lightning's "success" written when training started says nothing: incomplete.
+    assert!(lightning.end.is_none());
+
+    // Keras (TF2 tensors) in train/ and validation/: one run, curves named as Keras names them.
+    let keras = run(&loaded, "AndreyPrado__Pronostico_Caudales_Extremos", "logs");
+    assert_eq!(
+        point(keras, "val_loss"),
+        (250, Some((0, 2.358593)), Some((249, 1.0452967)))
+    );
+    assert_eq!(
+        keras.series["learning_rate"].summary.last.unwrap().value,
+        6.25e-5
+    );
+    assert_eq!(
+        point(keras, "val_evaluation_loss_vs_iterations").1,
+        Some((492, 2.358593))
+    );
+
+    // PINA (Lightning): 19 of 22 losses NaN at all 407 odd steps; the run diverged.
+    let pina = run(
+        &loaded,
+        "BesT1CooKie1__nn_oedometer",
+        "tensorboard_logs/pina_experiment/version_99",
+    );
+    let nan = &pina.series["condition1_loss"].summary;
+    assert_eq!((nan.count, nan.nonfinite), (407, 407));
+    assert_eq!(
+        point(pina, "condition0_loss"),
+        (407, Some((1, 0.011333788)), Some((813, 0.0)))
+    );
+
+    // A re-run into the same folder: the later file's values win at every step.
+    let rerun = run(
+        &loaded,
+        "ZeroToMax-ZYZ__study_tensorboard",
+        "runs/my_first_experiment",
+    );
+    assert_eq!(point(rerun, "Metrics/Loss").2, Some((99, -0.03738591)));
+    assert_eq!(point(rerun, "Metrics/Accuracy").2, Some((99, 100.46432)));
+
+    // Hugging Face: text summaries become notes; trainer.evaluate()'s later file wins at 1281.
+    let hf = run(&loaded, "aarugunj27__EnzymeKcatAnaylsis", "logs");
+    assert_eq!(hf.notes.len(), 2);
+    assert!(hf.notes[0].text.starts_with("**args\\/text\\_summary**"));
+    assert_eq!(
+        point(hf, "eval/runtime"),
+        (3, Some((427, 12.8078)), Some((1281, 9.8647)))
+    );
+    assert_eq!(point(hf, "eval/loss").2, Some((1281, 19.254353)));
+
+    // Stable-Baselines3: 25 files of one learn() loop are one run, steps continuing across files.
+    let ppo = run(&loaded, "MrPio__2048_RL", "logs/PPO_0");
+    assert_eq!(point(ppo, "rollout/ep_rew_mean").0, 125);
+    assert_eq!(point(ppo, "rollout/ep_rew_mean").1, Some((2048, 1121.3478)));
+
+    // CatBoost: a file named exactly events.out.tfevents, with no file_version record.
+    let catboost = run(
+        &loaded,
+        "Geethen__Burn_Area_Mapping",
+        "src/components/catboost_info/learn",
+    );
+    assert_eq!(
+        point(catboost, "Logloss"),
+        (1000, Some((0, 0.68851906)), Some((999, 0.3154511)))
+    );
 }

@@ -169,6 +169,9 @@ fn every_hostile_case_gets_a_specific_warning_and_nothing_panics() {
         "links/dangling.jsonl: cannot be read: No such file or directory (os error 2)",
         "links/fifo.jsonl: not a regular file (a FIFO, socket or device); not read",
         "links/alias.jsonl: the same file as 'links/real.jsonl' (a link, hard link or mount); read once, as that",
+        // Resumed runs (class 5): the line where steps went back.
+        "resumed/rewind-10.jsonl: 10 repeated steps (first at line 5012: step 5000 after step 5009); the later value of each is kept",
+        "resumed/rewind-5000.jsonl: 5000 repeated steps (first at line 10002: step 5000 after step 9999); the later value of each is kept",
         // The read boundary (issue 12, class 2): every file, not only logs; never waited on.
         "boundary/README.md: leads outside the log folder; not read; the page shows no README",
         "boundary/fifo.json: not a regular file (a FIFO, socket or device); not read",
@@ -333,6 +336,17 @@ fn every_healthy_line_and_run_survives_its_neighbours() {
     assert!((800..2000).contains(&truncated), "{truncated}");
     // Links inside LOGS are read, once; the file behind a link out of LOGS never is.
     assert!(runs.contains_key("links/real.jsonl") && !runs.contains_key("links/alias.jsonl"));
+    // Resumed runs: for any rewind, the later value of each step wins and the overwritten ones
+    // leave every summary (a 5,000-step rewind kept the old best, 0.01).
+    for (source, steps) in [
+        ("resumed/rewind-10.jsonl", 5010),
+        ("resumed/rewind-5000.jsonl", 10000),
+    ] {
+        let loss = &run(source)["metrics"]["loss"];
+        assert_eq!(loss["count"], steps, "{source}");
+        assert_eq!(loss["best"], 0.5, "{source}");
+        assert_eq!(loss["last"], 0.5, "{source}");
+    }
     // One file by hard link, a folder by a link, a log behind 2^17 - 1 paths: one run each.
     let in_project = |project: &str| runs.values().filter(|r| r["project"] == project).count();
     assert_eq!(in_project("boundary"), 1);

@@ -6,6 +6,12 @@ Called by bench/peers/run.sh inside a virtual environment with the peers install
                                               OUT/dvc (a DVC project of DVCLive folders)
     python peers.py tb-accumulator OUT/tb     TensorBoard's EventAccumulator over every run
     python peers.py tbparse OUT/tb            tbparse.SummaryReader(...).scalars
+    python peers.py convert-tb LOGS TB        the workload as tensorboardX event files, one folder
+                                              per run under its project (TB/<project>/<run>/),
+                                              params as the hparams plugin (for bench/tensorboard.sh)
+    python peers.py rustboard TB              TensorBoard's Rust data server (tensorboard-data-server)
+                                              loading TB once; prints the seconds from its start
+                                              to the end of its first load cycle
     python peers.py dvclive-report OUT/dvc    DVCLive's HTML report of every run
     python peers.py pandas LOGS SITE          pandas + matplotlib: a summary table and PNG charts
 
@@ -94,6 +100,65 @@ def convert(logs, out):
             lines.append(f"        runs/{name}/plots/metrics/{metric}.tsv: {metric}")
     (dvc / "dvc.yaml").write_text("\n".join(lines) + "\n")
     print(f"converted {len(names)} runs in {time.time() - started:.1f} s to {tb} and {dvc}")
+
+
+def convert_tb_run(job):
+    from tensorboardX import SummaryWriter
+    from tensorboardX.summary import hparams
+
+    path, target = job
+    header, series, _ = read_run(path)
+    writer = SummaryWriter(logdir=str(target), flush_secs=3600)
+    params = {k: v for k, v in header.get("params", {}).items() if isinstance(v, (int, float, str, bool))}
+    if params:
+        exp, ssi, _ = hparams(params, {})
+        writer._get_file_writer().add_summary(exp)
+        writer._get_file_writer().add_summary(ssi)
+    for metric, (steps, values) in series.items():
+        for step, value in zip(steps, values):
+            if value is not None:
+                writer.add_scalar(metric, value, step)
+    writer.close()
+    return sum(len(s) for s, _ in series.values())
+
+
+def convert_tb(logs, tb):
+    from multiprocessing import Pool
+
+    started = time.time()
+    jobs = []
+    for path in log_files(logs):
+        header, _, _ = read_run(path)
+        jobs.append((path, Path(tb) / path.parent.name / header.get("run", path.stem)))
+    with Pool() as pool:
+        points = sum(pool.map(convert_tb_run, jobs))
+    print(f"converted {len(jobs)} runs ({points} points) in {time.time() - started:.1f} s to {tb}")
+
+
+def rustboard(tb):
+    import subprocess
+
+    import tensorboard_data_server
+
+    started = time.perf_counter()
+    # --reload once: one load cycle, which -v reports as "Finished load cycle (<its own time>)";
+    # the server then keeps serving, so it is stopped as soon as that line is seen.
+    server = subprocess.Popen(
+        [tensorboard_data_server.server_binary(), "--logdir", str(tb), "--reload", "once",
+         "--port", "0", "-v"],
+        stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True,
+    )
+    own = None
+    for line in server.stderr:
+        if "Finished load cycle" in line:
+            own = line.rsplit("(", 1)[-1].rstrip(")\n")
+            break
+    elapsed = time.perf_counter() - started
+    server.kill()
+    server.wait()
+    if own is None:
+        sys.exit("rustboard exited before finishing its load cycle")
+    print(f"rustboard: loaded in {elapsed:.3f} s from start ({own} by its own count); no output written")
 
 
 def tb_accumulator(tb):
@@ -195,6 +260,8 @@ def main():
         "convert": convert,
         "tb-accumulator": tb_accumulator,
         "tbparse": tbparse,
+        "convert-tb": convert_tb,
+        "rustboard": rustboard,
         "dvclive-report": dvclive_report,
         "pandas": pandas_report,
     }

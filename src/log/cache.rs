@@ -2,25 +2,26 @@
 //! log is not parsed again and a log that grew is read on from where the last build stopped.
 //!
 //! An entry is keyed by the log's path relative to LOGS and trusted only when the file's content
-//! still matches it: same length (or longer, for appends), and the same hash of its first and of
-//! its last 64 KiB before the cached offset. Modification times are never trusted, so touching a
-//! file changes nothing and replacing one with different content of the same length is caught.
-//! A resumed reading continues the exact parser state, so output never differs from a clean build.
+//! still matches it: a hash (xxh3-128) of every byte up to the cached offset (the whole file, for
+//! gzip logs). Hashing runs at memory speed, many times faster than parsing, so a build never
+//! trusts lengths, modification times or samples of a file: an edit of one byte in the middle,
+//! of the same length, is read by the next build. The hash is computed on the bytes the reader
+//! reads, from the same open file, so that what is cached is exactly what was parsed. A resumed
+//! reading continues the exact parser state, so output never differs from a clean build.
 
 use std::collections::BTreeMap;
 use std::fs::File;
 use std::hash::Hasher;
-use std::io::{BufReader, BufWriter, Read, Seek, SeekFrom, Write};
+use std::io::{BufReader, BufWriter, Read, Seek, SeekFrom, Take, Write};
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
+use xxhash_rust::xxh3::Xxh3;
 
-use super::{Checkpoint, FileResult, LogFile, finish_checkpoint, read_log_from};
+use super::{Checkpoint, FileResult, LogFile, Reading, Start, finish_checkpoint, read_log_from};
 
 /// Bumped whenever the cached state's layout or meaning changes.
-const CACHE_FORMAT: u32 = 2;
-/// Bytes hashed at the start of a log and before the cached offset.
-const WINDOW: u64 = 64 * 1024;
+const CACHE_FORMAT: u32 = 3;
 const BUFFER: usize = 256 * 1024;
 
 /// What identifies the content a checkpoint was taken from.
@@ -28,10 +29,8 @@ const BUFFER: usize = 256 * 1024;
 pub struct Fingerprint {
     /// Length of the file when cached.
     pub len: u64,
-    /// Hash of the first `min(WINDOW, offset)` bytes.
-    pub head: u64,
-    /// Hash of the `WINDOW` bytes before `offset`.
-    pub tail: u64,
+    /// xxh3-128 of the bytes before the checkpoint's offset (of the whole file, for gzip logs).
+    pub hash: u128,
 }
 
 /// One log's cached reading.
@@ -45,6 +44,38 @@ pub struct Entry {
     /// series' window at 16 bytes a point, and every log's checkpoint stayed in memory until the
     /// cache was saved: the default build's peak memory grew 1.6x from 1,000 to 100,000 steps.
     checkpoint: Vec<u8>,
+}
+
+/// A reader that hashes every byte it passes on.
+struct Hashing<R> {
+    inner: R,
+    hasher: Xxh3,
+    bytes: u64,
+}
+
+impl<R: Read> Hashing<R> {
+    fn new(inner: R) -> Self {
+        Hashing {
+            inner,
+            hasher: Xxh3::new(),
+            bytes: 0,
+        }
+    }
+
+    /// Hashes the next `len` bytes without passing them on; false if the stream ends first.
+    fn skip(&mut self, len: u64) -> std::io::Result<bool> {
+        let copied = std::io::copy(&mut (&mut *self).take(len), &mut std::io::sink())?;
+        Ok(copied == len)
+    }
+}
+
+impl<R: Read> Read for Hashing<R> {
+    fn read(&mut self, buffer: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buffer)?;
+        self.hasher.update(&buffer[..n]);
+        self.bytes += n as u64;
+        Ok(n)
+    }
 }
 
 /// Everything cached for one LOGS folder.
@@ -103,98 +134,138 @@ impl Cache {
     /// Reads one log, reusing its cached state where the content allows. Returns the result,
     /// how it was obtained, and the entry to keep for the next build (if any).
     pub fn read(&self, file: &LogFile) -> (FileResult, Reuse, Option<(String, Entry)>) {
-        let cached = self.old.get(&file.relative);
-        let reading = cached.and_then(|entry| self.try_resume(file, entry));
-        let (result, reuse, checkpoint, fingerprint) = match reading {
-            Some(found) => found,
-            None => match super::open_log(file) {
-                Ok((opened, mut limit_warnings)) => {
-                    let limit = super::boundary::Kind::Log.limit();
-                    let mut reading = if file.gzip {
-                        let decoder = flate2::read::MultiGzDecoder::new(BufReader::with_capacity(
-                            BUFFER, opened,
-                        ));
-                        read_log_from(
-                            BufReader::with_capacity(BUFFER, decoder.take(limit)),
-                            file,
-                            self.chart_points,
-                            None,
-                            true,
-                        )
-                    } else {
-                        read_log_from(
-                            BufReader::with_capacity(BUFFER, opened),
-                            file,
-                            self.chart_points,
-                            None,
-                            true,
-                        )
-                    };
-                    reading.result.warnings.append(&mut limit_warnings);
-                    (reading.result, Reuse::Parsed, reading.checkpoint, None)
-                }
-                Err(warning) => (FileResult::failed(warning), Reuse::Parsed, None, None),
-            },
+        let resumed = self
+            .old
+            .get(&file.relative)
+            .and_then(|entry| self.try_resume(file, entry));
+        let read = match resumed {
+            Some(read) => Ok(read),
+            None => self
+                .read_from_start(file, false)
+                .and_then(|read| match read.0.needs_exact {
+                    false => Ok(read),
+                    // Steps went back past what streaming resolves: read again, exactly.
+                    true => self.read_from_start(file, true),
+                }),
         };
-        let entry = checkpoint.and_then(|checkpoint| {
-            let offset = if file.gzip {
-                None
-            } else {
-                Some(checkpoint.offset)
-            };
-            let fingerprint = fingerprint.or_else(|| fingerprint_of(&file.path, offset).ok())?;
-            Some((
-                file.relative.clone(),
-                Entry {
-                    fingerprint,
-                    offset: checkpoint.offset,
-                    checkpoint: postcard::to_stdvec(&checkpoint).ok()?,
-                },
-            ))
-        });
-        (result, reuse, entry)
+        match read {
+            Ok((reading, reuse, fingerprint)) => {
+                let entry = match (reading.checkpoint, fingerprint) {
+                    (Some(checkpoint), Some(fingerprint)) => {
+                        postcard::to_stdvec(&checkpoint).ok().map(|encoded| {
+                            let entry = Entry {
+                                fingerprint,
+                                offset: checkpoint.offset,
+                                checkpoint: encoded,
+                            };
+                            (file.relative.clone(), entry)
+                        })
+                    }
+                    _ => None,
+                };
+                (reading.result, reuse, entry)
+            }
+            Err(warning) => (FileResult::failed(warning), Reuse::Parsed, None),
+        }
     }
 
-    #[allow(clippy::type_complexity)]
+    /// Reads a log from its first byte, hashing what is read for the entry.
+    fn read_from_start(
+        &self,
+        file: &LogFile,
+        exact: bool,
+    ) -> Result<(Reading, Reuse, Option<Fingerprint>), super::Warning> {
+        let (opened, mut limit_warnings) = super::open_log(file)?;
+        let len = opened.get_ref().metadata().map_or(0, |m| m.len());
+        let start = if exact { Start::Exact } else { Start::Fresh };
+        let mut raw = Hashing::new(opened);
+        let mut reading = if file.gzip {
+            let limit = super::boundary::Kind::Log.limit();
+            let decoder =
+                flate2::read::MultiGzDecoder::new(BufReader::with_capacity(BUFFER, &mut raw));
+            let mut reading = read_log_from(
+                BufReader::with_capacity(BUFFER, decoder.take(limit)),
+                file,
+                self.chart_points,
+                start,
+                true,
+            );
+            // A gzip log is reused only whole: hash what the decoder left unread.
+            if raw.skip(u64::MAX).is_err() {
+                reading.checkpoint = None;
+            }
+            reading
+        } else {
+            let lines = BufReader::with_capacity(BUFFER, &mut raw);
+            read_log_from(lines, file, self.chart_points, start, true)
+        };
+        reading.result.warnings.append(&mut limit_warnings);
+        let fingerprint = match &reading.checkpoint {
+            Some(checkpoint) if !file.gzip => prefix_hash(raw, checkpoint.offset),
+            Some(_) => Some(raw.hasher.digest128()),
+            None => None,
+        }
+        .map(|hash| Fingerprint { len, hash });
+        Ok((reading, Reuse::Parsed, fingerprint))
+    }
+
+    /// Resumes a log from its cached checkpoint when the bytes before the checkpoint are the
+    /// ones it was taken from; `None` reads the log from the start.
     fn try_resume(
         &self,
         file: &LogFile,
         entry: &Entry,
-    ) -> Option<(FileResult, Reuse, Option<Checkpoint>, Option<Fingerprint>)> {
-        let len = std::fs::metadata(&file.path).ok()?.len();
+    ) -> Option<(Reading, Reuse, Option<Fingerprint>)> {
+        let (opened, limit_warnings) = super::open_log(file).ok()?;
+        let len = opened.get_ref().metadata().ok()?.len();
+        let mut raw = Hashing::new(opened);
         if file.gzip {
             // A compressed log cannot be resumed mid-stream: only an identical file is reused.
-            let now = fingerprint_of(&file.path, None).ok()?;
+            raw.skip(u64::MAX).ok()?;
+            let now = Fingerprint {
+                len,
+                hash: raw.hasher.digest128(),
+            };
             if now != entry.fingerprint {
                 return None;
             }
             let checkpoint = decode(entry)?;
-            let result = finish_checkpoint(checkpoint.clone(), file);
-            return Some((result, Reuse::Unchanged, Some(checkpoint), Some(now)));
+            let mut result = finish_checkpoint(checkpoint.clone(), file);
+            result.warnings.extend(limit_warnings);
+            let reading = Reading {
+                result,
+                checkpoint: Some(checkpoint),
+                needs_exact: false,
+            };
+            return Some((reading, Reuse::Unchanged, Some(now)));
         }
-        let offset = entry.offset;
-        if len < offset || len < entry.fingerprint.len.min(offset) {
+        if !raw.skip(entry.offset).ok()? || raw.hasher.digest128() != entry.fingerprint.hash {
             return None;
         }
-        let now = fingerprint_of(&file.path, Some(offset)).ok()?;
-        if now.head != entry.fingerprint.head || now.tail != entry.fingerprint.tail {
-            return None;
-        }
-        let (mut opened, _) = super::open_log(file).ok()?;
-        opened.get_mut().seek(SeekFrom::Start(offset)).ok()?;
         let reuse = if len == entry.fingerprint.len {
             Reuse::Unchanged
         } else {
             Reuse::Appended
         };
-        let reading = read_log_from(
-            BufReader::with_capacity(BUFFER, opened),
+        // Read on from the same open file, still hashing, so that the next entry covers
+        // exactly the bytes parsed.
+        let mut reading = read_log_from(
+            BufReader::with_capacity(BUFFER, &mut raw),
             file,
             self.chart_points,
-            Some(decode(entry)?),
+            Start::Resume(Box::new(decode(entry)?)),
             true,
         );
-        Some((reading.result, reuse, reading.checkpoint, None))
+        if reading.needs_exact {
+            return None;
+        }
+        reading.result.warnings.extend(limit_warnings);
+        let fingerprint = reading
+            .checkpoint
+            .as_ref()
+            .and_then(|checkpoint| prefix_hash(raw, checkpoint.offset))
+            .map(|hash| Fingerprint { len, hash });
+        Some((reading, reuse, fingerprint))
     }
 
     /// Writes the entries of this build (replacing the old cache) atomically.
@@ -225,25 +296,26 @@ fn decode(entry: &Entry) -> Option<Checkpoint> {
     postcard::from_bytes(&entry.checkpoint).ok()
 }
 
-/// Hashes the start of a file and the window before `offset` (the end, when `None`).
-pub fn fingerprint_of(path: &Path, offset: Option<u64>) -> std::io::Result<Fingerprint> {
-    let mut file = File::open(path)?;
-    let len = file.metadata()?.len();
-    let end = offset.unwrap_or(len).min(len);
-    let head = hash_range(&mut file, 0, end.min(WINDOW))?;
-    let tail = hash_range(&mut file, end.saturating_sub(WINDOW), end)?;
-    Ok(Fingerprint { len, head, tail })
+/// The hash of the first `offset` bytes of what `raw` read. When the reading stopped exactly
+/// there (a log ending in a line break), that is the running hash; otherwise (a cut last line
+/// was read past the offset) the same open file is hashed again up to the offset.
+fn prefix_hash(mut raw: Hashing<Take<File>>, offset: u64) -> Option<u128> {
+    if raw.bytes == offset {
+        return Some(raw.hasher.digest128());
+    }
+    let file = raw.inner.get_mut();
+    file.seek(SeekFrom::Start(0)).ok()?;
+    let mut again = Hashing::new(Read::take(file, offset));
+    again.skip(offset).ok()?.then(|| again.hasher.digest128())
 }
 
-fn hash_range(file: &mut File, start: u64, end: u64) -> std::io::Result<u64> {
-    file.seek(SeekFrom::Start(start))?;
-    let mut bytes = vec![0; (end - start) as usize];
-    file.read_exact(&mut bytes)?;
-    // FNV-1a: stable across Rust versions, unlike the std hasher; 64 KiB is hashed in microseconds.
-    let mut hasher = Fnv64::default();
-    hasher.write(&bytes);
-    hasher.write_u64(end - start);
-    Ok(hasher.finish())
+/// Length and xxh3-128 of a whole file, opened through the read boundary (for the up-to-date
+/// stamp, which must notice any edit).
+pub fn content_hash(file: &LogFile) -> Option<(u64, u128)> {
+    let (opened, _) = super::open_log(file).ok()?;
+    let mut raw = Hashing::new(opened);
+    raw.skip(u64::MAX).ok()?;
+    Some((raw.bytes, raw.hasher.digest128()))
 }
 
 /// FNV-1a over a byte slice: a stable hash (the std hasher may change between Rust versions).

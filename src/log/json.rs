@@ -465,7 +465,8 @@ pub fn saturate_overflow(text: &str) -> String {
     })
 }
 
-fn restore_markers(value: serde_json::Value) -> serde_json::Value {
+/// Turns the marker strings of [`normalize_nonfinite`] back into "NaN", "Infinity", "-Infinity".
+pub fn restore_markers(value: serde_json::Value) -> serde_json::Value {
     use serde_json::Value;
     match value {
         Value::String(s) => match s.as_str() {

@@ -75,29 +75,53 @@ pub fn read_sources(
         .collect()
 }
 
-/// Reads one log file into a run.
+/// Reads one log file into a run. A log whose steps went back further than streaming resolves
+/// (a run resumed from an old checkpoint) is read a second time, exactly.
 pub fn read_log_file(file: &LogFile, bound: usize) -> FileResult {
-    let (opened, mut warnings) = match open_log(file) {
-        Ok(opened) => opened,
-        Err(warning) => {
-            return FileResult::failed(warning);
-        }
-    };
+    let reading =
+        read_file_from_start(file, bound, false, false).and_then(|r| match r.needs_exact {
+            false => Ok(r),
+            true => read_file_from_start(file, bound, true, false),
+        });
+    match reading {
+        Ok(reading) => reading.result,
+        Err(warning) => FileResult::failed(warning),
+    }
+}
+
+/// Opens a log through the read boundary and reads it from the start, with exact series when
+/// `exact`. The error is the warning saying why the file was not read.
+pub fn read_file_from_start(
+    file: &LogFile,
+    bound: usize,
+    exact: bool,
+    want_checkpoint: bool,
+) -> Result<Reading, Warning> {
+    let (opened, mut warnings) = open_log(file)?;
     const BUFFER: usize = 256 * 1024;
     let limit = boundary::Kind::Log.limit();
-    let mut result = if file.gzip {
+    let start = if exact { Start::Exact } else { Start::Fresh };
+    let mut reading = if file.gzip {
         // The decompressed stream has the limit too: a small gzip bomb must not take hours.
         let decoder = flate2::read::MultiGzDecoder::new(BufReader::with_capacity(BUFFER, opened));
-        read_log(
+        read_log_from(
             BufReader::with_capacity(BUFFER, std::io::Read::take(decoder, limit)),
             file,
             bound,
+            start,
+            want_checkpoint,
         )
     } else {
-        read_log(BufReader::with_capacity(BUFFER, opened), file, bound)
+        read_log_from(
+            BufReader::with_capacity(BUFFER, opened),
+            file,
+            bound,
+            start,
+            want_checkpoint,
+        )
     };
-    result.warnings.append(&mut warnings);
-    result
+    reading.result.warnings.append(&mut warnings);
+    Ok(reading)
 }
 
 /// Opens a log through the read boundary: the stream stops at the size limit for logs, with a
@@ -121,9 +145,20 @@ pub fn open_log(file: &LogFile) -> Result<(std::io::Take<File>, Vec<Warning>), W
     Ok((input.into_reader(), warnings))
 }
 
-/// Reads a log from any stream. Separated from the file so tests can feed bytes.
+/// Reads a log from any stream, in one pass with exact series (a stream cannot be read twice,
+/// so every point is held until the end). Separated from the file so tests can feed bytes.
 pub fn read_log<R: BufRead>(stream: R, file: &LogFile, bound: usize) -> FileResult {
-    read_log_from(stream, file, bound, None, false).result
+    read_log_from(stream, file, bound, Start::Exact, false).result
+}
+
+/// Where a reading starts.
+pub enum Start {
+    /// From the first line, streaming (bounded memory per series).
+    Fresh,
+    /// From the first line, with exact series (see [`RunBuilder::exact`]).
+    Exact,
+    /// From a checkpoint; the stream starts at its offset.
+    Resume(Box<Checkpoint>),
 }
 
 /// The state of a log's reading after its last complete line: what the incremental cache keeps,
@@ -146,28 +181,36 @@ pub struct Reading {
     pub result: FileResult,
     /// `None` when not asked for, or when the stream failed (nothing trustworthy to resume).
     pub checkpoint: Option<Checkpoint>,
+    /// Steps went back further than streaming resolves: the result may count overwritten
+    /// values, and the log must be read again from the start with [`Start::Exact`].
+    pub needs_exact: bool,
 }
 
-/// Reads a log, resuming from a checkpoint when given (the stream must then start at the
-/// checkpoint's offset). With `checkpoint_at_end`, the checkpoint is taken after everything,
+/// Reads a log from where `start` says (for a checkpoint, the stream must start at its
+/// offset). With `checkpoint_at_end`, the checkpoint is taken after everything,
 /// cut line included (for gzip logs, which cannot be resumed mid-stream); otherwise before a cut
 /// last line, so that the line is read again once the writer completes it.
 pub fn read_log_from<R: BufRead>(
     stream: R,
     file: &LogFile,
     bound: usize,
-    resume: Option<Checkpoint>,
+    start: Start,
     want_checkpoint: bool,
 ) -> Reading {
     let folder = file.path.parent().unwrap_or(Path::new("."));
-    let (mut builder, mut reader, mut lines_with_content) = match resume {
-        Some(c) => (
+    let (mut builder, mut reader, mut lines_with_content) = match start {
+        Start::Resume(c) => (
             c.builder,
             LineReader::resume(stream, c.lines, c.offset),
             c.content_lines,
         ),
-        None => (
+        Start::Fresh => (
             RunBuilder::new(&file.relative, folder, bound),
+            LineReader::new(stream),
+            0,
+        ),
+        Start::Exact => (
+            RunBuilder::new(&file.relative, folder, bound).exact(),
             LineReader::new(stream),
             0,
         ),
@@ -256,6 +299,7 @@ pub fn read_log_from<R: BufRead>(
             truncated,
         });
     }
+    let needs_exact = builder.needs_exact_reading();
     let result = finish_reading(
         builder,
         file,
@@ -264,7 +308,11 @@ pub fn read_log_from<R: BufRead>(
         reader.bytes_read(),
         truncated,
     );
-    Reading { result, checkpoint }
+    Reading {
+        result,
+        checkpoint,
+        needs_exact,
+    }
 }
 
 /// Turns a checkpoint taken at the very end (gzip logs) back into its result, without reading.

@@ -57,6 +57,9 @@ pub struct RunBuilder {
     unknown_types: BTreeMap<String, u64>,
     unknown_fields: BTreeMap<String, u64>,
     dropped_metrics: u64,
+    /// Series resolve repeated steps exactly however far apart (a second reading of a log that
+    /// rewound past what streaming resolves).
+    exact: bool,
 }
 
 impl RunBuilder {
@@ -85,7 +88,26 @@ impl RunBuilder {
             unknown_types: BTreeMap::new(),
             unknown_fields: BTreeMap::new(),
             dropped_metrics: 0,
+            exact: false,
         }
+    }
+
+    /// This builder with exact series (see [`SeriesBuilder::new_exact`]): for reading a log
+    /// again after [`RunBuilder::needs_exact_reading`].
+    pub fn exact(mut self) -> Self {
+        self.exact = true;
+        self.wall_time = SeriesBuilder::new_exact(self.bound);
+        self.epoch = SeriesBuilder::new_exact(self.bound);
+        self
+    }
+
+    /// True when steps went back so far that a series may have summarized values a later line
+    /// overwrote: the log must be read again with [`RunBuilder::exact`].
+    pub fn needs_exact_reading(&self) -> bool {
+        !self.exact
+            && (self.series.iter().any(SeriesBuilder::overlapped)
+                || self.wall_time.overlapped()
+                || self.epoch.overlapped())
     }
 
     /// Records a warning of a kind; after [`WARNINGS_PER_KIND`] of one kind they are only counted.
@@ -267,7 +289,11 @@ impl RunBuilder {
         }
         let name = name.into_owned();
         let index = self.series.len();
-        let mut series = SeriesBuilder::new(self.bound);
+        let mut series = if self.exact {
+            SeriesBuilder::new_exact(self.bound)
+        } else {
+            SeriesBuilder::new(self.bound)
+        };
         series.push(step, value);
         self.series.push(series);
         self.series_index.insert(name.clone(), index);

@@ -170,6 +170,14 @@ pub enum MediaSource {
     File(std::path::PathBuf),
     /// Inline text (HTML, SVG or plain text), not yet sanitized.
     Inline(String),
+    /// Bytes inside a log file (an image in a TensorBoard event record): `length` bytes from
+    /// `offset` of the log at `path`, read again when the site is written so that no image is
+    /// held in memory while the logs are read.
+    Embedded {
+        path: std::path::PathBuf,
+        offset: u64,
+        length: u64,
+    },
 }
 
 /// One logged media item.

@@ -5,6 +5,13 @@
 //! and the chunk is folded into the kept points, which are downsampled whenever they grow past
 //! twice the bound. So memory per series is one chunk plus the kept points, whatever the number
 //! of steps, while the summary sees every point.
+//!
+//! A resumed run rewinds: its steps go back, and the later value of each step must win. Within a
+//! chunk that is exact. A rewind past the chunk would leave the overwritten values in the
+//! summary, so a builder notes when a chunk reaches back into steps already folded
+//! ([`SeriesBuilder::overlapped`]); the log is then read again with exact builders
+//! ([`SeriesBuilder::new_exact`]), which hold every point until the end (memory in proportion to
+//! the log, only for logs that rewind that far).
 
 use super::downsample::downsample;
 use super::{Point, Series, SeriesSummary};
@@ -24,6 +31,13 @@ pub struct SeriesBuilder {
     /// True once a folded chunk overlapped earlier steps, so kept points need sorting.
     kept_unsorted: bool,
     repeated_steps: u64,
+    /// Holds every point until the end, so that a rewind of any length resolves exactly.
+    exact: bool,
+    /// The largest step folded so far.
+    max_folded: Option<i64>,
+    /// A chunk reached back to a step at or before one already folded: a value there may have
+    /// been overwritten after it was summarized.
+    overlapped: bool,
 }
 
 impl SeriesBuilder {
@@ -35,14 +49,33 @@ impl SeriesBuilder {
             summary: SeriesSummary::default(),
             kept_unsorted: false,
             repeated_steps: 0,
+            exact: false,
+            max_folded: None,
+            overlapped: false,
+        }
+    }
+
+    /// A builder that resolves repeated steps exactly however far apart they are, holding every
+    /// point (16 bytes each) until [`SeriesBuilder::finish`].
+    pub fn new_exact(bound: usize) -> Self {
+        SeriesBuilder {
+            exact: true,
+            ..SeriesBuilder::new(bound)
         }
     }
 
     pub fn push(&mut self, step: i64, value: f64) {
         self.chunk.push(Point { step, value });
-        if self.chunk.len() >= CHUNK {
+        if self.chunk.len() >= CHUNK && !self.exact {
             self.fold_chunk();
         }
+    }
+
+    /// True when steps went back past what was resolved exactly, so that the summary may hold
+    /// values a later line overwrote: the series must be built again with
+    /// [`SeriesBuilder::new_exact`].
+    pub fn overlapped(&self) -> bool {
+        self.overlapped
     }
 
     fn fold_chunk(&mut self) {
@@ -67,6 +100,13 @@ impl SeriesBuilder {
             if first_new.step <= last_kept.step {
                 self.kept_unsorted = true;
             }
+        }
+        if let (Some(max), Some(first), Some(last)) = (self.max_folded, chunk.first(), chunk.last())
+        {
+            self.overlapped |= first.step <= max;
+            self.max_folded = Some(max.max(last.step));
+        } else {
+            self.max_folded = chunk.last().map(|p| p.step);
         }
         for point in &chunk {
             self.summary.observe(*point);
@@ -118,6 +158,41 @@ mod tests {
         assert_eq!(steps, [(0, 0.0), (1, 10.0), (2, 2.0)]);
         assert_eq!(s.summary.count, 3);
         assert_eq!(s.summary.max.unwrap().value, 10.0);
+    }
+
+    /// Regression (issue 12, class 5): a run resumed 5,000 steps back kept the old best, since
+    /// the overwritten values had been summarized in an earlier chunk.
+    #[test]
+    fn a_long_rewind_is_noticed_and_resolved_exactly() {
+        let push_all = |builder: &mut SeriesBuilder| {
+            // The first attempt reaches 0.01 at step 9,999; resumed from step 5,000, the second
+            // attempt never gets below 0.5.
+            for step in 0..10_000i64 {
+                let value = if step < 5_000 { 1.0 } else { 0.01 };
+                builder.push(step, value);
+            }
+            for step in 5_000..10_000i64 {
+                builder.push(step, 0.5);
+            }
+        };
+        let mut streaming = SeriesBuilder::new(100);
+        push_all(&mut streaming);
+        assert!(streaming.overlapped(), "the rewind past a chunk is noticed");
+        let mut exact = SeriesBuilder::new_exact(100);
+        push_all(&mut exact);
+        assert!(!exact.overlapped());
+        let (series, repeated) = exact.finish();
+        assert_eq!(repeated, 5_000);
+        assert_eq!(series.summary.count, 10_000);
+        assert_eq!(series.summary.min.unwrap().value, 0.5);
+        assert_eq!(series.summary.last.unwrap().value, 0.5);
+        assert!(series.points.iter().all(|p| p.value != 0.01));
+        // Steps that only go forward are never flagged.
+        let mut forward = SeriesBuilder::new(100);
+        for step in 0..20_000i64 {
+            forward.push(step, 1.0);
+        }
+        assert!(!forward.overlapped());
     }
 
     #[test]

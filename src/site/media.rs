@@ -1,6 +1,8 @@
 //! Media from logs: images and GIFs copied into the site (only from inside the log's folder,
 //! only under image extensions, once per content), SVG shown through a `data:` URL, HTML
-//! sanitized, text escaped; content embedded more than once in a page is shown once.
+//! sanitized, text escaped; content embedded more than once in a page is shown once. Images
+//! embedded in a log (TensorBoard's) are written only when their bytes are a PNG, JPEG, GIF, WebP
+//! or BMP image, under the extension of what they are.
 
 use std::path::Path;
 
@@ -87,11 +89,80 @@ pub(super) fn media_item(
             })?;
             fill_inline(&mut item, media.kind, text);
         }
+        (MediaSource::Embedded { .. }, MediaKind::Image | MediaKind::Gif) => {
+            let bytes = read_embedded(run, &media.source)
+                .map_err(|e| format!("image {} cannot be read: {e}", quote(&media.name)))?;
+            let Some(extension) = raster_image_extension(&bytes) else {
+                return Err(format!(
+                    "image {} is not a PNG, JPEG, GIF, WebP or BMP image; skipped",
+                    quote(&media.name)
+                ));
+            };
+            let name = format!("{:032x}.{extension}", xxhash_rust::xxh3::xxh3_128(&bytes));
+            writer
+                .write_once(&format!("{project_dir}/media/{name}"), &bytes)
+                .map_err(|e| format!("image {} cannot be written: {e}", quote(&media.name)))?;
+            item.src = Some(format!("../media/{name}"));
+        }
+        (MediaSource::Embedded { .. }, _) => {
+            return Err(format!(
+                "media {} embedded in a log is not an image; skipped",
+                quote(&media.name)
+            ));
+        }
         (MediaSource::Inline(text), kind) => {
             fill_inline(&mut item, kind, text.clone());
         }
     }
     Ok(item)
+}
+
+/// The bytes of an image embedded in a log, read from the log through the read boundary.
+fn read_embedded(run: &crate::model::Run, source: &MediaSource) -> Result<Vec<u8>, String> {
+    use std::io::{Read, Seek, SeekFrom};
+    let MediaSource::Embedded {
+        path,
+        offset,
+        length,
+    } = source
+    else {
+        return Ok(Vec::new());
+    };
+    let limit = Kind::Media.limit();
+    if *length > limit {
+        return Err(format!("it is {length} bytes, over the limit of {limit}"));
+    }
+    let boundary = Boundary::of_file(&run.path_on_disk, &run.source);
+    let input = boundary.open(path, Kind::Log).map_err(|r| r.to_string())?;
+    let mut file = input.file;
+    file.seek(SeekFrom::Start(*offset))
+        .map_err(|e| e.to_string())?;
+    let mut bytes = Vec::new();
+    file.take(*length)
+        .read_to_end(&mut bytes)
+        .map_err(|e| e.to_string())?;
+    if bytes.len() as u64 != *length {
+        return Err("the log is shorter than when it was read".to_owned());
+    }
+    Ok(bytes)
+}
+
+/// The extension of a raster image, by its first bytes; `None` for anything else (SVG, HTML,
+/// text), which must never be written into the site as an image a browser could open as a page.
+pub fn raster_image_extension(bytes: &[u8]) -> Option<&'static str> {
+    if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+        Some("png")
+    } else if bytes.starts_with(b"\xff\xd8\xff") {
+        Some("jpg")
+    } else if bytes.starts_with(b"GIF87a") || bytes.starts_with(b"GIF89a") {
+        Some("gif")
+    } else if bytes.len() >= 12 && bytes.starts_with(b"RIFF") && &bytes[8..12] == b"WEBP" {
+        Some("webp")
+    } else if bytes.starts_with(b"BM") && bytes.len() >= 26 {
+        Some("bmp")
+    } else {
+        None
+    }
 }
 
 fn fill_inline(item: &mut MediaItem, kind: MediaKind, text: String) {

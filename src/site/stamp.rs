@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use crate::diag::Warning;
 use crate::log::LogFile;
 use crate::log::boundary::{Input, Kind};
-use crate::log::cache::{Fnv64, fingerprint_of, hash_bytes};
+use crate::log::cache::{Fnv64, content_hash, hash_bytes};
 use crate::log::walk::SITE_MARKER;
 
 const STAMP_FORMAT: u32 = 2;
@@ -58,14 +58,8 @@ pub fn inputs_digest(
     theme: &[(&str, String)],
     options: &str,
 ) -> u64 {
-    let fingerprints: Vec<Option<(u64, u64, u64)>> = files
-        .par_iter()
-        .map(|f| {
-            fingerprint_of(&f.path, None)
-                .ok()
-                .map(|p| (p.len, p.head, p.tail))
-        })
-        .collect();
+    // Whole contents: a same-length edit in the middle must make the site out of date.
+    let fingerprints: Vec<Option<(u64, u128)>> = files.par_iter().map(content_hash).collect();
     let mut hasher = Fnv64::default();
     hasher.write(env!("CARGO_PKG_VERSION").as_bytes());
     hasher.write(options.as_bytes());
@@ -75,10 +69,9 @@ pub fn inputs_digest(
     }
     for (file, fingerprint) in files.iter().zip(&fingerprints) {
         hasher.write(file.relative.as_bytes());
-        let (len, head, tail) = fingerprint.unwrap_or_default();
+        let (len, hash) = fingerprint.unwrap_or_default();
         hasher.write_u64(len);
-        hasher.write_u64(head);
-        hasher.write_u64(tail);
+        hasher.write_u128(hash);
     }
     for warning in walk_warnings {
         hasher.write(warning.to_string().as_bytes());

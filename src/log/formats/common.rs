@@ -154,6 +154,28 @@ fn yaml_key(key: serde_norway::Value) -> String {
     }
 }
 
+/// Parses a JSON document as Python's `json.dumps` writes it: bare `NaN`, `Infinity` and
+/// `-Infinity` are read (as the strings "NaN", "Infinity", "-Infinity", see [`number_of`]).
+pub fn parse_json(text: &str) -> Result<Value, String> {
+    let normalized = crate::log::json::normalize_nonfinite(text.trim_start_matches('\u{feff}'));
+    let value: Value = serde_json::from_str(&normalized).map_err(|e| e.to_string())?;
+    Ok(crate::log::json::restore_markers(value))
+}
+
+/// A metric value: a JSON number, or the non-finite markers and Python's spellings as strings.
+pub fn number_of(value: &Value) -> Option<f64> {
+    match value {
+        Value::Number(n) => n.as_f64(),
+        Value::String(s) => match s.as_str() {
+            "NaN" | "nan" => Some(f64::NAN),
+            "Infinity" | "inf" => Some(f64::INFINITY),
+            "-Infinity" | "-inf" => Some(f64::NEG_INFINITY),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
 /// Text of a JSON value for the environment table: strings as they are, others as JSON.
 pub fn value_text(value: &Value) -> String {
     match value {

@@ -12,10 +12,12 @@ use crate::log::walk::{self, LogFile};
 /// The formats detection produces sources for (the no-runs error names them).
 pub const READ: &[Format] = &[
     Format::Native,
+    Format::TensorBoard,
     Format::Mlflow,
     Format::KerasCsv,
     Format::LightningCsv,
     Format::GenericCsv,
+    Format::HuggingFace,
 ];
 
 /// What detection made of the walk's files.
@@ -121,7 +123,22 @@ impl<'a> Detector<'a> {
             path,
             folder,
             inputs: files,
+            name: None,
         });
+    }
+
+    /// Like [`Detector::add_source`], with the run's default name given.
+    pub fn add_named_source(
+        &mut self,
+        format: Format,
+        relative: &str,
+        inputs: &[usize],
+        name: &str,
+    ) {
+        self.add_source(format, relative, inputs);
+        if let Some(source) = self.sources.last_mut() {
+            source.name = Some(name.to_owned());
+        }
     }
 
     /// Reports a file (or a run folder, by its first file) as passed over, and claims it.
@@ -167,12 +184,11 @@ pub fn detect(files: &[LogFile]) -> Detection {
     super::mlflow::detect(&mut d);
     super::lightning::detect(&mut d);
 
-    // ---- TensorBoard (owned by `tb`): group `events.out.tfevents.*` files into run sources
-    // here, before the loose-file formats. Until its reader lands, event files are skipped. ----
-    for i in d.unclaimed_named(|name| name.starts_with("events.out.tfevents.")) {
-        d.skip(i, SkipReason::TensorBoardNotRead);
-    }
+    // TensorBoard: `events.out.tfevents*` files grouped into run folders, before the loose-file
+    // formats.
+    super::tensorboard::detect::detect(&mut d);
 
+    super::huggingface::detect(&mut d);
     native(&mut d);
     super::csv_log::detect(&mut d);
     leftovers(d)

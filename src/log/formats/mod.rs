@@ -6,8 +6,10 @@
 pub mod common;
 pub mod csv_log;
 pub mod detect;
+pub mod huggingface;
 pub mod lightning;
 pub mod mlflow;
+pub mod tensorboard;
 
 use std::path::{Path, PathBuf};
 
@@ -28,6 +30,8 @@ pub struct Source {
     pub folder: Option<String>,
     /// The files the run consists of, sorted by path.
     pub inputs: Vec<LogFile>,
+    /// The run's name when its files name none; `None` for the last part of `relative`.
+    pub name: Option<String>,
 }
 
 impl Source {
@@ -61,6 +65,9 @@ impl Source {
 
     /// The run's name when nothing names it: the file name without its suffix, or the folder's.
     pub fn default_name(&self) -> &str {
+        if let Some(name) = &self.name {
+            return name;
+        }
         let last = self.relative.rsplit('/').next().unwrap_or(&self.relative);
         super::walk::stem_of(last)
     }
@@ -82,15 +89,11 @@ pub fn read_source(source: &Source, bound: usize) -> FileResult {
             Some(file) => super::read_log_file(file, bound),
             None => FileResult::failed(Warning::at_file(&source.relative, "no file to read")),
         },
-        // Detection produces no TensorBoard sources until their reader lands (issue 13, `tb`):
-        // event files are reported as skipped instead.
-        Format::TensorBoard => FileResult::failed(Warning::at_file(
-            &source.relative,
-            "TensorBoard event files are not read by this version",
-        )),
+        Format::TensorBoard => tensorboard::read_run(source, bound),
         Format::Mlflow => mlflow::read_run(source, bound),
         Format::KerasCsv | Format::GenericCsv => csv_log::read_file(source, bound),
         Format::LightningCsv => lightning::read_run(source, bound),
+        Format::HuggingFace => huggingface::read_run(source, bound),
         other => FileResult::failed(Warning::at_file(
             &source.relative,
             format!("{other} runs are not read by this version"),
@@ -139,7 +142,7 @@ pub fn finish_part(
     Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
 )]
 pub enum SkipReason {
-    TensorBoardNotRead,
+    TensorBoardNotEventFile,
     CsvNoStepColumn,
     CsvNoRows,
     CsvNoNumbers,
@@ -154,9 +157,9 @@ impl SkipReason {
     /// "12 CSV files with no step column ..." for a count.
     pub fn describe(self, count: usize) -> String {
         let (one, many) = match self {
-            SkipReason::TensorBoardNotRead => (
-                "TensorBoard event file, not read by this version",
-                "TensorBoard event files, not read by this version",
+            SkipReason::TensorBoardNotEventFile => (
+                "file named like a TensorBoard event file that is not one (empty, or a Git LFS pointer?)",
+                "files named like TensorBoard event files that are not (empty, or Git LFS pointers?)",
             ),
             SkipReason::CsvNoStepColumn => (
                 "CSV file with no step column (epoch, step or iteration) first",

@@ -1,0 +1,114 @@
+#!/usr/bin/env bash
+# ahnb reading TensorBoard event files, against TensorBoard's own Rust loader and tbparse (not CI).
+#
+#   bench/tensorboard.sh [STEPS...]        default: 1000 10000
+#
+# For each STEPS, the generator's 100 runs x 6 metrics x STEPS steps (bench/run.sh's workload) are
+# written as event files with tensorboardX (peers.py convert-tb: one folder per run, params as
+# the hparams plugin; not timed), then each task runs REPEAT times and the median is reported:
+#   ahnb        `ahnb build TB -o SITE --no-cache` (all cores), the whole site written
+#   ahnb -j 1   the same on one thread
+#   rustboard   tensorboard-data-server's `server --logdir TB --reload once -v`, from its start to
+#               its "Finished load cycle" line (it loads, keeps nothing on disk, writes no page)
+#   tbparse     `SummaryReader(TB).scalars`: every scalar into one pandas DataFrame
+# Environment: BENCH_DIR (default /tmp/ahnb-bench), REPEAT (default 5), AHNB_NO_BUILD=1.
+# The virtual environment is bench/peers/run.sh's ($BENCH_DIR/peers-venv), created here if missing.
+set -euo pipefail
+
+REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BENCH_DIR=${BENCH_DIR:-/tmp/ahnb-bench}
+REPEAT=${REPEAT:-5}
+TARGET=${CARGO_TARGET_DIR:-$REPO/target}
+AHNB=$TARGET/release/ahnb
+GEN=$TARGET/release/examples/gen_workload
+VENV=$BENCH_DIR/peers-venv
+PY=$VENV/bin/python
+PEERS="$REPO/bench/peers/peers.py"
+WORK=$BENCH_DIR/tensorboard
+RESULTS=$BENCH_DIR/results.md
+
+case "$BENCH_DIR" in "$REPO"|"$REPO"/*)
+    echo "error: BENCH_DIR must be outside the repository" >&2; exit 2 ;;
+esac
+[ -x /usr/bin/time ] || { echo "error: /usr/bin/time is missing; apt-get install -y time" >&2; exit 2; }
+steps_list=("$@")
+[ ${#steps_list[@]} -gt 0 ] || steps_list=(1000 10000)
+
+if [ "${AHNB_NO_BUILD:-0}" != 1 ]; then
+    (cd "$REPO" && cargo build --release --bins --examples --quiet)
+fi
+if [ ! -x "$PY" ]; then
+    python3 -m venv "$VENV"
+    "$VENV/bin/pip" install --quiet --upgrade pip
+    # The same pins as bench/peers/run.sh; tensorboard-data-server is tensorboard's dependency.
+    "$VENV/bin/pip" install --quiet dvc==3.67.1 dvclive==3.49.1 tensorboard==2.21.0 \
+        tensorboardX==2.6.5 tbparse==0.0.9 pandas==3.1.1 matplotlib==3.11.2
+fi
+mkdir -p "$WORK"
+
+declare -A wall rss said
+# task NAME CMD...: runs CMD REPEAT times (after `prepare`), records the median wall and max RSS.
+prepare() { :; }
+task() {
+    local name=$1
+    shift
+    local file=$WORK/t-$name
+    rm -f "$file"
+    for _ in $(seq "$REPEAT"); do
+        prepare
+        sync
+        /usr/bin/time -f "%e %M" -o "$file.one" "$@" > "$WORK/out-$name" 2>&1 || {
+            echo "error: $name failed:" >&2
+            tail -20 "$WORK/out-$name" >&2
+            exit 1
+        }
+        cat "$file.one" >> "$file"
+    done
+    wall[$name]=$(sort -g "$file" | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')
+    rss[$name]=$(sort -g -k2,2 "$file" | tail -1 | awk '{ printf "%.0f", $2 / 1024 }')
+    said[$name]=$(grep -v '^\s*$' "$WORK/out-$name" | tail -1 | cut -c1-140 || true)
+}
+
+for steps in "${steps_list[@]}"; do
+    logs=$BENCH_DIR/logs/r100-s$steps
+    tb=$WORK/tb-r100-s$steps
+    if [ ! -f "$logs.done" ]; then
+        rm -rf "$logs"
+        "$GEN" --projects 1 --runs 100 --metrics 6 --steps "$steps" --seed 1 --out "$logs"
+        touch "$logs.done"
+    fi
+    if [ ! -f "$tb.done" ]; then
+        rm -rf "$tb"
+        # tensorboardX warns once per NaN it writes: keep that out of the terminal.
+        "$PY" "$PEERS" convert-tb "$logs" "$tb" > "$WORK/convert.log" 2>&1 || { tail -20 "$WORK/convert.log" >&2; exit 1; }
+        tail -1 "$WORK/convert.log"
+        touch "$tb.done"
+    fi
+    # Every timed task finds the event files in the page cache.
+    cat "$tb"/*/*/* > /dev/null
+
+    prepare() { rm -rf "$WORK/site"; }
+    task ahnb "$AHNB" build "$tb" -o "$WORK/site" --no-cache
+    task ahnb-j1 "$AHNB" build "$tb" -o "$WORK/site" --no-cache -j 1
+    prepare() { :; }
+    # rustboard's wall is what its wrapper measures (server start to loaded), without Python's
+    # own start; its peak RSS is the wrapper's (the server is its child) from `task`.
+    task rustboard "$PY" "$PEERS" rustboard "$tb"
+    rb_all=$(for _ in $(seq "$REPEAT"); do "$PY" "$PEERS" rustboard "$tb" | grep -o 'loaded in [0-9.]*' | awk '{ print $3 }'; done | sort -g)
+    wall[rustboard]=$(echo "$rb_all" | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')
+    task tbparse "$PY" "$PEERS" tbparse "$tb"
+
+    {
+        echo ""
+        echo "### TensorBoard: 100 runs x 6 metrics x $steps steps as tensorboardX event files ($(du -sb --apparent-size "$tb" | awk '{ printf "%.1f MB", $1 / 1e6 }')), median of $REPEAT, $(date -u +%Y-%m-%dT%H:%MZ), load $(cut -d' ' -f1 /proc/loadavg)"
+        echo ""
+        echo "| task | wall | peak RSS | task / ahnb | what it printed |"
+        echo "|---|---:|---:|---:|---|"
+        for name in ahnb ahnb-j1 rustboard tbparse; do
+            echo "| $name | ${wall[$name]} s | ${rss[$name]} MiB | $(awk -v a="${wall[$name]}" -v b="${wall[ahnb]}" 'BEGIN { printf "%.1f", a / b }') | ${said[$name]//|/\\|} |"
+        done
+        echo ""
+        echo "rustboard runs (s): $(echo $rb_all)"
+        echo "versions: $("$PY" -c 'import importlib.metadata as m; print(", ".join(f"{p} {m.version(p)}" for p in ["tensorboard", "tensorboard-data-server", "tensorboardX", "tbparse", "pandas"]))')"
+    } | tee -a "$RESULTS"
+done

@@ -1,0 +1,265 @@
+//! TFRecord framing, the container of TensorBoard event files: each record is a little-endian
+//! `u64` length, the masked CRC-32C of those 8 bytes, the data, and the masked CRC-32C of the data.
+//!
+//! [`RecordReader`] takes a stream and hands out one record at a time into a caller's buffer, so
+//! memory stays that of the largest record whatever the number of steps. It never allocates the
+//! length a header claims before that header's checksum passed, and reads the data through a
+//! bounded `take`, so a corrupt or hostile length cannot reserve gigabytes.
+
+use std::io::{self, Read};
+
+/// Largest record accepted. TensorFlow's own limit for a protobuf is 2 GiB; event records are
+/// kilobytes (a graph or an image is a few megabytes). A larger length is taken as corruption.
+pub const MAX_RECORD_BYTES: u64 = 256 * 1024 * 1024;
+
+/// Bytes of a record's framing: length (8), its checksum (4), the data's checksum (4).
+pub const FRAME_BYTES: u64 = 16;
+
+/// Why a record could not be read. After [`FrameError::DataChecksum`] the stream is still in step
+/// and reading may go on; after any other error the framing is lost and the rest of the file is
+/// unreadable.
+#[derive(Debug)]
+pub enum FrameError {
+    /// The stream ended inside a record (a writer still running, or a file cut short).
+    Truncated { had: u64, needed: u64 },
+    /// The length's checksum does not match: the length cannot be trusted.
+    LengthChecksum,
+    /// The length passed its checksum but is beyond [`MAX_RECORD_BYTES`].
+    TooLong(u64),
+    /// The data's checksum does not match; the record was skipped.
+    DataChecksum,
+    /// The stream failed.
+    Io(io::Error),
+}
+
+impl FrameError {
+    /// True when the next record can still be read.
+    pub fn is_recoverable(&self) -> bool {
+        matches!(self, FrameError::DataChecksum)
+    }
+}
+
+impl std::fmt::Display for FrameError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            FrameError::Truncated { had, needed } => {
+                write!(f, "is cut off ({had} of {needed} bytes)")
+            }
+            FrameError::LengthChecksum => f.write_str("has a length whose checksum does not match"),
+            FrameError::TooLong(length) => {
+                write!(
+                    f,
+                    "claims {length} bytes, more than the limit of {MAX_RECORD_BYTES}"
+                )
+            }
+            FrameError::DataChecksum => f.write_str("has data whose checksum does not match"),
+            FrameError::Io(e) => write!(f, "cannot be read: {e}"),
+        }
+    }
+}
+
+/// The checksum TFRecord stores: CRC-32C rotated right by 15 bits plus a constant, so that a CRC
+/// of data that itself holds CRCs stays meaningful.
+pub fn masked_crc32c(data: &[u8]) -> u32 {
+    let crc = crc32c::crc32c(data);
+    crc.rotate_right(15).wrapping_add(0xa282_ead8)
+}
+
+/// Reads records one after another from a stream.
+pub struct RecordReader<R> {
+    stream: R,
+    /// Records started so far (the 1-based number of the last one).
+    records: u64,
+    /// Bytes consumed from the stream.
+    offset: u64,
+}
+
+impl<R: Read> RecordReader<R> {
+    pub fn new(stream: R) -> Self {
+        RecordReader {
+            stream,
+            records: 0,
+            offset: 0,
+        }
+    }
+
+    /// The 1-based number of the record last returned (or that failed).
+    pub fn record_number(&self) -> u64 {
+        self.records
+    }
+
+    /// Bytes read so far.
+    pub fn bytes_read(&self) -> u64 {
+        self.offset
+    }
+
+    /// Reads the next record's data into `data` (replacing what it held). `Ok(false)` at a clean
+    /// end of the stream, between two records.
+    pub fn next_record(&mut self, data: &mut Vec<u8>) -> Result<bool, FrameError> {
+        let mut header = [0u8; 12];
+        let got = self.read_up_to(&mut header)?;
+        if got == 0 {
+            return Ok(false);
+        }
+        self.records += 1;
+        if got < header.len() {
+            return Err(FrameError::Truncated {
+                had: got as u64,
+                needed: FRAME_BYTES,
+            });
+        }
+        let (length_bytes, length_crc) = header.split_at(8);
+        let length = u64::from_le_bytes(length_bytes.try_into().expect("8 bytes"));
+        let length_crc = u32::from_le_bytes(length_crc.try_into().expect("4 bytes"));
+        if masked_crc32c(length_bytes) != length_crc {
+            return Err(FrameError::LengthChecksum);
+        }
+        if length > MAX_RECORD_BYTES {
+            return Err(FrameError::TooLong(length));
+        }
+        data.clear();
+        let read = (&mut self.stream)
+            .take(length)
+            .read_to_end(data)
+            .map_err(FrameError::Io)?;
+        self.offset += read as u64;
+        let mut footer = [0u8; 4];
+        let footer_read = if read as u64 == length {
+            self.read_up_to(&mut footer)?
+        } else {
+            0
+        };
+        if read as u64 != length || footer_read < footer.len() {
+            return Err(FrameError::Truncated {
+                had: 12 + read as u64 + footer_read as u64,
+                needed: FRAME_BYTES + length,
+            });
+        }
+        if masked_crc32c(data) != u32::from_le_bytes(footer) {
+            return Err(FrameError::DataChecksum);
+        }
+        Ok(true)
+    }
+
+    /// Fills `buffer` as far as the stream goes; returns how many bytes it got.
+    fn read_up_to(&mut self, buffer: &mut [u8]) -> Result<usize, FrameError> {
+        let mut filled = 0;
+        while filled < buffer.len() {
+            match self.stream.read(&mut buffer[filled..]) {
+                Ok(0) => break,
+                Ok(n) => filled += n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(FrameError::Io(e)),
+            }
+        }
+        self.offset += filled as u64;
+        Ok(filled)
+    }
+}
+
+/// Frames `data` as one record (tests, fuzzing and the benchmark's tools write event files so).
+pub fn frame_record(data: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(data.len() + FRAME_BYTES as usize);
+    let length = (data.len() as u64).to_le_bytes();
+    out.extend_from_slice(&length);
+    out.extend_from_slice(&masked_crc32c(&length).to_le_bytes());
+    out.extend_from_slice(data);
+    out.extend_from_slice(&masked_crc32c(data).to_le_bytes());
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read_all(bytes: &[u8]) -> (Vec<Vec<u8>>, Vec<(u64, String)>) {
+        let mut reader = RecordReader::new(bytes);
+        let mut records = Vec::new();
+        let mut errors = Vec::new();
+        let mut data = Vec::new();
+        loop {
+            match reader.next_record(&mut data) {
+                Ok(true) => records.push(data.clone()),
+                Ok(false) => break,
+                Err(e) => {
+                    errors.push((reader.record_number(), e.to_string()));
+                    if !e.is_recoverable() {
+                        break;
+                    }
+                }
+            }
+        }
+        (records, errors)
+    }
+
+    #[test]
+    fn masked_crc_matches_tensorflow() {
+        // CRC-32C's published check value, and its mask as tensorboardX's masked_crc32c gives it.
+        assert_eq!(crc32c::crc32c(b"123456789"), 0xe306_9283);
+        assert_eq!(masked_crc32c(b"123456789"), 0xc78a_b0e5);
+    }
+
+    #[test]
+    fn reads_records_back_to_back() {
+        let mut file = frame_record(b"first");
+        file.extend(frame_record(b""));
+        file.extend(frame_record(b"third record"));
+        let (records, errors) = read_all(&file);
+        assert_eq!(
+            records,
+            [b"first".to_vec(), Vec::new(), b"third record".to_vec()]
+        );
+        assert!(errors.is_empty());
+    }
+
+    #[test]
+    fn a_bad_data_checksum_skips_one_record_and_keeps_the_rest() {
+        let mut file = frame_record(b"first");
+        let mut second = frame_record(b"second");
+        second[13] ^= 0x20;
+        file.extend(second);
+        file.extend(frame_record(b"third"));
+        let (records, errors) = read_all(&file);
+        assert_eq!(records, [b"first".to_vec(), b"third".to_vec()]);
+        assert_eq!(
+            errors,
+            [(2, "has data whose checksum does not match".to_owned())]
+        );
+    }
+
+    #[test]
+    fn a_bad_length_checksum_stops_the_file() {
+        let mut file = frame_record(b"first");
+        let mut second = frame_record(b"second");
+        second[0] = 200;
+        file.extend(second);
+        file.extend(frame_record(b"third"));
+        let (records, errors) = read_all(&file);
+        assert_eq!(records, [b"first".to_vec()]);
+        assert_eq!(errors[0].0, 2);
+        assert!(errors[0].1.contains("length"));
+    }
+
+    #[test]
+    fn a_truncated_last_record_is_reported_with_its_number() {
+        let mut file = frame_record(b"first");
+        let second = frame_record(b"second record");
+        file.extend(&second[..second.len() - 6]);
+        let (records, errors) = read_all(&file);
+        assert_eq!(records, [b"first".to_vec()]);
+        assert_eq!(errors, [(2, "is cut off (23 of 29 bytes)".to_owned())]);
+        // Cut inside the header too.
+        let (_, errors) = read_all(&second[..5]);
+        assert_eq!(errors, [(1, "is cut off (5 of 16 bytes)".to_owned())]);
+    }
+
+    #[test]
+    fn a_huge_length_with_a_valid_checksum_is_refused_without_allocating() {
+        let length = (u64::MAX / 2).to_le_bytes();
+        let mut file = length.to_vec();
+        file.extend_from_slice(&masked_crc32c(&length).to_le_bytes());
+        let (records, errors) = read_all(&file);
+        assert!(records.is_empty());
+        assert!(errors[0].1.contains("more than the limit"), "{errors:?}");
+    }
+}
