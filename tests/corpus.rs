@@ -514,6 +514,106 @@ fn hugging_face_trainer_states_are_runs_with_train_eval_and_predict_metrics() {
     );
 }
 
+#[test]
+fn dvclive_folders_are_runs_of_both_generations() {
+    use ahnb::log::formats::SkipReason;
+    use ahnb::model::{Format, ParamValue, Status};
+    let Some(corpus) = corpus() else { return };
+    let loaded = load(&corpus.join("dvclive"));
+    assert_eq!(loaded.formats, [(Format::DvcLive, 18)]);
+    let skipped: Vec<_> = loaded
+        .skipped
+        .iter()
+        .map(|s| (s.reason, s.relative.as_str()))
+        .collect();
+    assert_eq!(
+        skipped,
+        [(
+            SkipReason::DvcLiveNoMetrics,
+            "AlexanderExp__PPE-Detection/dvclive"
+        )]
+    );
+    // A metric literally named `step` overwrote DVCLive's step column: said, not guessed.
+    assert_eq!(loaded.warnings.len(), 1);
+    assert!(
+        loaded.warnings[0]
+            .path
+            .ends_with("plots/metrics/train/step.tsv")
+    );
+
+    // Ultralytics: nested metric folders named by path, parentheses kept; the summary's last
+    // values are the final metrics; params.yaml typed.
+    let yolo = run(&loaded, "Brycenvn__dvc-yolov8", "dvclive");
+    assert_eq!(
+        yolo.series["train/box_loss"]
+            .points
+            .iter()
+            .map(|p| (p.step, p.value))
+            .collect::<Vec<_>>(),
+        [
+            (0, 0.97927),
+            (1, 1.36268),
+            (2, 1.29403),
+            (3, 1.38785),
+            (4, 1.03135)
+        ]
+    );
+    assert!(yolo.series.contains_key("metrics/mAP50(B)"));
+    let end = yolo.end.as_ref().unwrap();
+    assert!(
+        end.metrics
+            .contains(&("metrics/mAP50(B)".into(), 0.8878885968658321))
+    );
+    assert_eq!(param(yolo, "model"), ParamValue::Text("yolov8n.pt".into()));
+
+    // DVCLive 0.x: scalars/ with a timestamp column, the summary beside the folder with a bare
+    // NaN; valid/loss is NaN from step 1 on: diverged. (Two such runs in the project are named
+    // apart by their paths.)
+    let old = run(
+        &loaded,
+        "LaurenzBeck__music-processing-challenge",
+        "dvclive/scalars",
+    );
+    let valid = &old.series["valid/loss"].summary;
+    assert_eq!((valid.count, valid.nonfinite), (42, 41));
+    assert_eq!(first(old, "valid/loss"), (0, 1.7901236957961813e26));
+    assert_eq!(last(old, "train/loss"), (41, 492534.0625));
+    assert!(old.wall_time.is_some() && old.epoch.is_some());
+    assert!(!old.series.contains_key("epoch"));
+    assert_eq!(status(&loaded, old), Status::Diverged);
+
+    // Two generations in one folder, from different runs: two runs.
+    let nmt = "SoyGema__Neural-Machine-Translation";
+    assert_eq!(
+        run(&loaded, nmt, "dvclive").series["loss_train"]
+            .summary
+            .count,
+        560
+    );
+    let legacy = run(&loaded, nmt, "dvclive (0.x)");
+    assert_eq!(legacy.series["loss_train"].summary.count, 810);
+    assert_eq!(last(legacy, "loss_train"), (809, 2.5178744792938232));
+
+    // k-fold: one run per fold folder, beside the top-level run.
+    let folds = loaded
+        .projects
+        .iter()
+        .find(|p| p.name == "Emily-RoseSteyn__measuring-quality-of-life-gauteng")
+        .unwrap();
+    let mut names: Vec<&str> = folds.runs.iter().map(|r| r.name.as_str()).collect();
+    names.sort();
+    assert_eq!(names, ["dvclive", "fold_0", "fold_4"]);
+    let fold = run(&loaded, &folds.name, "fold_0");
+    assert_eq!(last(fold, "eval/r2_score"), (36, -71.3502426147461));
+
+    // Top-level params.yaml keys with colons are kept as written.
+    let dqn = run(&loaded, "CoffeeMugTwo__dvc_dqn_test", "dvclive");
+    assert_eq!(
+        param(dqn, "params.yaml:training.gamma"),
+        ParamValue::Number(0.99)
+    );
+}
+
 /// The run (project, run name) a file is read into, or why it gives none.
 type ReadAs = Result<(&'static str, &'static str), &'static str>;
 

@@ -6,6 +6,7 @@
 pub mod common;
 pub mod csv_log;
 pub mod detect;
+pub mod dvclive;
 pub mod huggingface;
 pub mod lightning;
 pub mod mlflow;
@@ -94,6 +95,7 @@ pub fn read_source(source: &Source, bound: usize) -> FileResult {
         Format::KerasCsv | Format::GenericCsv => csv_log::read_file(source, bound),
         Format::LightningCsv => lightning::read_run(source, bound),
         Format::HuggingFace => huggingface::read_run(source, bound),
+        Format::DvcLive => dvclive::read_run(source, bound),
         other => FileResult::failed(Warning::at_file(
             &source.relative,
             format!("{other} runs are not read by this version"),
