@@ -164,3 +164,53 @@ fn copy_dir(from: &Path, to: &Path) {
         std::fs::write(target, bytes).unwrap();
     }
 }
+
+/// Regression (issue 12, class 8): a metric or run name holding NUL (valid JSON as `\u0000`)
+/// reached an SVG through plotters' axis labels; the SVG was not XML, and `figures` stopped with
+/// "SVG data parsing failed". Non-XML characters become U+FFFD in every chart.
+#[test]
+fn names_with_non_xml_characters_never_reach_an_svg() {
+    let dir = tempfile::tempdir().unwrap();
+    let logs = dir.path().join("logs");
+    std::fs::create_dir_all(logs.join("p")).unwrap();
+    std::fs::write(
+        logs.join("p/r.jsonl"),
+        concat!(
+            r#"{"type":"header","run":"r\u0000x","params":{"a\u0000":"v\u0001"}}"#,
+            "\n",
+            r#"{"type":"metrics","step":1,"metrics":{"nul\u0000name":1,"bell\u0007":2,"non\uffff":3}}"#,
+            "\n",
+            r#"{"type":"metrics","step":2,"metrics":{"nul\u0000name":3,"bell\u0007":1,"non\uffff":2}}"#,
+            "\n"
+        ),
+    )
+    .unwrap();
+    let figures = dir.path().join("figures");
+    let site = dir.path().join("site");
+    ahnb()
+        .args(["figures", "-q", "-o"])
+        .arg(&figures)
+        .arg(&logs)
+        .assert()
+        .success();
+    ahnb()
+        .args(["build", "-q", "--figures"])
+        .arg(dir.path().join("built-figures"))
+        .arg(&logs)
+        .arg("-o")
+        .arg(&site)
+        .assert()
+        .success();
+    let mut svgs = 0;
+    for root in [&figures, &dir.path().join("built-figures"), &site] {
+        for (path, bytes) in read_tree(root) {
+            if !path.ends_with(".svg") {
+                continue;
+            }
+            svgs += 1;
+            let text = String::from_utf8(bytes).unwrap();
+            roxmltree::Document::parse(&text).unwrap_or_else(|e| panic!("{path}: {e}"));
+        }
+    }
+    assert!(svgs >= 6, "{svgs} charts");
+}

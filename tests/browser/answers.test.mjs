@@ -16,7 +16,8 @@ const repo = resolve(import.meta.dirname, "../..");
 const ahnb = process.env.AHNB_BIN || join(repo, "target/debug/ahnb");
 const browserPath = process.env.CHROMIUM || "/usr/bin/chromium";
 const haveBrowser = existsSync(browserPath);
-if (!haveBrowser && process.env.AHNB_REQUIRE_BROWSER === "1") throw new Error(`Chromium not found at ${browserPath}`);
+// In CI (CI set, as .ci/run does) a missing browser fails the tests instead of skipping them.
+if (!haveBrowser && (process.env.AHNB_REQUIRE_BROWSER === "1" || process.env.CI)) throw new Error(`Chromium not found at ${browserPath}`);
 const skip = haveBrowser ? false : `Chromium not found at ${browserPath}`;
 
 const work = mkdtempSync(join(tmpdir(), "ahnb-answers-"));
