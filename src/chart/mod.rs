@@ -12,6 +12,7 @@ pub mod scale;
 pub mod scatter;
 pub mod sparkline;
 pub mod x_axis;
+pub mod y_axis;
 
 pub use line::{LineChart, LineSeries, render_line_chart};
 pub use palette::run_color;
@@ -56,6 +57,21 @@ pub fn shorten(label: &str, max: usize) -> String {
         cut.push('…');
         cut
     }
+}
+
+/// Shortens a label in the middle ("lr0.0003-…0.25-seed1"): run names of a sweep share their
+/// start, and what tells them apart (the seed, the last setting) is often at the end.
+pub fn shorten_middle(label: &str, max: usize) -> String {
+    let count = label.chars().count();
+    if count <= max || max < 3 {
+        return shorten(label, max);
+    }
+    let head = (max - 1) / 2;
+    let tail = max - 1 - head;
+    let mut out: String = label.chars().take(head).collect();
+    out.push('…');
+    out.extend(label.chars().skip(count - tail));
+    out
 }
 
 /// Appends a pixel coordinate with one decimal, without trailing ".0". Formatted from integer
