@@ -214,3 +214,56 @@ fn names_with_non_xml_characters_never_reach_an_svg() {
     }
     assert!(svgs >= 6, "{svgs} charts");
 }
+
+/// Regression (issue 12, class 9): `--cache` and `--archive` inside LOGS were accepted (the next
+/// build read ahnb's own files as input, and published the zip), and `--figures` wrote charts
+/// into any folder, mixing them into someone's files.
+#[test]
+fn operator_paths_inside_logs_or_foreign_folders_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let logs = dir.path().join("logs");
+    copy_dir(&fixture("basic"), &logs);
+    let site = dir.path().join("site");
+    for (flag, path) in [
+        ("--cache", logs.join("build.cache")),
+        ("--archive", logs.join("p/site.zip")),
+        ("--figures", logs.join("figures")),
+    ] {
+        ahnb()
+            .arg("build")
+            .arg(&logs)
+            .arg("-o")
+            .arg(&site)
+            .arg(flag)
+            .arg(&path)
+            .assert()
+            .code(1)
+            .stderr(predicate::str::contains("is inside the log folder"));
+        assert!(!path.exists(), "{flag} wrote into LOGS");
+    }
+    // A folder of someone's files is refused; an empty one, or one ahnb wrote, is used.
+    let paper = dir.path().join("paper");
+    std::fs::create_dir_all(&paper).unwrap();
+    std::fs::write(paper.join("draft.tex"), "\\documentclass{article}").unwrap();
+    for command in [&["figures", "-o"][..], &["build", "--figures"][..]] {
+        let mut cmd = ahnb();
+        cmd.args(command).arg(&paper).arg(&logs);
+        if command[0] == "build" {
+            cmd.arg("-o").arg(&site);
+        }
+        cmd.assert().code(1).stderr(predicate::str::contains(
+            "is a folder that is not empty and was not written by ahnb",
+        ));
+    }
+    assert_eq!(std::fs::read_dir(&paper).unwrap().count(), 1);
+    let own = dir.path().join("own");
+    for _ in 0..2 {
+        ahnb()
+            .args(["figures", "-q", "-o"])
+            .arg(&own)
+            .arg(&logs)
+            .assert()
+            .success();
+    }
+    assert!(own.join(".ahnb-figures").is_file());
+}
