@@ -77,7 +77,17 @@ pub fn detect(d: &mut Detector<'_>) {
             );
             inputs.extend(d.find(&summary));
         } else {
-            inputs.extend(d.under(&join("plots")));
+            // plots/metrics/ and plots/images/ are read; the rest of plots/ (sklearn's
+            // confusion-matrix data, custom plots) is claimed but not a metric.
+            let plots = d.under(&join("plots"));
+            let (read, rest): (Vec<usize>, Vec<usize>) = plots.into_iter().partition(|&i| {
+                let relative = &d.file(i).relative;
+                relative.starts_with(&join("plots/metrics/"))
+                    || relative.starts_with(&join("plots/images/"))
+            });
+            inputs.extend(read);
+            let rest: Vec<usize> = rest.into_iter().filter(|&i| !d.is_claimed(i)).collect();
+            d.claim(&rest);
             for name in ["metrics.json", "params.yaml", "dvc.yaml"] {
                 inputs.extend(d.find(&join(name)));
             }

@@ -11,6 +11,7 @@ pub mod huggingface;
 pub mod lightning;
 pub mod mlflow;
 pub mod tensorboard;
+pub mod wandb;
 
 use std::path::{Path, PathBuf};
 
@@ -96,10 +97,7 @@ pub fn read_source(source: &Source, bound: usize) -> FileResult {
         Format::LightningCsv => lightning::read_run(source, bound),
         Format::HuggingFace => huggingface::read_run(source, bound),
         Format::DvcLive => dvclive::read_run(source, bound),
-        other => FileResult::failed(Warning::at_file(
-            &source.relative,
-            format!("{other} runs are not read by this version"),
-        )),
+        Format::Wandb => wandb::read_run(source, bound),
     }
 }
 
