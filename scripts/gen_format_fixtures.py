@@ -124,10 +124,12 @@ def dvclive_fixtures():
     and a run whose loss diverges to NaN. DVCLive records no status (no failed or killed run)."""
     from dvclive import Live
 
-    root = fresh("dvclive")
+    root = fresh("dvclive") / "sweep"
 
     def train(name, lr, nan_from=None, steps=5):
-        with Live(str(root / name), save_dvc_exp=False, report=None) as live:
+        # dvc.yaml inside the run folder: by default DVCLive edits the repository root's.
+        folder = root / name
+        with Live(str(folder), save_dvc_exp=False, report=None, dvcyaml=str(folder / "dvc.yaml")) as live:
             live.log_params({"lr": lr, "model": {"layers": 2, "activation": "relu"}, "seed": 7})
             for step in range(steps):
                 loss = 1.0 / (1 + step * lr * 10)

@@ -11,7 +11,8 @@ OUT (default tests/fixtures/hostile, git-ignored) receives:
 
 `stress` holds the cases about bytes, sizes, numbers, names, files and links; `payloads` the
 script payloads for the browser test (names, parameters, notes, media, file names that would set
-`window.__pwned` or open a dialog if any of them ran). `all` (the default) writes both.
+`window.__pwned` or open a dialog if any of them ran). `all` (the default) writes both. `cost`
+(not in `all`, 130 MB) the wide projects and big texts whose build time and memory are measured.
 
 Everything is generated, never committed: the 50 MB line alone would bloat the repository. The
 output is the same on every run (no randomness, no clock), so failures reproduce. The cases are
@@ -378,6 +379,31 @@ def payloads(logs):
     write(f"{logs}/<svg onload={PWN}>/bare.jsonl", bare)
 
 
+def cost(logs, runs=20, metrics=10_000, big_mb=60):
+    """Issue 12, class 4: cost must grow with the input, not with products of it. `runs` runs that
+    each log the same `metrics` distinct metric names and params (once 5.5 GB and 95 s for 11 MB),
+    a README of `big_mb` MB, and notes of `big_mb` MB in all (in lines under the 16 MiB limit)."""
+    for r in range(runs):
+        params = {f"p{i:05d}": (r * 7 + i) % 13 for i in range(metrics // 10)}
+        out = [line({"type": "header", "project": "wide", "run": f"wide-{r:02d}", "params": params})]
+        values = {f"train/block{i // 100:03d}/layer{i % 100:02d}/grad_norm": round(((r + 1) * (i + 3)) % 97 / 97, 4) for i in range(metrics)}
+        out.append(line({"type": "metrics", "step": 1, "metrics": values}))
+        out.append(line({"type": "end", "status": "finished"}))
+        write(f"{logs}/wide/wide-{r:02d}.jsonl", "".join(out))
+    chunk = ("word " * 12 + "*emph* `code` [link](x)\n\n") * 1024
+    os.makedirs(f"{logs}/big-text", exist_ok=True)
+    with open(f"{logs}/big-text/README.md", "w", encoding="utf-8") as f:
+        for _ in range(big_mb * 1024 * 1024 // len(chunk) + 1):
+            f.write(chunk)
+    note_line_mb = 12
+    with open(f"{logs}/big-text/notes.jsonl", "w", encoding="utf-8") as f:
+        f.write(line({"type": "header", "run": "big-notes"}))
+        text = chunk * (note_line_mb * 1024 * 1024 // len(chunk))
+        for step in range(big_mb // note_line_mb):
+            f.write(line({"type": "note", "step": step, "text": text}))
+        f.write(line({"type": "metrics", "step": 1, "metrics": {"loss": 1.0}}))
+
+
 def generate(out, which):
     if os.path.exists(out):
         # Links and a FIFO inside: remove without following anything, after restoring permissions.
@@ -408,13 +434,16 @@ def generate(out, which):
         growing(logs)
     if which in ("all", "payloads"):
         payloads(logs)
+    if which == "cost":
+        # Not part of `all`: 130 MB, for measuring (docs/robustness.md) and tests/hostile.rs.
+        cost(logs)
 
 
 def main():
     here = os.path.dirname(os.path.abspath(__file__))
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("out", nargs="?", default=os.path.join(here, "..", "tests", "fixtures", "hostile"))
-    parser.add_argument("--set", choices=["all", "stress", "payloads"], default="all")
+    parser.add_argument("--set", choices=["all", "stress", "payloads", "cost"], default="all")
     args = parser.parse_args()
     generate(os.path.abspath(args.out), args.set)
     print(f"wrote {args.set} hostile logs to {os.path.abspath(args.out)}", file=sys.stderr)

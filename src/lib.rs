@@ -345,6 +345,15 @@ pub fn build(logs: &Path, site_dir: &Path, options: &BuildOptions) -> Result<Bui
     site::output::check_output_folder(site_dir, logs)?;
     if let Some(dir) = &options.figures {
         export::check_export_path(dir, logs)?;
+        export::figures::check_figures_folder(dir)?;
+    }
+    // Nothing ahnb writes may land in LOGS: it would be read as input by the next build (and a
+    // zip of the site inside LOGS would be published by it).
+    if let Some(archive) = &options.archive {
+        export::check_export_path(archive, logs)?;
+    }
+    if let Some(cache) = &options.load.cache {
+        export::check_export_path(cache, logs)?;
     }
     let theme = render::theme::Theme::new(options.theme.as_deref())?;
     let theme_files = theme.files()?;

@@ -281,7 +281,10 @@ fn example_site_builds_with_its_deliberate_warnings() {
 #[test]
 fn example_logs_are_exactly_what_the_generator_writes() {
     let Ok(python) = which_python() else {
-        eprintln!("skipping: python3 not found");
+        skip_for_missing(
+            "example_logs_are_exactly_what_the_generator_writes",
+            "python3 not found",
+        );
         return;
     };
     let dir = tempfile::tempdir().unwrap();

@@ -15,14 +15,9 @@ fn corpus() -> Option<PathBuf> {
     if path.is_dir() {
         return Some(path);
     }
-    assert!(
-        std::env::var_os("CI").is_none(),
-        "the real-log corpus is missing at {}",
-        path.display()
-    );
-    eprintln!(
-        "skipping: no corpus at {} (set AHNB_CORPUS)",
-        path.display()
+    skip_for_missing(
+        "corpus",
+        &format!("no real-log corpus at {} (set AHNB_CORPUS)", path.display()),
     );
     None
 }
@@ -105,7 +100,7 @@ fn detectron2_and_mmengine_json_lines_are_read_with_their_quirks() {
 }
 
 #[test]
-fn the_whole_corpus_builds_without_a_crash_and_ignores_what_is_not_a_log() {
+fn the_whole_corpus_builds_without_a_crash() {
     let Some(corpus) = corpus() else { return };
     let dir = tempfile::tempdir().unwrap();
     let site = dir.path().join("site");
@@ -114,46 +109,215 @@ fn the_whole_corpus_builds_without_a_crash_and_ignores_what_is_not_a_log() {
         .arg(&corpus)
         .arg("-o")
         .arg(&site)
-        .arg("--no-raw-logs")
         .output()
         .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    // Every format the corpus holds is counted in the report.
+    for format in [
+        "JSON-lines",
+        "TensorBoard",
+        "MLflow",
+        "Keras CSV",
+        "Lightning CSV",
+        "CSV run",
+        "DVCLive",
+        "Hugging Face",
+        "W&B",
+    ] {
+        assert!(stderr.contains(format), "{format} in {stderr}");
+    }
     let html = all_html(&site);
-    // JSON lines, and the other tools' formats, are read.
     assert!(html.contains("Ghailen-Ben-Achour__detectron2_detection"));
     assert!(
         html.contains("checkpoint-2115"),
-        "Hugging Face's trainer_state.json is a run"
+        "trainer_state.json is a run"
     );
     assert!(
-        html.contains("wandb-history"),
-        "W&B's history JSON lines are read"
+        html.contains("apricot-fire-21"),
+        "a W&B run folder is a run"
     );
 }
 
+/// Files of the corpus that give no run, and why: an exact path, or a folder ending in `/`.
+/// Every other file must be read into a run. (TensorBoard event files that give no run are in
+/// `TENSORBOARD_EVENT_FILES` below.)
+const NOT_LOGS: &[(&str, &str)] = &[
+    ("SOURCES.md", "the corpus' own description"),
+    (
+        "keras_csvlogger/ElectronicXX__drowsiness-detection-ai/training_log.csv",
+        "pandas' history.to_csv(index=False): no epoch column, so no step (skipped, and said so)",
+    ),
+    (
+        "other_csv/Graphical27__Time-Domain-Electromagnetics/training_history (1).csv",
+        "hyperparameter columns before the epoch: no step column first (skipped, and said so)",
+    ),
+    (
+        "other_csv/rishabhg97__robust-cartpole/logs/monitor.csv",
+        "Stable-Baselines' monitor (reward, length, time per episode): no step column (skipped)",
+    ),
+    (
+        "other_csv/Ads2511__Automated-Dermatology-Assistant/training_log.csv",
+        "a header and no rows: the run died before its first epoch (skipped, and said so)",
+    ),
+    (
+        "mlflow/264Gaurav__mlflow-experiment-tracking/mlruns/0/models/",
+        "an MLflow 3 logged model: shaped like a run, but a model (skipped, and said so)",
+    ),
+    (
+        "mlflow/264Gaurav__mlflow-experiment-tracking/mlruns/0/4f3a99566d764c67861d7168c3a6009d/outputs/",
+        "the link from a run to its logged model: MLflow's bookkeeping",
+    ),
+    (
+        "mlflow/1MaxOn1__Artic-project/mlruns/481099135687968271/5371314d38a8413386c9b7958cc7127c/outputs/",
+        "the link from a run to its logged model: MLflow's bookkeeping",
+    ),
+    (
+        "mlflow/CarlosSenra__mlflow-park/mlruns/712175433530039085/datasets/",
+        "an experiment's dataset metadata: MLflow's bookkeeping",
+    ),
+    (
+        "mlflow/CarlosSenra__mlflow-park/mlruns/712175433530039085/8241edceada144f98f58ed69571a5c7f/inputs/",
+        "a run's dataset inputs: MLflow's bookkeeping",
+    ),
+    (
+        "dvclive/AlexanderExp__PPE-Detection/dvclive/params.yaml",
+        "a DVCLive folder with params and no metrics (skipped, and said so)",
+    ),
+    (
+        "dvclive/Brycenvn__dvc-yolov8/dvclive/plots/sklearn/cf.json",
+        "a confusion matrix's data, not a metric",
+    ),
+    // ---- TensorBoard folder: sidecar files of the event files' runs (tb adds rows here). ----
+    (
+        "tensorboard/Abdul-AA__Text-Generation-With-LSTM/lightning_logs/version_0/hparams.yaml",
+        "Lightning's TensorBoardLogger copy of the hyperparameters its event file also holds",
+    ),
+    (
+        "tensorboard/BFU-Graphics__NeRF-from-scratch/lightning_logs/version_0/hparams.yaml",
+        "Lightning's TensorBoardLogger copy of the hyperparameters its event file also holds",
+    ),
+    (
+        "tensorboard/Geethen__Burn_Area_Mapping/src/components/catboost_info/learn_error.tsv",
+        "CatBoost's own table of the values its event file holds (iter, Logloss)",
+    ),
+];
+
+fn listed_as_not_a_log(relative: &str) -> Option<&'static str> {
+    NOT_LOGS.iter().find_map(|(path, why)| {
+        let listed = if path.ends_with('/') {
+            relative.starts_with(path)
+        } else {
+            relative == *path
+        };
+        listed.then_some(*why)
+    })
+}
+
 #[test]
-fn weights_and_biases_history_takes_its_step_and_time() {
+fn every_corpus_file_is_read_into_a_run_or_listed_with_why_not() {
+    let Some(corpus) = corpus() else { return };
+    let (files, _) = ahnb::log::find_files(&corpus);
+    assert_eq!(
+        files.len(),
+        551,
+        "the corpus holds 550 files and SOURCES.md"
+    );
+    let detection = ahnb::log::formats::detect::detect(&files);
+    let mut read = std::collections::BTreeSet::new();
+    for source in &detection.sources {
+        if !ahnb::log::formats::read_source(source, 100).runs.is_empty() {
+            read.extend(source.inputs.iter().map(|f| f.relative.clone()));
+        }
+    }
+    let tensorboard_without_run: Vec<&str> = TENSORBOARD_EVENT_FILES
+        .iter()
+        .filter(|(_, read_as)| read_as.is_err())
+        .map(|(path, _)| *path)
+        .collect();
+    let mut unaccounted = Vec::new();
+    for file in &files {
+        let relative = file.relative.as_str();
+        let not_a_log = listed_as_not_a_log(relative).is_some()
+            || relative
+                .strip_prefix("tensorboard/")
+                .is_some_and(|r| tensorboard_without_run.contains(&r));
+        match (read.contains(relative), not_a_log) {
+            (true, false) | (false, true) => {}
+            (true, true) => unaccounted.push(format!("{relative}: read, but listed as no log")),
+            (false, false) => unaccounted.push(format!("{relative}: neither read nor listed")),
+        }
+    }
+    assert!(unaccounted.is_empty(), "{}", unaccounted.join("\n"));
+    // No row of the table is stale.
+    for (path, _) in NOT_LOGS {
+        assert!(
+            files.iter().any(|f| if path.ends_with('/') {
+                f.relative.starts_with(path)
+            } else {
+                f.relative == *path
+            }),
+            "{path} is listed but not in the corpus"
+        );
+    }
+}
+
+#[test]
+fn weights_and_biases_run_folders_are_one_run_each() {
+    use ahnb::model::{Format, ParamValue, Status};
     let Some(corpus) = corpus() else { return };
     let loaded = load(&corpus.join("wandb"));
-    let run = run(
-        &loaded,
-        "mfts__spaceinvaders-wandb-challenge",
-        "wandb-history",
-    );
-    assert!(run.wall_time.is_some(), "_timestamp is the wall time");
-    assert!(!run.series.contains_key("_step") && !run.series.contains_key("_timestamp"));
-    assert!(run.series.contains_key("episodic_reward"));
-    // The logged video is an object, not a metric: warned about, the rest kept.
+    assert_eq!(loaded.formats, [(Format::Wandb, 6)]);
+
+    // wandb 0.8 (2020): history, summary, config and metadata in wandb/; the metadata names the
+    // run and its W&B project, and says it never finished.
+    let space = run(&loaded, "spaceinvaders-challenge", "apricot-fire-21");
+    assert!(space.wall_time.is_some(), "_timestamp is the wall time");
+    assert!(!space.series.keys().any(|k| k.starts_with('_')));
+    let reward = &space.series["episodic_reward"].summary;
+    assert_eq!(reward.count, 98);
+    assert_eq!(reward.last.unwrap().step, 196);
+    assert_eq!(reward.last.unwrap().value, 210.0);
+    assert_eq!(param(space, "learning_rate"), ParamValue::Number(0.003));
+    assert_eq!(param(space, "batch_size"), ParamValue::Number(32.0));
+    assert!(!space.header.params.keys().any(|k| k.starts_with("_wandb")));
     assert!(
-        loaded
-            .warnings
-            .iter()
-            .any(|w| w.message.contains("'gameplays' is an object"))
+        space
+            .header
+            .env
+            .contains(&("gpu".into(), "Tesla T4".into()))
     );
+    assert_eq!(status(&loaded, space), Status::Incomplete);
+    // The logged video is an object, not a metric: warned about (naming the history line).
+    assert!(loaded.warnings.iter().any(|w| {
+        w.path.ends_with("wandb/wandb-history.jsonl")
+            && w.line == Some(3)
+            && w.message.contains("'gameplays' is an object")
+    }));
+
+    // A synced run's files/ folder: the run is the folder above it; the summary's last values
+    // are the final metrics, its 430 histograms are not.
+    let callback = run(&loaded, "dalisson__callback_training_loop", "latest-run");
+    let end = callback.end.as_ref().unwrap();
+    assert_eq!(
+        end.metrics,
+        [
+            ("eval_avg_loss".to_owned(), 5.047067381075584),
+            ("train_avg_loss".to_owned(), 3.0203593757193246)
+        ]
+    );
+    assert_eq!(end.time, Some(1634745068.0));
+    assert_eq!(param(callback, "epochs"), ParamValue::Number(6.0));
+    assert_eq!(status(&loaded, callback), Status::Finished);
+
+    // A run that crashed at once: a summary with nothing but W&B's runtime.
+    let crashed = run(
+        &loaded,
+        "aorvieto__VerySimpleTransformer",
+        "run-20230329_014841-u1c25l6f",
+    );
+    assert!(crashed.end.is_none() && crashed.series.is_empty());
+    assert_eq!(status(&loaded, crashed), Status::Incomplete);
 }
 
 fn param(run: &ahnb::model::Run, key: &str) -> ahnb::model::ParamValue {
@@ -511,6 +675,106 @@ fn hugging_face_trainer_states_are_runs_with_train_eval_and_predict_metrics() {
     assert_eq!(
         last(run(&loaded, lora, "checkpoint-1000"), "loss"),
         (1000, 3.4348)
+    );
+}
+
+#[test]
+fn dvclive_folders_are_runs_of_both_generations() {
+    use ahnb::log::formats::SkipReason;
+    use ahnb::model::{Format, ParamValue, Status};
+    let Some(corpus) = corpus() else { return };
+    let loaded = load(&corpus.join("dvclive"));
+    assert_eq!(loaded.formats, [(Format::DvcLive, 18)]);
+    let skipped: Vec<_> = loaded
+        .skipped
+        .iter()
+        .map(|s| (s.reason, s.relative.as_str()))
+        .collect();
+    assert_eq!(
+        skipped,
+        [(
+            SkipReason::DvcLiveNoMetrics,
+            "AlexanderExp__PPE-Detection/dvclive"
+        )]
+    );
+    // A metric literally named `step` overwrote DVCLive's step column: said, not guessed.
+    assert_eq!(loaded.warnings.len(), 1);
+    assert!(
+        loaded.warnings[0]
+            .path
+            .ends_with("plots/metrics/train/step.tsv")
+    );
+
+    // Ultralytics: nested metric folders named by path, parentheses kept; the summary's last
+    // values are the final metrics; params.yaml typed.
+    let yolo = run(&loaded, "Brycenvn__dvc-yolov8", "dvclive");
+    assert_eq!(
+        yolo.series["train/box_loss"]
+            .points
+            .iter()
+            .map(|p| (p.step, p.value))
+            .collect::<Vec<_>>(),
+        [
+            (0, 0.97927),
+            (1, 1.36268),
+            (2, 1.29403),
+            (3, 1.38785),
+            (4, 1.03135)
+        ]
+    );
+    assert!(yolo.series.contains_key("metrics/mAP50(B)"));
+    let end = yolo.end.as_ref().unwrap();
+    assert!(
+        end.metrics
+            .contains(&("metrics/mAP50(B)".into(), 0.8878885968658321))
+    );
+    assert_eq!(param(yolo, "model"), ParamValue::Text("yolov8n.pt".into()));
+
+    // DVCLive 0.x: scalars/ with a timestamp column, the summary beside the folder with a bare
+    // NaN; valid/loss is NaN from step 1 on: diverged. (Two such runs in the project are named
+    // apart by their paths.)
+    let old = run(
+        &loaded,
+        "LaurenzBeck__music-processing-challenge",
+        "dvclive/scalars",
+    );
+    let valid = &old.series["valid/loss"].summary;
+    assert_eq!((valid.count, valid.nonfinite), (42, 41));
+    assert_eq!(first(old, "valid/loss"), (0, 1.7901236957961813e26));
+    assert_eq!(last(old, "train/loss"), (41, 492534.0625));
+    assert!(old.wall_time.is_some() && old.epoch.is_some());
+    assert!(!old.series.contains_key("epoch"));
+    assert_eq!(status(&loaded, old), Status::Diverged);
+
+    // Two generations in one folder, from different runs: two runs.
+    let nmt = "SoyGema__Neural-Machine-Translation";
+    assert_eq!(
+        run(&loaded, nmt, "dvclive").series["loss_train"]
+            .summary
+            .count,
+        560
+    );
+    let legacy = run(&loaded, nmt, "dvclive (0.x)");
+    assert_eq!(legacy.series["loss_train"].summary.count, 810);
+    assert_eq!(last(legacy, "loss_train"), (809, 2.5178744792938232));
+
+    // k-fold: one run per fold folder, beside the top-level run.
+    let folds = loaded
+        .projects
+        .iter()
+        .find(|p| p.name == "Emily-RoseSteyn__measuring-quality-of-life-gauteng")
+        .unwrap();
+    let mut names: Vec<&str> = folds.runs.iter().map(|r| r.name.as_str()).collect();
+    names.sort();
+    assert_eq!(names, ["dvclive", "fold_0", "fold_4"]);
+    let fold = run(&loaded, &folds.name, "fold_0");
+    assert_eq!(last(fold, "eval/r2_score"), (36, -71.3502426147461));
+
+    // Top-level params.yaml keys with colons are kept as written.
+    let dqn = run(&loaded, "CoffeeMugTwo__dvc_dqn_test", "dvclive");
+    assert_eq!(
+        param(dqn, "params.yaml:training.gamma"),
+        ParamValue::Number(0.99)
     );
 }
 

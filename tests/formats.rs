@@ -111,3 +111,30 @@ fn keras_csv_logger_files_written_by_keras_are_runs() {
     assert_eq!(run.project, "sweep");
     assert_eq!(run.series["val_loss"].summary.count, 6);
 }
+
+#[test]
+fn dvclive_folders_written_by_dvclive_are_runs() {
+    let loaded = load("dvclive");
+    assert_eq!(loaded.formats, [(Format::DvcLive, 2)]);
+    assert!(loaded.warnings.is_empty(), "{:?}", loaded.warnings);
+    let (run, status) = find(&loaded, "run-lr-0.1");
+    assert_eq!(status, Status::Finished);
+    assert_eq!(run.project, "sweep");
+    assert_eq!(run.header.params["lr"], ParamValue::Number(0.1));
+    assert_eq!(run.header.params["model.layers"], ParamValue::Number(2.0));
+    assert_eq!(run.header.seed, Some(7));
+    assert_eq!(
+        values(run, "train/loss"),
+        [(0, 1.0), (1, 0.5), (2, 1.0 / 3.0), (3, 0.25), (4, 0.2)]
+    );
+    assert_eq!(values(run, "eval/accuracy")[4], (4, 0.7));
+    let end = run.end.as_ref().unwrap();
+    assert!(end.metrics.contains(&("eval/accuracy".into(), 0.7)));
+
+    // NaN from step 2 on, in the TSV and as "nan" in metrics.json: diverged.
+    let (diverged, status) = find(&loaded, "run-diverged");
+    assert_eq!(status, Status::Diverged);
+    let loss = &diverged.series["train/loss"].summary;
+    assert_eq!((loss.count, loss.nonfinite), (5, 3));
+    assert_eq!(loss.nonfinite_since.unwrap().step, 2);
+}

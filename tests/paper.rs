@@ -164,3 +164,106 @@ fn copy_dir(from: &Path, to: &Path) {
         std::fs::write(target, bytes).unwrap();
     }
 }
+
+/// Regression (issue 12, class 8): a metric or run name holding NUL (valid JSON as `\u0000`)
+/// reached an SVG through plotters' axis labels; the SVG was not XML, and `figures` stopped with
+/// "SVG data parsing failed". Non-XML characters become U+FFFD in every chart.
+#[test]
+fn names_with_non_xml_characters_never_reach_an_svg() {
+    let dir = tempfile::tempdir().unwrap();
+    let logs = dir.path().join("logs");
+    std::fs::create_dir_all(logs.join("p")).unwrap();
+    std::fs::write(
+        logs.join("p/r.jsonl"),
+        concat!(
+            r#"{"type":"header","run":"r\u0000x","params":{"a\u0000":"v\u0001"}}"#,
+            "\n",
+            r#"{"type":"metrics","step":1,"metrics":{"nul\u0000name":1,"bell\u0007":2,"non\uffff":3}}"#,
+            "\n",
+            r#"{"type":"metrics","step":2,"metrics":{"nul\u0000name":3,"bell\u0007":1,"non\uffff":2}}"#,
+            "\n"
+        ),
+    )
+    .unwrap();
+    let figures = dir.path().join("figures");
+    let site = dir.path().join("site");
+    ahnb()
+        .args(["figures", "-q", "-o"])
+        .arg(&figures)
+        .arg(&logs)
+        .assert()
+        .success();
+    ahnb()
+        .args(["build", "-q", "--figures"])
+        .arg(dir.path().join("built-figures"))
+        .arg(&logs)
+        .arg("-o")
+        .arg(&site)
+        .assert()
+        .success();
+    let mut svgs = 0;
+    for root in [&figures, &dir.path().join("built-figures"), &site] {
+        for (path, bytes) in read_tree(root) {
+            if !path.ends_with(".svg") {
+                continue;
+            }
+            svgs += 1;
+            let text = String::from_utf8(bytes).unwrap();
+            roxmltree::Document::parse(&text).unwrap_or_else(|e| panic!("{path}: {e}"));
+        }
+    }
+    assert!(svgs >= 6, "{svgs} charts");
+}
+
+/// Regression (issue 12, class 9): `--cache` and `--archive` inside LOGS were accepted (the next
+/// build read ahnb's own files as input, and published the zip), and `--figures` wrote charts
+/// into any folder, mixing them into someone's files.
+#[test]
+fn operator_paths_inside_logs_or_foreign_folders_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let logs = dir.path().join("logs");
+    copy_dir(&fixture("basic"), &logs);
+    let site = dir.path().join("site");
+    for (flag, path) in [
+        ("--cache", logs.join("build.cache")),
+        ("--archive", logs.join("p/site.zip")),
+        ("--figures", logs.join("figures")),
+    ] {
+        ahnb()
+            .arg("build")
+            .arg(&logs)
+            .arg("-o")
+            .arg(&site)
+            .arg(flag)
+            .arg(&path)
+            .assert()
+            .code(1)
+            .stderr(predicate::str::contains("is inside the log folder"));
+        assert!(!path.exists(), "{flag} wrote into LOGS");
+    }
+    // A folder of someone's files is refused; an empty one, or one ahnb wrote, is used.
+    let paper = dir.path().join("paper");
+    std::fs::create_dir_all(&paper).unwrap();
+    std::fs::write(paper.join("draft.tex"), "\\documentclass{article}").unwrap();
+    for command in [&["figures", "-o"][..], &["build", "--figures"][..]] {
+        let mut cmd = ahnb();
+        cmd.args(command).arg(&paper).arg(&logs);
+        if command[0] == "build" {
+            cmd.arg("-o").arg(&site);
+        }
+        cmd.assert().code(1).stderr(predicate::str::contains(
+            "is a folder that is not empty and was not written by ahnb",
+        ));
+    }
+    assert_eq!(std::fs::read_dir(&paper).unwrap().count(), 1);
+    let own = dir.path().join("own");
+    for _ in 0..2 {
+        ahnb()
+            .args(["figures", "-q", "-o"])
+            .arg(&own)
+            .arg(&logs)
+            .assert()
+            .success();
+    }
+    assert!(own.join(".ahnb-figures").is_file());
+}

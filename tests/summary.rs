@@ -703,11 +703,10 @@ fn latex_compiles_with_pdflatex() {
         .output()
         .is_ok_and(|o| o.status.success());
     if !available {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "pdflatex is required in CI (.ci/run installs texlive-latex-base and texlive-latex-recommended)"
+        skip_for_missing(
+            "latex_compiles_with_pdflatex",
+            "pdflatex is not installed (.ci/run installs texlive-latex-base and texlive-latex-recommended)",
         );
-        eprintln!("skipping latex_compiles_with_pdflatex: pdflatex is not installed");
         return;
     }
     let dir = tempfile::tempdir().unwrap();
@@ -751,4 +750,54 @@ fn latex_compiles_with_pdflatex() {
         String::from_utf8_lossy(&output.stdout)
     );
     assert!(dir.path().join("paper.pdf").is_file());
+}
+
+/// Regression (issue 12, class 8): text cells of `summary --format csv` and runs.csv that begin
+/// with `=`, `+`, `-`, `@`, a tab or a carriage return ran as formulas in a spreadsheet; numbers
+/// must stay numbers.
+#[test]
+fn csv_exports_neutralize_formulas_and_keep_numbers() {
+    let dir = tempfile::tempdir().unwrap();
+    let logs = dir.path().join("logs");
+    std::fs::create_dir_all(logs.join("p")).unwrap();
+    std::fs::write(
+        logs.join("p/r.jsonl"),
+        concat!(
+            r#"{"type":"header","run":"=HYPERLINK(\"http://evil\",\"x\")","params":{"at":"@SUM(A1)","cmd":"+cmd|' /C calc'!A0","tab":"\tx","lr":-0.5}}"#,
+            "\n",
+            r#"{"type":"metrics","step":1,"metrics":{"loss":-1.25,"-odd":2}}"#,
+            "\n"
+        ),
+    )
+    .unwrap();
+    let out = ahnb()
+        .args(["summary", "--format", "csv", "-q"])
+        .arg(&logs)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let csv = String::from_utf8(out.stdout).unwrap();
+    let (site_dir, site) = build_site(&logs, &["-q"]);
+    let runs_csv = std::fs::read_to_string(site.join("p/runs.csv")).unwrap();
+    drop(site_dir);
+    for text in [&csv, &runs_csv] {
+        let mut lines = text.lines();
+        let header = lines.next().unwrap();
+        let row = lines.next().unwrap();
+        assert!(header.contains("metric.-odd"), "{header}");
+        for safe in [
+            "\"'=HYPERLINK(\"\"http://evil\"\",\"\"x\"\")\"",
+            "'@SUM(A1)",
+            "'+cmd|' /C calc'!A0",
+            "'\tx",
+        ] {
+            assert!(row.contains(safe), "{safe:?} not in {row:?}");
+        }
+        // Numbers, negative ones too, are numbers.
+        assert!(
+            row.contains(",-0.5,") && row.ends_with(",-1.25,2") || row.contains(",-1.25"),
+            "{row}"
+        );
+        assert!(!row.contains("'-0.5") && !row.contains("'-1.25"), "{row}");
+    }
 }

@@ -21,6 +21,8 @@ pub struct Frame<'a> {
     /// Leave out the x ticks, vertical grid lines and x title: the caller draws them (line
     /// charts, see [`super::x_axis`]).
     pub own_x_axis: bool,
+    /// The same for the y ticks and horizontal grid lines (line charts, see [`super::y_axis`]).
+    pub own_y_axis: bool,
 }
 
 /// Draws the frame into `svg` and returns the plot area in pixels (x range, y range from top to
@@ -62,6 +64,9 @@ where
         // The faint lines between ticks were most of a frame's bytes and said little.
         .max_light_lines(0)
         .axis_style(RGBColor(110, 118, 129));
+    if frame.own_y_axis {
+        mesh.disable_y_mesh().y_labels(0);
+    }
     if frame.own_x_axis {
         mesh.disable_x_mesh().x_labels(0);
     } else {

@@ -7,9 +7,10 @@ use std::fmt::Write;
 use plotters::prelude::IntoLogRange;
 
 use super::frame::{Frame, draw_frame};
-use super::scale::{Scale, step_range, value_range, wants_log};
+use super::scale::{Scale, healthy_range, step_range, value_range, wants_log};
 use super::x_axis::write_x_axis;
-use super::{Chart, HEIGHT, WIDTH, escape_xml, finish_svg, json_number, push_px, shorten};
+use super::y_axis::write_y_axis;
+use super::{Chart, HEIGHT, WIDTH, escape_xml, finish_svg, json_number, push_px};
 use crate::model::Point;
 use crate::model::downsample::downsample;
 use crate::render::format;
@@ -25,7 +26,8 @@ const LEGEND_WIDTH: u32 = 176;
 pub struct LineSeries {
     pub label: String,
     pub color: String,
-    pub dashed: bool,
+    /// A dash pattern (`stroke-dasharray`): validation series, runs whose colour repeats.
+    pub dash: Option<&'static str>,
     /// (x, y) sorted by x; y may be NaN or infinite (drawn as a marked gap).
     pub points: Vec<(f64, f64)>,
     /// Points in the full series before any downsampling.
@@ -48,13 +50,11 @@ impl LineSeries {
             .unwrap_or_default()
     }
 
-    /// The dash pattern of validation series, as an attribute.
-    fn dash_attribute(&self) -> &'static str {
-        if self.dashed {
-            r#" stroke-dasharray="6 4""#
-        } else {
-            ""
-        }
+    /// The dash pattern as an attribute, or "".
+    fn dash_attribute(&self) -> String {
+        self.dash
+            .map(|d| format!(r#" stroke-dasharray="{d}""#))
+            .unwrap_or_default()
     }
 }
 
@@ -145,9 +145,17 @@ pub fn render_line_chart(chart: &LineChart) -> Chart {
                 .chain(s.band.iter().flat_map(|b| [b.1, b.2]))
         })
     };
-    let log = chart.log_y.unwrap_or_else(|| wants_log(all_y()));
+    // Everything, for the script's "show all"; the default axis leaves far outliers off it.
+    let log_all = chart.log_y.unwrap_or_else(|| wants_log(all_y()));
+    let all = value_range(all_y(), log_all);
+    let healthy = robust_range(&series_extents(&series));
+    let on_axis = |v: &f64| healthy.is_none_or(|(lo, hi)| *v >= lo && *v <= hi);
+    let log = chart
+        .log_y
+        .unwrap_or_else(|| wants_log(all_y().filter(on_axis)));
     let (x0, x1) = step_range(series.iter().flat_map(|s| s.points.iter().map(|p| p.0)));
-    let (y0, y1) = value_range(all_y(), log);
+    let (y0, y1) = value_range(all_y().filter(on_axis), log);
+    let show_all = healthy.map(|_| (all, log_all));
 
     let mut svg = String::new();
     let frame = Frame {
@@ -156,6 +164,7 @@ pub fn render_line_chart(chart: &LineChart) -> Chart {
         y_label: &chart.y_label,
         right_margin: LEGEND_WIDTH,
         own_x_axis: true,
+        own_y_axis: true,
     };
     let pixels = if log {
         draw_frame(&mut svg, &frame, x0..x1, (y0..y1).log_scale())
@@ -193,6 +202,7 @@ pub fn render_line_chart(chart: &LineChart) -> Chart {
         h = bottom - top
     );
     write_x_axis(&mut extra, &x, top as f64, bottom as f64, &chart.x_label);
+    write_y_axis(&mut extra, &y, left as f64, right as f64);
     let _ = write!(
         extra,
         r#"<g class="plot" clip-path="url(#clip-{})">"#,
@@ -209,8 +219,9 @@ pub fn render_line_chart(chart: &LineChart) -> Chart {
     }
     extra.push_str("</g>");
     let nonfinite = write_gap_markers(&mut extra, &series, &x, top as f64, bottom as f64);
+    let off_scale = write_off_scale_markers(&mut extra, &series, &x, &y, top as f64, bottom as f64);
     write_legend(&mut extra, &series, right as f64 + 14.0, top as f64);
-    write_footnote(&mut extra, chart, &series, nonfinite);
+    write_footnote(&mut extra, chart, &series, nonfinite, off_scale);
 
     let root = format!(
         r#"class="chart" data-chart="{id}" data-x0="{x0}" data-x1="{x1}" data-y0="{y0}" data-y1="{y1}" data-log-y="{log}" data-px="{left} {top} {right} {bottom}" role="img" aria-label="{title}" "#,
@@ -229,6 +240,7 @@ pub fn render_line_chart(chart: &LineChart) -> Chart {
         (y0, y1),
         log,
         (left, top, right, bottom),
+        show_all,
     );
     Chart {
         svg,
@@ -401,7 +413,7 @@ fn write_legend(out: &mut String, series: &[LineSeries], left: f64, top: f64) {
             x2 = left + 18.0,
             tx = left + 24.0,
             color = escape_xml(&s.color),
-            label = escape_xml(&shorten(&s.label, 20)),
+            label = escape_xml(&super::shorten_middle(&s.label, 20)),
         );
     }
     if series.len() > LEGEND_ENTRIES {
@@ -415,7 +427,109 @@ fn write_legend(out: &mut String, series: &[LineSeries], left: f64, top: f64) {
     out.push_str("</g>");
 }
 
-fn write_footnote(out: &mut String, chart: &LineChart, series: &[LineSeries], nonfinite: u64) {
+/// [`healthy_range`] judged on a log scale when every value is positive (learning rates a
+/// decade apart are not outliers; a loss at 1e21 among losses near 1 is).
+fn robust_range(extents: &[(f64, f64)]) -> Option<(f64, f64)> {
+    if extents.iter().all(|e| e.0 > 0.0) {
+        let logs: Vec<(f64, f64)> = extents.iter().map(|e| (e.0.log10(), e.1.log10())).collect();
+        let (lo, hi) = healthy_range(&logs)?;
+        // The bounds are values of the series: back through the same logarithm, exactly.
+        let pick = |target: f64, of: fn(&(f64, f64)) -> f64| {
+            extents.iter().map(of).min_by(|a, b| {
+                (a.log10() - target)
+                    .abs()
+                    .total_cmp(&(b.log10() - target).abs())
+            })
+        };
+        return Some((pick(lo, |e| e.0)?, pick(hi, |e| e.1)?));
+    }
+    healthy_range(extents)
+}
+
+/// Each series' smallest and largest finite value (series with none are left out).
+fn series_extents(series: &[LineSeries]) -> Vec<(f64, f64)> {
+    series
+        .iter()
+        .filter_map(|s| {
+            let finite = s.points.iter().map(|p| p.1).filter(|v| v.is_finite());
+            let (lo, hi) = finite.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
+                (lo.min(v), hi.max(v))
+            });
+            (lo <= hi).then_some((lo, hi))
+        })
+        .collect()
+}
+
+/// Marks finite values beyond the axis with a small triangle at the edge they lie past, in their
+/// series' colour; returns how many values are off the axis.
+fn write_off_scale_markers(
+    out: &mut String,
+    series: &[LineSeries],
+    x: &Scale,
+    y: &Scale,
+    top: f64,
+    bottom: f64,
+) -> u64 {
+    let mut count = 0;
+    for (index, s) in series.iter().enumerate() {
+        let mut d = String::new();
+        let mut previous_edge = None;
+        for &(px, py) in &s.points {
+            let edge = if !py.is_finite() {
+                None
+            } else if py > y.max {
+                Some(top)
+            } else if py < y.min || (y.log && py <= 0.0) {
+                Some(bottom)
+            } else {
+                None
+            };
+            if edge.is_some() {
+                count += 1;
+            }
+            // One mark where a stretch of values leaves the axis, not one per point.
+            if let (Some(edge), true) = (edge, edge != previous_edge) {
+                if let Some(cx) = x.px(px) {
+                    let (tip, base) = if edge == top {
+                        (edge, edge + 7.0)
+                    } else {
+                        (edge, edge - 7.0)
+                    };
+                    d.push('M');
+                    push_px(&mut d, cx - 4.0);
+                    d.push(' ');
+                    push_px(&mut d, base);
+                    d.push('L');
+                    push_px(&mut d, cx);
+                    d.push(' ');
+                    push_px(&mut d, tip);
+                    d.push('L');
+                    push_px(&mut d, cx + 4.0);
+                    d.push(' ');
+                    push_px(&mut d, base);
+                    d.push('Z');
+                }
+            }
+            previous_edge = edge;
+        }
+        if !d.is_empty() {
+            let _ = write!(
+                out,
+                r#"<path class="off-scale" data-series="{index}" d="{d}" fill="{}"/>"#,
+                escape_xml(&s.color)
+            );
+        }
+    }
+    count
+}
+
+fn write_footnote(
+    out: &mut String,
+    chart: &LineChart,
+    series: &[LineSeries],
+    nonfinite: u64,
+    off_scale: u64,
+) {
     let mut parts = Vec::new();
     let shown: usize = series.iter().map(|s| s.points.len()).sum();
     let total: u64 = series.iter().map(|s| s.total_points).sum();
@@ -429,6 +543,11 @@ fn write_footnote(out: &mut String, chart: &LineChart, series: &[LineSeries], no
     if nonfinite > 0 {
         parts.push(format!(
             "{nonfinite} non-finite values (NaN/Infinity) marked × at the edge"
+        ));
+    }
+    if off_scale > 0 {
+        parts.push(format!(
+            "{off_scale} outlying values beyond the axis, marked ▲ at the edge"
         ));
     }
     if let Some(note) = &chart.note {
@@ -452,12 +571,13 @@ fn script_data(
     y: (f64, f64),
     log: bool,
     px: (i32, i32, i32, i32),
+    show_all: Option<((f64, f64), bool)>,
 ) -> String {
     let mut out =
         String::with_capacity(series.iter().map(|s| s.points.len() * 16).sum::<usize>() + 256);
     let _ = write!(
         out,
-        r#"{{"id":{},"x":[{},{}],"y":[{},{}],"logY":{log},"px":[{},{},{},{}],"xLabel":{},"series":["#,
+        r#"{{"id":{},"x":[{},{}],"y":[{},{}],"logY":{log},"px":[{},{},{},{}],"xLabel":{},"#,
         json_string(&chart.id),
         json_number(x.0),
         json_number(x.1),
@@ -469,6 +589,15 @@ fn script_data(
         px.3,
         json_string(&chart.x_label),
     );
+    if let Some(((lo, hi), log_all)) = show_all {
+        let _ = write!(
+            out,
+            r#""yAll":[{},{}],"logAll":{log_all},"#,
+            json_number(lo),
+            json_number(hi)
+        );
+    }
+    out.push_str(r#""series":["#);
     for (i, s) in series.iter().enumerate() {
         if i > 0 {
             out.push(',');

@@ -12,6 +12,7 @@ pub mod scale;
 pub mod scatter;
 pub mod sparkline;
 pub mod x_axis;
+pub mod y_axis;
 
 pub use line::{LineChart, LineSeries, render_line_chart};
 pub use palette::run_color;
@@ -38,7 +39,9 @@ pub fn escape_xml(text: &str) -> String {
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&#39;"),
             // Control characters are not allowed in XML 1.0 at all.
-            c if c.is_control() && c != '\n' && c != '\t' => out.push('\u{FFFD}'),
+            c if (c.is_control() && c != '\n' && c != '\t') || is_non_xml(c) => {
+                out.push('\u{FFFD}')
+            }
             c => out.push(c),
         }
     }
@@ -54,6 +57,21 @@ pub fn shorten(label: &str, max: usize) -> String {
         cut.push('…');
         cut
     }
+}
+
+/// Shortens a label in the middle ("lr0.0003-…0.25-seed1"): run names of a sweep share their
+/// start, and what tells them apart (the seed, the last setting) is often at the end.
+pub fn shorten_middle(label: &str, max: usize) -> String {
+    let count = label.chars().count();
+    if count <= max || max < 3 {
+        return shorten(label, max);
+    }
+    let head = (max - 1) / 2;
+    let tail = max - 1 - head;
+    let mut out: String = label.chars().take(head).collect();
+    out.push('…');
+    out.extend(label.chars().skip(count - tail));
+    out
 }
 
 /// Appends a pixel coordinate with one decimal, without trailing ".0". Formatted from integer
@@ -82,7 +100,25 @@ pub fn finish_svg(mut svg: String, root_attributes: &str, extra: &str) -> String
         svg.insert_str(open + 5, root_attributes);
     }
     // plotters starts with an XML-less `<svg`; standalone files and inline use both work.
-    svg
+    xml_characters_only(svg)
+}
+
+/// True for characters XML 1.0 forbids anywhere (even escaped): C0 controls other than tab,
+/// line feed and carriage return, and the noncharacters U+FFFE and U+FFFF.
+fn is_non_xml(c: char) -> bool {
+    matches!(c, '\u{0}'..='\u{8}' | '\u{b}' | '\u{c}' | '\u{e}'..='\u{1f}' | '\u{fffe}' | '\u{ffff}')
+}
+
+/// Replaces characters that XML forbids with U+FFFD. Plotters writes titles and axis labels
+/// (metric names from logs) as they are, and one NUL made the whole SVG invalid: `figures` and
+/// `build --figures` stopped with "SVG data parsing failed".
+pub fn xml_characters_only(svg: String) -> String {
+    if !svg.contains(is_non_xml) {
+        return svg;
+    }
+    svg.chars()
+        .map(|c| if is_non_xml(c) { '\u{FFFD}' } else { c })
+        .collect()
 }
 
 /// Serializes a number for the script's JSON: non-finite values as strings the script knows.

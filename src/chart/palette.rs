@@ -1,15 +1,31 @@
 //! Colours: a colour-blind-friendly qualitative palette for runs and series (Paul Tol's "bright"
 //! and "muted" schemes), and a perceptually uniform sequential map for colouring by a value.
 
-/// Qualitative palette; distinguishable with the common forms of colour blindness.
-pub const QUALITATIVE: [&str; 12] = [
+/// Qualitative palette; distinguishable with the common forms of colour blindness: Tol's
+/// "bright" and "muted", then his "vibrant" and light tones, all dark enough to read on white.
+pub const QUALITATIVE: [&str; 20] = [
     "#4477AA", "#EE6677", "#228833", "#CCBB44", "#66CCEE", "#AA3377", "#332288", "#117733",
-    "#999933", "#882255", "#44AA99", "#DDCC77",
+    "#999933", "#882255", "#44AA99", "#DDCC77", "#EE7733", "#0077BB", "#CC3311", "#009988",
+    "#EE3377", "#6699CC", "#997700", "#AA4499",
 ];
+
+/// Dash patterns that tell apart runs whose colour repeats: the palette's first round is solid,
+/// then each round another pattern.
+pub const RUN_DASHES: [&str; 3] = ["7 3", "2 3", "9 3 2 3"];
+
+/// The dash of validation series beside their training twin on a run's chart.
+pub const VALIDATION_DASH: &str = "6 4";
 
 /// The colour of the run at `index` in its project: the same on every chart of the site.
 pub fn run_color(index: usize) -> &'static str {
     QUALITATIVE[index % QUALITATIVE.len()]
+}
+
+/// The dash pattern of the run at `index` (none for the first 20), so that colour and dash
+/// together tell 80 runs apart.
+pub fn run_dash(index: usize) -> Option<&'static str> {
+    let round = index / QUALITATIVE.len();
+    (round > 0).then(|| RUN_DASHES[(round - 1) % RUN_DASHES.len()])
 }
 
 /// The colour of the n-th series of a single-run chart.

@@ -4,8 +4,11 @@
 
 use std::fmt::Write;
 
+use super::line::json_string;
 use super::palette::sequential;
 use super::scale::{Scale, value_range, wants_log};
+use super::x_axis::nice_ticks;
+use super::y_axis::y_ticks;
 use super::{Chart, HEIGHT, WIDTH, escape_xml, push_px, shorten};
 use crate::render::format;
 
@@ -78,6 +81,9 @@ pub fn render_parallel(chart: &ParallelChart) -> Chart {
         })
         .unwrap_or_default();
     let (m0, m1) = value_range(metric_values.iter().copied(), false);
+    // The part of viridis that reads on white: dark purple (worst) to green (best); its
+    // yellow end is left out.
+    let shade = |t: f64| sequential(0.75 * t);
     out.push_str(r#"<g class="lines">"#);
     for (run, (index, name)) in chart.runs.iter().enumerate() {
         let mut d = String::new();
@@ -107,7 +113,7 @@ pub fn render_parallel(chart: &ParallelChart) -> Chart {
         };
         let t = if chart.higher_is_better { t } else { 1.0 - t };
         let color = if value.is_finite() {
-            sequential(t)
+            shade(t)
         } else {
             "#9aa4b1".to_owned()
         };
@@ -140,13 +146,13 @@ pub fn render_parallel(chart: &ParallelChart) -> Chart {
         out.push_str("</g>");
     }
     let direction = if chart.higher_is_better {
-        "brighter is better (higher)"
+        "green is better (higher), purple worse"
     } else {
-        "brighter is better (lower)"
+        "green is better (lower), purple worse"
     };
     let _ = write!(
         out,
-        r##"<text class="footnote" x="10" y="{}" font-family="sans-serif" font-size="12" fill="#5b6470">One line per run, coloured by {}: {direction}. Grey: no value.{}</text></svg>"##,
+        r##"<text class="footnote" x="10" y="{}" font-family="sans-serif" font-size="12" fill="#5b6470">One line per run, coloured by {}: {direction}. Grey: no value. Drag along an axis to select.{}</text></svg>"##,
         HEIGHT - 10,
         escape_xml(&metric.map(|a| a.name.clone()).unwrap_or_default()),
         escape_xml(
@@ -157,10 +163,85 @@ pub fn render_parallel(chart: &ParallelChart) -> Chart {
                 .unwrap_or_default()
         ),
     );
+    let data = script_data(chart, &scales, &x_of, top, bottom);
     Chart {
         svg: out,
-        data: None,
+        data: Some(data),
     }
+}
+
+/// What the theme's script needs to brush the chart: each axis' place and scale, and each
+/// line's run and values (numbers, or category positions).
+fn script_data(
+    chart: &ParallelChart,
+    scales: &[AxisScale],
+    x_of: &dyn Fn(usize) -> f64,
+    top: f64,
+    bottom: f64,
+) -> String {
+    let mut out = format!(r#"{{"kind":"parallel","top":{top},"bottom":{bottom},"axes":["#);
+    for (i, (axis, scale)) in chart.axes.iter().zip(scales).enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        let _ = write!(
+            out,
+            r#"{{"name":{},"x":{},"#,
+            json_string(&axis.name),
+            super::json_number(x_of(i))
+        );
+        match scale {
+            AxisScale::Numeric(s) => {
+                let _ = write!(
+                    out,
+                    r#""min":{},"max":{},"log":{}}}"#,
+                    super::json_number(s.min),
+                    super::json_number(s.max),
+                    s.log
+                );
+            }
+            AxisScale::Categorical(categories) => {
+                out.push_str(r#""categories":["#);
+                for (k, c) in categories.iter().enumerate() {
+                    if k > 0 {
+                        out.push(',');
+                    }
+                    out.push_str(&json_string(c));
+                }
+                out.push_str("]}");
+            }
+        }
+    }
+    out.push_str(r#"],"runs":["#);
+    for (line, (index, _)) in chart.runs.iter().enumerate() {
+        if line > 0 {
+            out.push(',');
+        }
+        let _ = write!(out, "[{index}");
+        for (axis, scale) in chart.axes.iter().zip(scales) {
+            out.push(',');
+            match (scale, axis.values.get(line).unwrap_or(&AxisValue::Missing)) {
+                (AxisScale::Numeric(_), AxisValue::Number(x)) => {
+                    super::push_json_number(&mut out, *x)
+                }
+                (AxisScale::Categorical(categories), value) => {
+                    let key = match value {
+                        AxisValue::Number(x) => Some(format::number_full(*x)),
+                        AxisValue::Category(c) => Some(c.clone()),
+                        AxisValue::Missing => None,
+                    };
+                    match key.and_then(|k| categories.iter().position(|c| *c == k)) {
+                        Some(i) => out.push_str(&json_string(&categories[i])),
+                        None => out.push_str("null"),
+                    }
+                }
+                _ => out.push_str("null"),
+            }
+        }
+        out.push(']');
+    }
+    out.push_str("]}");
+    out
 }
 
 fn axis_scale(axis: &Axis, bottom: f64, top: f64) -> AxisScale {
@@ -195,7 +276,15 @@ fn axis_scale(axis: &Axis, bottom: f64, top: f64) -> AxisScale {
         return AxisScale::Categorical(categories);
     }
     let log = wants_log(numbers.iter().copied());
-    let (min, max) = value_range(numbers.iter().copied(), log);
+    // The axis spans the data exactly: its ticks are round values inside it (no batch size of
+    // -70.4, no accuracy of 1.04).
+    let lo = numbers.iter().copied().fold(f64::INFINITY, f64::min);
+    let hi = numbers.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let (min, max) = if lo < hi {
+        (lo, hi)
+    } else {
+        value_range(numbers.iter().copied(), log)
+    };
     AxisScale::Numeric(Scale {
         min,
         max,
@@ -240,16 +329,21 @@ fn tick_labels(scale: &AxisScale, top: f64, bottom: f64) -> Vec<(String, f64)> {
                 .map(|(i, c)| (c.clone(), category_px(i, categories.len(), top, bottom)))
                 .collect()
         }
-        AxisScale::Numeric(s) => (0..=4)
-            .filter_map(|k| {
-                let t = k as f64 / 4.0;
-                let value = if s.log {
-                    10f64.powf(s.min.log10() + t * (s.max.log10() - s.min.log10()))
-                } else {
-                    s.min + t * (s.max - s.min)
-                };
-                Some((format::number_with(value, 3), s.px(value)?))
-            })
-            .collect(),
+        AxisScale::Numeric(s) => {
+            let mut ticks = if s.log {
+                y_ticks(s)
+            } else {
+                nice_ticks(s.min, s.max, 5, false)
+            };
+            // Two values a decade apart on a log axis may hold no power of ten or 2 or 5
+            // between them: label the ends, which are data.
+            if ticks.is_empty() {
+                ticks = vec![s.min, s.max];
+            }
+            ticks
+                .into_iter()
+                .filter_map(|value| Some((format::tick(value), s.px(value)?)))
+                .collect()
+        }
     }
 }

@@ -53,6 +53,40 @@ pub fn value_range(values: impl Iterator<Item = f64>, log: bool) -> (f64, f64) {
     (lo - pad, hi + pad)
 }
 
+/// How far beyond the typical series a series must reach to be left off the default axis: ten
+/// times the span between the median series' lowest and highest values.
+const OUTLIER_SPANS: f64 = 10.0;
+
+/// The range of values the default y axis covers, leaving out series that reach far beyond the
+/// rest (a diverged run at 1e21 among losses near 1, as TensorBoard's "ignore outliers" does);
+/// `None` when no series does (or there are fewer than three series to judge by). Each item is
+/// one series' finite (min, max).
+pub fn healthy_range(extents: &[(f64, f64)]) -> Option<(f64, f64)> {
+    if extents.len() < 3 {
+        return None;
+    }
+    let median = |mut v: Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        v[v.len() / 2]
+    };
+    let low = median(extents.iter().map(|e| e.0).collect());
+    let high = median(extents.iter().map(|e| e.1).collect());
+    let span = (high - low)
+        .max(high.abs().max(low.abs()) * 1e-3)
+        .max(f64::MIN_POSITIVE);
+    let (floor, ceiling) = (low - OUTLIER_SPANS * span, high + OUTLIER_SPANS * span);
+    let inside: Vec<&(f64, f64)> = extents
+        .iter()
+        .filter(|e| e.0 >= floor && e.1 <= ceiling)
+        .collect();
+    if inside.len() == extents.len() || inside.is_empty() {
+        return None;
+    }
+    let lo = inside.iter().map(|e| e.0).fold(f64::INFINITY, f64::min);
+    let hi = inside.iter().map(|e| e.1).fold(f64::NEG_INFINITY, f64::max);
+    Some((lo, hi))
+}
+
 /// True when positive values span more than two decades: a log axis shows them better.
 pub fn wants_log(values: impl Iterator<Item = f64>) -> bool {
     let mut lo = f64::INFINITY;
@@ -80,5 +114,25 @@ pub fn step_range(values: impl Iterator<Item = f64>) -> (f64, f64) {
         (lo - 1.0, hi + 1.0)
     } else {
         (lo, hi)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_diverged_series_is_left_off_the_default_range() {
+        let mut extents = vec![(0.02, 2.3); 19];
+        extents.push((0.05, 1e21));
+        assert_eq!(healthy_range(&extents), Some((0.02, 2.3)));
+        // Healthy series that differ (one starts at 5) stay in.
+        let spread = [(0.02, 2.3), (0.03, 5.0), (0.01, 2.0), (0.02, 2.5)];
+        assert_eq!(healthy_range(&spread), None);
+        assert_eq!(
+            healthy_range(&[(0.0, 1.0), (0.0, 1e21)]),
+            None,
+            "two cannot outvote"
+        );
     }
 }

@@ -32,6 +32,20 @@ pub struct ScatterChart {
     pub note: Option<String>,
 }
 
+/// The exact range of the values, or a padded one around a single value.
+fn data_range(values: impl Iterator<Item = f64> + Clone, log: bool) -> (f64, f64) {
+    let usable = values
+        .clone()
+        .filter(|v| v.is_finite() && (!log || *v > 0.0));
+    let lo = usable.clone().fold(f64::INFINITY, f64::min);
+    let hi = usable.fold(f64::NEG_INFINITY, f64::max);
+    if lo < hi {
+        (lo, hi)
+    } else {
+        value_range(values, log)
+    }
+}
+
 /// Draws a scatter plot; axes go logarithmic when positive values span more than two decades
 /// (learning rates usually do).
 pub fn render_scatter(chart: &ScatterChart) -> Chart {
@@ -42,13 +56,16 @@ pub fn render_scatter(chart: &ScatterChart) -> Chart {
         .collect();
     let log_x = wants_log(finite.iter().map(|p| p.x));
     let log_y = wants_log(finite.iter().map(|p| p.y));
-    let (x0, x1) = value_range(finite.iter().map(|p| p.x), log_x);
-    let (y0, y1) = value_range(finite.iter().map(|p| p.y), log_y);
+    // The axes span the data (an accuracy axis ends at its best run, never past 1); the plot
+    // is inset so that points at the ends are drawn whole.
+    let (x0, x1) = data_range(finite.iter().map(|p| p.x), log_x);
+    let (y0, y1) = data_range(finite.iter().map(|p| p.y), log_y);
     let frame = Frame {
         title: &chart.title,
         x_label: &chart.x_label,
         y_label: &chart.y_label,
         own_x_axis: false,
+        own_y_axis: false,
         right_margin: 24,
     };
     let mut svg = String::new();

@@ -9,7 +9,7 @@ fn series(label: &str, points: Vec<(f64, f64)>) -> LineSeries {
     LineSeries {
         label: label.into(),
         color: "#4477AA".into(),
-        dashed: false,
+        dash: None,
         total_points: points.len() as u64,
         best: None,
         run: None,
@@ -46,7 +46,7 @@ fn small_line_chart_snapshot() {
     );
     train.best = Some((3.0, 0.6));
     let mut val = series("val_loss", vec![(0.0, 2.4), (1.0, 1.3), (3.0, 0.9)]);
-    val.dashed = true;
+    val.dash = Some("6 4");
     val.color = "#EE6677".into();
     let chart = render_line_chart(&line_chart(vec![train, val]));
     parse_xml(&chart.svg);
@@ -223,4 +223,54 @@ fn wall_clock_keeps_pauses_and_drops_straight_stretches() {
         assert!((expected - t).abs() <= 1.0, "step {s}: {expected} vs {t}");
     }
     assert_eq!(WallClock::simplified(&points[..2], 1.0).points, points[..2]);
+}
+
+/// One diverged run at 1e21 among nineteen healthy losses: the default axis covers the healthy
+/// runs (linear, as they are), the diverged values are marked at the top edge and counted, and
+/// the script gets the whole range for "show all".
+#[test]
+fn a_diverged_run_does_not_squash_the_healthy_ones() {
+    let mut runs: Vec<LineSeries> = (0..19)
+        .map(|i| {
+            let start = 2.0 + i as f64 * 0.02;
+            series(
+                &format!("r{i}"),
+                (0..10)
+                    .map(|s| (s as f64, start / (s as f64 + 1.0)))
+                    .collect(),
+            )
+        })
+        .collect();
+    runs.push(series(
+        "diverged",
+        (0..10).map(|s| (s as f64, 10f64.powi(s * 3))).collect(),
+    ));
+    let chart = render_line_chart(&line_chart(runs));
+    let data: serde_json::Value = serde_json::from_str(chart.data.as_ref().unwrap()).unwrap();
+    assert_eq!(data["logY"], false, "the healthy runs want no log axis");
+    let (y0, y1) = (
+        data["y"][0].as_f64().unwrap(),
+        data["y"][1].as_f64().unwrap(),
+    );
+    assert!(y0 < 0.2 && y1 > 2.36 && y1 < 3.0, "{y0}..{y1}");
+    assert!(
+        data["yAll"][1].as_f64().unwrap() >= 1e27,
+        "show all reaches the outlier"
+    );
+    assert_eq!(data["logAll"], true);
+    let doc = parse_xml(&chart.svg);
+    let marks = doc
+        .descendants()
+        .filter(|n| n.attribute("class") == Some("off-scale"))
+        .count();
+    assert_eq!(marks, 1, "one mark where the diverged run leaves the axis");
+    let footnote = chart
+        .svg
+        .split("class=\"footnote\"")
+        .nth(1)
+        .unwrap_or_default();
+    assert!(
+        footnote.contains("9 outlying values beyond the axis"),
+        "{footnote}"
+    );
 }

@@ -73,7 +73,7 @@ pub fn write_x_axis(out: &mut String, x: &Scale, top: f64, bottom: f64, label: &
             texts,
             r#"" y="{}" dy="0.76em">{}</text>"#,
             bottom + 10.0,
-            escape_xml(&format::number_with(tick, 3))
+            escape_xml(&format::tick(tick))
         );
     }
     let _ = write!(

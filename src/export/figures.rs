@@ -61,6 +61,14 @@ pub fn collect_charts(projects: &[Project], plan: &SitePlan) -> Vec<ChartFile> {
 /// Writes every chart as SVG and PDF under `dir` (created if needed; other files are left
 /// alone). PDFs are converted in parallel; files are written in a fixed order.
 pub fn write_figures(projects: &[Project], plan: &SitePlan, dir: &Path) -> Result<FiguresReport> {
+    check_figures_folder(dir)?;
+    fs::create_dir_all(dir).map_err(|e| Error::write(dir, e))?;
+    let marker = dir.join(FIGURES_MARKER);
+    fs::write(
+        &marker,
+        b"ahnb figures: written by ahnb, rewritten by every export\n",
+    )
+    .map_err(|e| Error::write(&marker, e))?;
     let charts = collect_charts(projects, plan);
     let pdfs: Vec<Result<Vec<u8>>> = charts
         .par_iter()
@@ -90,6 +98,24 @@ pub fn write_figures(projects: &[Project], plan: &SitePlan, dir: &Path) -> Resul
     })
 }
 
+/// The file ahnb writes into a figures folder, so that a later export knows the folder is its own.
+pub const FIGURES_MARKER: &str = ".ahnb-figures";
+
+/// Refuses a figures folder that holds files ahnb did not write: exporting into `~/paper` must
+/// not mix charts into (or overwrite files of) someone's folder.
+pub fn check_figures_folder(dir: &Path) -> Result<()> {
+    let Ok(mut entries) = fs::read_dir(dir) else {
+        return Ok(());
+    };
+    if entries.next().is_none() || dir.join(FIGURES_MARKER).is_file() {
+        return Ok(());
+    }
+    Err(Error::UnsafeExport {
+        path: dir.to_path_buf(),
+        reason: "it is a folder that is not empty and was not written by ahnb".to_owned(),
+    })
+}
+
 /// Reads `logs` and writes its charts under `dir`: `ahnb figures LOGS -o DIR`.
 pub fn figures_from_logs(
     logs: &Path,
@@ -97,6 +123,10 @@ pub fn figures_from_logs(
     options: &crate::LoadOptions,
 ) -> Result<(FiguresReport, Vec<crate::Warning>)> {
     super::check_export_path(dir, logs)?;
+    check_figures_folder(dir)?;
+    if let Some(cache) = &options.cache {
+        super::check_export_path(cache, logs)?;
+    }
     let loaded = crate::load(logs, options)?;
     let plan = crate::site::plan_site(&loaded.projects);
     let report = write_figures(&loaded.projects, &plan, dir)?;

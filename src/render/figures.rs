@@ -182,7 +182,8 @@ pub fn run_figures(project: &Project, index: usize) -> Vec<Figure> {
                     LineSeries {
                         label: name.clone(),
                         color: series_color(i).to_owned(),
-                        dashed: is_validation_metric(name),
+                        dash: is_validation_metric(name)
+                            .then_some(crate::chart::palette::VALIDATION_DASH),
                         points: s.points.iter().map(|p| (p.step as f64, p.value)).collect(),
                         total_points: s.summary.count,
                         best: best.map(|b| (b.step as f64, b.value)),
@@ -269,7 +270,7 @@ pub fn project_figures(project: &Project) -> Vec<Figure> {
                     Some(LineSeries {
                         label: run.name.clone(),
                         color: run_color(i).to_owned(),
-                        dashed: false,
+                        dash: crate::chart::palette::run_dash(i),
                         points: s.points.iter().map(|p| (p.step as f64, p.value)).collect(),
                         total_points: s.summary.count,
                         best: direction
@@ -377,7 +378,7 @@ fn group_figure(project: &Project) -> Option<Figure> {
             Some(LineSeries {
                 label: format!("{} (n = {})", group.key, members.len()),
                 color: run_color(group.members[0]).to_owned(),
-                dashed: false,
+                dash: None,
                 total_points: points.len() as u64,
                 points,
                 best: None,
@@ -520,9 +521,11 @@ pub fn parallel_figure(project: &Project) -> Option<Figure> {
         return None;
     }
     let drawn = best_runs(project, MAX_POINT_RUNS);
+    // A seed is not a hyperparameter: an axis of it would only scatter the lines.
     let mut axes: Vec<Axis> = project
         .varied_params
         .iter()
+        .filter(|key| !crate::model::project::is_seed_key(key))
         .take(12)
         .map(|key| Axis {
             name: key.clone(),

@@ -37,6 +37,21 @@ pub fn number_with(value: f64, significant: usize) -> String {
     format!("{value:.decimals$}")
 }
 
+/// An axis tick: the shortest text for the value rounded to 6 significant digits ("0.05", not
+/// "0.0500"), scientific outside [1e-3, 1e6) as [`number`] is. The script's `tickLabel` in
+/// ahnb.js is the same rule.
+pub fn tick(value: f64) -> String {
+    let magnitude = value.abs();
+    if value == 0.0 || !value.is_finite() {
+        return number(value);
+    }
+    if !(1e-3..1e6).contains(&magnitude) {
+        return tidy_exponent(&format!("{value:.2e}"));
+    }
+    let rounded: f64 = format!("{value:.5e}").parse().unwrap_or(value);
+    number_full(rounded)
+}
+
 /// The shortest text that reads back as the same number (for CSV, JSON, data attributes).
 pub fn number_full(value: f64) -> String {
     if value.is_nan() {

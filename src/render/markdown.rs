@@ -18,6 +18,20 @@ pub fn markdown_to_html(markdown: &str) -> String {
     sanitize_html(&unsafe_html)
 }
 
+/// One line of inline Markdown (a caption): `code`, *emphasis* and links, without the paragraph
+/// around it; sanitized like everything else.
+pub fn inline_markdown_to_html(text: &str) -> String {
+    let html = markdown_to_html(text);
+    let trimmed = html.trim();
+    match trimmed
+        .strip_prefix("<p>")
+        .and_then(|t| t.strip_suffix("</p>"))
+    {
+        Some(inner) if !inner.contains("<p>") => inner.to_owned(),
+        _ => trimmed.to_owned(),
+    }
+}
+
 /// Sanitizes HTML from a log with ammonia's safe defaults; links get `rel="noopener noreferrer"`.
 pub fn sanitize_html(unsafe_html: &str) -> String {
     ammonia::Builder::default()
@@ -36,6 +50,14 @@ mod tests {
         assert!(html.contains("<h1>Title</h1>"));
         assert!(html.contains("<code>b</code>"));
         assert!(html.contains("<table>"));
+    }
+
+    #[test]
+    fn captions_render_inline_code_without_a_paragraph() {
+        assert_eq!(
+            inline_markdown_to_html("16 of `val` <b>x</b> <script>alert(1)</script>"),
+            "16 of <code>val</code> <b>x</b> "
+        );
     }
 
     #[test]

@@ -322,6 +322,8 @@ pub struct MediaItem {
     pub kind: &'static str,
     pub title: String,
     pub description: Option<String>,
+    /// The description as inline Markdown (`code` in captions), sanitized.
+    pub description_html: Option<String>,
     /// Site-relative path of a copied file (images, GIFs, SVGs).
     pub src: Option<String>,
     /// Sanitized HTML for HTML media.

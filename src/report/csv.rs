@@ -3,10 +3,15 @@
 //! `status`, `group`, `seed`, `last_step`, `logged_steps`, `duration_s`, `source`, then `param.<key>` for every
 //! hyperparameter and `metric.<name>` for every metric; with a baseline, `baseline.<name>` holds
 //! the matched baseline run's value of each metric. Quoting follows RFC 4180.
+//!
+//! Text from logs is made safe to open in a spreadsheet: a text cell that begins with `=`, `+`,
+//! `-`, `@`, a tab or a carriage return would be read as a formula (CSV injection), so it gets a
+//! leading `'`, as OWASP recommends. Numbers are written as numbers.
 
 use std::collections::BTreeSet;
 
 use super::Summary;
+use crate::model::params::ParamValue;
 use crate::render::format::number_full;
 
 /// Renders the summary as CSV with CRLF-free `\n` line ends.
@@ -39,8 +44,8 @@ pub fn render_csv(summary: &Summary) -> String {
     .iter()
     .map(|s| s.to_string())
     .collect();
-    header.extend(params.iter().map(|k| format!("param.{k}")));
-    header.extend(metrics.iter().map(|m| format!("metric.{m}")));
+    header.extend(params.iter().map(|k| text_cell(&format!("param.{k}"))));
+    header.extend(metrics.iter().map(|m| text_cell(&format!("metric.{m}"))));
     if summary.baseline {
         header.extend(metrics.iter().map(|m| format!("baseline.{m}")));
     }
@@ -49,23 +54,26 @@ pub fn render_csv(summary: &Summary) -> String {
     for project in &summary.projects {
         for run in &project.runs {
             let mut record: Vec<String> = vec![
-                project.name.clone(),
-                run.name.clone(),
+                text_cell(&project.name),
+                text_cell(&run.name),
                 run.rank.to_string(),
                 run.status.as_str().to_owned(),
-                run.group.clone().unwrap_or_default(),
+                text_cell(run.group.as_deref().unwrap_or_default()),
                 run.seed.map(|s| s.to_string()).unwrap_or_default(),
                 run.last_step.map(|s| s.to_string()).unwrap_or_default(),
                 run.logged_steps.to_string(),
                 run.duration_seconds
                     .map(|d| number_full(d.0))
                     .unwrap_or_default(),
-                run.source.clone(),
+                text_cell(&run.source),
             ];
             record.extend(params.iter().map(|k| {
                 run.params
                     .get(*k)
-                    .map(|v| v.0.to_text())
+                    .map(|v| match &v.0 {
+                        ParamValue::Text(text) | ParamValue::List(text) => text_cell(text),
+                        other => other.to_text(),
+                    })
                     .unwrap_or_default()
             }));
             record.extend(metrics.iter().map(|m| {
@@ -90,6 +98,15 @@ pub fn render_csv(summary: &Summary) -> String {
     out
 }
 
+/// A text cell from a log, neutralized against CSV injection (see the module comment).
+pub fn text_cell(text: &str) -> String {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{text}")
+    } else {
+        text.to_owned()
+    }
+}
+
 fn push_record<'a>(out: &mut String, fields: impl Iterator<Item = &'a str>) {
     for (i, field) in fields.enumerate() {
         if i > 0 {
@@ -109,6 +126,27 @@ fn push_record<'a>(out: &mut String, fields: impl Iterator<Item = &'a str>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Regression (issue 12, class 8): a run named `=HYPERLINK(...)` was a live formula in
+    /// runs.csv and `summary --format csv`.
+    #[test]
+    fn text_cells_that_a_spreadsheet_would_run_are_neutralized() {
+        for (text, safe) in [
+            (
+                "=HYPERLINK(\"http://x\",\"y\")",
+                "'=HYPERLINK(\"http://x\",\"y\")",
+            ),
+            ("+1+2", "'+1+2"),
+            ("-2+3", "'-2+3"),
+            ("@SUM(A1)", "'@SUM(A1)"),
+            ("\t=1", "'\t=1"),
+            ("\r=1", "'\r=1"),
+            ("plain", "plain"),
+            ("a=b", "a=b"),
+        ] {
+            assert_eq!(text_cell(text), safe);
+        }
+    }
 
     #[test]
     fn quotes_fields_that_need_it() {

@@ -31,6 +31,10 @@ pub(super) fn media_item(
         },
         title: media.title.clone().unwrap_or_else(|| media.name.clone()),
         description: media.description.clone(),
+        description_html: media
+            .description
+            .as_deref()
+            .map(crate::render::markdown::inline_markdown_to_html),
         src: None,
         html: None,
         text: None,

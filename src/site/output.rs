@@ -268,7 +268,17 @@ fn remove_stale_staging(parent: &Path, name: &str, site: &Path) {
                 return false;
             };
             let pid = tag.split('.').next().unwrap_or_default();
-            entry.path().join(SITE_MARKER).is_file() && !process_is_alive(pid)
+            if process_is_alive(pid) {
+                return false;
+            }
+            // A build killed between creating its staging folder and writing the marker (the
+            // first thing it writes) leaves the folder empty: removed with `remove_dir`, which
+            // never removes anything else.
+            if !entry.path().join(SITE_MARKER).is_file() {
+                let _ = fs::remove_dir(entry.path());
+                return false;
+            }
+            true
         })
         .map(|entry| entry.path())
         .collect();
@@ -537,5 +547,27 @@ mod tests {
             "example.org"
         );
         assert!(live.is_dir() == Path::new("/proc/1").exists());
+    }
+
+    /// Regression (issue 12, class 9): a build killed after creating its staging folder and
+    /// before writing the marker left the folder for good.
+    #[test]
+    fn an_empty_staging_folder_of_a_dead_build_is_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        let site = dir.path().join("site");
+        let dead = dir.path().join(".site.ahnb-tmp-999999998");
+        let foreign = dir.path().join(".site.ahnb-tmp-999999997");
+        fs::create_dir(&dead).unwrap();
+        fs::create_dir(&foreign).unwrap();
+        fs::write(foreign.join("notes.txt"), "not ahnb's").unwrap();
+        remove_stale_staging(dir.path(), "site", &site);
+        assert!(
+            !dead.exists(),
+            "the empty staging folder of a dead build stays"
+        );
+        assert!(
+            foreign.join("notes.txt").is_file(),
+            "a folder with files and no marker is kept"
+        );
     }
 }

@@ -55,15 +55,31 @@ def _binary_path() -> Path:
     return REPO_ROOT / "target" / "debug" / ("ahnb.exe" if os.name == "nt" else "ahnb")
 
 
+def skip_or_fail(message: str, module_level: bool = False) -> None:
+    """Skips a test whose component is missing, or fails it when $CI is set: CI must never
+    count a test that did not run as passed."""
+    if os.environ.get("CI"):
+        pytest.fail(message + " [CI is set, so this is an error, not a skip]", pytrace=False)
+    pytest.skip(message, allow_module_level=module_level)
+
+
+def require_module(name: str, module_level: bool = False):
+    """``pytest.importorskip`` that fails instead of skipping when $CI is set."""
+    import importlib
+
+    try:
+        return importlib.import_module(name)
+    except ImportError as error:
+        skip_or_fail(f"{name} cannot be imported ({error})", module_level)
+
+
 @pytest.fixture(scope="session")
 def ahnb_bin() -> Path:
     path = _binary_path()
     if path.is_file() and os.access(path, os.X_OK):
         return path
     message = f"ahnb binary not found at {path}: build it (cargo build) or set AHNB_BIN"
-    if os.environ.get("CI"):
-        pytest.fail(message + " [CI is set, so this is an error, not a skip]")
-    pytest.skip(message)
+    skip_or_fail(message)
 
 
 class Cli:
@@ -114,10 +130,10 @@ def dump_logs(folder: Path, limit: int = 4000) -> str:
 @pytest.fixture(scope="session")
 def schema_check():
     """``schema_check(log)`` asserts every line of ``log`` matches docs/log-format.schema.json."""
-    jsonschema = pytest.importorskip("jsonschema")
+    jsonschema = require_module("jsonschema")
     schema_path = REPO_ROOT / "docs" / "log-format.schema.json"
     if not schema_path.is_file():
-        pytest.skip(f"{schema_path} not found")
+        skip_or_fail(f"{schema_path} not found")
     validator = jsonschema.Draft202012Validator(json.loads(schema_path.read_text(encoding="utf-8")))
 
     def check(log: Path) -> int:

@@ -10,16 +10,14 @@ import re
 import shutil
 import subprocess
 
-import pytest
-
-from conftest import REPO_ROOT, read_records
+from conftest import REPO_ROOT, read_records, skip_or_fail
 
 DOC = REPO_ROOT / "docs" / "logging.md"
 
 
 def code_blocks(language: str):
     if not DOC.is_file():
-        pytest.skip(f"{DOC} not found")
+        skip_or_fail(f"{DOC} not found")
     return re.findall(rf"```{language}\n(.*?)```", DOC.read_text(encoding="utf-8"), flags=re.S)
 
 
@@ -37,7 +35,7 @@ def test_shell_example(tmp_path, cli):
 def test_cpp_example(tmp_path, cli):
     compiler = shutil.which("g++") or shutil.which("clang++")
     if compiler is None:
-        pytest.skip("no C++ compiler (g++ or clang++) to build the C++ example")
+        skip_or_fail("no C++ compiler (g++ or clang++) to build the C++ example")
     blocks = code_blocks("cpp")
     assert len(blocks) == 1, "expected one C++ example in docs/logging.md"
     source = tmp_path / "example.cpp"

@@ -14,8 +14,11 @@ from pathlib import Path
 
 import pytest
 
-keras = pytest.importorskip("keras")
-sklearn_datasets = pytest.importorskip("sklearn.datasets")
+from conftest import require_module  # noqa: E402
+
+# Keras and scikit-learn are installed by .ci/python-client.sh; in CI their absence fails.
+keras = require_module("keras", module_level=True)
+sklearn_datasets = require_module("sklearn.datasets", module_level=True)
 
 import ahnb.keras  # noqa: E402  (needs keras)
 from conftest import contains_float, contains_int, read_records, run_python  # noqa: E402

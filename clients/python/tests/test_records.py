@@ -14,6 +14,7 @@ import pytest
 
 from ahnb import records
 from ahnb.records import LineWriter, coerce_int, coerce_metric, coerce_metrics, dumps, json_safe
+from conftest import require_module
 
 
 class Color(enum.Enum):
@@ -88,7 +89,7 @@ def test_json_safe_common_param_types():
 
 
 def test_json_safe_numpy():
-    np = pytest.importorskip("numpy")
+    np = require_module("numpy")
     safe = json_safe({"f": np.float32(0.5), "i": np.int64(7), "b": np.bool_(True), "a": np.arange(3), "m": np.eye(2)})
     assert safe == {"f": 0.5, "i": 7, "b": True, "a": [0, 1, 2], "m": [[1.0, 0.0], [0.0, 1.0]]}
     assert type(safe["i"]) is int and type(safe["f"]) is float
@@ -96,7 +97,7 @@ def test_json_safe_numpy():
 
 
 def test_numpy_float32_metric_is_coerced():
-    np = pytest.importorskip("numpy")
+    np = require_module("numpy")
     value = coerce_metric(np.float32(0.25))
     assert type(value) is float and value == 0.25
     assert coerce_metric(np.array([0.5])) == 0.5  # one-element arrays are scalars for float()

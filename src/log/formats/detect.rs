@@ -17,7 +17,9 @@ pub const READ: &[Format] = &[
     Format::KerasCsv,
     Format::LightningCsv,
     Format::GenericCsv,
+    Format::DvcLive,
     Format::HuggingFace,
+    Format::Wandb,
 ];
 
 /// What detection made of the walk's files.
@@ -182,6 +184,8 @@ pub fn detect(files: &[LogFile]) -> Detection {
     let mut d = Detector::new(files);
     // Folder formats first: their files must not be read again as loose logs.
     super::mlflow::detect(&mut d);
+    super::wandb::detect(&mut d);
+    super::dvclive::detect(&mut d);
     super::lightning::detect(&mut d);
 
     // TensorBoard: `events.out.tfevents*` files grouped into run folders, before the loose-file

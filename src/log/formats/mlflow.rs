@@ -60,6 +60,12 @@ pub fn detect(d: &mut Detector<'_>) {
                 d.claim(&inputs);
                 continue;
             }
+            // A run's inputs/ and outputs/ link datasets and logged models: MLflow's
+            // bookkeeping, claimed below but not read.
+            inputs.retain(|&i| {
+                let within = &d.file(i).relative[run.len() + 1..];
+                !within.starts_with("inputs/") && !within.starts_with("outputs/")
+            });
             inputs.push(meta);
             d.add_source(Format::Mlflow, &run, &inputs);
         }

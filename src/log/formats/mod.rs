@@ -6,10 +6,12 @@
 pub mod common;
 pub mod csv_log;
 pub mod detect;
+pub mod dvclive;
 pub mod huggingface;
 pub mod lightning;
 pub mod mlflow;
 pub mod tensorboard;
+pub mod wandb;
 
 use std::path::{Path, PathBuf};
 
@@ -94,10 +96,8 @@ pub fn read_source(source: &Source, bound: usize) -> FileResult {
         Format::KerasCsv | Format::GenericCsv => csv_log::read_file(source, bound),
         Format::LightningCsv => lightning::read_run(source, bound),
         Format::HuggingFace => huggingface::read_run(source, bound),
-        other => FileResult::failed(Warning::at_file(
-            &source.relative,
-            format!("{other} runs are not read by this version"),
-        )),
+        Format::DvcLive => dvclive::read_run(source, bound),
+        Format::Wandb => wandb::read_run(source, bound),
     }
 }
 

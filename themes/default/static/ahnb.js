@@ -165,6 +165,7 @@
         return bottom - (v - y0) / ((y1 - y0) || 1) * (bottom - top);
       },
       invX: function (px) { return d.x[0] + (px - left) / ((right - left) || 1) * (d.x[1] - d.x[0]); },
+      invY: function (py) { var v = y0 + (bottom - py) / ((bottom - top) || 1) * (y1 - y0); return ly ? Math.pow(10, v) : v; },
       inside: function (px, py) { return px >= left && px <= right && py >= top && py <= bottom; },
       top: top, bottom: bottom
     };
@@ -206,24 +207,65 @@
     if (!svg || !script) return;
     var data;
     try { data = JSON.parse(script.textContent); } catch (e) { return; }
+    if (data.kind === "parallel") { wireParallel(svg, data); return; }
     var m = mapper(data);
-    svg.__ahnb = { data: data, map: m };
+    var home = { x: data.x.slice(), y: data.y.slice(), logY: data.logY };
+    var st = svg.__ahnb = { data: data, map: m };
     var hidden = {};
+    // Shows the view { x, y, logY } (null: the first one): redraws, and keeps the hover, the
+    // smoothing and the show-all button in step with it.
+    function show(view) {
+      view = view || home;
+      data.x = view.x.slice(); data.y = view.y.slice(); data.logY = view.logY;
+      data.zoomed = view !== home;
+      render(svg, data);
+      m = st.map = mapper(data);
+      var smoothing = document.querySelector("input.smoothing");
+      if (smoothing && parseFloat(smoothing.value) > 0) applySmoothing(parseFloat(smoothing.value));
+      if (allButton) allButton.setAttribute("aria-pressed", data.yAll && data.y[0] === data.yAll[0] && data.y[1] === data.yAll[1] ? "true" : "false");
+    }
+    var fig = box.closest(".figure"), tools = fig && fig.querySelector(".figure-tools"), allButton = null;
+    // Outliers are off the first view; one click shows every value.
+    if (data.yAll && tools && !box.classList.contains("x-time-view")) {
+      allButton = document.createElement("button");
+      allButton.type = "button"; allButton.className = "y-all"; allButton.textContent = "show all";
+      allButton.title = "The axis leaves out series far beyond the rest (marked ▲ at the edge); show every value";
+      allButton.setAttribute("aria-pressed", "false");
+      allButton.addEventListener("click", function () {
+        var all = allButton.getAttribute("aria-pressed") !== "true";
+        show(all ? { x: home.x, y: data.yAll, logY: data.logAll } : null);
+      });
+      tools.insertBefore(allButton, tools.firstChild);
+    }
 
     Array.prototype.forEach.call(svg.querySelectorAll(".legend-item"), function (item) {
       item.setAttribute("tabindex", "0");
       item.setAttribute("role", "button");
-      function toggle() {
-        var i = item.getAttribute("data-series");
-        hidden[i] = !hidden[i];
-        item.classList.toggle("off", hidden[i]);
-        item.setAttribute("aria-pressed", hidden[i] ? "true" : "false");
-        Array.prototype.forEach.call(svg.querySelectorAll("[data-series='" + i + "']:not(.legend-item)"), function (el) {
-          el.classList.toggle("off-series", hidden[i]);
+      function paint() {
+        Array.prototype.forEach.call(svg.querySelectorAll(".legend-item"), function (it) {
+          var k = it.getAttribute("data-series");
+          it.classList.toggle("off", !!hidden[k]);
+          it.setAttribute("aria-pressed", hidden[k] ? "true" : "false");
+        });
+        data.series.forEach(function (s, k) {
+          Array.prototype.forEach.call(svg.querySelectorAll("[data-series='" + k + "']:not(.legend-item)"), function (el) {
+            el.classList.toggle("off-series", !!hidden[k]);
+          });
         });
       }
+      // A click isolates the series (a second click shows them all again); Shift-click hides
+      // or shows just this one.
+      function toggle(e) {
+        var i = item.getAttribute("data-series");
+        if (e && e.shiftKey) hidden[i] = !hidden[i];
+        else {
+          var alone = !hidden[i] && data.series.every(function (s, k) { return String(k) === i || hidden[k]; });
+          data.series.forEach(function (s, k) { hidden[k] = alone ? false : String(k) !== i; });
+        }
+        paint();
+      }
       item.addEventListener("click", toggle);
-      item.addEventListener("keydown", function (e) { if (e.key === "Enter" || e.key === " ") { e.preventDefault(); toggle(); } });
+      item.addEventListener("keydown", function (e) { if (e.key === "Enter" || e.key === " ") { e.preventDefault(); toggle(e); } });
     });
 
     var line = document.createElementNS(SVGNS, "line");
@@ -236,12 +278,60 @@
     tip.hidden = true;
     box.appendChild(tip);
 
-    svg.addEventListener("mousemove", function (e) {
+    function toSvg(e) {
       var ctm = svg.getScreenCTM();
-      if (!ctm) return;
+      if (!ctm) return null;
       var p = svg.createSVGPoint(); p.x = e.clientX; p.y = e.clientY;
-      var q = p.matrixTransform(ctm.inverse());
-      if (!m.inside(q.x, q.y)) { line.setAttribute("visibility", "hidden"); tip.hidden = true; return; }
+      return p.matrixTransform(ctm.inverse());
+    }
+    // Drag a box to zoom: x only for a flat box, x and y for a taller one; Shift-drag pans;
+    // double-click goes back to the first view.
+    var drag = null, rect = document.createElementNS(SVGNS, "rect");
+    rect.setAttribute("class", "zoom-box"); rect.setAttribute("visibility", "hidden");
+    svg.appendChild(rect);
+    svg.addEventListener("mousedown", function (e) {
+      var q = toSvg(e);
+      if (!q || e.button !== 0 || !m.inside(q.x, q.y)) return;
+      e.preventDefault();
+      drag = { x: q.x, y: q.y, pan: e.shiftKey, view: { x: data.x.slice(), y: data.y.slice(), logY: data.logY } };
+    });
+    window.addEventListener("mousemove", function (e) {
+      if (!drag) return;
+      var q = toSvg(e);
+      if (!q) return;
+      var cx = Math.max(data.px[0], Math.min(data.px[2], q.x)), cy = Math.max(data.px[1], Math.min(data.px[3], q.y));
+      if (drag.pan) {
+        var v = drag.view, dx = (cx - drag.x) / (data.px[2] - data.px[0]) * (v.x[1] - v.x[0]);
+        var ly = function (y) { return v.logY ? Math.log10(y) : y; }, ey = function (y) { return v.logY ? Math.pow(10, y) : y; };
+        var dy = (cy - drag.y) / (data.px[3] - data.px[1]) * (ly(v.y[1]) - ly(v.y[0]));
+        show({ x: [v.x[0] - dx, v.x[1] - dx], y: [ey(ly(v.y[0]) + dy), ey(ly(v.y[1]) + dy)], logY: v.logY });
+        return;
+      }
+      rect.setAttribute("x", Math.min(drag.x, cx)); rect.setAttribute("width", Math.abs(cx - drag.x));
+      var tall = Math.abs(cy - drag.y) > 12;
+      rect.setAttribute("y", tall ? Math.min(drag.y, cy) : data.px[1]);
+      rect.setAttribute("height", tall ? Math.abs(cy - drag.y) : data.px[3] - data.px[1]);
+      rect.setAttribute("visibility", "visible");
+    });
+    window.addEventListener("mouseup", function (e) {
+      if (!drag) return;
+      var d = drag; drag = null;
+      rect.setAttribute("visibility", "hidden");
+      var q = toSvg(e);
+      if (!q || d.pan) return;
+      var cx = Math.max(data.px[0], Math.min(data.px[2], q.x)), cy = Math.max(data.px[1], Math.min(data.px[3], q.y));
+      if (Math.abs(cx - d.x) < 5) return;
+      var x0 = m.invX(Math.min(d.x, cx)), x1 = m.invX(Math.max(d.x, cx)), y = data.y.slice();
+      if (Math.abs(cy - d.y) > 12) y = [m.invY(Math.max(d.y, cy)), m.invY(Math.min(d.y, cy))];
+      show({ x: [x0, x1], y: y, logY: data.logY });
+    });
+    svg.addEventListener("dblclick", function (e) { e.preventDefault(); show(null); });
+    st.show = show;
+
+    svg.addEventListener("mousemove", function (e) {
+      var q = toSvg(e);
+      if (!q) return;
+      if (!m.inside(q.x, q.y) || drag) { line.setAttribute("visibility", "hidden"); tip.hidden = true; return; }
       var x = m.invX(q.x), rows = [], snapX = null;
       data.series.forEach(function (s, i) {
         if (hidden[i]) return;
@@ -251,21 +341,30 @@
         rows.push({ label: s.label, color: s.color, x: num(s.x[k]), y: s.y[k] });
       });
       if (snapX === null) return;
+      // Every visible run's value at the hovered step, highest first, each with its colour.
       rows = rows.filter(function (r) { return r.x === snapX; });
+      rows.sort(function (a, b) {
+        var x = num(a.y), y = num(b.y), fa = isFinite(x), fb = isFinite(y);
+        if (fa !== fb) return fa ? -1 : 1;
+        return fa && x !== y ? y - x : 0;
+      });
       line.setAttribute("x1", m.x(snapX)); line.setAttribute("x2", m.x(snapX));
       line.setAttribute("visibility", "visible");
       tip.textContent = "";
       var head = document.createElement("div");
       head.textContent = data.xLabel + " " + fmt(snapX);
       tip.appendChild(head);
-      rows.slice(0, 12).forEach(function (r) {
+      rows.slice(0, 20).forEach(function (r) {
         var row = document.createElement("div"), sw = document.createElement("span");
+        row.className = "tip-row";
         sw.className = "sw"; sw.style.background = r.color;
         row.appendChild(sw);
-        row.appendChild(document.createTextNode(r.label + ": " + fmt(r.y)));
+        var name = document.createElement("span"); name.className = "tip-name"; name.textContent = r.label;
+        var value = document.createElement("span"); value.className = "tip-value"; value.textContent = fmt(r.y);
+        row.appendChild(name); row.appendChild(document.createTextNode(": ")); row.appendChild(value);
         tip.appendChild(row);
       });
-      if (rows.length > 12) { var more = document.createElement("div"); more.textContent = "+" + (rows.length - 12) + " more"; tip.appendChild(more); }
+      if (rows.length > 20) { var more = document.createElement("div"); more.textContent = "+" + (rows.length - 20) + " more"; tip.appendChild(more); }
       tip.hidden = false;
       var rect = box.getBoundingClientRect();
       var left = e.clientX - rect.left + 14;
@@ -274,6 +373,173 @@
       tip.style.top = Math.max(0, e.clientY - rect.top - 10) + "px";
     });
     svg.addEventListener("mouseleave", function () { line.setAttribute("visibility", "hidden"); tip.hidden = true; });
+  }
+
+  // ------------------------------------------------------------------ selection (brushing)
+  // Brushing the parallel coordinates selects runs; the results table shows only them and every
+  // chart fades the others. `ahnbSelection` is null (no selection) or a set of run indices.
+  window.ahnbSelection = null;
+  function select(runs) {
+    window.ahnbSelection = runs;
+    Array.prototype.forEach.call(document.querySelectorAll("svg.chart [data-run]"), function (el) {
+      el.classList.toggle("unselected", runs !== null && !runs[el.getAttribute("data-run")]);
+    });
+    document.dispatchEvent(new CustomEvent("ahnb:selection", { detail: runs }));
+  }
+
+  // Drag along an axis to keep the runs whose value there lies in the dragged range; several
+  // axes combine (a run must be inside every brush); a click on an axis clears its brush.
+  function wireParallel(svg, data) {
+    var brushes = {}, SLOP = 14, drag = null;
+    var top = data.top, bottom = data.bottom;
+    function toSvg(e) {
+      var ctm = svg.getScreenCTM();
+      if (!ctm) return null;
+      var p = svg.createSVGPoint(); p.x = e.clientX; p.y = e.clientY;
+      return p.matrixTransform(ctm.inverse());
+    }
+    // The pixel height of a run's value on an axis (categories are spread evenly).
+    function place(axis, v) {
+      if (v === null || v === undefined) return NaN;
+      if (axis.categories) {
+        var i = axis.categories.indexOf(v), n = axis.categories.length;
+        if (i < 0) return NaN;
+        return n <= 1 ? (top + bottom) / 2 : bottom - (bottom - top) * i / (n - 1);
+      }
+      if (!isFinite(v) || (axis.log && v <= 0)) return NaN;
+      var lo = axis.log ? Math.log10(axis.min) : axis.min, hi = axis.log ? Math.log10(axis.max) : axis.max, x = axis.log ? Math.log10(v) : v;
+      var t = hi > lo ? (x - lo) / (hi - lo) : 0.5;
+      return bottom + t * (top - bottom);
+    }
+    function valueAt(axis, py) {
+      if (axis.categories) return null;
+      var lo = axis.log ? Math.log10(axis.min) : axis.min, hi = axis.log ? Math.log10(axis.max) : axis.max;
+      var v = lo + (bottom - py) / (bottom - top) * (hi - lo);
+      return axis.log ? Math.pow(10, v) : v;
+    }
+    var layer = svgEl("g", { "class": "pc-brushes" }, svg);
+    function apply() {
+      layer.textContent = "";
+      var keys = Object.keys(brushes);
+      keys.forEach(function (k) {
+        var b = brushes[k], axis = data.axes[+k];
+        svgEl("rect", { "class": "pc-brush", "data-axis": k, x: axis.x - 9, y: Math.min(b[0], b[1]), width: 18, height: Math.abs(b[1] - b[0]) }, layer);
+      });
+      if (!keys.length) { select(null); return; }
+      var chosen = {};
+      data.runs.forEach(function (row) {
+        var inside = keys.every(function (k) {
+          var py = place(data.axes[+k], row[1 + +k]), b = brushes[k];
+          return !isNaN(py) && py >= Math.min(b[0], b[1]) - 1e-6 && py <= Math.max(b[0], b[1]) + 1e-6;
+        });
+        if (inside) chosen[row[0]] = true;
+      });
+      select(chosen);
+    }
+    svg.__ahnb = { data: data, brushes: brushes, apply: apply, valueAt: valueAt };
+    svg.addEventListener("mousedown", function (e) {
+      var q = toSvg(e);
+      if (!q || e.button !== 0) return;
+      var k = -1;
+      data.axes.forEach(function (a, i) { if (Math.abs(a.x - q.x) <= SLOP) k = i; });
+      if (k < 0 || q.y < top - 6 || q.y > bottom + 6) return;
+      e.preventDefault();
+      drag = { axis: k, y: Math.max(top, Math.min(bottom, q.y)) };
+      brushes[k] = [drag.y, drag.y];
+    });
+    window.addEventListener("mousemove", function (e) {
+      if (!drag) return;
+      var q = toSvg(e);
+      if (!q) return;
+      brushes[drag.axis] = [drag.y, Math.max(top, Math.min(bottom, q.y))];
+      apply();
+    });
+    window.addEventListener("mouseup", function (e) {
+      if (!drag) return;
+      var b = brushes[drag.axis];
+      if (!b || Math.abs(b[1] - b[0]) < 3) delete brushes[drag.axis];
+      drag = null;
+      apply();
+    });
+  }
+
+  // ------------------------------------------------------------------ colour by a hyperparameter
+  // A select beside the smoothing slider recolours every run on the page (lines, rings, legend
+  // lines, scatter points, table swatches) by one hyperparameter, with a legend of its values:
+  // one palette colour per value when there are few, else a light-to-dark scale (log when the
+  // values span decades).
+  var PALETTE = ["#4477AA", "#EE6677", "#228833", "#CCBB44", "#66CCEE", "#AA3377", "#332288", "#117733", "#999933", "#882255", "#44AA99", "#DDCC77", "#EE7733", "#0077BB", "#CC3311", "#009988", "#EE3377", "#6699CC", "#997700", "#AA4499"];
+  function shade(t) {
+    var stops = [[68, 1, 84], [59, 81, 139], [33, 144, 141], [53, 183, 121], [144, 215, 67]];
+    t = Math.max(0, Math.min(1, t)) * (stops.length - 1);
+    var i = Math.min(stops.length - 2, Math.floor(t)), f = t - i;
+    return "rgb(" + stops[i].map(function (c, k) { return Math.round(c + (stops[i + 1][k] - c) * f); }).join(",") + ")";
+  }
+  function wireColourBy(data) {
+    var controls = document.querySelector(".chart-controls");
+    if (!controls || !data || !data.varied || !data.varied.length) return;
+    var label = document.createElement("label");
+    label.className = "colour-by";
+    label.appendChild(document.createTextNode("Colour by "));
+    var select = document.createElement("select");
+    select.appendChild(new Option("run", ""));
+    data.varied.forEach(function (p) { select.appendChild(new Option(p, p)); });
+    label.appendChild(select);
+    var legend = document.createElement("span");
+    legend.className = "colour-legend";
+    controls.insertBefore(legend, controls.children[1] || null);
+    controls.insertBefore(label, legend);
+    function colours(key) {
+      if (!key) return null;
+      var values = data.runs.map(function (r) { return r.params[key]; });
+      var distinct = [];
+      values.forEach(function (v) { if (v !== undefined && distinct.indexOf(v) < 0) distinct.push(v); });
+      var numeric = distinct.every(function (v) { return typeof v === "number"; });
+      distinct.sort(function (a, b) { return numeric ? a - b : String(a).localeCompare(String(b), undefined, { numeric: true }); });
+      var byRun = {}, entries = [];
+      if (distinct.length <= PALETTE.length || !numeric) {
+        distinct.forEach(function (v, k) { entries.push([String(v), PALETTE[k % PALETTE.length]]); });
+        values.forEach(function (v, i) { byRun[i] = v === undefined ? "#9aa4b1" : PALETTE[distinct.indexOf(v) % PALETTE.length]; });
+      } else {
+        var lo = distinct[0], hi = distinct[distinct.length - 1], log = lo > 0 && hi / lo > 100;
+        var t = function (v) { return log ? (Math.log10(v) - Math.log10(lo)) / (Math.log10(hi) - Math.log10(lo)) : (v - lo) / (hi - lo); };
+        values.forEach(function (v, i) { byRun[i] = typeof v === "number" ? shade(t(v)) : "#9aa4b1"; });
+        entries.push([number(lo), shade(0)], [number(hi), shade(1)]);
+      }
+      if (values.some(function (v) { return v === undefined; })) entries.push(["not set", "#9aa4b1"]);
+      return { byRun: byRun, entries: entries };
+    }
+    function apply() {
+      var c = colours(select.value);
+      legend.textContent = "";
+      if (c) c.entries.forEach(function (e) {
+        var item = document.createElement("span"), sw = document.createElement("span");
+        item.className = "colour-entry"; sw.className = "swatch"; sw.style.background = e[1];
+        item.appendChild(sw); item.appendChild(document.createTextNode(e[0]));
+        legend.appendChild(item);
+      });
+      Array.prototype.forEach.call(document.querySelectorAll("svg.chart:not(.parallel) [data-run], .swatch[data-run], #results td.run-name .swatch"), function (el) {
+        var run = el.getAttribute("data-run") || (el.closest("tr") && el.closest("tr").getAttribute("data-run"));
+        if (run === null) return;
+        var attr = el.tagName === "circle" && el.classList.contains("point") ? "fill" : el.classList.contains("swatch") ? "background" : el.tagName === "g" ? null : "stroke";
+        var target = el.tagName === "g" ? el.querySelector("line") : el;
+        if (!target) return;
+        if (attr === null) attr = "stroke";
+        var original = target.getAttribute("data-colour");
+        if (original === null) { original = attr === "background" ? target.style.background : target.getAttribute(attr); target.setAttribute("data-colour", original || ""); }
+        var colour = c ? c.byRun[run] : original;
+        if (attr === "background") target.style.background = colour; else target.setAttribute(attr, colour);
+      });
+      // Rings, crosses and marks follow their series' line.
+      Array.prototype.forEach.call(document.querySelectorAll("svg.chart"), function (svg) {
+        Array.prototype.forEach.call(svg.querySelectorAll("circle.best, path.gap, path.off-scale, circle.series-dot"), function (el) {
+          var line = svg.querySelector("path.series[data-series='" + el.getAttribute("data-series") + "']");
+          if (!line) return;
+          el.setAttribute(el.classList.contains("best") || el.classList.contains("gap") ? "stroke" : "fill", line.getAttribute("stroke"));
+        });
+      });
+    }
+    select.addEventListener("change", apply);
   }
 
   function applySmoothing(w) {
@@ -383,14 +649,37 @@
   // Redraws what depends on x in a copy of a line chart: the x axis, the lines, their lone
   // points, best markers and non-finite markers. Everything else (frame, y axis, legend,
   // footnote) is the same in both views.
-  function redrawX(svg, data) {
-    var m = mapper(data), axis = svg.querySelector("g.x-axis");
+  // Ticks of the y axis: chart/y_axis.rs `y_ticks` (round values on a linear scale; powers of
+  // ten on a log scale, thinned over many decades, with 2 and 5 between over fewer than two).
+  function yTicks(lo, hi, log) {
+    if (!log) return niceTicks(lo, hi, 6);
+    if (!(lo > 0 && hi > lo)) return [];
+    var l = Math.log10(lo), h = Math.log10(hi), first = Math.ceil(l - 1e-9), last = Math.floor(h + 1e-9), out = [];
+    if (last - first + 1 < 2) {
+      for (var e = Math.floor(l); e <= Math.ceil(h); e++) {
+        [1, 2, 5].forEach(function (k) { var v = k * Math.pow(10, e); if (v >= lo * (1 - 1e-9) && v <= hi * (1 + 1e-9)) out.push(v); });
+      }
+      return out;
+    }
+    var every = Math.max(1, Math.ceil((last - first + 1) / 6));
+    for (var d = first; d <= last; d++) if ((d - first) % every === 0) out.push(Math.pow(10, d));
+    return out;
+  }
+
+  // Draws a chart for the view in `data` (x, y, logY): both axes, the lines, best rings, points
+  // alone between gaps, non-finite crosses and off-scale marks. The same SVG serves the step
+  // view, the wall-time view and every zoom; the pixels of the plot never change.
+  function render(svg, data) {
+    var m = mapper(data), xAxis = svg.querySelector("g.x-axis"), yAxis = svg.querySelector("g.y-axis");
     svg.setAttribute("data-chart", data.id);
     svg.setAttribute("data-x0", data.x[0]); svg.setAttribute("data-x1", data.x[1]);
+    svg.setAttribute("data-y0", data.y[0]); svg.setAttribute("data-y1", data.y[1]);
+    svg.setAttribute("data-log-y", data.logY ? "true" : "false");
     var clip = svg.querySelector("clipPath"), plot = svg.querySelector("g.plot");
     if (clip && plot) { clip.id = "clip-" + data.id; plot.setAttribute("clip-path", "url(#clip-" + data.id + ")"); }
-    if (axis) {
-      var grid = "", marks = "", labels = axis.querySelector(".x-tick-labels");
+    var left = data.px[0], right = data.px[2];
+    if (xAxis) {
+      var grid = "", marks = "", labels = xAxis.querySelector(".x-tick-labels");
       labels.textContent = "";
       niceTicks(data.x[0], data.x[1], 8).forEach(function (v) {
         var px = m.x(v).toFixed(1);
@@ -398,31 +687,57 @@
         marks += "M" + px + " " + m.bottom + "V" + (m.bottom + 5);
         svgEl("text", { x: px, y: m.bottom + 10, dy: "0.76em" }, labels).textContent = tickLabel(v);
       });
-      axis.querySelector(".x-grid").setAttribute("d", grid);
-      axis.querySelector(".x-ticks").setAttribute("d", marks);
-      axis.querySelector(".x-title").textContent = data.xLabel;
+      xAxis.querySelector(".x-grid").setAttribute("d", grid);
+      xAxis.querySelector(".x-ticks").setAttribute("d", marks);
+      xAxis.querySelector(".x-title").textContent = data.xLabel;
     }
-    Array.prototype.forEach.call(svg.querySelectorAll(".series-dot, path.gap"), function (el) { el.parentNode.removeChild(el); });
+    if (yAxis) {
+      var ygrid = "", ymarks = "", ylabels = yAxis.querySelector(".y-tick-labels");
+      ylabels.textContent = "";
+      yTicks(data.y[0], data.y[1], data.logY).forEach(function (v) {
+        var py = m.y(v);
+        if (isNaN(py)) return;
+        ygrid += "M" + left + " " + py.toFixed(1) + "H" + right;
+        ymarks += "M" + (left - 5) + " " + py.toFixed(1) + "H" + left;
+        svgEl("text", { x: left - 8, y: py.toFixed(1), dy: "0.35em" }, ylabels).textContent = tickLabel(v);
+      });
+      yAxis.querySelector(".y-grid").setAttribute("d", ygrid);
+      yAxis.querySelector(".y-ticks").setAttribute("d", ymarks);
+    }
+    Array.prototype.forEach.call(svg.querySelectorAll(".series-dot, path.gap, path.off-scale"), function (el) { el.parentNode.removeChild(el); });
+    // Bands (seed groups' min–max) are drawn for the first view only; a zoomed view leaves them out.
+    Array.prototype.forEach.call(svg.querySelectorAll("path.band"), function (el) { el.setAttribute("visibility", data.zoomed ? "hidden" : "visible"); });
+    var y0 = Math.min(data.y[0], data.y[1]), y1 = Math.max(data.y[0], data.y[1]);
     data.series.forEach(function (s, i) {
       var path = svg.querySelector("path.series[data-series='" + i + "']");
       if (path) path.setAttribute("d", pathFor(m, s.x, s.y));
+      var color = path ? path.getAttribute("stroke") : s.color;
       var best = svg.querySelector("circle.best[data-series='" + i + "']");
       if (best) {
-        var bx = s.best ? m.x(s.best[0]) : NaN;
-        if (isNaN(bx)) best.setAttribute("visibility", "hidden");
-        else best.setAttribute("cx", bx.toFixed(1));
+        var bx = s.best ? m.x(num(s.best[0])) : NaN, by = s.best ? m.y(num(s.best[1])) : NaN;
+        if (isNaN(bx) || isNaN(by)) best.setAttribute("visibility", "hidden");
+        else { best.setAttribute("visibility", "visible"); best.setAttribute("cx", bx.toFixed(1)); best.setAttribute("cy", by.toFixed(1)); }
       }
-      var gaps = "", color = path ? path.getAttribute("stroke") : s.color;
+      var gaps = "", off = "", was = null;
       s.x.forEach(function (x, k) {
         var y = num(s.y[k]), prev = k > 0 ? m.y(num(s.y[k - 1])) : NaN, next = k + 1 < s.x.length ? m.y(num(s.y[k + 1])) : NaN;
+        var px = m.x(num(x)), edge = null;
         if (!isFinite(y)) {
           var cy = y === -Infinity || s.y[k] === "-Infinity" ? m.bottom - 5 : m.top + 5;
-          gaps += "M" + (m.x(x) - 3).toFixed(1) + " " + (cy - 3) + "l6 6m0 -6l-6 6";
-        } else if (isNaN(prev) && isNaN(next) && plot) {
-          svgEl("circle", { "class": "series-dot", "data-series": i, cx: m.x(x).toFixed(1), cy: m.y(y).toFixed(1), r: 2.5, fill: color }, plot);
+          gaps += "M" + (px - 3).toFixed(1) + " " + (cy - 3) + "l6 6m0 -6l-6 6";
+        } else if (y > y1) edge = m.top;
+        else if (y < y0 || (data.logY && y <= 0)) edge = m.bottom;
+        else if (isNaN(prev) && isNaN(next) && plot) {
+          svgEl("circle", { "class": "series-dot", "data-series": i, cx: px.toFixed(1), cy: m.y(y).toFixed(1), r: 2.5, fill: color }, plot);
         }
+        if (edge !== null && edge !== was && px >= left && px <= right) {
+          var base = edge === m.top ? edge + 7 : edge - 7;
+          off += "M" + (px - 4).toFixed(1) + " " + base + "L" + px.toFixed(1) + " " + edge + "L" + (px + 4).toFixed(1) + " " + base + "Z";
+        }
+        was = edge;
       });
       if (gaps) svgEl("path", { "class": "gap", "data-series": i, d: gaps, stroke: color, "stroke-width": 1.6, fill: "none" }, svg);
+      if (off) svgEl("path", { "class": "off-scale", "data-series": i, d: off, fill: color }, svg);
     });
   }
 
@@ -439,9 +754,9 @@
     view.className = "chart-box x-time-view";
     view.hidden = true;
     var copy = svg.cloneNode(true);
-    Array.prototype.forEach.call(copy.querySelectorAll(".crosshair, path.smoothed"), function (el) { el.parentNode.removeChild(el); });
+    Array.prototype.forEach.call(copy.querySelectorAll(".crosshair, .zoom-box, path.smoothed"), function (el) { el.parentNode.removeChild(el); });
     Array.prototype.forEach.call(copy.querySelectorAll(".raw-under"), function (el) { el.classList.remove("raw-under"); });
-    redrawX(copy, data);
+    render(copy, data);
     view.appendChild(copy);
     var script = document.createElement("script");
     script.type = "application/json"; script.className = "chart-data";
@@ -484,7 +799,7 @@
         var box = fig.querySelector(".chart-box:not([hidden])"), svg = box && box.querySelector("svg.chart");
         if (!svg) return;
         var copy = svg.cloneNode(true);
-        Array.prototype.forEach.call(copy.querySelectorAll(".crosshair"), function (el) { el.parentNode.removeChild(el); });
+        Array.prototype.forEach.call(copy.querySelectorAll(".crosshair, .zoom-box"), function (el) { el.parentNode.removeChild(el); });
         copy.classList.remove("dim");
         var text = '<?xml version="1.0" encoding="UTF-8"?>\n' + new XMLSerializer().serializeToString(copy) + "\n";
         if (link.href && link.href.indexOf("blob:") === 0) URL.revokeObjectURL(link.href);
@@ -615,14 +930,17 @@
     var firstParam = options.findIndex(function (o) { return o.label.indexOf("best ") !== 0 && data.varied.indexOf(o.label) >= 0; });
     sy.value = String(primary >= 0 ? primary : 0);
     sx.value = String(firstParam >= 0 ? firstParam : (primary === 0 ? 1 : 0));
+    // The axis spans the data exactly (no accuracy past 1) with round ticks inside it; the
+    // plot is inset a few pixels so that points at the ends are drawn whole.
     function axis(values) {
       var v = values.filter(function (x) { return typeof x === "number" && isFinite(x); });
       var lo = Math.min.apply(null, v), hi = Math.max.apply(null, v);
       var log = v.length > 0 && lo > 0 && hi / lo > 100;
+      var ticks = log ? yTicks(lo, hi, true) : niceTicks(lo, hi, 6);
       if (log) { lo = Math.log10(lo); hi = Math.log10(hi); }
-      if (lo === hi) { lo -= 1; hi += 1; }
-      var pad = (hi - lo) * 0.06;
-      return { lo: lo - pad, hi: hi + pad, log: log };
+      if (lo === hi) { var pad = lo === 0 ? 1 : Math.abs(lo) * 0.1; lo -= pad; hi += pad; ticks = [log ? Math.pow(10, (lo + hi) / 2) : (lo + hi) / 2]; }
+      if (!ticks.length) ticks = log ? [Math.pow(10, lo), Math.pow(10, hi)] : [lo, hi];
+      return { lo: lo, hi: hi, log: log, ticks: ticks };
     }
     function draw() {
       var ox = options[+sx.value], oy = options[+sy.value];
@@ -632,16 +950,19 @@
       svgEl("rect", { width: W, height: H, fill: "#ffffff" }, svg);
       var xs = data.runs.map(ox.get), ys = data.runs.map(oy.get);
       var ax = axis(xs), ay = axis(ys);
-      function px(v) { v = ax.log ? Math.log10(v) : v; return L + (v - ax.lo) / (ax.hi - ax.lo) * (W - L - R); }
-      function py(v) { v = ay.log ? Math.log10(v) : v; return H - B - (v - ay.lo) / (ay.hi - ay.lo) * (H - T - B); }
+      var INSET = 8;
+      function px(v) { v = ax.log ? Math.log10(v) : v; return L + INSET + (v - ax.lo) / (ax.hi - ax.lo) * (W - L - R - 2 * INSET); }
+      function py(v) { v = ay.log ? Math.log10(v) : v; return H - B - INSET - (v - ay.lo) / (ay.hi - ay.lo) * (H - T - B - 2 * INSET); }
       svgEl("rect", { x: L, y: T, width: W - L - R, height: H - T - B, fill: "none", stroke: "#d8dde3" }, svg);
-      [0, 0.25, 0.5, 0.75, 1].forEach(function (t) {
-        var vx = ax.lo + t * (ax.hi - ax.lo), vy = ay.lo + t * (ay.hi - ay.lo);
-        var gx = L + t * (W - L - R), gy = H - B - t * (H - T - B);
+      ax.ticks.forEach(function (v) {
+        var gx = px(v);
         svgEl("line", { x1: gx, y1: T, x2: gx, y2: H - B, stroke: "#eef0f2" }, svg);
+        svgEl("text", { "class": "x-tick", x: gx, y: H - B + 18, "text-anchor": "middle", "font-size": 13, "font-family": "sans-serif", fill: "#5b6470" }, svg).textContent = tickLabel(v);
+      });
+      ay.ticks.forEach(function (v) {
+        var gy = py(v);
         svgEl("line", { x1: L, y1: gy, x2: W - R, y2: gy, stroke: "#eef0f2" }, svg);
-        svgEl("text", { x: gx, y: H - B + 18, "text-anchor": "middle", "font-size": 13, "font-family": "sans-serif", fill: "#5b6470" }, svg).textContent = fmt(ax.log ? Math.pow(10, vx) : vx);
-        svgEl("text", { x: L - 6, y: gy, dy: "0.35em", "text-anchor": "end", "font-size": 13, "font-family": "sans-serif", fill: "#5b6470" }, svg).textContent = fmt(ay.log ? Math.pow(10, vy) : vy);
+        svgEl("text", { "class": "y-tick", x: L - 6, y: gy, dy: "0.35em", "text-anchor": "end", "font-size": 13, "font-family": "sans-serif", fill: "#5b6470" }, svg).textContent = tickLabel(v);
       });
       svgEl("text", { x: (W + L - R) / 2, y: H - 12, "text-anchor": "middle", "font-size": 14, "font-family": "sans-serif", fill: "#1b1f24" }, svg).textContent = ox.label + (ax.log ? " (log)" : "");
       svgEl("text", { x: 16, y: (H - B + T) / 2, "text-anchor": "middle", "font-size": 14, "font-family": "sans-serif", fill: "#1b1f24", transform: "rotate(-90 16 " + (H - B + T) / 2 + ")" }, svg).textContent = oy.label + (ay.log ? " (log)" : "");
@@ -689,6 +1010,7 @@
     wireMediaSliders();
     var data = projectData();
     wireAnyScatter(data);
+    wireColourBy(data);
     Array.prototype.forEach.call(document.querySelectorAll(".chart-box"), wireChart);
     wireSmoothing();
     wireAxisToggles();

@@ -93,6 +93,8 @@
 
   ResultsTable.prototype.matches = function (r) {
     var self = this;
+    // Runs brushed on the parallel coordinates (ahnb.js), when a brush is set.
+    if (this.selection && !this.selection[r.i]) return false;
     return this.terms.every(function (t) {
       if (t.text !== undefined) {
         var hay = [r.name, r.status, r.group || ""].concat(Object.keys(r.params).map(function (k) { return k + "=" + r.params[k]; }));
@@ -195,7 +197,7 @@
       var bar = el("progress", { max: "100", value: String(Math.floor(v * 100)) }, Math.floor(v * 100) + " %");
       td.appendChild(bar);
       td.appendChild(document.createTextNode(" " + r.progressText));
-      if (r.left) td.appendChild(el("span", { "class": "muted" }, " · " + r.left));
+      if (r.left) td.appendChild(el("span", { "class": "muted" }, r.left));
       return td;
     }
     td.textContent = c.text ? c.text(r) : fmt(v);
@@ -264,7 +266,7 @@
     });
     body.textContent = "";
     body.appendChild(frag);
-    if (this.counter) this.counter.textContent = runs.length + " of " + this.data.runs.length + " runs";
+    if (this.counter) this.counter.textContent = runs.length + " of " + this.data.runs.length + " runs" + (this.selection ? " (brushed on the parallel coordinates)" : "");
     if (this.pager) {
       this.pager.hidden = pages < 2;
       this.pager.querySelector(".page-label").textContent = "page " + (this.page + 1) + " of " + pages;
@@ -399,6 +401,7 @@
     this.counter = section.querySelector(".table-count");
     var tools = section.querySelector(".table-tools");
     var filter = section.querySelector("input.table-filter");
+    document.addEventListener("ahnb:selection", function (e) { self.selection = e.detail; self.page = 0; self.render(); });
     filter.addEventListener("input", function () { self.terms = parseFilter(filter.value); self.page = 0; self.render(); });
 
     var constant = section.querySelector("input.toggle-constant");
