@@ -190,7 +190,9 @@ def names(logs):
     for i, name in enumerate(run_names):
         write(f"{logs}/names/run-{i:02d}.jsonl", healthy_run("names", name, steps=2))
     # Projects named by headers: path-like, case twins, reserved words.
-    for i, project in enumerate(["../escape", "/etc", "Case", "case", "CASE", "assets", "index", "404"]):
+    # Issue 12, class 7: ahnb's own top-level names with their extension, Windows device names.
+    for i, project in enumerate(["../escape", "/etc", "Case", "case", "CASE", "assets", "index", "404",
+                                 "index.html", "404.html", "CON", "nul.txt", "COM1.log", "LPT9"]):
         write(f"{logs}/projects/p-{i:02d}.jsonl", healthy_run(project, f"run-{i}", steps=2))
     # The same run name in two files of one project: both runs are kept.
     write(f"{logs}/dup/first.jsonl", healthy_run("dup", "same", steps=2, seed=1))
@@ -302,6 +304,20 @@ def resumed(logs):
             out.append(line({"type": "metrics", "step": step, "metrics": {"loss": 0.5}}))
         out.append(line({"type": "end", "status": "finished"}))
         write(f"{logs}/resumed/{name}.jsonl", "".join(out))
+
+
+def messages(logs):
+    """Issue 12, class 10: inputs whose warning used to say something else than what is wrong."""
+    folder = f"{logs}/messages"
+    ok = line({"type": "metrics", "step": 1, "metrics": {"loss": 1.0}})
+    ok2 = line({"type": "metrics", "step": 2, "metrics": {"loss": 0.5}})
+    write(f"{folder}/surrogate.jsonl", '{"type":"header","run":"surrogate","params":{"x":"\\ud800"}}\n' + ok)
+    write(f"{folder}/epoch.jsonl", '{"type":"metrics","step":1,"epoch":1e999,"metrics":{"loss":1}}\n')
+    write(f"{folder}/cr-only.jsonl", (ok + ok2).replace("\n", "\r"))
+    write(f"{folder}/nan-key.jsonl", '{"type":"metrics","step":1,"metrics":{NaN: 1, "loss": 2}}\n' + ok2)
+    write(f"{folder}/bom-mid.jsonl", ok.encode() + b"\xef\xbb\xbf" + ok2.encode())
+    write(f"{folder}/dotted.jsonl", '{"type":"header","run":"dotted","params":{"a.b":1,"a":{"b":2}}}\n' + ok)
+    write(f"{folder}/README.md", b"# messages \xff\n")
 
 
 def growing(logs):
@@ -431,6 +447,7 @@ def generate(out, which):
         media(logs, outside)
         boundary(logs, outside)
         resumed(logs)
+        messages(logs)
         growing(logs)
     if which in ("all", "payloads"):
         payloads(logs)
