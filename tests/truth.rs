@@ -251,6 +251,27 @@ fn seed_groups_are_labelled_by_what_varies_with_final_values_and_a_confidence_in
     // t(0.975, 2) = 4.3027: 0.94 ± 4.3027 × 0.02 / √3 = [0.8903, 0.9897].
     assert!(row.contains("[0.8903, 0.9897]"), "{row}");
 
+    // The results table's fold rows name the group the same way.
+    let data = page_data(&page);
+    let columns: Vec<&str> = data["columns"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c.as_str().unwrap())
+        .collect();
+    let group = columns.iter().position(|c| *c == "group").unwrap();
+    let labels: Vec<&Value> = data["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| &r[group])
+        .collect();
+    assert_eq!(
+        labels.iter().filter(|l| **l == "lr=0.1").count(),
+        3,
+        "{labels:?}"
+    );
+
     // The same ± in the Markdown summary.
     let md = ahnb().arg("summary").arg(dir.path()).output().unwrap();
     let md = String::from_utf8(md.stdout).unwrap();
@@ -276,4 +297,29 @@ fn base_url_without_a_trailing_slash_is_joined_with_one() {
     );
     let index = std::fs::read_to_string(site.join("index.html")).unwrap();
     assert!(index.contains(r#"href="https://user.github.io/repo/index.html""#));
+}
+
+/// A plan in steps from a `max_steps`-like hyperparameter; steps count optimizer steps done.
+#[test]
+fn planned_steps_come_from_a_max_steps_hyperparameter() {
+    let dir = tempfile::tempdir().unwrap();
+    let logs = dir.path().join("steps");
+    std::fs::create_dir_all(&logs).unwrap();
+    let mut text = String::from(
+        r#"{"type": "header", "run": "r", "params": {"schedule": {"max_steps": 200}}}"#,
+    );
+    text.push('\n');
+    for step in (0..=50).step_by(10) {
+        writeln!(text, r#"{{"step": {step}, "loss": 1.0}}"#).unwrap();
+    }
+    std::fs::write(logs.join("r.jsonl"), text).unwrap();
+    let (_guard, site) = build_site(dir.path(), &["-q"]);
+    let run = std::fs::read_to_string(site.join("steps/runs/r.html")).unwrap();
+    assert!(run.contains("Reached step 50 of 200 (25 %)."), "{run}");
+    let summary = summary_json(dir.path());
+    let r = run_json(&summary, "r");
+    assert_eq!(
+        (r["planned_steps"].clone(), r["progress"].clone()),
+        (200.into(), 0.25.into())
+    );
 }

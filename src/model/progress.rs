@@ -12,6 +12,15 @@ use super::{ParamValue, Run, Status};
 pub const PLANNED_EPOCH_PARAMS: [&str; 4] =
     ["epochs", "max_epochs", "num_epochs", "num_train_epochs"];
 
+/// Hyperparameters read as the planned number of steps when the header does not give one: the
+/// last part of a dotted key (`schedule.max_steps`), in order of preference.
+pub const PLANNED_STEP_PARAMS: [&str; 4] = [
+    "max_steps",
+    "total_steps",
+    "num_training_steps",
+    "train_steps",
+];
+
 /// The unit a run's progress is counted in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Unit {
@@ -68,20 +77,31 @@ pub fn last_shown_epoch(run: &Run) -> Option<f64> {
     Some(series.summary.max?.value + epoch_offset(run))
 }
 
-/// The planned number of epochs and of steps: the header's `planned`, else for epochs the first
-/// of [`PLANNED_EPOCH_PARAMS`] that is a positive whole number.
+/// The planned number of epochs and of steps: the header's `planned`, else the first of
+/// [`PLANNED_EPOCH_PARAMS`] (top-level keys) and [`PLANNED_STEP_PARAMS`] (the last part of a
+/// dotted key) that is a positive whole number.
 pub fn planned(run: &Run) -> (Option<u64>, Option<u64>) {
+    let count = |value: Option<&ParamValue>| match value {
+        Some(ParamValue::Number(v)) if *v >= 1.0 && v.fract() == 0.0 && *v < 1e15 => {
+            Some(*v as u64)
+        }
+        _ => None,
+    };
     let epochs = run.header.planned_epochs.or_else(|| {
         PLANNED_EPOCH_PARAMS
             .iter()
-            .find_map(|key| match run.header.params.get(*key) {
-                Some(ParamValue::Number(v)) if *v >= 1.0 && v.fract() == 0.0 && *v < 1e15 => {
-                    Some(*v as u64)
-                }
-                _ => None,
-            })
+            .find_map(|key| count(run.header.params.get(*key)))
     });
-    (epochs, run.header.planned_steps)
+    let steps = run.header.planned_steps.or_else(|| {
+        PLANNED_STEP_PARAMS.iter().find_map(|name| {
+            run.header
+                .params
+                .iter()
+                .filter(|(key, _)| key.rsplit('.').next() == Some(*name))
+                .find_map(|(_, value)| count(Some(value)))
+        })
+    });
+    (epochs, steps)
 }
 
 /// The run's progress against its plan: in epochs when both the plan and the log have them,
@@ -96,14 +116,9 @@ pub fn progress(run: &Run) -> Option<Progress> {
         });
     }
     let planned = steps?;
-    let last = run.last_step()?;
-    // A step counter that starts at 0 is an index: step 999 is the 1000th.
-    let first = run
-        .series
-        .values()
-        .filter_map(|s| s.summary.first.map(|p| p.step))
-        .min();
-    let done = last as f64 + if first == Some(0) { 1.0 } else { 0.0 };
+    // Steps count the optimizer steps done (step 0 is before training, as `global_step` is),
+    // unlike a zero-based epoch index.
+    let done = run.last_step()? as f64;
     Some(Progress {
         unit: Unit::Step,
         done,

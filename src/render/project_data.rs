@@ -59,6 +59,16 @@ pub fn project_data_json(project: &Project, run_hrefs: &[String]) -> String {
         }
         ranks
     };
+    let group_labels: std::collections::BTreeMap<&str, String> = project
+        .groups
+        .iter()
+        .map(|g| {
+            (
+                g.key.as_str(),
+                crate::model::project::group_label(project, g),
+            )
+        })
+        .collect();
     let rows: Vec<Value> = project
         .runs
         .iter()
@@ -100,7 +110,12 @@ pub fn project_data_json(project: &Project, run_hrefs: &[String]) -> String {
                 ranks[i],
                 status.as_str(),
                 run_color(i),
-                project.summaries[i].group,
+                // The seed group by its label (the hyperparameters that vary), which is also
+                // unique: the fold rows of the table show it.
+                project.summaries[i].group.as_ref().map(|key| group_labels
+                    .get(key.as_str())
+                    .cloned()
+                    .unwrap_or_else(|| key.clone())),
                 run.header.seed,
                 duration,
                 duration.map(format::duration),

@@ -77,6 +77,10 @@ const column = (page, key) => page.$$eval(`#results tbody tr`, (rows, key) => {
 
 test("numbers sort as numbers, missing values last in both directions", { skip }, async () => {
   const { page, errors } = await projectPage();
+  // The ranking metric right after the run name; the constant width is hidden, lr shown.
+  const keys = await page.$$eval("#results thead th[data-key]", (ths) => ths.map((t) => t.dataset.key));
+  assert.deepEqual(keys.slice(0, 5), ["rank", "run", "best:val_accuracy", "last:val_accuracy", "status"]);
+  assert.ok(keys.includes("param:lr") && !keys.includes("param:width"), keys.join());
   // Default: ranked by best val_accuracy, best first.
   assert.deepEqual(await names(page), ["r-c", "r-a", "r-e", "r-b", "r-f", "r-d"]);
   await page.click("#results thead th[data-key='best:extra']");
@@ -105,6 +109,8 @@ test("the best cell holds the best value for the metric's direction", { skip }, 
   // Without the script, the server-rendered table marks the same cells.
   const noScript = await browser.newPage({ javaScriptEnabled: false });
   await noScript.goto(pathToFileURL(join(site, "answers/index.html")).href);
+  const staticHead = await noScript.$$eval("#results thead th", (ths) => ths.slice(0, 4).map((t) => t.textContent.trim()));
+  assert.deepEqual(staticHead, ["#", "Run", "val_accuracy best", "val_accuracy last"]);
   const staticBest = await noScript.$$eval("#results tbody td.best-cell", (tds) => tds.map((td) => [td.closest("tr").querySelector("td.run-name a").textContent, td.textContent]));
   assert.ok(staticBest.some(([n, v]) => n === "r-c" && v === "0.9500"), JSON.stringify(staticBest));
   assert.ok(staticBest.some(([n, v]) => n === "r-c" && v === "0.2000"), JSON.stringify(staticBest));

@@ -197,7 +197,7 @@
       var bar = el("progress", { max: "100", value: String(Math.floor(v * 100)) }, Math.floor(v * 100) + " %");
       td.appendChild(bar);
       td.appendChild(document.createTextNode(" " + r.progressText));
-      if (r.left) td.appendChild(el("span", { "class": "muted" }, " · " + r.left));
+      if (r.left) td.appendChild(el("span", { "class": "muted" }, r.left));
       return td;
     }
     td.textContent = c.text ? c.text(r) : fmt(v);
