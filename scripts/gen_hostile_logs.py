@@ -304,6 +304,20 @@ def resumed(logs):
         write(f"{logs}/resumed/{name}.jsonl", "".join(out))
 
 
+def messages(logs):
+    """Issue 12, class 10: inputs whose warning used to say something else than what is wrong."""
+    folder = f"{logs}/messages"
+    ok = line({"type": "metrics", "step": 1, "metrics": {"loss": 1.0}})
+    ok2 = line({"type": "metrics", "step": 2, "metrics": {"loss": 0.5}})
+    write(f"{folder}/surrogate.jsonl", '{"type":"header","run":"surrogate","params":{"x":"\\ud800"}}\n' + ok)
+    write(f"{folder}/epoch.jsonl", '{"type":"metrics","step":1,"epoch":1e999,"metrics":{"loss":1}}\n')
+    write(f"{folder}/cr-only.jsonl", (ok + ok2).replace("\n", "\r"))
+    write(f"{folder}/nan-key.jsonl", '{"type":"metrics","step":1,"metrics":{NaN: 1, "loss": 2}}\n' + ok2)
+    write(f"{folder}/bom-mid.jsonl", ok.encode() + b"\xef\xbb\xbf" + ok2.encode())
+    write(f"{folder}/dotted.jsonl", '{"type":"header","run":"dotted","params":{"a.b":1,"a":{"b":2}}}\n' + ok)
+    write(f"{folder}/README.md", b"# messages \xff\n")
+
+
 def growing(logs):
     """A log that tests append to while a build reads it."""
     write(f"{logs}/live/growing.jsonl",
@@ -431,6 +445,7 @@ def generate(out, which):
         media(logs, outside)
         boundary(logs, outside)
         resumed(logs)
+        messages(logs)
         growing(logs)
     if which in ("all", "payloads"):
         payloads(logs)

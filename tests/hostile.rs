@@ -169,6 +169,12 @@ fn every_hostile_case_gets_a_specific_warning_and_nothing_panics() {
         "links/dangling.jsonl: cannot be read: No such file or directory (os error 2)",
         "links/fifo.jsonl: not a regular file (a FIFO, socket or device); not read",
         "links/alias.jsonl: the same file as 'links/real.jsonl' (a link, hard link or mount); read once, as that",
+        // Messages say what is wrong (class 10).
+        "messages/surrogate.jsonl:1: header field 'params' is not valid JSON (a lone UTF-16 surrogate escape, which is not text); ignored",
+        "messages/epoch.jsonl:1: epoch inf is not a finite number; ignored",
+        "messages/nan-key.jsonl:1: malformed JSON: key must be a string (column 39)",
+        "messages/dotted.jsonl:1: param 'a.b' is given twice (a dotted key and a nested one); the first in key order is kept",
+        "messages/README.md: README is not valid UTF-8 (at byte 11); shown with replacement characters",
         // Resumed runs (class 5): the line where steps went back.
         "resumed/rewind-10.jsonl: 10 repeated steps (first at line 5012: step 5000 after step 5009); the later value of each is kept",
         "resumed/rewind-5000.jsonl: 5000 repeated steps (first at line 10002: step 5000 after step 9999); the later value of each is kept",
@@ -336,6 +342,13 @@ fn every_healthy_line_and_run_survives_its_neighbours() {
     assert!((800..2000).contains(&truncated), "{truncated}");
     // Links inside LOGS are read, once; the file behind a link out of LOGS never is.
     assert!(runs.contains_key("links/real.jsonl") && !runs.contains_key("links/alias.jsonl"));
+    // A CR-only file is read, a BOM mid-file costs no line, and `{NaN: 1}` is no metric.
+    assert_eq!(count(run("messages/cr-only.jsonl"), "loss"), 2);
+    assert_eq!(count(run("messages/bom-mid.jsonl"), "loss"), 2);
+    let nan = run("messages/nan-key.jsonl")["metrics"]
+        .as_object()
+        .unwrap();
+    assert!(nan.keys().all(|k| !k.contains("ahnb:")), "{nan:?}");
     // Resumed runs: for any rewind, the later value of each step wins and the overwritten ones
     // leave every summary (a 5,000-step rewind kept the old best, 0.01).
     for (source, steps) in [

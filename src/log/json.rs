@@ -32,15 +32,21 @@ pub fn normalize_nonfinite(line: &str) -> Cow<'_, str> {
         return Cow::Borrowed(line);
     }
     Cow::Owned(rewrite_outside_strings(line, |rest| {
-        if rest.starts_with("NaN") {
-            (3, Some(NAN_MARK))
+        let (length, mark) = if rest.starts_with("NaN") {
+            (3, NAN_MARK)
         } else if rest.starts_with("Infinity") {
-            (8, Some(INF_MARK))
+            (8, INF_MARK)
         } else if rest.starts_with("-Infinity") {
-            (9, Some(NEG_INF_MARK))
+            (9, NEG_INF_MARK)
         } else {
-            (1, None)
+            return (1, None);
+        };
+        // A bare token as a key (`{NaN: 1}`) is not JSON: left as is, it is reported as
+        // malformed instead of becoming a metric named after the marker.
+        if rest[length..].trim_start().starts_with(':') {
+            return (length, None);
         }
+        (length, Some(mark))
     }))
 }
 
@@ -418,14 +424,35 @@ pub fn raw_json(value: &RawValue) -> serde_json::Value {
     raw_json_checked(value).unwrap_or_default()
 }
 
-/// A raw value that nests deeper than [`MAX_DEPTH`]; it is never built.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct TooDeep;
+/// Why a raw value was not built: it nests deeper than [`MAX_DEPTH`], or serde_json refused
+/// what its scanner let through (a lone surrogate such as `"\ud800"`, which is not text).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TooDeep {
+    Deep,
+    Invalid(String),
+}
 
 impl fmt::Display for TooDeep {
     fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        write!(f, "is nested deeper than {MAX_DEPTH} levels")
+        match self {
+            TooDeep::Deep => write!(f, "is nested deeper than {MAX_DEPTH} levels"),
+            TooDeep::Invalid(reason) => write!(f, "is not valid JSON ({reason})"),
+        }
     }
+}
+
+/// A serde_json error as a [`TooDeep`]: its message without the position (the line is ours).
+fn unbuilt(error: &serde_json::Error) -> TooDeep {
+    let text = error.to_string();
+    if text.starts_with("recursion limit exceeded") {
+        return TooDeep::Deep;
+    }
+    let reason = text.split(" at line ").next().unwrap_or(&text);
+    if reason.contains("hex escape") || reason.contains("surrogate") {
+        // serde_json's words for "\ud800" without its pair ("unexpected end of hex escape").
+        return TooDeep::Invalid("a lone UTF-16 surrogate escape, which is not text".to_owned());
+    }
+    TooDeep::Invalid(reason.to_owned())
 }
 
 /// Reads a raw field as a full JSON value, like [`raw_json`], telling a value nested too deeply
@@ -435,12 +462,12 @@ pub fn raw_json_checked(value: &RawValue) -> Result<serde_json::Value, TooDeep> 
     let text = value.get();
     let parsed = match serde_json::from_str::<serde_json::Value>(text) {
         Ok(parsed) => parsed,
-        // A raw value is valid JSON (serde_json checked it when the line was split), so the only
-        // failures are the depth limit and numbers out of range.
+        // A raw value passed serde_json's scanner when the line was split, so the failures are
+        // the depth limit, numbers out of range and what the scanner does not check (surrogates).
         Err(e) if e.to_string().starts_with("number out of range") => {
-            serde_json::from_str(&saturate_overflow(text)).map_err(|_| TooDeep)?
+            serde_json::from_str(&saturate_overflow(text)).map_err(|e| unbuilt(&e))?
         }
-        Err(_) => return Err(TooDeep),
+        Err(e) => return Err(unbuilt(&e)),
     };
     Ok(restore_markers(parsed))
 }
@@ -578,7 +605,7 @@ mod tests {
         let metrics = record.metrics.unwrap();
         assert_eq!(metrics[0].1, Scalar::Other("an array"));
         assert_eq!(metrics[1].1, Scalar::Number(1.0));
-        assert_eq!(raw_json_checked(record.fields[0].1), Err(TooDeep));
+        assert_eq!(raw_json_checked(record.fields[0].1), Err(TooDeep::Deep));
         let shallow = format!("{{\"a\":{}1{}}}", "[".repeat(100), "]".repeat(100));
         let record = parse_record(&shallow).unwrap();
         assert!(raw_json_checked(record.fields[0].1).is_ok());

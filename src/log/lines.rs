@@ -98,7 +98,7 @@ impl<R: BufRead> LineReader<R> {
             self.pending = at + 1;
             self.bytes_read += (at + 1) as u64;
             self.line_number += 1;
-            let bytes = trim_line(&available[..at], self.line_start == 0);
+            let bytes = trim_line(&available[..at]);
             return Ok(Some((
                 self.line_number,
                 Line::Text {
@@ -148,17 +148,16 @@ impl<R: BufRead> LineReader<R> {
         if too_long {
             return Ok(Some((self.line_number, Line::TooLong { length })));
         }
-        let bytes = trim_line(&self.buffer, self.line_start == 0);
+        let bytes = trim_line(&self.buffer);
         Ok(Some((self.line_number, Line::Text { bytes, terminated })))
     }
 }
 
-/// Strips a UTF-8 byte-order mark (only at the very start of the stream) and every trailing CR
-/// (some Windows tools write "\r\r\n").
-fn trim_line(mut bytes: &[u8], at_start: bool) -> &[u8] {
-    if at_start {
-        bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    }
+/// Strips a UTF-8 byte-order mark and every trailing CR (some Windows tools write "\r\r\n").
+/// A mark is stripped at the start of any line, not only of the stream: logs concatenated with
+/// `cat` carry one mid-file, and the line after it must not be lost.
+fn trim_line(mut bytes: &[u8]) -> &[u8] {
+    bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     while let [rest @ .., b'\r'] = bytes {
         bytes = rest;
     }

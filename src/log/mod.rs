@@ -249,36 +249,40 @@ pub fn read_log_from<R: BufRead>(
                 truncated: false,
             });
         }
-        if bytes.iter().all(u8::is_ascii_whitespace) {
-            continue;
-        }
-        lines_with_content += 1;
-        let text = match std::str::from_utf8(bytes) {
-            Ok(text) => text,
-            Err(e) => {
-                truncated |= !terminated;
-                let at = e.valid_up_to();
-                let message = format!("line is not valid UTF-8 (at byte {at}); skipped");
-                builder.warn("utf8", number, message);
+        // A lone CR (one not before a LF) ends a line too: some writers end lines with CR only,
+        // and the whole file read as one unterminated line was "cut off".
+        for (piece, piece_terminated) in split_at_lone_cr(bytes, terminated) {
+            if piece.iter().all(u8::is_ascii_whitespace) {
                 continue;
             }
-        };
-        let mut scratch = json::Scratch::default();
-        match json::parse_line(text, &mut scratch) {
-            Ok(record) => builder.add(number, record),
-            Err(_) if !terminated => {
-                truncated = true;
-                builder.warn(
-                    "cut-line",
+            lines_with_content += 1;
+            let text = match std::str::from_utf8(piece) {
+                Ok(text) => text,
+                Err(e) => {
+                    truncated |= !piece_terminated;
+                    let at = e.valid_up_to();
+                    let message = format!("line is not valid UTF-8 (at byte {at}); skipped");
+                    builder.warn("utf8", number, message);
+                    continue;
+                }
+            };
+            let mut scratch = json::Scratch::default();
+            match json::parse_line(text, &mut scratch) {
+                Ok(record) => builder.add(number, record),
+                Err(_) if !piece_terminated => {
+                    truncated = true;
+                    builder.warn(
+                        "cut-line",
+                        number,
+                        "last line is cut off (the run may still be writing, or it crashed); ignored",
+                    );
+                }
+                Err(e) => builder.warn(
+                    "malformed",
                     number,
-                    "last line is cut off (the run may still be writing, or it crashed); ignored",
-                );
+                    format!("malformed JSON: {}", describe_json_error(&e)),
+                ),
             }
-            Err(e) => builder.warn(
-                "malformed",
-                number,
-                format!("malformed JSON: {}", describe_json_error(&e)),
-            ),
         }
     }
     if let Some(e) = read_error {
@@ -313,6 +317,22 @@ pub fn read_log_from<R: BufRead>(
         checkpoint,
         needs_exact,
     }
+}
+
+/// The parts of a line between lone CRs (a CR not followed by a LF; trailing CRs are already
+/// stripped), each with whether a line end closed it. Nearly every line has no CR: one part.
+fn split_at_lone_cr(bytes: &[u8], terminated: bool) -> Vec<(&[u8], bool)> {
+    if memchr::memchr(b'\r', bytes).is_none() {
+        return vec![(bytes, terminated)];
+    }
+    let mut pieces: Vec<(&[u8], bool)> = bytes
+        .split(|&b| b == b'\r')
+        .map(|piece| (piece, true))
+        .collect();
+    if let Some(last) = pieces.last_mut() {
+        last.1 = terminated;
+    }
+    pieces
 }
 
 /// Turns a checkpoint taken at the very end (gzip logs) back into its result, without reading.

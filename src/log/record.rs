@@ -9,7 +9,7 @@ use serde_json::Value;
 
 use super::json::{RawRecord, Scalar, raw_json, raw_json_checked, raw_scalar};
 use crate::diag::{Warning, quote};
-use crate::model::params::{flatten_env, flatten_params};
+use crate::model::params::{flatten_env, flatten_params_checked};
 use crate::model::series::SeriesBuilder;
 use crate::model::{
     EndRecord, Layer, Media, MediaKind, MediaSource, ModelSummary, Note, RunHeader, Timestamp,
@@ -357,6 +357,11 @@ impl RunBuilder {
         match value {
             Scalar::Number(v) if v.is_finite() => self.epoch.push(step, v),
             Scalar::Null => {}
+            Scalar::Number(v) => self.warn(
+                "bad-epoch",
+                line,
+                format!("epoch {v} is not a finite number; ignored"),
+            ),
             other => self.warn(
                 "bad-epoch",
                 line,
@@ -470,7 +475,15 @@ impl RunBuilder {
                 "start" => set(&mut header.start, timestamp_of(&value)),
                 "params" => match &value {
                     Value::Object(_) => {
-                        header.params = flatten_params(&value);
+                        let (params, collided) = flatten_params_checked(&value);
+                        header.params = params;
+                        for key in collided {
+                            let message = format!(
+                                "param {} is given twice (a dotted key and a nested one); the first in key order is kept",
+                                quote(&key)
+                            );
+                            self.warn("param-twice", line, message);
+                        }
                         true
                     }
                     _ => value.is_null(),

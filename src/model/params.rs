@@ -41,9 +41,16 @@ const MAX_PARAM_DEPTH: usize = 16;
 
 /// Flattens a JSON object into dotted keys. Non-object input yields one entry under `prefix`.
 pub fn flatten_params(value: &Value) -> BTreeMap<String, ParamValue> {
+    flatten_params_checked(value).0
+}
+
+/// [`flatten_params`], also returning the dotted keys given twice (`{"a.b": 1, "a": {"b": 2}}`):
+/// the first in key order is kept, and the caller warns about the others.
+pub fn flatten_params_checked(value: &Value) -> (BTreeMap<String, ParamValue>, Vec<String>) {
     let mut out = BTreeMap::new();
-    flatten_into(value, String::new(), 0, &mut out);
-    out
+    let mut collided = Vec::new();
+    flatten_into(value, String::new(), 0, &mut out, &mut collided);
+    (out, collided)
 }
 
 fn flatten_into(
@@ -51,6 +58,7 @@ fn flatten_into(
     prefix: String,
     depth: usize,
     out: &mut BTreeMap<String, ParamValue>,
+    collided: &mut Vec<String>,
 ) {
     match value {
         Value::Object(map) if depth < MAX_PARAM_DEPTH && (prefix.is_empty() || !map.is_empty()) => {
@@ -60,13 +68,16 @@ fn flatten_into(
                 } else {
                     format!("{prefix}.{key}")
                 };
-                flatten_into(inner, key, depth + 1, out);
+                flatten_into(inner, key, depth + 1, out, collided);
             }
         }
         _ if prefix.is_empty() => {}
-        other => {
-            out.insert(prefix, to_param_value(other));
-        }
+        other => match out.entry(prefix) {
+            std::collections::btree_map::Entry::Vacant(slot) => {
+                slot.insert(to_param_value(other));
+            }
+            std::collections::btree_map::Entry::Occupied(slot) => collided.push(slot.key().clone()),
+        },
     }
 }
 
