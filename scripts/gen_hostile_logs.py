@@ -190,7 +190,9 @@ def names(logs):
     for i, name in enumerate(run_names):
         write(f"{logs}/names/run-{i:02d}.jsonl", healthy_run("names", name, steps=2))
     # Projects named by headers: path-like, case twins, reserved words.
-    for i, project in enumerate(["../escape", "/etc", "Case", "case", "CASE", "assets", "index", "404"]):
+    # Issue 12, class 7: ahnb's own top-level names with their extension, Windows device names.
+    for i, project in enumerate(["../escape", "/etc", "Case", "case", "CASE", "assets", "index", "404",
+                                 "index.html", "404.html", "CON", "nul.txt", "COM1.log", "LPT9"]):
         write(f"{logs}/projects/p-{i:02d}.jsonl", healthy_run(project, f"run-{i}", steps=2))
     # The same run name in two files of one project: both runs are kept.
     write(f"{logs}/dup/first.jsonl", healthy_run("dup", "same", steps=2, seed=1))

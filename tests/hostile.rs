@@ -444,6 +444,13 @@ fn output_names_are_safe_unique_and_stay_inside_the_site() {
         "index-1/index.html",
         "assets-1/index.html",
         "404-1/index.html",
+        // Issue 12, class 7: once a folder where the 404 page goes, failing the whole build.
+        "index-1.html/index.html",
+        "404-1.html/index.html",
+        "con-1/index.html",
+        "nul-1.txt/index.html",
+        "com1-1.log/index.html",
+        "lpt9-1/index.html",
         "dup/runs/same.html",
         "dup/runs/same-2.html",
     ] {

@@ -39,6 +39,31 @@ pub fn slugify(name: &str, fallback: &str) -> String {
     }
 }
 
+/// True for names Windows reserves for devices (`CON`, `NUL`, `COM1`, `LPT9`, ...), with or
+/// without an extension: a file or folder of that name cannot be created or copied there.
+fn is_windows_device(stem: &str) -> bool {
+    matches!(stem, "con" | "prn" | "aux" | "nul")
+        || ((stem.starts_with("com") || stem.starts_with("lpt"))
+            && stem.len() == 4
+            && stem.as_bytes()[3].is_ascii_digit())
+}
+
+/// A slug whose stem (the part before the first dot) is one of ahnb's own top-level names
+/// (`index`, `index.html`, `404.html`, `assets`, ...) or a Windows device name, with `-1` after
+/// the stem: `index.html` becomes `index-1.html`, `con.txt` `con-1.txt`. Before, a project named
+/// `404.html` made a folder where the 404 page goes, and the whole build failed.
+fn defuse_reserved(slug: String) -> String {
+    let (stem, rest) = slug.split_once('.').unwrap_or((slug.as_str(), ""));
+    if !RESERVED.contains(&stem) && !is_windows_device(stem) {
+        return slug;
+    }
+    if rest.is_empty() {
+        format!("{stem}-1")
+    } else {
+        format!("{stem}-1.{rest}")
+    }
+}
+
 /// Hands out unique slugs in call order: the second "run" becomes "run-2", and so on.
 #[derive(Debug, Default)]
 pub struct SlugSet {
@@ -52,12 +77,7 @@ impl SlugSet {
 
     /// A unique slug for `name`.
     pub fn assign(&mut self, name: &str, fallback: &str) -> String {
-        let base = slugify(name, fallback);
-        let base = if RESERVED.contains(&base.as_str()) {
-            format!("{base}-1")
-        } else {
-            base
-        };
+        let base = defuse_reserved(slugify(name, fallback));
         let mut candidate = base.clone();
         let mut n = 2;
         while self.taken.contains(&candidate) {
@@ -95,5 +115,26 @@ mod tests {
         assert_eq!(set.assign("RUN", "run"), "run-3");
         assert_eq!(set.assign("index", "run"), "index-1");
         assert_eq!(set.assign("index-1", "run"), "index-1-2");
+    }
+
+    /// Regression (issue 12, class 7): names equal to ahnb's top-level outputs with their
+    /// extension, and Windows device names, with or without one.
+    #[test]
+    fn reserved_and_device_names_get_safe_slugs() {
+        let mut set = SlugSet::new();
+        for (name, slug) in [
+            ("index.html", "index-1.html"),
+            ("404.html", "404-1.html"),
+            ("assets", "assets-1"),
+            ("Assets.X", "assets-1.x"),
+            ("CON", "con-1"),
+            ("nul.txt", "nul-1.txt"),
+            ("COM1.log", "com1-1.log"),
+            ("lpt9", "lpt9-1"),
+            ("console", "console"),
+            ("com10", "com10"),
+        ] {
+            assert_eq!(set.assign(name, "run"), slug, "{name}");
+        }
     }
 }
