@@ -99,3 +99,40 @@ fn the_report_counts_runs_per_format_and_lists_skipped_files_with_why() {
          skipped 1 CSV file with a header and no rows: p/empty.csv\n"
     );
 }
+
+#[test]
+fn raw_logs_are_copied_for_file_formats_and_not_asked_of_run_folders() {
+    let dir = tempfile::tempdir().unwrap();
+    let logs = dir.path().join("logs");
+    std::fs::create_dir_all(logs.join("keras")).unwrap();
+    std::fs::copy(
+        fixture("formats/keras_csv/sweep/lr-0.01.csv"),
+        logs.join("keras/lr-0.01.csv"),
+    )
+    .unwrap();
+    let mlflow = fixture("formats/mlflow/mlruns");
+    for entry in walkdir::WalkDir::new(&mlflow) {
+        let entry = entry.unwrap();
+        let target = logs
+            .join("mlruns")
+            .join(entry.path().strip_prefix(&mlflow).unwrap());
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+    let site = dir.path().join("site");
+    let build = ahnb()
+        .args(["build", "--raw-logs", "--strict"])
+        .arg(&logs)
+        .arg("-o")
+        .arg(&site)
+        .assert()
+        .code(0);
+    assert!(stderr_of(&build).contains("read 5 MLflow runs, 1 Keras CSV run"));
+    assert_eq!(
+        std::fs::read(site.join("keras/logs/lr-0.01.csv")).unwrap(),
+        std::fs::read(logs.join("keras/lr-0.01.csv")).unwrap()
+    );
+}

@@ -27,13 +27,30 @@ pub(super) fn write_run_page(
     let mut warnings = Vec::new();
     let slug = &paths.run_slugs[index];
 
-    let raw_log = if options.copy_raw_logs {
-        let file_name = run.source.rsplit('/').next().unwrap_or("log.jsonl");
-        let extension = crate::log::walk::LOG_SUFFIXES
-            .iter()
-            .find(|s| file_name.ends_with(*s))
-            .copied()
-            .unwrap_or(".jsonl");
+    // A raw log is one file: JSON lines, or a CSV or trainer_state.json. Runs read from a
+    // folder (MLflow, DVCLive, W&B, TensorBoard) have no single file to copy.
+    let extension = {
+        use crate::model::Format;
+        let file_name = run
+            .path_on_disk
+            .file_name()
+            .map(|n| n.to_string_lossy().to_ascii_lowercase())
+            .unwrap_or_default();
+        match run.format {
+            Format::Native => Some(
+                crate::log::walk::LOG_SUFFIXES
+                    .iter()
+                    .find(|s| file_name.ends_with(*s))
+                    .copied()
+                    .unwrap_or(".jsonl"),
+            ),
+            Format::KerasCsv | Format::GenericCsv if file_name.ends_with(".log") => Some(".log"),
+            Format::KerasCsv | Format::GenericCsv => Some(".csv"),
+            Format::HuggingFace => Some(".json"),
+            _ => None,
+        }
+    };
+    let raw_log = if let (true, Some(extension)) = (options.copy_raw_logs, extension) {
         let relative = format!("{}/logs/{slug}{extension}", paths.dir);
         let boundary = crate::log::boundary::Boundary::of_file(&run.path_on_disk, &run.source);
         let copied = boundary
