@@ -970,3 +970,55 @@ fn an_unreadable_log_is_a_warning() {
     );
     assert!(stderr.contains("checked 2 files (1 run,"), "{stderr}");
 }
+
+/// Most bytes the wide project's page may take: 20 runs × 10,000 metric names once made a 29 MB
+/// page; with at most 100 metrics and 100 hyperparameters it is about 2.5 MB (100 charts of 20
+/// runs, and the names left off).
+const WIDE_PAGE_BYTES: usize = 3_000_000;
+
+/// Issue 12, class 4: a project page, its data and runs.csv carry at most 100 metrics and 100
+/// hyperparameters, the most informative ones; the page names the rest and says where they are;
+/// `ahnb summary` still exports all of them.
+#[test]
+fn a_project_of_many_metric_names_has_a_small_page_and_full_exports() {
+    let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join("hostile-wide");
+    generate_hostile_logs(&out, "wide");
+    let logs = out.join("logs");
+    let (_dir, site) = build_site(&logs, &["-q", "--no-cache"]);
+    let page = std::fs::read_to_string(site.join("wide/index.html")).unwrap();
+    assert!(page.len() <= WIDE_PAGE_BYTES, "{} bytes", page.len());
+    assert!(
+        page.contains("This page shows 100 of 10000 metrics and 100 of 1000 hyperparameters (those most runs logged, and those that vary); <code>ahnb summary --format csv</code> or <code>--format json</code> exports them all."),
+        "no note on the page"
+    );
+    // The left-off names are on the page, each once.
+    assert!(page.contains("<bdi>train/block099/layer99/grad_norm</bdi>"));
+    assert!(page.contains("<bdi>p00999</bdi>"));
+    let start = page.find(r#"id="project-data""#).unwrap();
+    let start = start + page[start..].find('>').unwrap() + 1;
+    let end = start + page[start..].find("</script>").unwrap();
+    let data: serde_json::Value = serde_json::from_str(&page[start..end]).unwrap();
+    assert_eq!(data["metrics"].as_array().unwrap().len(), 100);
+    assert_eq!(data["params"].as_array().unwrap().len(), 100);
+    // Every run logs every metric, so the first 100 in the project's order are kept; the
+    // parameters that vary come before those that do not (all of these vary).
+    assert_eq!(
+        data["metrics"][0]["name"],
+        "train/block000/layer00/grad_norm"
+    );
+    let header = |csv: &str| csv.lines().next().unwrap().to_owned();
+    let columns =
+        |header: &str, prefix: &str| header.split(',').filter(|c| c.starts_with(prefix)).count();
+    let runs_csv = header(&std::fs::read_to_string(site.join("wide/runs.csv")).unwrap());
+    assert_eq!(columns(&runs_csv, "metric."), 100);
+    assert_eq!(columns(&runs_csv, "param."), 100);
+    let exported = ahnb()
+        .args(["summary", "--format", "csv", "-q", "--project", "wide"])
+        .arg(&logs)
+        .output()
+        .unwrap();
+    assert!(exported.status.success());
+    let exported = header(&String::from_utf8(exported.stdout).unwrap());
+    assert_eq!(columns(&exported, "metric."), 10_000);
+    assert_eq!(columns(&exported, "param."), 1_000);
+}

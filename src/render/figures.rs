@@ -239,6 +239,12 @@ fn best_of_note(project: &Project, drawn: usize) -> Option<String> {
 
 /// One chart per metric with every (shown) run overlaid in its own colour.
 pub fn project_figures(project: &Project) -> Vec<Figure> {
+    project_figures_of(project, &project.metrics)
+}
+
+/// [`project_figures`] of some of the project's metrics (a project page charts only its
+/// columns, see [`super::columns`]).
+pub fn project_figures_of(project: &Project, metrics: &[String]) -> Vec<Figure> {
     let shown = overlay_runs(project);
     let hidden = project.runs.len() - shown.len();
     // Each run's clock runs from its own start, so that runs compare on one time axis.
@@ -248,8 +254,7 @@ pub fn project_figures(project: &Project) -> Vec<Figure> {
         .collect();
     let primary = project.primary_metric.as_ref();
     let mut files = SlugSet::new();
-    let mut figures: Vec<Figure> = project
-        .metrics
+    let mut figures: Vec<Figure> = metrics
         .iter()
         .enumerate()
         .filter(|&(n, metric)| n + 1 < MAX_CHARTS || Some(metric) == primary)

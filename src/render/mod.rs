@@ -2,6 +2,7 @@
 //! model types; every value from a log reaches HTML through Tera's autoescaping, except Markdown
 //! and HTML media, which pass through [`markdown`]'s sanitizer first.
 
+pub mod columns;
 pub mod figures;
 pub mod format;
 pub mod markdown;

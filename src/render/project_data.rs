@@ -49,7 +49,12 @@ pub const COLUMNS: [&str; 16] = [
 /// Builds the JSON; `run_hrefs[i]` is run i's page relative to the project page. Runs are rows
 /// of values rather than objects, so that names of fields, hyperparameters and metrics are not
 /// repeated for each of 10,000 runs (it halved the data of such a project).
-pub fn project_data_json(project: &Project, run_hrefs: &[String]) -> String {
+/// Only the page's columns (see [`super::columns`]) are carried.
+pub fn project_data_json(
+    project: &Project,
+    run_hrefs: &[String],
+    columns: &super::columns::PageColumns,
+) -> String {
     let ranks: Vec<Option<usize>> = {
         let mut ranks = vec![None; project.runs.len()];
         for (rank, &i) in project.ranking.iter().enumerate() {
@@ -74,7 +79,7 @@ pub fn project_data_json(project: &Project, run_hrefs: &[String]) -> String {
         .iter()
         .enumerate()
         .map(|(i, run)| {
-            let params: Vec<Value> = project
+            let params: Vec<Value> = columns
                 .params
                 .iter()
                 .map(|key| match run.header.params.get(key) {
@@ -83,9 +88,9 @@ pub fn project_data_json(project: &Project, run_hrefs: &[String]) -> String {
                     None => Value::Null,
                 })
                 .collect();
-            let mut best = Vec::with_capacity(project.metrics.len());
-            let mut last = Vec::with_capacity(project.metrics.len());
-            for name in &project.metrics {
+            let mut best = Vec::with_capacity(columns.metrics.len());
+            let mut last = Vec::with_capacity(columns.metrics.len());
+            for name in &columns.metrics {
                 let Some(series) = run.series.get(name) else {
                     best.push(Value::Null);
                     last.push(Value::Null);
@@ -129,7 +134,7 @@ pub fn project_data_json(project: &Project, run_hrefs: &[String]) -> String {
             ])
         })
         .collect();
-    let metrics: Vec<Value> = project
+    let metrics: Vec<Value> = columns
         .metrics
         .iter()
         .map(|m| {
@@ -144,8 +149,8 @@ pub fn project_data_json(project: &Project, run_hrefs: &[String]) -> String {
     let data = json!({
         "primary": project.primary_metric,
         "metrics": metrics,
-        "params": project.params,
-        "varied": project.varied_params,
+        "params": columns.params,
+        "varied": columns.varied,
         "columns": COLUMNS,
         "rows": rows,
     });
@@ -160,13 +165,13 @@ pub fn project_data_json(project: &Project, run_hrefs: &[String]) -> String {
 ///
 /// It sets `window.ahnbCurves` to `{"metrics": [...], "runs": {"<run index>": [[steps, values]
 /// or null, aligned with metrics]}}`.
-pub fn compare_curves_js(project: &Project) -> String {
+pub fn compare_curves_js(project: &Project, columns: &super::columns::PageColumns) -> String {
     let mut chosen: Vec<usize> = project.ranking.iter().copied().take(COMPARE_RUNS).collect();
     chosen.sort_unstable();
     let runs: serde_json::Map<String, Value> = chosen
         .into_iter()
         .map(|i| {
-            let curves: Vec<Value> = project
+            let curves: Vec<Value> = columns
                 .metrics
                 .iter()
                 .map(|name| match project.runs[i].series.get(name) {
@@ -182,6 +187,6 @@ pub fn compare_curves_js(project: &Project) -> String {
             (i.to_string(), Value::Array(curves))
         })
         .collect();
-    let data = json!({ "metrics": project.metrics, "runs": runs });
+    let data = json!({ "metrics": columns.metrics, "runs": runs });
     format!("window.ahnbCurves = {data};\n")
 }

@@ -120,6 +120,9 @@ pub struct ProjectCard {
 #[derive(Debug, Serialize)]
 pub struct ProjectView {
     pub page: Page,
+    /// Metrics and hyperparameters left off the page (see `columns`), named in a note.
+    pub more_metrics: Vec<String>,
+    pub more_params: Vec<String>,
     pub name: String,
     pub readme_html: Option<String>,
     pub run_count: usize,

@@ -10,6 +10,7 @@ use crate::diag::{Warning, quote};
 use crate::error::Result;
 use crate::model::project::Project;
 use crate::render::Renderer;
+use crate::render::columns::PageColumns;
 use crate::render::figures;
 use crate::render::format;
 use crate::render::views::*;
@@ -17,14 +18,26 @@ use crate::render::views::*;
 /// Rows of the results table rendered into the HTML (the script shows every run).
 const STATIC_ROWS: usize = 200;
 
-/// Every run of a project as CSV (the `ahnb summary --format csv` columns, unrounded).
-fn runs_csv(projects: &[Project], project: &Project) -> String {
+/// Every run of a project as CSV (the `ahnb summary --format csv` columns, unrounded), with the
+/// page's metrics and hyperparameters only (`ahnb summary` exports them all).
+fn runs_csv(projects: &[Project], project: &Project, columns: &PageColumns) -> String {
     let options = crate::report::SummaryOptions {
         project: Some(project.name.clone()),
         ..Default::default()
     };
+    let metrics: std::collections::BTreeSet<&String> = columns.metrics.iter().collect();
+    let params: std::collections::BTreeSet<&String> = columns.params.iter().collect();
     crate::report::summarize(projects, None, &options)
-        .map(|summary| crate::report::csv::render_csv(&summary))
+        .map(|mut summary| {
+            for p in &mut summary.projects {
+                p.metrics.retain(|m| metrics.contains(&m.name));
+                for run in &mut p.runs {
+                    run.metrics.retain(|m, _| metrics.contains(m));
+                    run.params.retain(|k, _| params.contains(k));
+                }
+            }
+            crate::report::csv::render_csv(&summary)
+        })
         .unwrap_or_default()
 }
 
@@ -81,17 +94,19 @@ fn write_project(
     writer: &SiteWriter,
 ) -> Result<Vec<Warning>> {
     let mut warnings = Vec::new();
-    if project.metrics.len() > figures::MAX_CHARTS {
+    let columns = crate::render::columns::page_columns(project);
+    let charted = columns.metrics.len().min(figures::MAX_CHARTS);
+    if project.metrics.len() > charted {
         let at = project.folder.as_ref().unwrap_or(&project.runs[0].source);
         let message = format!(
-            "project {} has {} metrics; its page charts {} of them (all are in the results table)",
+            "project {} has {} metrics; its page shows {} of them (those most runs logged) and charts {charted}; `ahnb summary --format csv` or `json` exports all",
             quote(&project.name),
             project.metrics.len(),
-            figures::MAX_CHARTS
+            columns.metrics.len(),
         );
         warnings.push(Warning::at_file(at, message));
     }
-    let mut view = project_view(project, paths, options);
+    let mut view = project_view(project, paths, options, &columns);
     for figure in view
         .figures
         .iter_mut()
@@ -105,11 +120,11 @@ fn write_project(
     writer.write(&format!("{}/index.html", paths.dir), html.as_bytes())?;
     writer.write(
         &format!("{}/runs.csv", paths.dir),
-        runs_csv(projects, project).as_bytes(),
+        runs_csv(projects, project, &columns).as_bytes(),
     )?;
     writer.write(
         &format!("{}/{COMPARE_CURVES_FILE}", paths.dir),
-        crate::render::project_data::compare_curves_js(project).as_bytes(),
+        crate::render::project_data::compare_curves_js(project, &columns).as_bytes(),
     )?;
 
     let results: Vec<Result<Vec<Warning>>> = (0..project.runs.len())
@@ -195,11 +210,19 @@ fn index_view(projects: &[Project], plan: &SitePlan, options: &SiteOptions) -> I
     }
 }
 
-fn project_view(project: &Project, paths: &ProjectPaths, options: &SiteOptions) -> ProjectView {
-    let metric_order = ordered_metrics(project);
-    let varied: std::collections::BTreeSet<&String> = project.varied_params.iter().collect();
-    let mut param_keys: Vec<&String> = project.varied_params.iter().collect();
-    param_keys.extend(project.params.iter().filter(|k| !varied.contains(k)));
+fn project_view(
+    project: &Project,
+    paths: &ProjectPaths,
+    options: &SiteOptions,
+    columns: &PageColumns,
+) -> ProjectView {
+    let metric_order: Vec<String> = ordered_metrics(project)
+        .into_iter()
+        .filter(|m| columns.metrics.contains(m))
+        .collect();
+    let varied: std::collections::BTreeSet<&String> = columns.varied.iter().collect();
+    let mut param_keys: Vec<&String> = columns.varied.iter().collect();
+    param_keys.extend(columns.params.iter().filter(|k| !varied.contains(k)));
     let param_columns = param_keys
         .iter()
         .map(|k| ParamColumn {
@@ -342,9 +365,11 @@ fn project_view(project: &Project, paths: &ProjectPaths, options: &SiteOptions) 
     let shown = figures::overlay_runs(project).len();
     let hrefs: Vec<String> = paths.runs.iter().map(|r| format!("runs/{r}")).collect();
     ProjectView {
-        data_json: crate::render::project_data::project_data_json(project, &hrefs),
+        data_json: crate::render::project_data::project_data_json(project, &hrefs, columns),
+        more_metrics: columns.more_metrics.clone(),
+        more_params: columns.more_params.clone(),
         curves_file: COMPARE_CURVES_FILE,
-        figures: figures::project_figures(project),
+        figures: figures::project_figures_of(project, &columns.metrics),
         scatters: figures::scatter_figures(project),
         parallel: figures::parallel_figure(project),
         overlay_note: (shown < project.runs.len()).then(|| {
