@@ -239,7 +239,7 @@ fn json_fields_are_documented() {
         .unwrap(),
     );
     // Objects whose keys are names from the logs rather than schema fields.
-    const MAPS: [&str; 3] = ["metrics", "params", "status_counts"];
+    const MAPS: [&str; 4] = ["metrics", "last_metrics", "params", "status_counts"];
     fn walk(value: &Value, parent: &str, doc: &str, missing: &mut Vec<String>) {
         match value {
             Value::Object(map) => {

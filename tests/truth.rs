@@ -272,6 +272,19 @@ fn seed_groups_are_labelled_by_what_varies_with_final_values_and_a_confidence_in
         "{labels:?}"
     );
 
+    // The JSON says the same: the best's spread and CI, and the final values' spread.
+    let summary = summary_json(dir.path());
+    let group = &summary["projects"][0]["groups"][0];
+    assert_eq!(group["label"], "lr=0.1");
+    let best = &group["metrics"]["val_accuracy"];
+    assert!((best["mean"].as_f64().unwrap() - 0.94).abs() < 1e-12);
+    assert!((best["ci95"].as_f64().unwrap() - 4.302_652_73 * 0.02 / 3f64.sqrt()).abs() < 1e-6);
+    let last = &group["last_metrics"]["val_accuracy"];
+    assert!(
+        (last["mean"].as_f64().unwrap() - 0.93).abs() < 1e-12,
+        "{last}"
+    );
+
     // The same ± in the Markdown summary.
     let md = ahnb().arg("summary").arg(dir.path()).output().unwrap();
     let md = String::from_utf8(md.stdout).unwrap();

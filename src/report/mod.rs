@@ -238,8 +238,11 @@ pub struct GroupReport {
     /// Member run names, in run order.
     pub runs: Vec<String>,
     pub status_counts: BTreeMap<Status, usize>,
-    /// Mean, sample standard deviation, min and max of the members' finite values.
+    /// Mean, sample standard deviation, min, max and 95 % confidence half-width of the members'
+    /// shown values (the best over training for metrics with a direction).
     pub metrics: BTreeMap<String, Spread>,
+    /// The same of the members' last values (the final value of training).
+    pub last_metrics: BTreeMap<String, Spread>,
     pub baseline: Option<GroupComparison>,
 }
 
@@ -485,6 +488,7 @@ fn summarize_project(
                 runs: members.iter().map(|r| r.name.clone()).collect(),
                 status_counts: count_statuses(members.iter().map(|r| r.status)),
                 metrics: group_spreads(&members, &metrics),
+                last_metrics: last_spreads(&members, &metrics),
                 baseline: None,
             }
         })
@@ -557,6 +561,20 @@ pub(crate) fn group_spreads(
             let values: Vec<f64> = members
                 .iter()
                 .filter_map(|r| r.metrics.get(&m.name)?.shown())
+                .collect();
+            Some((m.name.clone(), stats::spread(&values)?))
+        })
+        .collect()
+}
+
+/// The spread of every metric over some runs' last values.
+fn last_spreads(members: &[&RunReport], metrics: &[MetricInfo]) -> BTreeMap<String, Spread> {
+    metrics
+        .iter()
+        .filter_map(|m| {
+            let values: Vec<f64> = members
+                .iter()
+                .filter_map(|r| r.metrics.get(&m.name)?.last.map(|n| n.0))
                 .collect();
             Some((m.name.clone(), stats::spread(&values)?))
         })

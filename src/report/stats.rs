@@ -17,6 +17,8 @@ pub struct Spread {
     pub std: f64,
     pub min: f64,
     pub max: f64,
+    /// Half-width of the 95 % confidence interval of the mean (Student's t); `None` for n < 2.
+    pub ci95: Option<f64>,
 }
 
 /// Mean, sample standard deviation, min and max of the finite values; `None` when there are none.
@@ -33,13 +35,16 @@ pub fn spread(values: &[f64]) -> Option<Spread> {
     } else {
         0.0
     };
-    Some(Spread {
+    let mut spread = Spread {
         n,
         mean,
         std,
         min: finite.iter().copied().fold(f64::INFINITY, f64::min),
         max: finite.iter().copied().fold(f64::NEG_INFINITY, f64::max),
-    })
+        ci95: None,
+    };
+    spread.ci95 = confidence_95(&spread);
+    Some(spread)
 }
 
 /// The half-width of the 95 % confidence interval of the mean (Student's t with n − 1 degrees

@@ -9,6 +9,7 @@
 //! are counted, not read.
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 use bytes::Bytes;
 use prost::Message;
@@ -28,15 +29,10 @@ pub struct Decoded {
 pub enum Item {
     /// The `file_version` of a file's first record ("brain.Event:2").
     FileVersion(String),
-    Scalar {
-        tag: String,
-        value: f64,
-    },
+    /// A scalar; the tag is a slice of the record (see [`text_of`]).
+    Scalar { tag: Bytes, value: f64 },
     /// A text summary (Markdown, as TensorBoard renders it).
-    Text {
-        tag: String,
-        text: String,
-    },
+    Text { tag: String, text: String },
     /// An encoded image, as a byte range of the record's data (offset from its start).
     Image {
         tag: String,
@@ -63,19 +59,30 @@ pub enum Item {
 /// Decodes the records of one file, remembering each tag's plugin between records.
 #[derive(Default)]
 pub struct EventDecoder {
-    plugins: HashMap<String, String>,
+    plugins: HashMap<Bytes, Arc<str>>,
 }
 
 impl EventDecoder {
     /// Decodes one record's data. An error is a record that is not a valid `Event`.
     pub fn decode(&mut self, record: Bytes) -> Result<Decoded, prost::DecodeError> {
+        self.decode_into(record, Vec::new())
+    }
+
+    /// [`EventDecoder::decode`] into `items` (cleared first): a reader passes back the last
+    /// record's vector, so that a record costs no allocation of its own for its items.
+    pub fn decode_into(
+        &mut self,
+        record: Bytes,
+        mut items: Vec<Item>,
+    ) -> Result<Decoded, prost::DecodeError> {
+        items.clear();
         let base = record.as_ptr() as usize;
         let end = base + record.len();
         let event = proto::Event::decode(record)?;
         let mut decoded = Decoded {
             wall_time: event.wall_time,
             step: event.step,
-            items: Vec::new(),
+            items,
         };
         match event.what {
             Some(proto::event::What::FileVersion(version)) => {
@@ -105,22 +112,8 @@ impl EventDecoder {
         } else {
             value.tag
         };
-        let plugin_data = value.metadata.and_then(|m| m.plugin_data);
-        let plugin = match plugin_data {
-            Some(data) if !data.plugin_name.is_empty() => {
-                if data.plugin_name == "hparams" {
-                    // The hparams plugin's data is in the metadata itself, not in the value.
-                    decode_hparams(&data.content, items);
-                    return;
-                }
-                if self.plugins.get(&tag) != Some(&data.plugin_name) {
-                    self.plugins.insert(tag.clone(), data.plugin_name.clone());
-                }
-                data.plugin_name
-            }
-            _ => self.plugins.get(&tag).cloned().unwrap_or_default(),
-        };
         match value.value {
+            // The common case, kept free of allocations: no metadata decoded, the tag a slice.
             Some(summary_value::Value::SimpleValue(v)) => items.push(Item::Scalar {
                 tag,
                 value: widen(v),
@@ -128,7 +121,7 @@ impl EventDecoder {
             Some(summary_value::Value::Image(image)) => {
                 if let Some((offset, length)) = range_in(record, &image.encoded_image_string) {
                     items.push(Item::Image {
-                        tag,
+                        tag: text_of(&tag),
                         offset,
                         length,
                     });
@@ -139,17 +132,57 @@ impl EventDecoder {
             }
             Some(summary_value::Value::Audio(_)) => items.push(Item::Skipped("audio".to_owned())),
             Some(summary_value::Value::Tensor(tensor)) => {
-                decode_tensor(tag, &plugin, tensor, record, items)
+                if let Some(plugin) = self.plugin_of(&tag, &value.metadata, items) {
+                    decode_tensor(tag, &plugin, tensor, record, items)
+                }
             }
-            None => {}
+            None => {
+                self.plugin_of(&tag, &value.metadata, items);
+            }
         }
     }
+
+    /// The plugin of a tag: named by this value's metadata, else remembered from the tag's
+    /// first value. The hparams plugin's data is in the metadata itself: it is decoded here,
+    /// and `None` returned (the value holds nothing else).
+    fn plugin_of(
+        &mut self,
+        tag: &Bytes,
+        metadata: &Bytes,
+        items: &mut Vec<Item>,
+    ) -> Option<Arc<str>> {
+        if !metadata.is_empty() {
+            if let Ok(metadata) = proto::SummaryMetadata::decode(metadata.clone()) {
+                if let Some(data) = metadata.plugin_data.filter(|d| !d.plugin_name.is_empty()) {
+                    if data.plugin_name == "hparams" {
+                        decode_hparams(&data.content, items);
+                        return None;
+                    }
+                    let plugin: Arc<str> = Arc::from(data.plugin_name);
+                    self.plugins.insert(tag.clone(), plugin.clone());
+                    return Some(plugin);
+                }
+            }
+        }
+        Some(
+            self.plugins
+                .get(tag)
+                .cloned()
+                .unwrap_or_else(|| Arc::from("")),
+        )
+    }
+}
+
+/// A tag or other text from a log as a string (invalid UTF-8 replaced, as protobuf's own
+/// decoders would refuse it).
+pub fn text_of(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
 }
 
 /// A tensor by its plugin: a one-element number is a scalar (TensorFlow 2 writes them so, with
 /// the plugin `scalars`), `text` strings a note, `images` a row of width, height and images.
 fn decode_tensor(
-    tag: String,
+    tag: Bytes,
     plugin: &str,
     tensor: TensorProto,
     record: (usize, usize),
@@ -169,7 +202,7 @@ fn decode_tensor(
                 .map(|s| String::from_utf8_lossy(s).into_owned())
                 .collect();
             items.push(Item::Text {
-                tag,
+                tag: text_of(&tag),
                 text: parts.join("\n\n"),
             });
         }
@@ -178,7 +211,7 @@ fn decode_tensor(
             for image in tensor.string_val.iter().skip(2) {
                 if let Some((offset, length)) = range_in(record, image) {
                     items.push(Item::Image {
-                        tag: tag.clone(),
+                        tag: text_of(&tag),
                         offset,
                         length,
                     });
@@ -351,15 +384,16 @@ mod tests {
     };
 
     fn value(tag: &str, plugin: Option<&str>, value: summary_value::Value) -> SummaryValue {
-        SummaryValue {
-            tag: tag.to_owned(),
-            metadata: plugin.map(|name| SummaryMetadata {
-                plugin_data: Some(PluginData {
-                    plugin_name: name.to_owned(),
-                    content: Vec::new(),
-                }),
-                ..Default::default()
+        let metadata = plugin.map(|name| SummaryMetadata {
+            plugin_data: Some(PluginData {
+                plugin_name: name.to_owned(),
+                content: Vec::new(),
             }),
+            ..Default::default()
+        });
+        SummaryValue {
+            tag: Bytes::copy_from_slice(tag.as_bytes()),
+            metadata: metadata.map_or_else(Bytes::new, |m| m.encode_to_vec().into()),
             value: Some(value),
             ..Default::default()
         }
@@ -538,15 +572,16 @@ mod tests {
                 data: Some(data),
             }
             .encode_to_vec();
-            SummaryValue {
-                tag: "_hparams_/x".into(),
-                metadata: Some(SummaryMetadata {
-                    plugin_data: Some(PluginData {
-                        plugin_name: "hparams".into(),
-                        content,
-                    }),
-                    ..Default::default()
+            let metadata = SummaryMetadata {
+                plugin_data: Some(PluginData {
+                    plugin_name: "hparams".into(),
+                    content,
                 }),
+                ..Default::default()
+            };
+            SummaryValue {
+                tag: Bytes::from_static(b"_hparams_/x"),
+                metadata: metadata.encode_to_vec().into(),
                 ..Default::default()
             }
         };

@@ -54,16 +54,19 @@ pub struct Summary {
     pub value: Vec<SummaryValue>,
 }
 
-/// `tensorflow.Summary.Value`.
+/// `tensorflow.Summary.Value`. The tag, node name and metadata are kept as slices of the record
+/// (same wire type as a string or a message): a scalar then costs no allocation, and the metadata
+/// is decoded only for the values that need it (tensors and the hparams plugin).
 #[derive(Clone, PartialEq, prost::Message)]
 pub struct SummaryValue {
-    #[prost(string, tag = "1")]
-    pub tag: String,
+    #[prost(bytes = "bytes", tag = "1")]
+    pub tag: Bytes,
     /// TensorFlow 1 names the value by its graph node when there is no tag.
-    #[prost(string, tag = "7")]
-    pub node_name: String,
-    #[prost(message, optional, tag = "9")]
-    pub metadata: Option<SummaryMetadata>,
+    #[prost(bytes = "bytes", tag = "7")]
+    pub node_name: Bytes,
+    /// An encoded [`SummaryMetadata`].
+    #[prost(bytes = "bytes", tag = "9")]
+    pub metadata: Bytes,
     #[prost(oneof = "summary_value::Value", tags = "2, 4, 5, 6, 8")]
     pub value: Option<summary_value::Value>,
 }

@@ -2,12 +2,13 @@
 //! flat in the number of steps), each event's values mapped to points, notes, images and
 //! hyperparameters. Damage is a warning naming the file and the record; what came before is kept.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::io::{BufReader, Read};
 
 use bytes::Bytes;
 
-use super::event::{EventDecoder, Item};
+use super::event::{EventDecoder, Item, text_of};
 use super::layout::{self, Role};
 use super::tfrecord::{FrameError, RecordReader};
 use crate::log::LogFile;
@@ -46,6 +47,7 @@ pub fn read_event_file(
     let mut decoder = EventDecoder::default();
     let mut data = Vec::new();
     let mut last_timed_step = None;
+    let mut spare_items = Vec::new();
     loop {
         let record_start = reader.bytes_read();
         match reader.next_record(&mut data) {
@@ -76,7 +78,12 @@ pub fn read_event_file(
         facts.records += 1;
         let number = reader.record_number();
         let record = Bytes::from(std::mem::take(&mut data));
-        let decoded = match decoder.decode(record) {
+        let decoded = decoder.decode_into(record.clone(), std::mem::take(&mut spare_items));
+        // The decoded event is gone: take the buffer back for the next record.
+        if let Ok(buffer) = record.try_into_mut() {
+            data = buffer.into();
+        }
+        let mut decoded = match decoded {
             Ok(decoded) => decoded,
             Err(e) => {
                 let message = format!("record {number} is not a valid event ({e}); skipped");
@@ -86,10 +93,14 @@ pub fn read_event_file(
         };
         let step = decoded.step;
         let mut shown = false;
-        for item in decoded.items {
+        for item in decoded.items.drain(..) {
             match item {
                 Item::Scalar { tag, value } => {
                     shown = true;
+                    let tag = match std::str::from_utf8(&tag) {
+                        Ok(tag) => Cow::Borrowed(tag),
+                        Err(_) => Cow::Owned(text_of(&tag)),
+                    };
                     let name = layout::metric_name(&tag, role);
                     // Lightning logs the epoch as a scalar named `epoch`: the run's epoch axis,
                     // as for a bare JSON line's `epoch`.
@@ -145,11 +156,13 @@ pub fn read_event_file(
                 Item::FileVersion(_) | Item::SessionStart => {}
             }
         }
-        // Every value is its own event in most writers: one wall time per step is enough.
-        if shown && last_timed_step != Some(step) {
+        // Every value is its own event in most writers: one wall time per step is enough, the
+        // first one a file gives the step.
+        if shown && last_timed_step.is_none_or(|last| step > last) {
             builder.push_wall_time(step, decoded.wall_time);
             last_timed_step = Some(step);
         }
+        spare_items = decoded.items;
     }
 }
 

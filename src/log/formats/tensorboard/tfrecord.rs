@@ -12,6 +12,9 @@ use std::io::{self, Read};
 /// kilobytes (a graph or an image is a few megabytes). A larger length is taken as corruption.
 pub const MAX_RECORD_BYTES: u64 = 256 * 1024 * 1024;
 
+/// Records up to this length are read into a buffer sized from the length at once.
+const TRUSTED_BYTES: u64 = 1024 * 1024;
+
 /// Bytes of a record's framing: length (8), its checksum (4), the data's checksum (4).
 pub const FRAME_BYTES: u64 = 16;
 
@@ -118,10 +121,19 @@ impl<R: Read> RecordReader<R> {
             return Err(FrameError::TooLong(length));
         }
         data.clear();
-        let read = (&mut self.stream)
-            .take(length)
-            .read_to_end(data)
-            .map_err(FrameError::Io)?;
+        let read = if length <= TRUSTED_BYTES {
+            // The common case: the whole record in one read, into a buffer reused across records.
+            data.resize(length as usize, 0);
+            let got = fill(&mut self.stream, data)?;
+            data.truncate(got);
+            got
+        } else {
+            // A large length may still be a lie: let the data it really has grow the buffer.
+            (&mut self.stream)
+                .take(length)
+                .read_to_end(data)
+                .map_err(FrameError::Io)?
+        };
         self.offset += read as u64;
         let mut footer = [0u8; 4];
         let footer_read = if read as u64 == length {
@@ -141,20 +153,26 @@ impl<R: Read> RecordReader<R> {
         Ok(true)
     }
 
-    /// Fills `buffer` as far as the stream goes; returns how many bytes it got.
+    /// Fills `buffer` as far as the stream goes, counting the bytes; returns how many it got.
     fn read_up_to(&mut self, buffer: &mut [u8]) -> Result<usize, FrameError> {
-        let mut filled = 0;
-        while filled < buffer.len() {
-            match self.stream.read(&mut buffer[filled..]) {
-                Ok(0) => break,
-                Ok(n) => filled += n,
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                Err(e) => return Err(FrameError::Io(e)),
-            }
-        }
+        let filled = fill(&mut self.stream, buffer)?;
         self.offset += filled as u64;
         Ok(filled)
     }
+}
+
+/// Fills `buffer` as far as `stream` goes; returns how many bytes it got.
+fn fill(stream: &mut impl Read, buffer: &mut [u8]) -> Result<usize, FrameError> {
+    let mut filled = 0;
+    while filled < buffer.len() {
+        match stream.read(&mut buffer[filled..]) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(FrameError::Io(e)),
+        }
+    }
+    Ok(filled)
 }
 
 /// Frames `data` as one record (tests, fuzzing and the benchmark's tools write event files so).
