@@ -194,6 +194,11 @@ def names(logs):
     for i, project in enumerate(["../escape", "/etc", "Case", "case", "CASE", "assets", "index", "404",
                                  "index.html", "404.html", "CON", "nul.txt", "COM1.log", "LPT9"]):
         write(f"{logs}/projects/p-{i:02d}.jsonl", healthy_run(project, f"run-{i}", steps=2))
+    # Issue 12, class 7: names that differ only by invisible or bidi characters (a zero-width
+    # space, a right-to-left override, a byte-order mark) look the same: each gets a warning.
+    for i, run in enumerate(["twin", "tw\u200bin", "\u202etwin\u202c"]):
+        write(f"{logs}/lookalike/run-{i}.jsonl", healthy_run("lookalike", run, steps=2))
+    write(f"{logs}/lookalike/other.jsonl", healthy_run("look\ufeffalike", "other", steps=2))
     # The same run name in two files of one project: both runs are kept.
     write(f"{logs}/dup/first.jsonl", healthy_run("dup", "same", steps=2, seed=1))
     write(f"{logs}/dup/second.jsonl", healthy_run("dup", "same", steps=3, seed=2))

@@ -64,7 +64,7 @@ pub fn quote(value: &str) -> String {
 }
 
 /// A path or name from the logs made safe to print on one terminal line: control characters
-/// (line breaks, escape sequences, NUL) and bidirectional controls are shown escaped, so that a
+/// (line breaks, escape sequences, NUL), bidirectional controls and invisible characters are shown escaped, so that a
 /// file name can neither forge a line of CI output nor reorder what a reader sees.
 pub fn printable(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
@@ -75,11 +75,9 @@ pub fn printable(text: &str) -> String {
 }
 
 fn push_printable(out: &mut String, ch: char) {
-    let bidi = matches!(
-        ch,
-        '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'
-    );
-    if ch.is_control() || bidi {
+    // Invisible characters too: a warning about two names that differ only by a zero-width
+    // space must show where they differ.
+    if ch.is_control() || crate::invisible::is_invisible(ch) {
         out.extend(ch.escape_default());
     } else {
         out.push(ch);

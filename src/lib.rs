@@ -19,6 +19,7 @@ pub mod chart;
 pub mod diag;
 pub mod error;
 pub mod export;
+pub mod invisible;
 pub mod log;
 pub mod model;
 pub mod progress;
@@ -274,9 +275,20 @@ fn group_into_projects(logs: &Path, runs: Vec<Run>) -> Result<(Vec<ProjectInput>
     for run in runs {
         by_project.entry(run.project.clone()).or_default().push(run);
     }
+    warnings.extend(invisible::lookalike_warnings(
+        "project",
+        by_project.iter().map(|(name, runs)| {
+            let first = runs.iter().map(|r| r.source.as_str()).min();
+            (name.as_str(), first.unwrap_or_default())
+        }),
+    ));
     let mut projects = Vec::with_capacity(by_project.len());
     for (name, mut runs) in by_project {
         name_runs_apart(&mut runs);
+        warnings.extend(invisible::lookalike_warnings(
+            "run",
+            runs.iter().map(|r| (r.name.as_str(), r.source.as_str())),
+        ));
         let first_folder = runs[0].folder.clone();
         let folder = first_folder.filter(|f| runs.iter().all(|r| r.folder.as_ref() == Some(f)));
         let (config, readme) = match &folder {

@@ -159,6 +159,10 @@ fn every_hostile_case_gets_a_specific_warning_and_nothing_panics() {
         "shapes/cut.jsonl:5: last line is cut off (the run may still be writing, or it crashed); ignored",
         // Names: an empty run name falls back to the file name.
         "names/run-14.jsonl:1: header field 'run' has an unexpected value; ignored",
+        // Lookalike names (class 7): both named, the invisible characters shown escaped.
+        "lookalike/run-1.jsonl: run name 'tw\\u{200b}in' looks the same as run 'twin' (lookalike/run-0.jsonl): they differ only by invisible or bidirectional characters",
+        "lookalike/run-2.jsonl: run name '\\u{202e}twin\\u{202c}' looks the same as run 'twin' (lookalike/run-0.jsonl): they differ only by invisible or bidirectional characters",
+        "lookalike/other.jsonl: project name 'look\\u{feff}alike' looks the same as project 'lookalike' (lookalike/run-0.jsonl): they differ only by invisible or bidirectional characters",
         // File names: printed escaped, on one line.
         "files/new\\nline.jsonl: file name 'new\\nline.jsonl' has a line break",
         // Links and special files.
@@ -677,6 +681,91 @@ fn url_scheme(value: &str) -> String {
         .filter(|c| !c.is_whitespace() && !c.is_control())
         .collect::<String>()
         .to_ascii_lowercase()
+}
+
+/// Where, in the text of a page, a bidirectional embedding, override or isolate opens outside any
+/// `<bdi>` and any FSI…PDI isolate: such a name would reorder the rest of its line. Tags (their
+/// attributes are tooltips, not lines) and `<script>` islands are not page text.
+fn unisolated_bidi(html: &str) -> Vec<usize> {
+    let mut found = Vec::new();
+    let (mut bdi, mut isolates) = (0usize, 0usize);
+    let mut rest = html;
+    let mut at = 0;
+    while let Some(ch) = rest.chars().next() {
+        let len = if ch == '<' {
+            let lower = rest.get(..8).unwrap_or(rest).to_ascii_lowercase();
+            if lower.starts_with("<bdi>") {
+                bdi += 1;
+            } else if lower.starts_with("</bdi>") {
+                bdi = bdi.saturating_sub(1);
+            }
+            let end = if lower.starts_with("<script") {
+                rest.find("</script>").map(|e| e + 9)
+            } else {
+                rest.find('>').map(|e| e + 1)
+            };
+            end.unwrap_or(rest.len())
+        } else {
+            match ch {
+                // An isolate opening is what protects a name in plain text; an unclosed one
+                // from a log still ends at the `<bdi>` around it.
+                '\u{2066}'..='\u{2068}' => isolates += 1,
+                '\u{202A}'..='\u{202E}' if bdi == 0 && isolates == 0 => found.push(at),
+                '\u{2069}' => isolates = isolates.saturating_sub(1),
+                _ => {}
+            }
+            ch.len_utf8()
+        };
+        at += len;
+        rest = &rest[len..];
+    }
+    found
+}
+
+/// Issue 12, class 7: names with direction controls are isolated wherever a page shows them
+/// (`<bdi>` in the page, FSI…PDI in the `<title>` and in charts' SVG labels).
+#[test]
+fn bidi_names_are_isolated_in_every_page() {
+    let site = &built().site;
+    let project = std::fs::read_to_string(site.join("lookalike/index.html")).unwrap();
+    assert!(
+        project.contains("<h1><bdi>lookalike</bdi></h1>"),
+        "{project}"
+    );
+    assert!(
+        project.contains("\"><bdi>\u{202e}twin\u{202c}</bdi></a>"),
+        "the results table does not isolate the run name"
+    );
+    let run_page = read_tree(&site.join("lookalike/runs"))
+        .into_values()
+        .map(|b| String::from_utf8(b).unwrap())
+        .find(|page| page.contains("<h1><bdi>\u{202e}twin\u{202c}</bdi>"))
+        .expect("a run page titled with the isolated name");
+    assert!(
+        run_page.contains("<title>\u{2068}\u{202e}twin\u{202c}\u{2069} · lookalike · ahnb</title>"),
+        "{run_page}"
+    );
+    assert!(run_page.contains("› <span><bdi>\u{202e}twin\u{202c}</bdi></span>"));
+    let mut pages = 0;
+    for (path, bytes) in read_tree(site) {
+        if !path.ends_with(".html") && !path.ends_with(".svg") {
+            continue;
+        }
+        let text = String::from_utf8_lossy(&bytes);
+        let found = unisolated_bidi(&text);
+        let context: Vec<_> = found
+            .iter()
+            .map(|&at| text[at.saturating_sub(80)..(at + 40).min(text.len())].to_owned())
+            .collect();
+        assert!(found.is_empty(), "{path}: not isolated: {context:#?}");
+        pages += 1;
+    }
+    assert!(pages > 50, "{pages}");
+    assert_eq!(unisolated_bidi("<p>\u{202e}x</p>"), vec![3]);
+    assert!(
+        unisolated_bidi("<p title=\"\u{202e}\"><bdi>\u{202e}x</bdi>\u{2068}\u{202e}\u{2069}</p>")
+            .is_empty()
+    );
 }
 
 #[test]

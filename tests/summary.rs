@@ -801,3 +801,41 @@ fn csv_exports_neutralize_formulas_and_keep_numbers() {
         assert!(!row.contains("'-0.5") && !row.contains("'-1.25"), "{row}");
     }
 }
+
+/// Issue 12, class 7: Markdown has no `<bdi>`, so a right-to-left override in a project, run,
+/// metric or parameter name would reorder the rest of its table row or heading; every
+/// bidirectional control is dropped from the Markdown summary.
+#[test]
+fn markdown_summary_keeps_no_bidi_control() {
+    let dir = tempfile::tempdir().unwrap();
+    let logs = dir.path().join("logs");
+    std::fs::create_dir_all(logs.join("p")).unwrap();
+    for (file, run, loss) in [
+        ("a", "\u{202e}evil\u{202c}.exe", 0.5),
+        ("b", "\u{2067}plain", 0.7),
+    ] {
+        let lines = [
+            serde_json::json!({"type": "header", "project": "proj\u{2066}ect", "run": run,
+                "params": {"l\u{202d}r": format!("\u{200f}{file}"), "seed": loss * 10.0}}),
+            serde_json::json!({"type": "metrics", "step": 1,
+                "metrics": {"lo\u{202e}ss": loss, "acc": 0.1}}),
+            serde_json::json!({"type": "end", "status": "failed", "error": "boom \u{202e} here"}),
+        ];
+        let text: String = lines.iter().map(|l| format!("{l}\n")).collect();
+        std::fs::write(logs.join(format!("p/{file}.jsonl")), text).unwrap();
+    }
+    let out = ahnb().args(["summary", "-q"]).arg(&logs).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let md = String::from_utf8(out.stdout).unwrap();
+    assert!(md.contains("evil.exe"), "{md}");
+    assert!(md.contains("project"), "{md}");
+    let controls: Vec<char> = md
+        .chars()
+        .filter(|&c| ahnb::invisible::is_bidi_control(c))
+        .collect();
+    assert!(controls.is_empty(), "{controls:?} in\n{md}");
+}

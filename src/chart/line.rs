@@ -348,7 +348,7 @@ fn write_best_marker(out: &mut String, index: usize, s: &LineSeries, x: &Scale, 
         out,
         r#"<circle class="best" data-series="{index}" cx="{cx:.1}" cy="{cy:.1}" r="4.5" fill="none" stroke="{color}" stroke-width="2"><title>best {label}: {value} at {step}</title></circle>"#,
         color = escape_xml(&s.color),
-        label = escape_xml(&s.label),
+        label = escape_xml(&crate::invisible::isolate(&s.label)),
         value = format::number(by),
         step = format::number_full(bx),
     );
@@ -408,12 +408,16 @@ fn write_legend(out: &mut String, series: &[LineSeries], left: f64, top: f64) {
         let _ = write!(
             out,
             r##"<g class="legend-item" data-series="{i}"{run}><title>{full}</title><line x1="{x1:.1}" y1="{y:.1}" x2="{x2:.1}" y2="{y:.1}" stroke="{color}" stroke-width="3"{dash}/><text x="{tx:.1}" y="{y:.1}" dy="0.35em" font-family="sans-serif" font-size="13" fill="#1b1f24">{label}</text></g>"##,
-            full = escape_xml(&s.label),
+            // SVG has no `<bdi>`: a name with direction controls or right-to-left letters is
+            // isolated with FSI … PDI so that it cannot reorder its neighbours.
+            full = escape_xml(&crate::invisible::isolate(&s.label)),
             x1 = left,
             x2 = left + 18.0,
             tx = left + 24.0,
             color = escape_xml(&s.color),
-            label = escape_xml(&super::shorten_middle(&s.label, 20)),
+            label = escape_xml(&crate::invisible::isolate(&super::shorten_middle(
+                &s.label, 20
+            ))),
         );
     }
     if series.len() > LEGEND_ENTRIES {

@@ -120,7 +120,7 @@ pub fn render_parallel(chart: &ParallelChart) -> Chart {
         let _ = write!(
             out,
             r#"<path class="pc-line" data-run="{index}" d="{d}" fill="none" stroke="{color}" stroke-width="1.6" stroke-opacity="0.8"><title>{}: {}</title></path>"#,
-            escape_xml(name),
+            escape_xml(&crate::invisible::isolate(name)),
             escape_xml(&format::number(value)),
         );
     }

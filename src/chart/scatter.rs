@@ -102,7 +102,7 @@ pub fn render_scatter(chart: &ScatterChart) -> Chart {
             r##"<circle class="point" data-run="{run}" cx="{cx:.1}" cy="{cy:.1}" r="5" fill="{color}" fill-opacity="0.85" stroke="#ffffff" stroke-width="1"><title>{label}</title></circle>"##,
             run = p.run,
             color = escape_xml(&p.color),
-            label = escape_xml(&p.label),
+            label = escape_xml(&crate::invisible::isolate(&p.label)),
         );
     }
     extra.push_str("</g>");

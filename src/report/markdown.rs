@@ -685,10 +685,12 @@ fn shorten(text: &str) -> String {
 }
 
 /// Text from a log as an inline code span, safe in a table cell: code spans show Markdown,
-/// HTML and `@mentions` literally; pipes are escaped for the table; newlines become spaces.
+/// HTML and `@mentions` literally; pipes are escaped for the table; newlines become spaces;
+/// bidirectional controls are dropped (they would reorder the line).
 pub fn code(text: &str) -> String {
     let text: String = text
         .chars()
+        .filter(|&c| !crate::invisible::is_bidi_control(c))
         .map(|c| if c.is_control() { ' ' } else { c })
         .collect();
     let longest_ticks = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
@@ -706,7 +708,8 @@ pub fn code(text: &str) -> String {
 }
 
 /// Text from a log as plain Markdown: every character Markdown or HTML would interpret is
-/// backslash-escaped, `@` cannot start a mention, and newlines become spaces.
+/// backslash-escaped, `@` cannot start a mention, newlines become spaces, and bidirectional
+/// controls are dropped.
 pub fn escape_text(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for ch in text.chars() {
@@ -718,6 +721,8 @@ pub fn escape_text(text: &str) -> String {
             // A word joiner keeps `@team` from notifying anyone.
             '@' => out.push_str("@\u{2060}"),
             c if c.is_control() => out.push(' '),
+            // Markdown has no `<bdi>`: a direction control would reorder the rest of the line.
+            c if crate::invisible::is_bidi_control(c) => {}
             c => out.push(c),
         }
     }

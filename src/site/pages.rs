@@ -354,8 +354,9 @@ fn project_view(project: &Project, paths: &ProjectPaths, options: &SiteOptions) 
                 project.runs.len()
             )
         }),
+        // A `<title>` takes no markup: names are isolated in plain text (see `invisible`).
         page: page(
-            &project.name,
+            &crate::invisible::isolate(&project.name),
             "../",
             &format!("{}/index.html", paths.dir),
             options,

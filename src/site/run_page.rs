@@ -155,7 +155,11 @@ pub(super) fn write_run_page(
     };
     let view = RunView {
         page: page(
-            &format!("{} · {}", run.name, project.name),
+            &format!(
+                "{} · {}",
+                crate::invisible::isolate(&run.name),
+                crate::invisible::isolate(&project.name)
+            ),
             "../../",
             &paths.run_page(index),
             options,
