@@ -13,7 +13,8 @@ skips="$target/tmp/ahnb-skipped-tests.txt"
 mkdir -p "$target/tmp"
 : >"$skips"
 
-cargo test --locked
+rust_log="$target/tmp/ahnb-rust-tests.log"
+cargo test --locked 2>&1 | tee "$rust_log"
 cargo build --locked
 
 # Browser tests: real headless Chromium from file://, driven by playwright-core (no browser download).
@@ -30,9 +31,18 @@ elif [ "${AHNB_REQUIRE_BROWSER:-0}" = 1 ] || [ -n "${CI:-}" ]; then
 else
   echo "browser tests: all skipped (node is not installed)" >>"$skips"
 fi
+python_log="$target/tmp/ahnb-python-tests.log"
+: >"$python_log"
 if [ -x .ci/python-client.sh ]; then
-  AHNB_BIN="$target/debug/ahnb" bash .ci/python-client.sh
+  AHNB_BIN="$target/debug/ahnb" bash .ci/python-client.sh 2>&1 | tee "$python_log"
 fi
+
+# Counts of every runner, added up for the closing line ("N passed, N failed, N skipped").
+rust_passed=$(awk '/^test result:/ {s += $4} END {print s + 0}' "$rust_log")
+rust_ignored=$(awk '/^test result:/ {for (i = 1; i < NF; i++) if ($(i + 1) ~ /^ignored/) s += $i} END {print s + 0}' "$rust_log")
+browser_passed=$(awk '/^# pass [0-9]+$/ {s += $3} END {print s + 0}' "${browser_log:-/dev/null}")
+python_passed=$(awk '/^[0-9]+ passed/ {s += $1} END {print s + 0}' "$python_log")
+python_skipped=$(awk '/^[0-9]+ passed.* skipped/ {for (i = 1; i < NF; i++) if ($(i + 1) ~ /^skipped/) s += $i} END {print s + 0}' "$python_log")
 
 # The summary: every skip, never a silent pass.
 if [ -s "$skips" ]; then
@@ -41,3 +51,5 @@ if [ -s "$skips" ]; then
 else
   echo "test summary: passed, nothing skipped"
 fi
+# Reached only when every runner passed (set -e): the failures are 0.
+echo "summary: $((rust_passed + browser_passed + python_passed)) passed, 0 failed, $((rust_ignored + ${browser_skipped:-0} + python_skipped)) skipped"

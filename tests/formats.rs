@@ -138,3 +138,23 @@ fn dvclive_folders_written_by_dvclive_are_runs() {
     assert_eq!((loss.count, loss.nonfinite), (5, 3));
     assert_eq!(loss.nonfinite_since.unwrap().step, 2);
 }
+
+#[test]
+fn a_run_or_experiment_folder_given_as_logs_itself_is_read() {
+    let options = ahnb::LoadOptions::default();
+    let dvc = ahnb::load(&fixture("formats/dvclive/sweep/run-lr-0.1"), &options).unwrap();
+    let (run, _) = find(&dvc, "run-lr-0.1");
+    assert_eq!(values(run, "train/loss").len(), 5);
+    assert_eq!(run.header.params["lr"], ParamValue::Number(0.1));
+
+    let mlruns = fixture("formats/mlflow/mlruns");
+    let experiment = std::fs::read_dir(&mlruns)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.is_dir() && std::fs::read_dir(p).unwrap().count() > 2)
+        .unwrap();
+    let loaded = ahnb::load(&experiment, &options).unwrap();
+    assert_eq!(loaded.formats, [(Format::Mlflow, 5)]);
+    assert_eq!(loaded.skipped.len(), 1, "the deleted run");
+    assert_eq!(find(&loaded, "lr-0.01-killed").1, Status::Killed);
+}

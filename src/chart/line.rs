@@ -401,7 +401,13 @@ fn write_gap_markers(
 
 fn write_legend(out: &mut String, series: &[LineSeries], left: f64, top: f64) {
     out.push_str(r#"<g class="legend">"#);
-    for (i, s) in series.iter().take(LEGEND_ENTRIES).enumerate() {
+    let shown: Vec<&str> = series
+        .iter()
+        .take(LEGEND_ENTRIES)
+        .map(|s| s.label.as_str())
+        .collect();
+    let labels = super::shorten_distinct(&shown, 20);
+    for (i, (s, label)) in series.iter().zip(&labels).enumerate() {
         let y = top + 8.0 + i as f64 * 21.0;
         let run = s.run_attribute();
         let dash = s.dash_attribute();
@@ -415,9 +421,7 @@ fn write_legend(out: &mut String, series: &[LineSeries], left: f64, top: f64) {
             x2 = left + 18.0,
             tx = left + 24.0,
             color = escape_xml(&s.color),
-            label = escape_xml(&crate::invisible::isolate(&super::shorten_middle(
-                &s.label, 20
-            ))),
+            label = escape_xml(&crate::invisible::isolate(label)),
         );
     }
     if series.len() > LEGEND_ENTRIES {

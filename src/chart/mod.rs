@@ -74,6 +74,66 @@ pub fn shorten_middle(label: &str, max: usize) -> String {
     out
 }
 
+/// Shortens the labels of one legend together, keeping what tells them apart: the start and
+/// end that every label shares (`mnist-sweep-lr0.001-…-seed1`) are what gets cut, cut back to a
+/// separator so that a setting is never split, and a label that fits keeps its whole name.
+pub fn shorten_distinct(labels: &[&str], max: usize) -> Vec<String> {
+    let chars: Vec<Vec<char>> = labels.iter().map(|l| l.chars().collect()).collect();
+    if chars.len() < 2 || max < 3 {
+        return labels.iter().map(|l| shorten_middle(l, max)).collect();
+    }
+    let is_separator = |c: char| matches!(c, '-' | '_' | '/' | ' ' | ',' | '=' | ':');
+    let shortest = chars.iter().map(Vec::len).min().unwrap_or(0);
+    let mut prefix = (0..shortest)
+        .take_while(|&i| chars.iter().all(|c| c[i] == chars[0][i]))
+        .count();
+    // Back to just after a separator: `lr0.00` of `lr0.001`/`lr0.003` is not shared meaning.
+    while prefix > 0 && !is_separator(chars[0][prefix - 1]) {
+        prefix -= 1;
+    }
+    let mut suffix = (0..shortest - prefix)
+        .take_while(|&i| {
+            let of = |c: &Vec<char>| c[c.len() - 1 - i];
+            chars.iter().all(|c| of(c) == of(&chars[0]))
+        })
+        .count();
+    while suffix > 0 && !is_separator(chars[0][chars[0].len() - suffix]) {
+        suffix -= 1;
+    }
+    chars
+        .iter()
+        .map(|label| {
+            if label.len() <= max {
+                return label.iter().collect();
+            }
+            let core: String = label[prefix..label.len() - suffix].iter().collect();
+            let marks = usize::from(prefix > 0) + usize::from(suffix > 0);
+            let core_len = label.len() - prefix - suffix;
+            if core_len + marks > max {
+                // Even the differing part has no room: cut it in its middle, and still mark
+                // where the shared start and end were left out.
+                let mut out = String::from(if prefix > 0 { "…" } else { "" });
+                out.push_str(&shorten_middle(&core, max - marks));
+                if suffix > 0 {
+                    out.push('…');
+                }
+                return out;
+            }
+            // Room left goes to the shared start, which says what the sweep is.
+            let head = (max - marks - core_len).min(prefix);
+            let mut out: String = label[..head].iter().collect();
+            if prefix > head {
+                out.push('…');
+            }
+            out.push_str(&core);
+            if suffix > 0 {
+                out.push('…');
+            }
+            out
+        })
+        .collect()
+}
+
 /// Appends a pixel coordinate with one decimal, without trailing ".0". Formatted from integer
 /// tenths: charts write hundreds of thousands of coordinates, and float formatting is slow.
 pub fn push_px(out: &mut String, value: f64) {

@@ -274,3 +274,39 @@ fn a_diverged_run_does_not_squash_the_healthy_ones() {
         "{footnote}"
     );
 }
+
+#[test]
+fn legend_labels_keep_what_differs_and_cut_what_all_share() {
+    use super::shorten_distinct;
+    let labels = [
+        "mnist-sweep-lr0.001-dropout0.1-seed1",
+        "mnist-sweep-lr0.001-dropout0.25-seed1",
+        "mnist-sweep-lr0.003-dropout0.1-seed1",
+    ];
+    let short = shorten_distinct(&labels, 20);
+    assert_eq!(
+        short,
+        [
+            "…lr0.001-dropout0.1…",
+            "…lr0.001-…opout0.25…",
+            "…lr0.003-dropout0.1…",
+        ]
+    );
+    // Every shortened label is still told apart from the others, and none is over the room.
+    assert!(short.iter().all(|s| s.chars().count() <= 20));
+    // Labels that fit keep their whole name; a lone long label is cut in the middle.
+    assert_eq!(shorten_distinct(&["a-1", "a-2"], 20), ["a-1", "a-2"]);
+    assert_eq!(
+        shorten_distinct(&["abcdefghijklmnopqrstuvwxyz"], 10),
+        ["abcd…vwxyz"]
+    );
+    // A differing part longer than the room is itself cut in the middle.
+    let long = shorten_distinct(
+        &[
+            "x-aaaaaaaaaaaaaaaaaaaaaaaaa1-y",
+            "x-bbbbbbbbbbbbbbbbbbbbbbbbb2-y",
+        ],
+        12,
+    );
+    assert_eq!(long, ["…aaaa…aaaa1…", "…bbbb…bbbb2…"]);
+}

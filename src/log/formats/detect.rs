@@ -163,6 +163,24 @@ pub fn file_name(relative: &str) -> &str {
     relative.rsplit('/').next().unwrap_or(relative)
 }
 
+/// `folder/name`, or `name` when the folder is LOGS itself (`""`).
+pub fn join(folder: &str, name: &str) -> String {
+    if folder.is_empty() {
+        name.to_owned()
+    } else {
+        format!("{folder}/{name}")
+    }
+}
+
+/// The part of `relative` inside `folder` (all of it when the folder is LOGS itself, `""`).
+pub fn within<'a>(relative: &'a str, folder: &str) -> Option<&'a str> {
+    if folder.is_empty() {
+        Some(relative)
+    } else {
+        relative.strip_prefix(folder)?.strip_prefix('/')
+    }
+}
+
 /// The folder part of a `/` path (`""` for a file directly in LOGS).
 pub fn parent_of(relative: &str) -> &str {
     relative.rsplit_once('/').map_or("", |(parent, _)| parent)

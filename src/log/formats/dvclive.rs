@@ -9,7 +9,7 @@ use std::collections::BTreeSet;
 use serde_json::Value;
 
 use super::common::{number_of, open, parse_json, parse_yaml, read_document, seed_from_params};
-use super::detect::{Detector, file_name, parent_of};
+use super::detect::{Detector, file_name, join, parent_of};
 use super::{Format, SkipReason, Source, finish};
 use crate::diag::quote;
 use crate::log::FileResult;
@@ -40,7 +40,7 @@ pub fn detect(d: &mut Detector<'_>) {
     for i in d.unclaimed_named(|name| name == "metrics.json" || name == "params.yaml") {
         let folder = parent_of(&d.file(i).relative);
         if file_name(folder).starts_with("dvclive") && !current.contains(folder) {
-            let has_metrics = d.find(&format!("{folder}/metrics.json")).is_some();
+            let has_metrics = d.find(&join(folder, "metrics.json")).is_some();
             if has_metrics {
                 current.insert(folder.to_owned());
             } else if !legacy.contains(folder) {
@@ -57,13 +57,7 @@ pub fn detect(d: &mut Detector<'_>) {
         .collect();
     runs.sort_by_key(|(folder, _)| std::cmp::Reverse(folder.matches('/').count()));
     for (folder, is_legacy) in runs {
-        let join = |rest: &str| {
-            if folder.is_empty() {
-                rest.to_owned()
-            } else {
-                format!("{folder}/{rest}")
-            }
-        };
+        let join = |rest: &str| join(&folder, rest);
         let mut inputs = Vec::new();
         if is_legacy {
             inputs.extend(d.under(&join(LEGACY)));
@@ -102,8 +96,8 @@ pub fn detect(d: &mut Detector<'_>) {
             let name = format!("{name} (0.x)");
             d.add_named_source(Format::DvcLive, &relative, &inputs, &name);
         } else if folder.is_empty() {
-            // LOGS is the DVCLive folder: the run is named after `metrics.json`'s folder.
-            d.add_named_source(Format::DvcLive, "metrics", &inputs, "dvclive");
+            // LOGS is the DVCLive folder itself: the run is named as the folder is.
+            d.add_source(Format::DvcLive, "", &inputs);
         } else {
             d.add_source(Format::DvcLive, &folder, &inputs);
         }
@@ -120,9 +114,9 @@ pub fn read_run(source: &Source, bound: usize) -> FileResult {
         source.relative.clone()
     };
     let tsv_root = if legacy {
-        format!("{run_folder}/{LEGACY}/")
+        join(&run_folder, &format!("{LEGACY}/"))
     } else {
-        format!("{run_folder}/{CURRENT}/")
+        join(&run_folder, &format!("{CURRENT}/"))
     };
     let mut rows = 0;
     for file in &source.inputs {

@@ -7,7 +7,7 @@ use serde_json::Value;
 
 use super::common::{open, parse_yaml, read_document, seed_from_params, sniff, typed_param};
 use super::csv_log::{head_records, header_of, push_row, step_value};
-use super::detect::{Detector, file_name, parent_of};
+use super::detect::{Detector, file_name, join, parent_of};
 use super::{Format, Source, finish};
 use crate::diag::quote;
 use crate::log::FileResult;
@@ -20,7 +20,7 @@ pub fn detect(d: &mut Detector<'_>) {
     for i in d.unclaimed_named(|name| name == "metrics.csv") {
         let file = d.file(i);
         let folder = parent_of(&file.relative).to_owned();
-        let beside = |name: &str| d.find(&format!("{folder}/{name}"));
+        let beside = |name: &str| d.find(&join(&folder, name));
         let hparams = beside("hparams.yaml");
         let meta_tags = beside("meta_tags.csv");
         let folder_name = file_name(&folder);

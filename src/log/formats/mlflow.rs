@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use serde_json::Value;
 
 use super::common::{parse_yaml, read_document, seed_from_params, typed_param};
-use super::detect::{Detector, file_name, parent_of};
+use super::detect::{Detector, file_name, join, parent_of, within};
 use super::{Format, SkipReason, Source, finish};
 use crate::log::FileResult;
 use crate::log::LogFile;
@@ -36,7 +36,7 @@ pub fn detect(d: &mut Detector<'_>) {
             .as_ref()
             .is_some_and(|v| text_of(v, "lifecycle_stage") == Some("deleted"));
         for (run, _) in runs {
-            let run_meta = d.find(&format!("{run}/meta.yaml"));
+            let run_meta = d.find(&join(&run, "meta.yaml"));
             let mut inputs = d.under(&run);
             if run_is_model(&run) {
                 if let Some(first) = run_meta {
@@ -63,8 +63,8 @@ pub fn detect(d: &mut Detector<'_>) {
             // A run's inputs/ and outputs/ link datasets and logged models: MLflow's
             // bookkeeping, claimed below but not read.
             inputs.retain(|&i| {
-                let within = &d.file(i).relative[run.len() + 1..];
-                !within.starts_with("inputs/") && !within.starts_with("outputs/")
+                let inside = within(&d.file(i).relative, &run).unwrap_or_default();
+                !inside.starts_with("inputs/") && !inside.starts_with("outputs/")
             });
             inputs.push(meta);
             d.add_source(Format::Mlflow, &run, &inputs);
@@ -82,22 +82,24 @@ pub fn detect(d: &mut Detector<'_>) {
 fn run_folders(d: &Detector<'_>, experiment: &str) -> Vec<(String, bool)> {
     let mut runs: BTreeMap<String, bool> = BTreeMap::new();
     for i in d.under(experiment) {
-        let relative = &d.file(i).relative;
-        let within = &relative[experiment.len() + 1..];
-        let parts: Vec<&str> = within.split('/').collect();
+        let Some(inside) = within(&d.file(i).relative, experiment) else {
+            continue;
+        };
+        let parts: Vec<&str> = inside.split('/').collect();
         match parts.as_slice() {
             [run, "meta.yaml"] => {
-                runs.entry(format!("{experiment}/{run}")).or_default();
+                runs.entry(join(experiment, run)).or_default();
             }
             ["models", model, "meta.yaml"] => {
-                runs.entry(format!("{experiment}/models/{model}"))
+                runs.entry(join(experiment, &format!("models/{model}")))
                     .or_default();
             }
             [run, "metrics" | "params" | "tags", ..] => {
-                if let Some(has) = runs.get_mut(&format!("{experiment}/{run}")) {
+                let folder = join(experiment, run);
+                if let Some(has) = runs.get_mut(&folder) {
                     *has = true;
-                } else if d.find(&format!("{experiment}/{run}/meta.yaml")).is_some() {
-                    runs.insert(format!("{experiment}/{run}"), true);
+                } else if d.find(&join(&folder, "meta.yaml")).is_some() {
+                    runs.insert(folder, true);
                 }
             }
             _ => {}
@@ -159,13 +161,13 @@ fn end_status(status: Option<&Value>) -> Option<&'static str> {
 pub fn read_run(source: &Source, bound: usize) -> FileResult {
     let mut builder = source.builder(bound);
     let run_folder = &source.relative;
-    let experiment_meta = format!("{}/meta.yaml", parent_of(run_folder));
+    let experiment_meta = join(parent_of(run_folder), "meta.yaml");
     let mut lines = 0u64;
 
     let mut meta = Value::Null;
     let mut experiment = Value::Null;
     for file in &source.inputs {
-        let is_run_meta = file.relative == format!("{run_folder}/meta.yaml");
+        let is_run_meta = file.relative == join(run_folder, "meta.yaml");
         if !is_run_meta && file.relative != experiment_meta {
             continue;
         }
@@ -205,10 +207,10 @@ pub fn read_run(source: &Source, bound: usize) -> FileResult {
     let mut wall_times: BTreeMap<i64, f64> = BTreeMap::new();
     let mut model_text = None;
     for file in &source.inputs {
-        let Some(within) = file.relative.strip_prefix(&format!("{run_folder}/")) else {
+        let Some(inside) = within(&file.relative, run_folder) else {
             continue;
         };
-        let (kind, name) = within.split_once('/').unwrap_or((within, ""));
+        let (kind, name) = inside.split_once('/').unwrap_or((inside, ""));
         match kind {
             "params" => match read_document(file) {
                 Ok(text) => {

@@ -39,13 +39,13 @@ pub struct Source {
 impl Source {
     /// The input at `within` (a path relative to the source's folder), if the source has it.
     pub fn input(&self, within: &str) -> Option<&LogFile> {
-        let full = format!("{}/{within}", self.relative);
+        let full = detect::join(&self.relative, within);
         self.inputs.iter().find(|f| f.relative == full)
     }
 
     /// The inputs under `within/` (a folder relative to the source's folder), sorted.
     pub fn inputs_under<'a>(&'a self, within: &str) -> impl Iterator<Item = &'a LogFile> + 'a {
-        let prefix = format!("{}/{within}/", self.relative);
+        let prefix = detect::join(&self.relative, &format!("{within}/"));
         self.inputs
             .iter()
             .filter(move |f| f.relative.starts_with(&prefix))
@@ -69,6 +69,14 @@ impl Source {
     pub fn default_name(&self) -> &str {
         if let Some(name) = &self.name {
             return name;
+        }
+        if self.relative.is_empty() {
+            // The run folder is LOGS itself: named as the folder is.
+            return self
+                .path
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or("run");
         }
         let last = self.relative.rsplit('/').next().unwrap_or(&self.relative);
         super::walk::stem_of(last)

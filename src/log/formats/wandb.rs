@@ -9,7 +9,7 @@ use std::io::BufReader;
 use serde_json::Value;
 
 use super::common::{number_of, open, parse_json, parse_yaml, read_document, seed_from_params};
-use super::detect::{Detector, file_name, parent_of};
+use super::detect::{Detector, file_name, join, parent_of};
 use super::{Format, Source, finish};
 use crate::log::FileResult;
 use crate::log::LogFile;
@@ -39,7 +39,7 @@ pub fn detect(d: &mut Detector<'_>) {
     for folder in folders {
         let inputs: Vec<usize> = FILES
             .iter()
-            .filter_map(|name| d.find(&format!("{folder}/{name}")))
+            .filter_map(|name| d.find(&join(&folder, name)))
             .filter(|&i| !d.is_claimed(i))
             .collect();
         if inputs.is_empty() {
@@ -52,7 +52,7 @@ pub fn detect(d: &mut Detector<'_>) {
         };
         if run.is_empty() {
             // LOGS is the files folder itself.
-            d.add_named_source(Format::Wandb, "wandb-summary", &inputs, "wandb");
+            d.add_source(Format::Wandb, "", &inputs);
         } else {
             d.add_source(Format::Wandb, &run, &inputs);
         }
