@@ -158,3 +158,31 @@ fn a_run_or_experiment_folder_given_as_logs_itself_is_read() {
     assert_eq!(loaded.skipped.len(), 1, "the deleted run");
     assert_eq!(find(&loaded, "lr-0.01-killed").1, Status::Killed);
 }
+
+/// Issue 12, class 5, for every format: a run resumed from an old checkpoint rewrites steps it
+/// had logged long before (further back than streaming resolves). The later value of each step
+/// must win in every summary, as it does for native logs; before, the overwritten best stayed.
+#[test]
+fn a_long_rewind_in_a_lightning_log_leaves_no_overwritten_value_in_the_summary() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = dir.path().join("resumed/version_0");
+    std::fs::create_dir_all(&run).unwrap();
+    let mut csv = String::from("epoch,loss,step\n");
+    // The first attempt reached a loss of 0.1, then the run was resumed from step 0.
+    for step in 0..10_000 {
+        csv.push_str(&format!("0,0.1,{step}\n"));
+    }
+    for step in 0..10_000 {
+        csv.push_str(&format!("1,{},{step}\n", 1.0 + step as f64 / 1000.0));
+    }
+    std::fs::write(run.join("metrics.csv"), csv).unwrap();
+    std::fs::write(run.join("hparams.yaml"), "lr: 0.01\n").unwrap();
+    let loaded = ahnb::load(dir.path(), &ahnb::LoadOptions::default()).expect("loads");
+    assert_eq!(loaded.formats, [(Format::LightningCsv, 1)]);
+    let run = &loaded.projects[0].runs[0];
+    let loss = &run.series["loss"].summary;
+    assert_eq!(loss.count, 10_000);
+    assert_eq!(loss.min.map(|p| (p.step, p.value)), Some((0, 1.0)));
+    assert_eq!(loss.max.map(|p| (p.step, p.value)), Some((9_999, 10.999)));
+    assert_eq!(loss.last.map(|p| (p.step, p.value)), Some((9_999, 10.999)));
+}

@@ -34,6 +34,9 @@ pub const DEFAULT_PROJECT: &str = "default";
 pub struct FileResult {
     pub runs: Vec<Run>,
     pub warnings: Vec<Warning>,
+    /// Steps went back further than streaming resolves: read the source again with exact
+    /// series (see [`record::RunBuilder::needs_exact_reading`]).
+    pub needs_exact: bool,
 }
 
 impl FileResult {
@@ -42,6 +45,7 @@ impl FileResult {
         FileResult {
             runs: Vec::new(),
             warnings: vec![warning],
+            needs_exact: false,
         }
     }
 }
@@ -363,6 +367,7 @@ fn finish_reading(
         return FileResult {
             runs: Vec::new(),
             warnings,
+            needs_exact: false,
         };
     }
     let file_name = file.relative.rsplit('/').next().unwrap_or(&file.relative);
@@ -377,6 +382,8 @@ fn finish_reading(
     FileResult {
         runs: vec![run],
         warnings,
+        // The native reader asks for its exact reading itself (see `read_log_file`).
+        needs_exact: false,
     }
 }
 

@@ -277,7 +277,9 @@ impl Part {
             status: Some("finished".to_owned()),
             ..EndRecord::default()
         });
-        let (run, warnings) = finish_part(self.builder, source, self.rows, self.number);
+        let (run, warnings, needs_exact) =
+            finish_part(self.builder, source, self.rows, self.number);
+        result.needs_exact |= needs_exact;
         result.runs.push(run);
         result.warnings.extend(warnings);
     }

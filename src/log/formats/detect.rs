@@ -125,6 +125,7 @@ impl<'a> Detector<'a> {
             path,
             folder,
             inputs: files,
+            exact: false,
             name: None,
         });
     }

@@ -32,6 +32,9 @@ pub struct Source {
     pub folder: Option<String>,
     /// The files the run consists of, sorted by path.
     pub inputs: Vec<LogFile>,
+    /// Read with exact series: the second reading of a source whose steps went back further
+    /// than streaming resolves (a run resumed from an old checkpoint).
+    pub exact: bool,
     /// The run's name when its files name none; `None` for the last part of `relative`.
     pub name: Option<String>,
 }
@@ -62,7 +65,13 @@ impl Source {
 
     /// A builder for this source's run, with warnings naming the source.
     pub fn builder(&self, bound: usize) -> RunBuilder {
-        RunBuilder::new(&self.relative, self.media_folder(), bound)
+        self.builder_naming(&self.relative, bound)
+    }
+
+    /// A builder for this source's run whose warnings name `path` (one of its files).
+    pub fn builder_naming(&self, path: &str, bound: usize) -> RunBuilder {
+        let builder = RunBuilder::new(path, self.media_folder(), bound);
+        if self.exact { builder.exact() } else { builder }
     }
 
     /// The run's name when nothing names it: the file name without its suffix, or the folder's.
@@ -92,8 +101,22 @@ impl Source {
     }
 }
 
-/// Reads one source with its format's reader.
+/// Reads one source with its format's reader. A source whose steps went back further than
+/// streaming resolves is read a second time with exact series, as native logs are, so that the
+/// later value of every step wins in every summary whatever the format.
 pub fn read_source(source: &Source, bound: usize) -> FileResult {
+    let result = read_source_once(source, bound);
+    if result.needs_exact && !source.exact {
+        let again = Source {
+            exact: true,
+            ..source.clone()
+        };
+        return read_source_once(&again, bound);
+    }
+    result
+}
+
+fn read_source_once(source: &Source, bound: usize) -> FileResult {
     match source.format {
         Format::Native => match source.inputs.first() {
             Some(file) => super::read_log_file(file, bound),
@@ -111,21 +134,23 @@ pub fn read_source(source: &Source, bound: usize) -> FileResult {
 
 /// Closes the builder of a source's only run.
 pub fn finish(builder: RunBuilder, source: &Source, lines: u64) -> FileResult {
-    let (run, warnings) = finish_part(builder, source, lines, 1);
+    let (run, warnings, needs_exact) = finish_part(builder, source, lines, 1);
     FileResult {
         runs: vec![run],
         warnings,
+        needs_exact,
     }
 }
 
 /// Closes the builder of the `part`-th run of a source holding several (numbered from 1): the
-/// second and later are `relative#2`, named `name #2`.
+/// second and later are `relative#2`, named `name #2`. The flag says the source must be read
+/// again with exact series ([`RunBuilder::needs_exact_reading`]).
 pub fn finish_part(
     builder: RunBuilder,
     source: &Source,
     lines: u64,
     part: usize,
-) -> (crate::model::Run, Vec<Warning>) {
+) -> (crate::model::Run, Vec<Warning>, bool) {
     let (relative, name) = if part <= 1 {
         (source.relative.clone(), source.default_name().to_owned())
     } else {
@@ -142,7 +167,9 @@ pub fn finish_part(
         format: source.format,
         default_name: &name,
     };
-    finish_run(builder, &place, lines, bytes, false)
+    let needs_exact = builder.needs_exact_reading();
+    let (run, warnings) = finish_run(builder, &place, lines, bytes, false);
+    (run, warnings, needs_exact)
 }
 
 /// Why a file that could have been a log was not read.

@@ -70,7 +70,7 @@ fn input<'a>(source: &'a Source, name: &str) -> Option<&'a LogFile> {
 pub fn read_run(source: &Source, bound: usize) -> FileResult {
     // Warnings about history lines name the history file.
     let mut builder = match input(source, "wandb-history.jsonl") {
-        Some(history) => RunBuilder::new(&history.relative, source.media_folder(), bound),
+        Some(history) => source.builder_naming(&history.relative, bound),
         None => source.builder(bound),
     };
     let mut lines = 0;

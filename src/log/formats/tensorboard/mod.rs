@@ -67,6 +67,7 @@ pub fn read_run(source: &Source, bound: usize) -> FileResult {
         return FileResult {
             runs: Vec::new(),
             warnings,
+            needs_exact: false,
         };
     }
     let RunFacts {
