@@ -3,7 +3,10 @@
 //! Deep code never prints. It returns [`Warning`]s, which the caller collects into the build report;
 //! the CLI sorts, prints and counts them, and `--strict` turns them into a failing exit code.
 
+use std::collections::BTreeMap;
 use std::fmt;
+
+use crate::invisible::visible_form;
 
 /// One problem found in the input, located by the log's path relative to LOGS and, where it
 /// applies, a 1-based line number.
@@ -84,6 +87,41 @@ fn push_printable(out: &mut String, ch: char) {
     }
 }
 
+/// Warnings for names of one kind (`run` within a project, `project` within the site) that a
+/// reader cannot tell apart: the same visible form, different characters. `names` pairs each
+/// name with the path it was read from; each lookalike is named with the first name of its
+/// visible form (in sorted order), and both are quoted with the invisible characters escaped.
+pub fn lookalike_warnings<'a>(
+    kind: &str,
+    names: impl IntoIterator<Item = (&'a str, &'a str)>,
+) -> Vec<Warning> {
+    let mut by_form: BTreeMap<String, BTreeMap<&str, &str>> = BTreeMap::new();
+    for (name, path) in names {
+        let paths = by_form.entry(visible_form(name)).or_default();
+        let first = paths.entry(name).or_insert(path);
+        if *first > path {
+            *first = path;
+        }
+    }
+    let mut warnings = Vec::new();
+    for twins in by_form.values().filter(|t| t.len() > 1) {
+        let mut twins = twins.iter();
+        let (first, first_path) = twins.next().expect("two names");
+        for (name, path) in twins {
+            warnings.push(Warning::at_file(
+                path,
+                format!(
+                    "{kind} name {} looks the same as {kind} {} ({}): they differ only by invisible or bidirectional characters",
+                    quote(name),
+                    quote(first),
+                    printable(first_path)
+                ),
+            ));
+        }
+    }
+    warnings
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -106,5 +144,21 @@ mod tests {
         );
         let long = "x".repeat(100);
         assert_eq!(quote(&long).chars().count(), 60 + 3);
+    }
+
+    #[test]
+    fn each_lookalike_is_named_with_the_first_of_its_form() {
+        let names = [
+            ("twin", "p/b.jsonl"),
+            ("tw\u{200b}in", "p/c.jsonl"),
+            ("twin", "p/a.jsonl"),
+            ("other", "p/d.jsonl"),
+        ];
+        let warnings = lookalike_warnings("run", names);
+        assert_eq!(warnings.len(), 1);
+        assert_eq!(
+            warnings[0].to_string(),
+            "p/c.jsonl: run name 'tw\\u{200b}in' looks the same as run 'twin' (p/a.jsonl): they differ only by invisible or bidirectional characters"
+        );
     }
 }

@@ -2,10 +2,6 @@
 //! form (to notice two names a reader cannot tell apart), and the plain-text isolation used where
 //! HTML's `<bdi>` cannot go (a page's `<title>`, an SVG label).
 
-use std::collections::BTreeMap;
-
-use crate::diag::{Warning, printable, quote};
-
 /// Bidirectional controls: embeddings, overrides, isolates and marks. One of them in a name can
 /// reorder the rest of the line it is shown on (`\u{202e}exe.txt` reads as `txt.exe`).
 pub fn is_bidi_control(ch: char) -> bool {
@@ -44,41 +40,6 @@ pub fn is_invisible(ch: char) -> bool {
 /// `name` as a reader sees it: without its invisible characters.
 pub fn visible_form(name: &str) -> String {
     name.chars().filter(|&c| !is_invisible(c)).collect()
-}
-
-/// Warnings for names of one kind (`run` within a project, `project` within the site) that a
-/// reader cannot tell apart: the same visible form, different characters. `names` pairs each
-/// name with the path it was read from; each lookalike is named with the first name of its
-/// visible form (in sorted order), and both are quoted with the invisible characters escaped.
-pub fn lookalike_warnings<'a>(
-    kind: &str,
-    names: impl IntoIterator<Item = (&'a str, &'a str)>,
-) -> Vec<Warning> {
-    let mut by_form: BTreeMap<String, BTreeMap<&str, &str>> = BTreeMap::new();
-    for (name, path) in names {
-        let paths = by_form.entry(visible_form(name)).or_default();
-        let first = paths.entry(name).or_insert(path);
-        if *first > path {
-            *first = path;
-        }
-    }
-    let mut warnings = Vec::new();
-    for twins in by_form.values().filter(|t| t.len() > 1) {
-        let mut twins = twins.iter();
-        let (first, first_path) = twins.next().expect("two names");
-        for (name, path) in twins {
-            warnings.push(Warning::at_file(
-                path,
-                format!(
-                    "{kind} name {} looks the same as {kind} {} ({}): they differ only by invisible or bidirectional characters",
-                    quote(name),
-                    quote(first),
-                    printable(first_path)
-                ),
-            ));
-        }
-    }
-    warnings
 }
 
 /// `name` without bidirectional controls, so that it cannot reorder the text around it (for
@@ -120,22 +81,6 @@ mod tests {
             assert_eq!(visible_form(twin), "twin", "{twin:?}");
         }
         assert_ne!(visible_form("twin"), visible_form("twins"));
-    }
-
-    #[test]
-    fn each_lookalike_is_named_with_the_first_of_its_form() {
-        let names = [
-            ("twin", "p/b.jsonl"),
-            ("tw\u{200b}in", "p/c.jsonl"),
-            ("twin", "p/a.jsonl"),
-            ("other", "p/d.jsonl"),
-        ];
-        let warnings = lookalike_warnings("run", names);
-        assert_eq!(warnings.len(), 1);
-        assert_eq!(
-            warnings[0].to_string(),
-            "p/c.jsonl: run name 'tw\\u{200b}in' looks the same as run 'twin' (p/a.jsonl): they differ only by invisible or bidirectional characters"
-        );
     }
 
     #[test]

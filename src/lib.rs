@@ -275,7 +275,7 @@ fn group_into_projects(logs: &Path, runs: Vec<Run>) -> Result<(Vec<ProjectInput>
     for run in runs {
         by_project.entry(run.project.clone()).or_default().push(run);
     }
-    warnings.extend(invisible::lookalike_warnings(
+    warnings.extend(diag::lookalike_warnings(
         "project",
         by_project.iter().map(|(name, runs)| {
             let first = runs.iter().map(|r| r.source.as_str()).min();
@@ -285,7 +285,7 @@ fn group_into_projects(logs: &Path, runs: Vec<Run>) -> Result<(Vec<ProjectInput>
     let mut projects = Vec::with_capacity(by_project.len());
     for (name, mut runs) in by_project {
         name_runs_apart(&mut runs);
-        warnings.extend(invisible::lookalike_warnings(
+        warnings.extend(diag::lookalike_warnings(
             "run",
             runs.iter().map(|r| (r.name.as_str(), r.source.as_str())),
         ));
