@@ -9,19 +9,6 @@ use std::collections::BTreeMap;
 use super::{Format, SkipReason, Skipped, Source};
 use crate::log::walk::{self, LogFile};
 
-/// The formats detection produces sources for (the no-runs error names them).
-pub const READ: &[Format] = &[
-    Format::Native,
-    Format::TensorBoard,
-    Format::Mlflow,
-    Format::KerasCsv,
-    Format::LightningCsv,
-    Format::GenericCsv,
-    Format::DvcLive,
-    Format::HuggingFace,
-    Format::Wandb,
-];
-
 /// What detection made of the walk's files.
 #[derive(Debug, Default)]
 pub struct Detection {

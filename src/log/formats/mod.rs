@@ -239,11 +239,8 @@ pub struct Skipped {
 
 /// The formats ahnb reads, as the no-runs error lists them.
 pub fn formats_read() -> String {
-    let names: Vec<&str> = Format::ALL
-        .iter()
-        .filter(|f| detect::READ.contains(f))
-        .map(|f| f.name())
-        .collect();
+    // Detection produces sources for every format there is.
+    let names: Vec<&str> = Format::ALL.iter().map(|f| f.name()).collect();
     names.join(", ")
 }
 
