@@ -151,7 +151,14 @@ impl RunBuilder {
     /// from the metric (its place in the line, or a slot from its tag), under which the series
     /// is remembered, so that the next value of the metric skips the map lookup. A wrong hint
     /// only costs that lookup (the name is checked).
-    pub fn push_point_at(&mut self, line: u64, metric: &str, step: i64, value: f64, position: usize) {
+    pub fn push_point_at(
+        &mut self,
+        line: u64,
+        metric: &str,
+        step: i64,
+        value: f64,
+        position: usize,
+    ) {
         let value = Scalar::Number(value);
         self.push_metric(line, step, position, Cow::Borrowed(metric), value);
     }

@@ -349,7 +349,10 @@ fn read_short_decimal(text: &str) -> Option<f64> {
             }
             b'.' => after_point = true,
             b'e' | b'E' => {
-                exponent += std::str::from_utf8(&bytes[i + 1..]).ok()?.parse::<i32>().ok()?;
+                exponent += std::str::from_utf8(&bytes[i + 1..])
+                    .ok()?
+                    .parse::<i32>()
+                    .ok()?;
                 break;
             }
             _ => return None,
@@ -739,7 +742,16 @@ mod tests {
     #[test]
     fn widening_matches_a_full_parse_of_the_shortest_decimal() {
         let mut bits: u32 = 0x1234_5678;
-        let special = [0.0f32, -0.0, 0.1, 1.0, 3.4028235e38, 1.0e-45, 1.17549435e-38, 123456790.0];
+        let special = [
+            0.0f32,
+            -0.0,
+            0.1,
+            1.0,
+            3.4028235e38,
+            1.0e-45,
+            1.17549435e-38,
+            123456790.0,
+        ];
         for value in special.into_iter().chain((0..200_000).map(|_| {
             // xorshift: a spread of bit patterns over every exponent.
             bits ^= bits << 13;
@@ -757,10 +769,22 @@ mod tests {
         assert_eq!(widen(-2.5e-7), -2.5e-7);
         // The cache gives the same answers, the first time and again, zero included.
         let mut cache = WidenCache::default();
-        for value in [0.1f32, 0.0, -0.0, 0.1, f32::NAN, 7.25, 0.0, -0.0, 0.30000001] {
+        for value in [
+            0.1f32,
+            0.0,
+            -0.0,
+            0.1,
+            f32::NAN,
+            7.25,
+            0.0,
+            -0.0,
+            0.30000001,
+        ] {
             for _ in 0..2 {
                 let (cached, direct) = (cache.widen(value), widen(value));
-                assert!(cached.to_bits() == direct.to_bits() || (cached.is_nan() && direct.is_nan()));
+                assert!(
+                    cached.to_bits() == direct.to_bits() || (cached.is_nan() && direct.is_nan())
+                );
             }
         }
     }

@@ -119,8 +119,8 @@ fn take<'a>(buf: &mut &'a [u8], n: usize) -> Option<&'a [u8]> {
 #[cfg(test)]
 mod tests {
     use bytes::Bytes;
-    use prost::Message;
     use proptest::prelude::*;
+    use prost::Message;
 
     use super::super::event::{EventDecoder, Item, widen};
     use super::super::proto::{self, Event, Summary, SummaryValue, event::What, summary_value};
@@ -193,7 +193,10 @@ mod tests {
         assert!(agree(&record));
         // Step 0 is not written (a proto3 default), nor is a zero value.
         assert!(agree(&scalar_event(0, &[("x", 0.0)])));
-        assert!(agree(&scalar_event(-5, &[("x", -0.0), ("y", f32::INFINITY)])));
+        assert!(agree(&scalar_event(
+            -5,
+            &[("x", -0.0), ("y", f32::INFINITY)]
+        )));
     }
 
     #[test]
