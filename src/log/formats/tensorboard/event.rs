@@ -749,7 +749,7 @@ mod tests {
             1.0,
             3.4028235e38,
             1.0e-45,
-            1.17549435e-38,
+            f32::MIN_POSITIVE,
             123456790.0,
         ];
         for value in special.into_iter().chain((0..200_000).map(|_| {
@@ -778,7 +778,7 @@ mod tests {
             7.25,
             0.0,
             -0.0,
-            0.30000001,
+            0.3 + f32::EPSILON,
         ] {
             for _ in 0..2 {
                 let (cached, direct) = (cache.widen(value), widen(value));
