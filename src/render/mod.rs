@@ -6,7 +6,6 @@ pub mod columns;
 #[cfg(test)]
 mod contract;
 pub mod figures;
-pub mod format;
 pub mod markdown;
 pub mod project_data;
 pub mod theme;
