@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 
 use crate::chart::scale::Scale;
 use crate::chart::{x_axis, y_axis};
-use crate::render::format;
+use crate::format;
 
 const FILE: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),

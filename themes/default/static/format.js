@@ -1,5 +1,5 @@
 // ahnb format.js: the one number formatter, tick rule and duration of every page script, the
-// same rules as Rust's render/format.rs and chart/{x,y}_axis.rs that wrote the page. The cases
+// same rules as Rust's src/format.rs and chart/{x,y}_axis.rs that wrote the page. The cases
 // both sides must agree on are tests/fixtures/contracts/*.json, checked by a Rust test and by
 // tests/browser/contracts.test.mjs. No DOM here, so node can load it.
 (function (ahnb) {
@@ -26,7 +26,7 @@
     return sign + evenTie(a.toFixed(decimals), exact, exact.indexOf("."), decimals);
   }
 
-  // Rust's `format!("{v:.Ne}")` with render/format.rs `tidy_exponent`: "1.5e-5", not "1.500e-5".
+  // Rust's `format!("{v:.Ne}")` with src/format.rs `tidy_exponent`: "1.5e-5", not "1.500e-5".
   function toExponential(v, decimals) {
     var a = Math.abs(v), sign = v < 0 ? "-" : "";
     var exact = a.toExponential(100), text = a.toExponential(decimals);
@@ -37,7 +37,7 @@
     return sign + m + "e" + parseInt(mended.slice(e + 1), 10);
   }
 
-  // render/format.rs `number`: 4 significant digits, scientific outside [1e-3, 1e6), whole
+  // src/format.rs `number`: 4 significant digits, scientific outside [1e-3, 1e6), whole
   // numbers as integers, non-finite values spelled out. Strings (how the page's data carries
   // NaN and the infinities) are shown as they are; a missing value is "".
   function number(v, significant) {
@@ -55,7 +55,7 @@
     return toFixed(v, Math.max(0, sig - before));
   }
 
-  // Shortest text that reads back as the same number: render/format.rs `number_full`.
+  // Shortest text that reads back as the same number: src/format.rs `number_full`.
   function full(v) {
     if (typeof v === "string") return v;
     if (isNaN(v)) return "NaN";
@@ -69,7 +69,7 @@
     return sign + mant + "0".repeat(exp - (mant.length - 1));
   }
 
-  // A chart tick: render/format.rs `tick` (6 significant digits, shortest text; scientific
+  // A chart tick: src/format.rs `tick` (6 significant digits, shortest text; scientific
   // outside [1e-3, 1e6) with 3).
   function tick(v) {
     if (v === 0 || !isFinite(v)) return number(v);
@@ -78,7 +78,7 @@
     return full(parseFloat(toExponential(v, 5)));
   }
 
-  // render/format.rs `plus_minus`: the spread in the mean's decimals.
+  // src/format.rs `plus_minus`: the spread in the mean's decimals.
   function plusMinus(mean, spread, significant) {
     var m = number(mean, significant);
     if (!isNum(spread) || /[eNI]/.test(m)) return m + " ± " + number(spread, significant);
@@ -86,7 +86,7 @@
     return m + " ± " + toFixed(spread, dot < 0 ? 0 : m.length - dot - 1);
   }
 
-  // "42 s", "3 min 05 s", "2 h 07 min", "3 d 04 h": render/format.rs `duration`.
+  // "42 s", "3 min 05 s", "2 h 07 min", "3 d 04 h": src/format.rs `duration`.
   function duration(seconds) {
     if (!isNum(seconds) || seconds < 0) return "";
     var t = Math.round(seconds), d = Math.floor(t / 86400), h = Math.floor(t / 3600) % 24, m = Math.floor(t / 60) % 60, s = t % 60;
