@@ -25,6 +25,7 @@ pub mod model;
 pub mod progress;
 pub mod render;
 pub mod report;
+pub mod serve;
 pub mod site;
 
 use std::collections::BTreeMap;
