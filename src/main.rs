@@ -154,11 +154,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Figures(args) => {
             set_threads(&args.read)?;
-            let (report, warnings) = ahnb::export::figures::figures_from_logs(
-                &args.read.logs,
-                &args.output,
-                &LoadOptions::default(),
-            )?;
+            let (report, warnings) =
+                ahnb::figures(&args.read.logs, &args.output, &LoadOptions::default())?;
             print_warnings(&args.read, &warnings, Some(WARNINGS_SHOWN));
             if !args.read.quiet {
                 eprintln!(
