@@ -83,6 +83,26 @@ test("the script's results table reads as the one Rust wrote, cell for cell", { 
   await context.close();
 });
 
+test("a folded seed group's mean ± std reads as Rust's repeated-configurations table", { skip }, async () => {
+  const { page, context, problems } = await open(join(exampleSite, "mnist-cnn/index.html"));
+  const primary = await page.evaluate(() => window.ahnb.projectData().primary);
+  const folded = await page.evaluate((primary) => {
+    const headers = Array.from(document.querySelectorAll("#results thead th"), (th) => th.textContent.replace(/\s+/g, " ").trim());
+    return Array.from(document.querySelectorAll("#results tr.group-row"), (tr) => ({
+      label: tr.querySelector("button.fold").textContent.replace(/^[▸▾] /, ""),
+      best: tr.cells[headers.indexOf(`${primary} best`)].textContent,
+      last: tr.cells[headers.indexOf(`${primary} last`)].textContent,
+    }));
+  }, primary);
+  const rust = await page.evaluate(() => Object.fromEntries(Array.from(document.querySelectorAll("table.groups tbody tr"), (tr) => [
+    tr.cells[0].textContent, { best: tr.cells[1].textContent.replace(/ \(n = \d+\)$/, ""), last: tr.cells[3].textContent.replace(/ \(n = \d+\)$/, "") },
+  ])));
+  assert.ok(folded.length >= 4, "seed groups fold");
+  for (const g of folded) assert.deepEqual({ best: g.best, last: g.last }, rust[g.label], `group ${g.label}`);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
 test("the compare view writes hyperparameters as the table does", { skip }, async () => {
   const { page, context, problems } = await open(join(tiesSite, "ties/index.html"));
   const boxes = page.locator("#results tbody input[type=checkbox]");

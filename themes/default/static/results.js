@@ -367,7 +367,6 @@
     if (live && live.data === data) return;
     if (live) { live.setData(data); live.fillChooser(); live.updateCompare(); live.render(); return; }
     var state = ahnb.state.table || (ahnb.state.table = { sortKey: "rank", asc: true, filter: "", page: 0, fold: null, open: {}, selected: {}, columns: {} });
-    table.classList.remove("sortable");
     table.classList.add("live");
     table.__ahnbTable = new ResultsTable(table, data, state);
     table.__ahnbTable.wire(table.closest("section"));
