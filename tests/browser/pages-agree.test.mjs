@@ -124,6 +124,7 @@ test("ahnb.refresh re-binds replaced parts of a page and keeps sort, filter, tic
   // Zoom the first chart and hide a legend entry.
   const fig = page.locator(".figure").first();
   const svg = fig.locator("svg.chart");
+  await svg.scrollIntoViewIfNeeded();
   const box = await svg.boundingBox();
   await page.mouse.move(box.x + box.width * 0.3, box.y + box.height * 0.5);
   await page.mouse.down();
@@ -136,10 +137,12 @@ test("ahnb.refresh re-binds replaced parts of a page and keeps sort, filter, tic
     x0: document.querySelector(".figure svg.chart").getAttribute("data-x0"),
   }));
   assert.ok(before.names.length > 1);
+  assert.notEqual(before.x0, "1", "the drag zoomed the chart");
   // What live.js does: replace a figure (with a copy as Rust wrote it) and the page's data,
   // then refresh.
   const plain = await open(join(exampleSite, "mnist-cnn/index.html"), false);
   const pristine = await plain.page.evaluate(() => document.querySelector(".figure").innerHTML);
+  const pristineTable = await plain.page.evaluate(() => document.getElementById("results").outerHTML);
   await plain.context.close();
   await page.evaluate((html) => {
     const fig = document.querySelector(".figure");
@@ -170,6 +173,17 @@ test("ahnb.refresh re-binds replaced parts of a page and keeps sort, filter, tic
   assert.ok(after.wired, "the new chart is wired");
   assert.equal(after.x0, before.x0, "the new chart shows the zoomed view");
   assert.equal(after.off, 1, "the hidden legend entry stays hidden");
+  // A new table element (as Rust wrote it): the same rows and one toolbar, not two.
+  await page.evaluate((html) => {
+    const table = document.getElementById("results");
+    const wrap = document.createElement("div");
+    wrap.innerHTML = html;
+    table.replaceWith(wrap.firstElementChild);
+    window.ahnb.refresh(document.getElementById("results"));
+  }, pristineTable);
+  assert.deepEqual(await page.$$eval("#results tbody td.run-name a", (as) => as.map((a) => a.textContent)), before.names);
+  assert.equal(await page.locator(".columns-chooser").count(), 1);
+  assert.equal(await page.locator(".pager").count(), 1);
   assert.deepEqual(problems, []);
   await context.close();
 });

@@ -357,18 +357,23 @@
     this.render();
   };
 
-  // Binds the table once; after a live update replaced the page's data, shows the new data
-  // with the same sort, filter, page, folds, ticks and columns.
+  // Binds the table once; after a live update replaced the page's data (or the table itself),
+  // shows the new data with the same sort, filter, page, folds, ticks and columns, keeping the
+  // toolbar it made.
+  var live = null;
   ahnb.register("results", function () {
     var table = document.getElementById("results");
     var data = ahnb.projectData();
     if (!table || !data || !data.table) return;
-    var live = table.__ahnbTable;
-    if (live && live.data === data) return;
-    if (live) { live.setData(data); live.fillChooser(); live.updateCompare(); live.render(); return; }
-    var state = ahnb.state.table || (ahnb.state.table = { sortKey: "rank", asc: true, filter: "", page: 0, fold: null, open: {}, selected: {}, columns: {} });
+    if (live && live.data === data && live.table === table) return;
     table.classList.add("live");
-    table.__ahnbTable = new ResultsTable(table, data, state);
-    table.__ahnbTable.wire(table.closest("section"));
+    if (live) {
+      live.table = table;
+      live.setData(data); live.fillChooser(); live.updateCompare(); live.render();
+      return;
+    }
+    var state = ahnb.state.table || (ahnb.state.table = { sortKey: "rank", asc: true, filter: "", page: 0, fold: null, open: {}, selected: {}, columns: {} });
+    live = new ResultsTable(table, data, state);
+    live.wire(table.closest("section"));
   });
 })(window.ahnb);
