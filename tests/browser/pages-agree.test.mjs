@@ -143,6 +143,7 @@ test("ahnb.refresh re-binds replaced parts of a page and keeps sort, filter, tic
   const plain = await open(join(exampleSite, "mnist-cnn/index.html"), false);
   const pristine = await plain.page.evaluate(() => document.querySelector(".figure").innerHTML);
   const pristineTable = await plain.page.evaluate(() => document.getElementById("results").outerHTML);
+  const pristineMain = await plain.page.evaluate(() => document.querySelector("main").innerHTML);
   await plain.context.close();
   await page.evaluate((html) => {
     const fig = document.querySelector(".figure");
@@ -184,6 +185,29 @@ test("ahnb.refresh re-binds replaced parts of a page and keeps sort, filter, tic
   assert.deepEqual(await page.$$eval("#results tbody td.run-name a", (as) => as.map((a) => a.textContent)), before.names);
   assert.equal(await page.locator(".columns-chooser").count(), 1);
   assert.equal(await page.locator(".pager").count(), 1);
+  // The whole <main> replaced (live.js does so when a page's structure changed).
+  await page.evaluate((html) => {
+    const main = document.querySelector("main");
+    const fresh = document.createElement("main");
+    fresh.id = "main";
+    fresh.innerHTML = html;
+    main.replaceWith(fresh);
+    window.ahnb.refresh(document);
+  }, pristineMain);
+  const whole = await page.evaluate(() => ({
+    names: Array.from(document.querySelectorAll("#results tbody td.run-name a"), (a) => a.textContent),
+    ticked: Array.from(document.querySelectorAll("#results tbody input:checked"), (b) => b.closest("tr").querySelector("td.run-name a").textContent),
+    filter: document.querySelector("input.table-filter").value,
+    x0: document.querySelector(".figure svg.chart").getAttribute("data-x0"),
+    off: document.querySelectorAll(".figure")[0].querySelectorAll(".legend-item.off").length,
+    choosers: document.querySelectorAll(".columns-chooser").length,
+    foldBoxes: document.querySelectorAll("input.toggle-fold").length,
+    folded: document.querySelector("input.toggle-fold").checked,
+  }));
+  assert.deepEqual(whole, { names: before.names, ticked: before.ticked, filter: "status:finished", x0: before.x0, off: 1, choosers: 1, foldBoxes: 1, folded: false });
+  // The new toolbar works: the filter input drives the table.
+  await page.fill("input.table-filter", "status:failed");
+  assert.ok((await page.$$eval("#results tbody tr", (rows) => rows.map((r) => r.dataset.status))).every((st) => st === "failed"));
   assert.deepEqual(problems, []);
   await context.close();
 });
