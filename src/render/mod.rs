@@ -4,8 +4,10 @@
 
 pub mod columns;
 pub mod figures;
+pub mod index_page;
 pub mod markdown;
 pub mod project_data;
+pub mod project_page;
 pub mod theme;
 pub mod views;
 
