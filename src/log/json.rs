@@ -203,20 +203,9 @@ pub struct Scratch {
 /// again: rewritten into `scratch` when it holds such tokens or numbers, then parsed from there.
 /// Scanning every line for the tokens up front cost more than these rare second parses.
 ///
-/// The common line (a flat object of numbers, short strings and one flat `metrics` object) is
-/// read by `json_fast` first, which gives the same record; everything else by serde_json.
+/// This is serde_json's reading, the reference: readers call `json_fast::parse_line`, which
+/// takes the common line on a fast path giving the same record and comes here for the rest.
 pub fn parse_line<'a>(
-    line: &'a str,
-    scratch: &'a mut Scratch,
-) -> Result<RawRecord<'a>, serde_json::Error> {
-    if let Some(record) = super::json_fast::parse_fast(line) {
-        return Ok(record);
-    }
-    parse_line_serde(line, scratch)
-}
-
-/// [`parse_line`] by serde_json alone: the reference the fast path is checked against.
-pub fn parse_line_serde<'a>(
     line: &'a str,
     scratch: &'a mut Scratch,
 ) -> Result<RawRecord<'a>, serde_json::Error> {

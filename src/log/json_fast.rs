@@ -16,8 +16,20 @@ use std::path::Path;
 
 use serde_json::value::RawValue;
 
-use super::json::{RawRecord, Scalar, Scratch, parse_line_serde};
+use super::json::{self, RawRecord, Scalar, Scratch};
 use super::record::RunBuilder;
+
+/// Parses one line as `json::parse_line` does, with the same result: on the fast path when it
+/// has the common shape, else by serde_json. What every reader of JSON lines calls.
+pub fn parse_line<'a>(
+    line: &'a str,
+    scratch: &'a mut Scratch,
+) -> Result<RawRecord<'a>, serde_json::Error> {
+    match parse_fast(line) {
+        Some(record) => Ok(record),
+        None => json::parse_line(line, scratch),
+    }
+}
 
 /// Parses `line` when it has the common shape; `None` otherwise (see the module comment).
 pub fn parse_fast(line: &str) -> Option<RawRecord<'_>> {
@@ -312,7 +324,7 @@ pub fn same_as_serde(line: &str) -> Result<bool, String> {
         return Ok(false);
     };
     let mut scratch = Scratch::default();
-    let exact = parse_line_serde(line, &mut scratch)
+    let exact = json::parse_line(line, &mut scratch)
         .map_err(|e| format!("taken, but serde_json refuses it: {e}"))?;
     let same_scalar = |a: &Scalar, b: &Scalar| match (a, b) {
         (Scalar::Number(a), Scalar::Number(b)) => a.to_bits() == b.to_bits(),

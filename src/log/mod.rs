@@ -274,7 +274,7 @@ pub fn read_log_from<R: BufRead>(
                 }
             };
             let mut scratch = json::Scratch::default();
-            match json::parse_line(text, &mut scratch) {
+            match json_fast::parse_line(text, &mut scratch) {
                 Ok(record) => builder.add(number, record),
                 Err(_) if !piece_terminated => {
                     truncated = true;
