@@ -93,7 +93,7 @@ impl SeriesSummary {
 }
 
 /// A finished series: the points kept for charts (at most the chart bound) and the summary of all.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Series {
     pub points: Vec<Point>,
     pub summary: SeriesSummary,
@@ -210,7 +210,8 @@ pub struct EndRecord {
 }
 
 /// One training run, as read from one log file (or one run folder of another tool's format).
-#[derive(Debug, Clone)]
+/// Serializable so that a page's digest covers every field (site/digest.rs).
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct Run {
     /// The log's path relative to LOGS, with `/` separators: a file, or a run's folder (MLflow,
     /// DVCLive, W&B, ...); a file holding several runs appends `#2`, `#3`, ... after the first.

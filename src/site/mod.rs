@@ -1,6 +1,10 @@
 //! The plan of output files and the code that fills it: page paths from slugs, views rendered
 //! through the theme, media copied, everything handed to the [`output::SiteWriter`].
 
+mod carry;
+pub mod digest;
+pub mod incremental;
+pub mod manifest;
 mod media;
 pub mod output;
 pub mod pages;

@@ -3,7 +3,9 @@
 
 use rayon::prelude::*;
 
-use super::output::SiteWriter;
+use super::digest::{self, Digest};
+use super::incremental::Units;
+use super::output::{SiteWriter, UnitWriter};
 use super::run_page::{write_figure, write_run_page};
 use super::{ProjectPaths, SiteOptions, SitePlan};
 use crate::diag::{Warning, quote};
@@ -45,6 +47,8 @@ fn runs_csv(projects: &[Project], project: &Project, columns: &PageColumns) -> S
 const ASSET_DIR: &str = "assets";
 
 /// Renders and writes the whole site; returns warnings about media that could not be copied.
+/// Each unit (the theme's assets, the index, a project page with its files, a run page with its
+/// media) is rendered only when its digest differs from the previous build's (see `units`).
 pub fn write_pages(
     projects: &[Project],
     plan: &SitePlan,
@@ -52,29 +56,67 @@ pub fn write_pages(
     renderer: &Renderer,
     theme_files: &[(&'static str, String)],
     writer: &SiteWriter,
+    units: &Units,
 ) -> Result<Vec<Warning>> {
-    for (path, content) in theme_files {
-        if let Some(name) = path.strip_prefix("static/") {
-            writer.write(&format!("{ASSET_DIR}/{name}"), content.as_bytes())?;
+    // Digests first, from the model alone: nothing is drawn for a unit that is carried over.
+    let run_digests: Vec<Vec<Digest>> = projects
+        .par_iter()
+        .zip(&plan.projects)
+        .map(|(project, paths)| {
+            (0..project.runs.len())
+                .into_par_iter()
+                .map(|i| digest::run_digest(project, i, paths, options.copy_raw_logs))
+                .collect()
+        })
+        .collect();
+    let project_digests: Vec<Digest> = projects
+        .iter()
+        .zip(&plan.projects)
+        .zip(&run_digests)
+        .map(|((project, paths), runs)| digest::project_digest(project, runs, paths))
+        .collect();
+    let dirs: Vec<&str> = plan.projects.iter().map(|p| p.dir.as_str()).collect();
+
+    // The theme's files and the 404 page depend on the context only (theme, settings, version).
+    units.unit(writer, "assets/".to_owned(), 0, |out| {
+        for (path, content) in theme_files {
+            if let Some(name) = path.strip_prefix("static/") {
+                out.write(&format!("{ASSET_DIR}/{name}"), content.as_bytes())?;
+            }
         }
-    }
-    writer.write(".nojekyll", b"")?;
-    let not_found = renderer.render(
-        "404.html",
-        &PlainView {
-            page: page("Page not found", "", "404.html", options),
-        },
-    )?;
-    writer.write("404.html", not_found.as_bytes())?;
-    let index = renderer.render("index.html", &index_view(projects, plan, options))?;
-    writer.write("index.html", index.as_bytes())?;
+        out.write(".nojekyll", b"")?;
+        let not_found = renderer.render(
+            "404.html",
+            &PlainView {
+                page: page("Page not found", "", "404.html", options),
+            },
+        )?;
+        out.write("404.html", not_found.as_bytes())?;
+        Ok(Vec::new())
+    })?;
+    let index_digest = digest::index_digest(&project_digests, &dirs, options.warnings);
+    units.unit(writer, "index.html".to_owned(), index_digest, |out| {
+        let index = renderer.render("index.html", &index_view(projects, plan, options))?;
+        out.write("index.html", index.as_bytes())?;
+        Ok(Vec::new())
+    })?;
 
     // Projects in parallel as well as their runs: a project page (its overlays, scatters and
     // data) is one thread's work, which left the other cores idle between projects.
     let per_project: Vec<Result<Vec<Warning>>> = projects
         .par_iter()
         .zip(&plan.projects)
-        .map(|(project, paths)| write_project(projects, project, paths, options, renderer, writer))
+        .zip(run_digests.par_iter().zip(&project_digests))
+        .map(|((project, paths), (runs, &digest))| {
+            let context = Context {
+                projects,
+                options,
+                renderer,
+                writer,
+                units,
+            };
+            write_project(&context, project, paths, digest, runs)
+        })
         .collect();
     let mut warnings = Vec::new();
     for result in per_project {
@@ -83,15 +125,57 @@ pub fn write_pages(
     Ok(warnings)
 }
 
+/// What every project's units are written with.
+struct Context<'a> {
+    projects: &'a [Project],
+    options: &'a SiteOptions,
+    renderer: &'a Renderer,
+    writer: &'a SiteWriter,
+    units: &'a Units,
+}
+
 /// Writes one project's page, data, runs.csv and figures, and its runs' pages; returns the
 /// warnings in a fixed order (the project's, then its runs' in run order).
 fn write_project(
+    context: &Context,
+    project: &Project,
+    paths: &ProjectPaths,
+    digest: Digest,
+    run_digests: &[Digest],
+) -> Result<Vec<Warning>> {
+    let Context {
+        projects,
+        options,
+        renderer,
+        writer,
+        units,
+    } = *context;
+    let key = format!("{}/index.html", paths.dir);
+    let mut warnings = units.unit(writer, key, digest, |out| {
+        write_project_page(projects, project, paths, options, renderer, out)
+    })?;
+    let results: Vec<Result<Vec<Warning>>> = (0..project.runs.len())
+        .into_par_iter()
+        .map(|i| {
+            units.unit(writer, paths.run_page(i), run_digests[i], |out| {
+                write_run_page(project, paths, i, options, renderer, out)
+            })
+        })
+        .collect();
+    for result in results {
+        warnings.extend(result?);
+    }
+    Ok(warnings)
+}
+
+/// Writes a project's page, its figures, runs.csv and compare curves.
+fn write_project_page(
     projects: &[Project],
     project: &Project,
     paths: &ProjectPaths,
     options: &SiteOptions,
     renderer: &Renderer,
-    writer: &SiteWriter,
+    writer: &UnitWriter,
 ) -> Result<Vec<Warning>> {
     let mut warnings = Vec::new();
     let columns = crate::render::columns::page_columns(project);
@@ -126,14 +210,6 @@ fn write_project(
         &format!("{}/{COMPARE_CURVES_FILE}", paths.dir),
         crate::render::project_data::compare_curves_js(project, &columns).as_bytes(),
     )?;
-
-    let results: Vec<Result<Vec<Warning>>> = (0..project.runs.len())
-        .into_par_iter()
-        .map(|i| write_run_page(project, paths, i, options, renderer, writer))
-        .collect();
-    for result in results {
-        warnings.extend(result?);
-    }
     Ok(warnings)
 }
 

@@ -2,7 +2,7 @@
 //! its media copied in.
 
 use super::media::media_item;
-use super::output::SiteWriter;
+use super::output::UnitWriter;
 use super::pages::page;
 use super::{ProjectPaths, SiteOptions};
 use crate::diag::Warning;
@@ -20,7 +20,7 @@ pub(super) fn write_run_page(
     index: usize,
     options: &SiteOptions,
     renderer: &Renderer,
-    writer: &SiteWriter,
+    writer: &UnitWriter,
 ) -> Result<Vec<Warning>> {
     let run = &project.runs[index];
     let summary = &project.summaries[index];
@@ -263,7 +263,7 @@ pub(super) fn write_run_page(
 }
 
 /// Writes a figure's standalone SVG (the step version) into `folder`.
-pub(super) fn write_figure(writer: &SiteWriter, folder: &str, figure: &Figure) -> Result<()> {
+pub(super) fn write_figure(writer: &UnitWriter, folder: &str, figure: &Figure) -> Result<()> {
     let mut file = String::with_capacity(figure.svg.len() + 64);
     file.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     file.push_str(&figure.svg);
