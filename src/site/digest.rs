@@ -21,12 +21,19 @@ use crate::model::{Media, MediaSource};
 pub type Digest = u128;
 
 /// Feeds values to a 128-bit xxh3. Serialized values are length-prefixed (postcard), so two
-/// different sequences of values never feed the same bytes.
-struct Feed(Xxh3);
+/// different sequences of values never feed the same bytes. Bytes are gathered in a buffer
+/// first: serde writes a point as two 8-byte pieces, and hashing each piece alone cost more than
+/// hashing them in bulk.
+struct Feed {
+    hasher: Xxh3,
+    buffer: Vec<u8>,
+}
+
+const FEED_BUFFER: usize = 64 * 1024;
 
 impl std::io::Write for Feed {
     fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0.update(bytes);
+        self.take(bytes);
         Ok(bytes.len())
     }
     fn flush(&mut self) -> std::io::Result<()> {
@@ -36,14 +43,29 @@ impl std::io::Write for Feed {
 
 impl std::fmt::Write for Feed {
     fn write_str(&mut self, text: &str) -> std::fmt::Result {
-        self.0.update(text.as_bytes());
+        self.take(text.as_bytes());
         Ok(())
     }
 }
 
 impl Feed {
+    fn take(&mut self, bytes: &[u8]) {
+        if self.buffer.len() + bytes.len() > FEED_BUFFER {
+            self.hasher.update(&self.buffer);
+            self.buffer.clear();
+        }
+        if bytes.len() > FEED_BUFFER {
+            self.hasher.update(bytes);
+        } else {
+            self.buffer.extend_from_slice(bytes);
+        }
+    }
+
     fn new(kind: &str) -> Self {
-        let mut feed = Feed(Xxh3::new());
+        let mut feed = Feed {
+            hasher: Xxh3::new(),
+            buffer: Vec::with_capacity(FEED_BUFFER),
+        };
         feed.value(kind);
         feed
     }
@@ -59,11 +81,12 @@ impl Feed {
     /// For the model's small derived values that are not serializable (summaries, directions).
     fn debug<T: Debug + ?Sized>(&mut self, value: &T) {
         let _ = std::fmt::write(self, format_args!("{value:?}"));
-        self.0.update(&[0xff]);
+        self.take(&[0xff]);
     }
 
-    fn finish(self) -> Digest {
-        self.0.digest128()
+    fn finish(mut self) -> Digest {
+        self.hasher.update(&self.buffer);
+        self.hasher.digest128()
     }
 }
 
