@@ -3,6 +3,7 @@
 
 mod cli;
 mod progress_display;
+mod serve_command;
 
 use std::path::Path;
 use std::process::ExitCode;
@@ -161,11 +162,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Figures(args) => {
             set_threads(&args.read)?;
-            let (report, warnings) = ahnb::export::figures::figures_from_logs(
-                &args.read.logs,
-                &args.output,
-                &LoadOptions::default(),
-            )?;
+            let (report, warnings) =
+                ahnb::figures(&args.read.logs, &args.output, &LoadOptions::default())?;
             print_warnings(&args.read, &warnings, Some(WARNINGS_SHOWN));
             if !args.read.quiet {
                 eprintln!(
@@ -177,6 +175,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
             Ok(exit_for(&args.read, &warnings))
         }
+        Command::Serve(args) => serve_command::run(args),
         Command::Theme(ThemeCommand::Export { dir }) => {
             let written = ahnb::render::theme::export_default_theme(&dir)?;
             eprintln!(

@@ -6,7 +6,7 @@ use plotters::coord::ranged1d::{AsRangedCoord, ValueFormatter};
 use plotters::prelude::*;
 
 use super::{HEIGHT, WIDTH, shorten};
-use crate::render::format;
+use crate::format;
 
 /// Room kept below the plot for a footnote.
 pub const FOOT_HEIGHT: u32 = 22;

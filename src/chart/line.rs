@@ -11,9 +11,9 @@ use super::scale::{Scale, healthy_range, step_range, value_range, wants_log};
 use super::x_axis::write_x_axis;
 use super::y_axis::write_y_axis;
 use super::{Chart, HEIGHT, WIDTH, escape_xml, finish_svg, json_number, push_px};
+use crate::format;
 use crate::model::Point;
 use crate::model::downsample::downsample;
-use crate::render::format;
 
 /// Most points drawn in one chart, all series together: keeps every SVG well under 100 KB.
 pub const POINTS_PER_CHART: usize = 6000;

@@ -10,7 +10,7 @@ use super::scale::{Scale, value_range, wants_log};
 use super::x_axis::nice_ticks;
 use super::y_axis::y_ticks;
 use super::{Chart, HEIGHT, WIDTH, escape_xml, push_px, shorten};
-use crate::render::format;
+use crate::format;
 
 /// One axis: its name and each run's value (numeric, or a category label).
 #[derive(Debug, Clone, PartialEq)]

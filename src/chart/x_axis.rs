@@ -8,7 +8,7 @@ use std::fmt::Write;
 use super::frame::FOOT_HEIGHT;
 use super::scale::Scale;
 use super::{HEIGHT, escape_xml, push_px, shorten};
-use crate::render::format;
+use crate::format;
 
 /// Most ticks on the x axis.
 pub const MAX_TICKS: usize = 8;

@@ -8,7 +8,7 @@ use std::fmt::Write;
 use super::scale::Scale;
 use super::x_axis::nice_ticks;
 use super::{escape_xml, push_px};
-use crate::render::format;
+use crate::format;
 
 /// Most ticks on the y axis.
 pub const MAX_TICKS: usize = 6;

@@ -11,8 +11,8 @@ use rayon::prelude::*;
 use super::pdf::svg_to_pdf;
 use crate::error::{Error, Result};
 use crate::model::Project;
+use crate::paths::SitePaths;
 use crate::render::figures::{parallel_figure, project_figures, run_figures, scatter_figures};
-use crate::site::SitePlan;
 
 /// What [`write_figures`] wrote.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -30,7 +30,7 @@ pub struct ChartFile {
 
 /// Every chart of every project and run, in site order. The charts come from
 /// [`crate::render::figures`], the same functions that draw the site's.
-pub fn collect_charts(projects: &[Project], plan: &SitePlan) -> Vec<ChartFile> {
+pub fn collect_charts(projects: &[Project], plan: &SitePaths) -> Vec<ChartFile> {
     let mut charts = Vec::new();
     for (project, paths) in projects.iter().zip(&plan.projects) {
         let project_charts = project_figures(project)
@@ -60,7 +60,7 @@ pub fn collect_charts(projects: &[Project], plan: &SitePlan) -> Vec<ChartFile> {
 
 /// Writes every chart as SVG and PDF under `dir` (created if needed; other files are left
 /// alone). PDFs are converted in parallel; files are written in a fixed order.
-pub fn write_figures(projects: &[Project], plan: &SitePlan, dir: &Path) -> Result<FiguresReport> {
+pub fn write_figures(projects: &[Project], plan: &SitePaths, dir: &Path) -> Result<FiguresReport> {
     check_figures_folder(dir)?;
     fs::create_dir_all(dir).map_err(|e| Error::write(dir, e))?;
     let marker = dir.join(FIGURES_MARKER);
@@ -114,21 +114,4 @@ pub fn check_figures_folder(dir: &Path) -> Result<()> {
         path: dir.to_path_buf(),
         reason: "it is a folder that is not empty and was not written by ahnb".to_owned(),
     })
-}
-
-/// Reads `logs` and writes its charts under `dir`: `ahnb figures LOGS -o DIR`.
-pub fn figures_from_logs(
-    logs: &Path,
-    dir: &Path,
-    options: &crate::LoadOptions,
-) -> Result<(FiguresReport, Vec<crate::Warning>)> {
-    super::check_export_path(dir, logs)?;
-    check_figures_folder(dir)?;
-    if let Some(cache) = &options.cache {
-        super::check_export_path(cache, logs)?;
-    }
-    let loaded = crate::load(logs, options)?;
-    let plan = crate::site::plan_site(&loaded.projects);
-    let report = write_figures(&loaded.projects, &plan, dir)?;
-    Ok((report, loaded.warnings))
 }

@@ -4,9 +4,11 @@
 
 pub mod boundary;
 pub mod cache;
+pub mod config;
 pub mod formats;
 pub mod json;
 pub mod lines;
+pub mod load;
 pub mod readme;
 pub mod record;
 pub mod walk;

@@ -28,7 +28,7 @@ impl ParamValue {
     /// A canonical text form, used for grouping, filtering and display.
     pub fn to_text(&self) -> String {
         match self {
-            ParamValue::Number(v) => crate::render::format::number_full(*v),
+            ParamValue::Number(v) => crate::format::number_full(*v),
             ParamValue::Bool(b) => b.to_string(),
             ParamValue::Text(s) | ParamValue::List(s) => s.clone(),
             ParamValue::Null => "null".to_owned(),

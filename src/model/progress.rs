@@ -148,3 +148,15 @@ pub fn logged_steps(run: &Run) -> u64 {
         .max()
         .unwrap_or(0)
 }
+
+impl Progress {
+    /// "epoch 2 of 30", "step 1200 of 12000": how far a run got against its plan.
+    pub fn text(&self) -> String {
+        format!(
+            "{} {} of {}",
+            self.unit.as_str(),
+            crate::format::number(self.done),
+            crate::format::number(self.planned)
+        )
+    }
+}

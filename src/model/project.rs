@@ -306,3 +306,12 @@ fn config_key(run: &Run) -> String {
         parts.join(", ")
     }
 }
+
+/// Every project's and run's page path, from their names in model order.
+pub fn site_paths(projects: &[Project]) -> crate::paths::SitePaths {
+    crate::paths::SitePaths::assign(
+        projects
+            .iter()
+            .map(|p| (p.name.as_str(), p.runs.iter().map(|r| r.name.as_str()))),
+    )
+}

@@ -9,11 +9,11 @@ use crate::chart::palette::{run_color, series_color};
 use crate::chart::parallel::{Axis, AxisValue, ParallelChart, render_parallel};
 use crate::chart::scatter::{ScatterChart, ScatterPoint, render_scatter};
 use crate::chart::sparkline::render_sparkline;
+use crate::format;
 use crate::model::direction::is_validation_metric;
 use crate::model::project::Project;
 use crate::model::{Direction, ParamValue, Run, Series};
-use crate::render::format;
-use crate::site::slug::SlugSet;
+use crate::slug::SlugSet;
 
 /// Runs overlaid on one project chart; the best ones by the primary metric are kept.
 pub const MAX_OVERLAY_RUNS: usize = 40;

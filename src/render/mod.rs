@@ -4,7 +4,6 @@
 
 pub mod columns;
 pub mod figures;
-pub mod format;
 pub mod markdown;
 pub mod project_data;
 pub mod theme;

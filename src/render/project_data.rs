@@ -5,8 +5,8 @@
 
 use serde_json::{Value, json};
 
-use super::format;
 use crate::chart::palette::run_color;
+use crate::format;
 use crate::model::downsample::downsample;
 use crate::model::project::Project;
 use crate::model::{Direction, ParamValue};
@@ -126,7 +126,7 @@ pub fn project_data_json(
                 duration.map(format::duration),
                 crate::model::progress::logged_steps(run),
                 progress.map(|p| number(p.fraction())),
-                progress.map(|p| format::progress(&p)),
+                progress.map(|p| p.text()),
                 left.map(|s| format!("about {} left", format::duration(s))),
                 params,
                 best,

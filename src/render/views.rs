@@ -5,8 +5,8 @@
 use serde::Serialize;
 
 pub use super::figures::Figure;
-use super::format;
 use super::markdown::markdown_to_html;
+use crate::format;
 use crate::model::project::Project;
 use crate::model::{Direction, Run, Status, progress};
 
@@ -22,6 +22,22 @@ pub struct Page {
     /// Canonical path of this page relative to the root.
     pub path: String,
     pub generator: String,
+}
+
+impl Page {
+    /// The common fields of a page at `path` (relative to the site root, `root` leading back to
+    /// it), under the site's `base_url` when one is given.
+    pub fn new(title: &str, root: &str, path: &str, base_url: Option<&str>) -> Self {
+        Page {
+            title: title.to_owned(),
+            root: root.to_owned(),
+            // `actions/configure-pages` gives the URL without a trailing slash: the page's path
+            // is joined after exactly one.
+            base_url: base_url.map(|u| format!("{}/", u.trim_end_matches('/'))),
+            path: path.to_owned(),
+            generator: format!("ahnb {}", env!("CARGO_PKG_VERSION")),
+        }
+    }
 }
 
 /// A page with nothing but the common fields (the 404 page).
@@ -200,7 +216,7 @@ pub struct ProgressView {
 pub fn progress_view(run: &Run, status: Status) -> Option<ProgressView> {
     let p = progress::progress(run)?;
     Some(ProgressView {
-        text: format::progress(&p),
+        text: p.text(),
         percent: (p.fraction() * 100.0).floor() as u32,
         raw: format::number_full(p.fraction()),
         left: progress::time_left(run, status, Some(&p))
@@ -459,7 +475,7 @@ pub fn progress_sentence(run: &Run, status: Status) -> Option<String> {
     }
     let mut text = format!(
         "Reached {} ({} %)",
-        format::progress(&p),
+        p.text(),
         (p.fraction() * 100.0).floor()
     );
     if let Some(left) = progress::time_left(run, status, Some(&p)) {

@@ -11,8 +11,8 @@
 use std::collections::BTreeSet;
 
 use super::Summary;
+use crate::format::number_full;
 use crate::model::params::ParamValue;
-use crate::render::format::number_full;
 
 /// Renders the summary as CSV with CRLF-free `\n` line ends.
 pub fn render_csv(summary: &Summary) -> String {

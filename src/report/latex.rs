@@ -122,7 +122,7 @@ fn write_table(out: &mut String, project: &ProjectReport, options: &SummaryOptio
     let _ = writeln!(
         out,
         "  \\label{{tab:ahnb-{}}}",
-        crate::site::slug::slugify(&project.name, "project")
+        crate::slug::slugify(&project.name, "project")
     );
     let spec = format!(
         "l{}{}",

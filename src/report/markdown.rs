@@ -473,7 +473,7 @@ fn write_attention(out: &mut String, project: &ProjectReport) {
                 let _ = write!(
                     item,
                     " at {} ({} became non-finite)",
-                    crate::render::format::position(d.step, d.epoch.map(|e| e.0)),
+                    crate::format::position(d.step, d.epoch.map(|e| e.0)),
                     code(&d.metric)
                 );
             }
@@ -483,7 +483,7 @@ fn write_attention(out: &mut String, project: &ProjectReport) {
                     let _ = write!(
                         item,
                         " at epoch {} of {planned}",
-                        crate::render::format::number(done.0)
+                        crate::format::number(done.0)
                     );
                 }
             }

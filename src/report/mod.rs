@@ -22,8 +22,8 @@ use serde::{Serialize, Serializer};
 
 use crate::error::{Error, Result};
 use crate::model::direction::is_validation_metric;
+use crate::model::project::site_paths;
 use crate::model::{Direction, ParamValue, Project, Status, progress};
-use crate::site::plan_site;
 use baseline::{GroupComparison, RunComparison};
 use stats::Spread;
 
@@ -85,7 +85,7 @@ impl Serialize for Number {
         if self.0.is_finite() {
             serializer.serialize_f64(self.0)
         } else {
-            serializer.serialize_str(&crate::render::format::number_full(self.0))
+            serializer.serialize_str(&crate::format::number_full(self.0))
         }
     }
 }
@@ -257,7 +257,7 @@ pub fn summarize(
         .as_ref()
         .map(|u| u.trim_end_matches('/').to_owned())
         .filter(|u| !u.is_empty());
-    let plan = plan_site(projects);
+    let plan = site_paths(projects);
     let selected: Vec<usize> = match &options.project {
         None => (0..projects.len()).collect(),
         Some(wanted) => {
@@ -329,7 +329,7 @@ pub fn render(summary: &Summary, format: Format, options: &SummaryOptions) -> St
 
 /// A value for Markdown and LaTeX: `precision` significant digits.
 pub fn format_value(value: f64, precision: usize) -> String {
-    crate::render::format::number_with(value, precision.max(1))
+    crate::format::number_with(value, precision.max(1))
 }
 
 /// `value` with as many decimals as `reference` shows, so that a standard deviation or a change
@@ -346,7 +346,7 @@ pub fn format_like(value: f64, reference: &str, precision: usize) -> String {
 /// A standard deviation in the decimals of its mean (`0.99 ± 0.00` at two digits, as papers
 /// print it); significant digits when the mean is in scientific notation.
 pub fn format_spread(value: f64, reference: &str, precision: usize) -> String {
-    crate::render::format::spread_like(value, reference, precision.max(1))
+    crate::format::spread_like(value, reference, precision.max(1))
 }
 
 fn list_or_none(names: impl Iterator<Item = String>) -> String {

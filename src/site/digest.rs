@@ -13,9 +13,9 @@ use std::path::Path;
 use serde::Serialize;
 use xxhash_rust::xxh3::Xxh3;
 
-use super::ProjectPaths;
 use crate::model::project::Project;
 use crate::model::{Media, MediaSource};
+use crate::paths::ProjectPaths;
 
 /// A unit's digest.
 pub type Digest = u128;

@@ -3,18 +3,20 @@
 
 use rayon::prelude::*;
 
+use super::SiteOptions;
 use super::digest::{self, Digest};
 use super::incremental::Units;
 use super::output::{SiteWriter, UnitWriter};
-use super::run_page::{write_figure, write_run_page};
-use super::{ProjectPaths, SiteOptions, SitePlan};
+use super::run_page::write_run_page;
+use super::write_figure;
 use crate::diag::{Warning, quote};
 use crate::error::Result;
+use crate::format;
 use crate::model::project::Project;
+use crate::paths::{ProjectPaths, SitePaths};
 use crate::render::Renderer;
 use crate::render::columns::PageColumns;
 use crate::render::figures;
-use crate::render::format;
 use crate::render::views::*;
 
 /// Rows of the results table rendered into the HTML (the script shows every run).
@@ -51,7 +53,7 @@ const ASSET_DIR: &str = "assets";
 /// media) is rendered only when its digest differs from the previous build's (see `units`).
 pub fn write_pages(
     projects: &[Project],
-    plan: &SitePlan,
+    plan: &SitePaths,
     options: &SiteOptions,
     renderer: &Renderer,
     theme_files: &[(&'static str, String)],
@@ -88,7 +90,12 @@ pub fn write_pages(
         let not_found = renderer.render(
             "404.html",
             &PlainView {
-                page: page("Page not found", "", "404.html", options),
+                page: Page::new(
+                    "Page not found",
+                    "",
+                    "404.html",
+                    options.base_url.as_deref(),
+                ),
             },
         )?;
         out.write("404.html", not_found.as_bytes())?;
@@ -216,21 +223,6 @@ fn write_project_page(
 /// The compare view's curves beside each project page (see `compare_curves_js`).
 const COMPARE_CURVES_FILE: &str = "compare-curves.js";
 
-pub(super) fn page(title: &str, root: &str, path: &str, options: &SiteOptions) -> Page {
-    Page {
-        title: title.to_owned(),
-        root: root.to_owned(),
-        // `actions/configure-pages` gives the URL without a trailing slash: the page's path is
-        // joined after exactly one.
-        base_url: options
-            .base_url
-            .as_deref()
-            .map(|u| format!("{}/", u.trim_end_matches('/'))),
-        path: path.to_owned(),
-        generator: format!("ahnb {}", env!("CARGO_PKG_VERSION")),
-    }
-}
-
 fn best_of(project: &Project) -> (Option<Link>, Option<String>, Option<usize>) {
     let Some(&best) = project.ranking.first() else {
         return (None, None, None);
@@ -248,7 +240,7 @@ fn best_of(project: &Project) -> (Option<Link>, Option<String>, Option<usize>) {
     }
 }
 
-fn index_view(projects: &[Project], plan: &SitePlan, options: &SiteOptions) -> IndexView {
+fn index_view(projects: &[Project], plan: &SitePaths, options: &SiteOptions) -> IndexView {
     let mut cards: Vec<ProjectCard> = projects
         .iter()
         .zip(&plan.projects)
@@ -279,7 +271,7 @@ fn index_view(projects: &[Project], plan: &SitePlan, options: &SiteOptions) -> I
     // Most recent activity first; projects with no times last, by name (already sorted).
     cards.sort_by(|a, b| b.last_activity_raw.total_cmp(&a.last_activity_raw));
     IndexView {
-        page: page("Projects", "", "index.html", options),
+        page: Page::new("Projects", "", "index.html", options.base_url.as_deref()),
         total_runs: projects.iter().map(|p| p.runs.len()).sum(),
         projects: cards,
         warnings: options.warnings,
@@ -456,11 +448,11 @@ fn project_view(
             )
         }),
         // A `<title>` takes no markup: names are isolated in plain text (see `invisible`).
-        page: page(
+        page: Page::new(
             &crate::invisible::isolate(&project.name),
             "../",
             &format!("{}/index.html", paths.dir),
-            options,
+            options.base_url.as_deref(),
         ),
         name: project.name.clone(),
         readme_html: render_notes(project.readme.as_deref()),

@@ -1,17 +1,17 @@
 //! The run page (the model report): its view built from one run, with its charts inline and
 //! its media copied in.
 
+use super::SiteOptions;
 use super::media::media_item;
 use super::output::UnitWriter;
-use super::pages::page;
-use super::{ProjectPaths, SiteOptions};
 use crate::diag::Warning;
 use crate::error::Result;
+use crate::format;
 use crate::model::Status;
 use crate::model::project::Project;
+use crate::paths::ProjectPaths;
 use crate::render::Renderer;
 use crate::render::figures;
-use crate::render::format;
 use crate::render::views::*;
 
 pub(super) fn write_run_page(
@@ -154,7 +154,7 @@ pub(super) fn write_run_page(
         href: paths.runs[i].clone(),
     };
     let view = RunView {
-        page: page(
+        page: Page::new(
             &format!(
                 "{} · {}",
                 crate::invisible::isolate(&run.name),
@@ -162,7 +162,7 @@ pub(super) fn write_run_page(
             ),
             "../../",
             &paths.run_page(index),
-            options,
+            options.base_url.as_deref(),
         ),
         project: Link {
             label: project.name.clone(),
@@ -260,15 +260,6 @@ pub(super) fn write_run_page(
     let html = renderer.render("run.html", &view)?;
     writer.write(&paths.run_page(index), html.as_bytes())?;
     Ok(warnings)
-}
-
-/// Writes a figure's standalone SVG (the step version) into `folder`.
-pub(super) fn write_figure(writer: &UnitWriter, folder: &str, figure: &Figure) -> Result<()> {
-    let mut file = String::with_capacity(figure.svg.len() + 64);
-    file.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    file.push_str(&figure.svg);
-    file.push('\n');
-    writer.write(&format!("{folder}/{}", figure.file), file.as_bytes())
 }
 
 /// The primary metric first, then the other metrics with a known direction (validation ones

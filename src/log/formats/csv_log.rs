@@ -8,7 +8,7 @@
 use std::io::Read;
 
 use super::common::{open, sniff};
-use super::detect::{Detector, file_name};
+use super::detector::{Detector, file_name};
 use super::{Format, SkipReason, Source, finish_part};
 use crate::diag::quote;
 use crate::log::FileResult;
@@ -173,13 +173,13 @@ pub fn read_file(source: &Source, bound: usize) -> FileResult {
     };
     let input = match open(file, crate::log::boundary::Kind::Log) {
         Ok(input) => input,
-        Err(e) => return FileResult::failed(crate::Warning::at_file(&file.relative, e)),
+        Err(e) => return FileResult::failed(crate::diag::Warning::at_file(&file.relative, e)),
     };
     let mut records = reader(input.into_reader()).into_records();
     let header = match records.next() {
         Some(Ok(record)) => header_of(&record),
         _ => {
-            return FileResult::failed(crate::Warning::at_file(
+            return FileResult::failed(crate::diag::Warning::at_file(
                 &file.relative,
                 "expected a CSV header (epoch or step first); no run",
             ));
@@ -263,7 +263,7 @@ impl Part {
         if self.rows == 0 {
             let mut warnings = self.builder.take_warnings(0);
             if warnings.is_empty() && self.number == 1 {
-                warnings.push(crate::Warning::at_file(
+                warnings.push(crate::diag::Warning::at_file(
                     &source.relative,
                     "a CSV header and no rows; no run",
                 ));

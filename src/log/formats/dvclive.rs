@@ -9,7 +9,7 @@ use std::collections::BTreeSet;
 use serde_json::Value;
 
 use super::common::{number_of, open, parse_json, parse_yaml, read_document, seed_from_params};
-use super::detect::{Detector, file_name, join, parent_of};
+use super::detector::{Detector, file_name, join, parent_of};
 use super::{Format, SkipReason, Source, finish};
 use crate::diag::quote;
 use crate::log::FileResult;

@@ -7,7 +7,7 @@
 use serde_json::Value;
 
 use super::common::{number_of, parse_json, read_document, value_text};
-use super::detect::{Detector, file_name, parent_of};
+use super::detector::{Detector, file_name, parent_of};
 use super::{Format, Source, finish};
 use crate::log::FileResult;
 use crate::model::{EndRecord, Note, ParamValue};
@@ -54,20 +54,20 @@ pub fn read_run(source: &Source, bound: usize) -> FileResult {
     let state = match read_document(file).and_then(|text| parse_json(&text)) {
         Ok(state @ Value::Object(_)) => state,
         Ok(_) => {
-            return FileResult::failed(crate::Warning::at_file(
+            return FileResult::failed(crate::diag::Warning::at_file(
                 &file.relative,
                 "expected Hugging Face's trainer_state.json (a JSON object); no run",
             ));
         }
         Err(e) => {
-            return FileResult::failed(crate::Warning::at_file(
+            return FileResult::failed(crate::diag::Warning::at_file(
                 &file.relative,
                 format!("expected Hugging Face's trainer_state.json, but it is not JSON: {e}"),
             ));
         }
     };
     let Some(history) = state.get("log_history").and_then(Value::as_array) else {
-        return FileResult::failed(crate::Warning::at_file(
+        return FileResult::failed(crate::diag::Warning::at_file(
             &file.relative,
             "expected Hugging Face's trainer_state.json with a 'log_history' list; no run",
         ));

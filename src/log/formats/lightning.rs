@@ -7,7 +7,7 @@ use serde_json::Value;
 
 use super::common::{open, parse_yaml, read_document, seed_from_params, sniff, typed_param};
 use super::csv_log::{head_records, header_of, push_row, step_value};
-use super::detect::{Detector, file_name, join, parent_of};
+use super::detector::{Detector, file_name, join, parent_of};
 use super::{Format, Source, finish};
 use crate::diag::quote;
 use crate::log::FileResult;
@@ -101,7 +101,7 @@ pub fn read_run(source: &Source, bound: usize) -> FileResult {
     let mut result = finish(builder, source, rows);
     if rows == 0 {
         result.runs.clear();
-        result.warnings.push(crate::Warning::at_file(
+        result.warnings.push(crate::diag::Warning::at_file(
             &source.relative,
             "metrics.csv has no rows; no run",
         ));

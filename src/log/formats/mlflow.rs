@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use serde_json::Value;
 
 use super::common::{parse_yaml, read_document, seed_from_params, typed_param};
-use super::detect::{Detector, file_name, join, parent_of, within};
+use super::detector::{Detector, file_name, join, parent_of, within};
 use super::{Format, SkipReason, Source, finish};
 use crate::log::FileResult;
 use crate::log::LogFile;

@@ -6,6 +6,7 @@
 pub mod common;
 pub mod csv_log;
 pub mod detect;
+pub mod detector;
 pub mod dvclive;
 pub mod huggingface;
 pub mod lightning;
@@ -42,13 +43,13 @@ pub struct Source {
 impl Source {
     /// The input at `within` (a path relative to the source's folder), if the source has it.
     pub fn input(&self, within: &str) -> Option<&LogFile> {
-        let full = detect::join(&self.relative, within);
+        let full = detector::join(&self.relative, within);
         self.inputs.iter().find(|f| f.relative == full)
     }
 
     /// The inputs under `within/` (a folder relative to the source's folder), sorted.
     pub fn inputs_under<'a>(&'a self, within: &str) -> impl Iterator<Item = &'a LogFile> + 'a {
-        let prefix = detect::join(&self.relative, &format!("{within}/"));
+        let prefix = detector::join(&self.relative, &format!("{within}/"));
         self.inputs
             .iter()
             .filter(move |f| f.relative.starts_with(&prefix))

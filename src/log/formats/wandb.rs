@@ -9,7 +9,7 @@ use std::io::BufReader;
 use serde_json::Value;
 
 use super::common::{number_of, open, parse_json, parse_yaml, read_document, seed_from_params};
-use super::detect::{Detector, file_name, join, parent_of};
+use super::detector::{Detector, file_name, join, parent_of};
 use super::{Format, Source, finish};
 use crate::log::FileResult;
 use crate::log::LogFile;

@@ -10,7 +10,7 @@ use super::layout;
 use super::tfrecord::masked_crc32c;
 use crate::log::LogFile;
 use crate::log::boundary::{Boundary, Kind};
-use crate::log::formats::detect::Detector;
+use crate::log::formats::detector::Detector;
 use crate::log::formats::{Format, SkipReason};
 
 /// Claims the event files and adds one TensorBoard source per run folder.

@@ -81,16 +81,6 @@ pub fn position(step: i64, shown_epoch: Option<f64>) -> String {
     }
 }
 
-/// "epoch 2 of 30", "step 1200 of 12000": how far a run got against its plan.
-pub fn progress(progress: &crate::model::progress::Progress) -> String {
-    format!(
-        "{} {} of {}",
-        progress.unit.as_str(),
-        number(progress.done),
-        number(progress.planned)
-    )
-}
-
 /// A mean and its spread with one rule for every output (HTML, Markdown, LaTeX, the page
 /// scripts): the mean to `significant` digits, the spread in the mean's decimals ("0.9912 ±
 /// 0.0008"; "0.99 ± 0.00" at two digits, as papers print it), or to `significant` digits when

@@ -1,0 +1,299 @@
+//! The load stage: walks LOGS once, reads every log in parallel (through the incremental cache
+//! when there is one), names runs apart, groups them into projects and reads each project's
+//! `ahnb.toml` and README. What it returns, [`Loaded`], is everything later stages see of the
+//! inputs: no stage after this one opens an input file.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use super::config::read_config;
+use super::formats::{Format, Skipped, Source};
+use super::walk::LogFile;
+use crate::diag::Warning;
+use crate::error::{Error, Result};
+use crate::model::project::ProjectInput;
+use crate::model::{Project, Run};
+
+/// Points kept per series for charts unless configured otherwise.
+pub const DEFAULT_CHART_POINTS: usize = 1000;
+
+/// How to read logs.
+#[derive(Debug, Clone)]
+pub struct LoadOptions {
+    /// Points kept per series for charts (the summaries always see every point).
+    pub chart_points: usize,
+    /// Where the incremental cache lives; `None` reads every log from the start.
+    pub cache: Option<PathBuf>,
+    /// Counters for a progress display, if anyone shows one.
+    pub progress: Option<std::sync::Arc<crate::progress::Progress>>,
+}
+
+impl Default for LoadOptions {
+    fn default() -> Self {
+        LoadOptions {
+            chart_points: DEFAULT_CHART_POINTS,
+            cache: None,
+            progress: None,
+        }
+    }
+}
+
+/// Everything read from LOGS.
+#[derive(Debug)]
+pub struct Loaded {
+    pub projects: Vec<Project>,
+    pub warnings: Vec<Warning>,
+    pub files: usize,
+    pub lines: u64,
+    pub bytes: u64,
+    pub timings: Vec<(&'static str, Duration)>,
+    /// Logs reused from the cache unchanged, and logs of which only the new bytes were read.
+    pub unchanged: usize,
+    pub appended: usize,
+    /// Runs read per format, in the order of [`Format::ALL`]; formats without runs left out.
+    pub formats: Vec<(Format, usize)>,
+    /// Files that could have been logs and were not read, with why, sorted.
+    pub skipped: Vec<Skipped>,
+}
+
+/// Runs per format, in the order of [`Format::ALL`], formats without runs left out.
+pub fn count_formats<'a>(runs: impl Iterator<Item = &'a Run>) -> Vec<(Format, usize)> {
+    let mut counts: BTreeMap<Format, usize> = BTreeMap::new();
+    for run in runs {
+        *counts.entry(run.format).or_default() += 1;
+    }
+    Format::ALL
+        .iter()
+        .filter_map(|f| counts.get(f).map(|&n| (*f, n)))
+        .collect()
+}
+
+/// The files found under LOGS, walked once per build: the up-to-date check digests them and
+/// [`load`] reads them.
+#[derive(Debug)]
+pub struct Walked {
+    pub files: Vec<LogFile>,
+    /// Warnings of the walk itself (links out of LOGS, unreadable folders).
+    pub warnings: Vec<Warning>,
+    pub elapsed: Duration,
+}
+
+/// Walks LOGS, sorted; a missing folder is [`Error::LogsNotFound`].
+pub fn walk(logs: &Path) -> Result<Walked> {
+    if !logs.is_dir() {
+        return Err(Error::LogsNotFound(logs.to_path_buf()));
+    }
+    let started = Instant::now();
+    let (files, warnings) = super::find_files(logs);
+    Ok(Walked {
+        files,
+        warnings,
+        elapsed: started.elapsed(),
+    })
+}
+
+/// Reads and summarizes every walked log, with each project's config and README; when
+/// `require_runs` a folder in which no run is found is an error ([`Error::NoRuns`]) naming the
+/// formats ahnb reads and what the folder held.
+pub fn load(
+    logs: &Path,
+    walked: Walked,
+    options: &LoadOptions,
+    require_runs: bool,
+) -> Result<Loaded> {
+    let mut timings = Vec::new();
+    let started = Instant::now();
+    let Walked {
+        files,
+        mut warnings,
+        elapsed,
+    } = walked;
+    let detection = super::formats::detect::detect(&files);
+    let sources = detection.sources;
+    timings.push(("walk", elapsed + started.elapsed()));
+
+    let started = Instant::now();
+    if let Some(progress) = &options.progress {
+        progress.set_stage("parse");
+        progress.set_total_bytes(sources.iter().map(Source::bytes).sum());
+    }
+    let (results, unchanged, appended) = match &options.cache {
+        None => (
+            super::read_sources(&sources, options.chart_points, options.progress.as_deref()),
+            0,
+            0,
+        ),
+        Some(path) => read_with_cache(
+            path,
+            logs,
+            &sources,
+            options.chart_points,
+            options.progress.as_deref(),
+        ),
+    };
+    timings.push(("parse", started.elapsed()));
+
+    let started = Instant::now();
+    let mut runs = Vec::with_capacity(results.len());
+    for result in results {
+        warnings.extend(result.warnings);
+        runs.extend(result.runs);
+    }
+    warnings.sort();
+    if runs.is_empty() && require_runs {
+        let read: Vec<&str> = sources.iter().map(|s| s.relative.as_str()).collect();
+        return Err(Error::NoRuns {
+            logs: logs.to_path_buf(),
+            formats: super::formats::formats_read(),
+            seen: super::formats::describe_seen(
+                files.len(),
+                &read,
+                &detection.skipped,
+                &detection.others,
+            ),
+            warnings,
+        });
+    }
+    let lines = runs.iter().map(|r| r.lines).sum();
+    let bytes = runs.iter().map(|r| r.bytes).sum();
+    let formats = count_formats(runs.iter());
+    let (inputs, project_warnings) = group_into_projects(logs, runs)?;
+    warnings.extend(project_warnings);
+    let projects = crate::model::build_projects(inputs);
+    timings.push(("summarize", started.elapsed()));
+    Ok(Loaded {
+        projects,
+        warnings,
+        files: sources.iter().map(|s| s.inputs.len()).sum(),
+        lines,
+        bytes,
+        timings,
+        unchanged,
+        appended,
+        formats,
+        skipped: detection.skipped,
+    })
+}
+
+/// Reads every log through the incremental cache, then replaces the cache with this build's
+/// entries (a cache that cannot be written only costs the next build its speed).
+/// Only JSON-lines logs are cached (they are the ones that grow while training); other formats'
+/// runs are read again.
+fn read_with_cache(
+    path: &Path,
+    logs: &Path,
+    sources: &[Source],
+    chart_points: usize,
+    progress: Option<&crate::progress::Progress>,
+) -> (Vec<super::FileResult>, usize, usize) {
+    use rayon::prelude::*;
+    let cache = super::cache::Cache::open(path, logs, chart_points);
+    let read: Vec<_> = sources
+        .par_iter()
+        .map(|source| {
+            let read = match (source.format, source.inputs.first()) {
+                (Format::Native, Some(file)) => cache.read(file),
+                _ => (
+                    super::formats::read_source(source, chart_points),
+                    super::cache::Reuse::Parsed,
+                    None,
+                ),
+            };
+            if let Some(progress) = progress {
+                progress.add_done_bytes(source.bytes());
+            }
+            read
+        })
+        .collect();
+    let unchanged = read
+        .iter()
+        .filter(|r| r.1 == super::cache::Reuse::Unchanged)
+        .count();
+    let appended = read
+        .iter()
+        .filter(|r| r.1 == super::cache::Reuse::Appended)
+        .count();
+    let mut results = Vec::with_capacity(read.len());
+    let mut entries = Vec::with_capacity(read.len());
+    for (result, _, entry) in read {
+        results.push(result);
+        entries.extend(entry);
+    }
+    let _ = cache.save(entries);
+    (results, unchanged, appended)
+}
+
+/// Runs named after their file (no `run` in a header) that share a name within a project, such
+/// as detectron2's many `output/metrics.json`, are named by their path instead:
+/// `exp1/output/metrics`.
+fn name_runs_apart(runs: &mut [Run]) {
+    let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+    for run in runs.iter() {
+        *counts.entry(run.name.clone()).or_default() += 1;
+    }
+    for run in runs.iter_mut() {
+        if counts[&run.name] > 1 && run.header.run.is_none() {
+            let within = match &run.folder {
+                Some(folder) => run
+                    .source
+                    .strip_prefix(folder.as_str())
+                    .map(|p| p.trim_start_matches('/')),
+                None => None,
+            };
+            let path = within.unwrap_or(&run.source);
+            let file_name = path.rsplit('/').next().unwrap_or(path);
+            let stem = super::walk::stem_of(file_name);
+            run.name = format!("{}{stem}", &path[..path.len() - file_name.len()]);
+        }
+    }
+}
+
+/// Gathers runs by project name, with each project's config and README (read through the read
+/// boundary; what could not be read is a warning).
+fn group_into_projects(logs: &Path, runs: Vec<Run>) -> Result<(Vec<ProjectInput>, Vec<Warning>)> {
+    let boundary = super::boundary::Boundary::new(logs);
+    let mut warnings = Vec::new();
+    let (root_config, warning) = read_config(&boundary, logs, "")?;
+    warnings.extend(warning);
+    let mut by_project: BTreeMap<String, Vec<Run>> = BTreeMap::new();
+    for run in runs {
+        by_project.entry(run.project.clone()).or_default().push(run);
+    }
+    warnings.extend(crate::diag::lookalike_warnings(
+        "project",
+        by_project.iter().map(|(name, runs)| {
+            let first = runs.iter().map(|r| r.source.as_str()).min();
+            (name.as_str(), first.unwrap_or_default())
+        }),
+    ));
+    let mut projects = Vec::with_capacity(by_project.len());
+    for (name, mut runs) in by_project {
+        name_runs_apart(&mut runs);
+        warnings.extend(crate::diag::lookalike_warnings(
+            "run",
+            runs.iter().map(|r| (r.name.as_str(), r.source.as_str())),
+        ));
+        let first_folder = runs[0].folder.clone();
+        let folder = first_folder.filter(|f| runs.iter().all(|r| r.folder.as_ref() == Some(f)));
+        let (config, readme) = match &folder {
+            Some(folder) => {
+                let dir = logs.join(folder);
+                let (own, warning) = read_config(&boundary, &dir, folder)?;
+                warnings.extend(warning);
+                let (readme, readme_warnings) = super::readme::read_readme(&boundary, &dir, folder);
+                warnings.extend(readme_warnings);
+                (root_config.overridden_by(&own), readme)
+            }
+            None => (root_config.clone(), None),
+        };
+        projects.push(ProjectInput {
+            name,
+            folder,
+            config,
+            readme,
+            runs,
+        });
+    }
+    Ok((projects, warnings))
+}
