@@ -3,9 +3,13 @@
 //! and HTML media, which pass through [`markdown`]'s sanitizer first.
 
 pub mod columns;
+#[cfg(test)]
+mod contract;
 pub mod figures;
+pub mod index_page;
 pub mod markdown;
 pub mod project_data;
+pub mod project_page;
 pub mod theme;
 pub mod views;
 

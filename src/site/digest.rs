@@ -14,6 +14,7 @@ use serde::Serialize;
 use xxhash_rust::xxh3::Xxh3;
 
 use crate::model::project::Project;
+use crate::model::summary::ProjectSummary;
 use crate::model::{Media, MediaSource};
 use crate::paths::ProjectPaths;
 
@@ -141,9 +142,14 @@ pub fn run_digest(
 }
 
 /// A project page, its figures, runs.csv and compare curves: every run (by its digest) and
-/// everything the model derived for the project. The destructuring is exhaustive so that a field
+/// everything the model derived for the project, its summary among it. The destructuring is exhaustive so that a field
 /// added to [`Project`] does not compile until it is digested here.
-pub fn project_digest(project: &Project, run_digests: &[Digest], paths: &ProjectPaths) -> Digest {
+pub fn project_digest(
+    project: &Project,
+    summary: &ProjectSummary,
+    run_digests: &[Digest],
+    paths: &ProjectPaths,
+) -> Digest {
     let Project {
         name,
         folder,
@@ -173,6 +179,8 @@ pub fn project_digest(project: &Project, run_digests: &[Digest], paths: &Project
     feed.value(params);
     feed.value(varied_params);
     feed.debug(groups);
+    // Derived from the above, but hashed as it is: the pages present it.
+    feed.value(summary);
     feed.debug(paths);
     feed.finish()
 }
