@@ -156,25 +156,34 @@ pub fn build(logs: &Path, site_dir: &Path, options: &BuildOptions) -> Result<Bui
     let context = site::digest::context_digest(&theme_files, &settings);
 
     let walked = log::load::walk(logs)?;
-    // With a cache, a build over unchanged inputs stops as soon as that is certain.
+    // With a cache, a build over unchanged inputs stops as soon as that is certain. When a log's
+    // length already differs, nothing is hashed before the build: the stamp's digest is then
+    // taken after it, from the hashes the cache computed while reading.
     let stamp = match &options.load.cache {
         Some(cache) if options.figures.is_none() && options.archive.is_none() => {
             let started = Instant::now();
-            let inputs = site::stamp::inputs_digest(
-                logs,
-                &walked.files,
-                &walked.warnings,
-                &theme_files,
-                &settings,
-            );
             let stamp_file = site::stamp::stamp_path(cache);
-            if let Some(report) = site::stamp::up_to_date(&stamp_file, inputs, site_dir) {
-                return Ok(BuildReport::up_to_date(
-                    report,
-                    walked.elapsed + started.elapsed(),
-                ));
+            let lengths = site::stamp::lengths(&walked.files);
+            let mut inputs = None;
+            if site::stamp::may_be_up_to_date(&stamp_file, &walked.files) {
+                let digest = site::stamp::inputs_digest(
+                    logs,
+                    &walked.files,
+                    &walked.warnings,
+                    &theme_files,
+                    &settings,
+                    &std::collections::BTreeMap::new(),
+                );
+                if let Some(report) = site::stamp::up_to_date(&stamp_file, digest, site_dir) {
+                    return Ok(BuildReport::up_to_date(
+                        report,
+                        walked.elapsed + started.elapsed(),
+                    ));
+                }
+                inputs = Some(digest);
             }
-            Some((stamp_file, inputs))
+            let walk = (walked.files.clone(), walked.warnings.clone());
+            Some((stamp_file, inputs, lengths, walk))
         }
         _ => None,
     };
@@ -240,7 +249,17 @@ pub fn build(logs: &Path, site_dir: &Path, options: &BuildOptions) -> Result<Bui
     }
     warnings.extend(page_warnings);
     warnings.sort();
-    if let Some((stamp_file, inputs)) = stamp {
+    if let Some((stamp_file, inputs, lengths, (files, walk_warnings))) = stamp {
+        let inputs = inputs.unwrap_or_else(|| {
+            site::stamp::inputs_digest(
+                logs,
+                &files,
+                &walk_warnings,
+                &theme_files,
+                &settings,
+                &loaded.content_hashes,
+            )
+        });
         let media = loaded
             .projects
             .iter()
@@ -262,7 +281,7 @@ pub fn build(logs: &Path, site_dir: &Path, options: &BuildOptions) -> Result<Bui
             formats: loaded.formats.clone(),
             skipped: loaded.skipped.clone(),
         };
-        site::stamp::save(&stamp_file, inputs, site_dir, media, report);
+        site::stamp::save(&stamp_file, inputs, lengths, site_dir, media, report);
     }
     Ok(BuildReport {
         projects: loaded.projects.len(),
