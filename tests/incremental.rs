@@ -472,3 +472,30 @@ fn a_replaced_media_file_renders_its_run_page_again() {
         assert_same_site(&site, &clean, &[Edit::ReplaceMedia { n: 0 }]);
     }
 }
+
+/// After a rebuild whose stamp was taken from the cache's hashes (a log had grown, so nothing
+/// was hashed before the build), an unchanged build is up to date, and an edit of the same
+/// length in the middle of a log still is not.
+#[test]
+fn the_stamp_after_a_rebuild_is_exact() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("logs");
+    let mut logs = Logs::new(&root);
+    let site = dir.path().join("site");
+    build_incremental(&root, &site);
+    logs.append("alpha/r2.jsonl", 2);
+    assert!(!build_incremental(&root, &site).up_to_date);
+    assert!(build_incremental(&root, &site).up_to_date);
+    let path = root.join("alpha/r2.jsonl");
+    let text = fs::read_to_string(&path).unwrap();
+    let edited = text.replacen("\"batch\": 32", "\"batch\": 64", 1);
+    assert_eq!(edited.len(), text.len());
+    fs::write(&path, edited).unwrap();
+    let report = build_incremental(&root, &site);
+    assert!(!report.up_to_date);
+    assert!(
+        report.changed.contains(&"alpha/runs/r2.html".to_owned()),
+        "{:?}",
+        report.changed
+    );
+}

@@ -181,6 +181,15 @@ pub fn load(
     })
 }
 
+/// What reading through the cache gave: the results, the logs unchanged and grown, and the
+/// content hashes of the logs hashed whole (see [`Loaded::content_hashes`]).
+type CachedReading = (
+    Vec<super::FileResult>,
+    usize,
+    usize,
+    BTreeMap<String, (u64, u128)>,
+);
+
 /// Reads every log through the incremental cache, then replaces the cache with this build's
 /// entries (a cache that cannot be written only costs the next build its speed).
 /// Only JSON-lines logs are cached (they are the ones that grow while training); other formats'
@@ -191,12 +200,7 @@ fn read_with_cache(
     sources: &[Source],
     chart_points: usize,
     progress: Option<&crate::progress::Progress>,
-) -> (
-    Vec<super::FileResult>,
-    usize,
-    usize,
-    BTreeMap<String, (u64, u128)>,
-) {
+) -> CachedReading {
     use rayon::prelude::*;
     let cache = super::cache::Cache::open(path, logs, chart_points);
     let read: Vec<_> = sources
