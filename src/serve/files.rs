@@ -137,6 +137,10 @@ pub async fn serve_file(site: &Path, uri: &Uri, version: u64) -> Response {
             )
                 .into_response();
         }
+        // Browsers ask for it on their own; a site without one should not log an error.
+        Resolved::NotFound if uri.path() == "/favicon.ico" => {
+            return StatusCode::NO_CONTENT.into_response();
+        }
         Resolved::NotFound => return not_found(site, version).await,
     };
     // A rebuild swaps the whole site in by renaming; a read that lands in that instant finds
