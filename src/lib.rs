@@ -173,6 +173,7 @@ pub fn build(logs: &Path, site_dir: &Path, options: &BuildOptions) -> Result<Bui
     let mut timings = loaded.timings;
     let started = Instant::now();
     let plan = model::project::site_paths(&loaded.projects);
+    let summaries = model::summary::project_summaries(&loaded.projects);
     let site_options = site::SiteOptions {
         base_url: options.base_url.clone(),
         theme: options.theme.clone(),
@@ -186,6 +187,7 @@ pub fn build(logs: &Path, site_dir: &Path, options: &BuildOptions) -> Result<Bui
     let mut warnings = loaded.warnings;
     let page_warnings = site::pages::write_pages(
         &loaded.projects,
+        &summaries,
         &plan,
         &site_options,
         &renderer,

@@ -10,6 +10,7 @@ pub mod progress;
 pub mod project;
 pub mod series;
 pub mod status;
+pub mod summary;
 
 use std::collections::BTreeMap;
 

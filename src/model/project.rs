@@ -8,6 +8,7 @@ use rayon::prelude::*;
 
 use super::direction::is_validation_metric;
 use super::status::{Divergence, decide_status, find_divergence};
+use super::summary::metric::{rank_by, ranking_value};
 use super::{Direction, ParamValue, ProjectConfig, Run, Status};
 
 /// What the model stage derives for one run.
@@ -217,22 +218,18 @@ fn most_common(items: impl Iterator<Item = String>) -> Option<String> {
         .map(|(k, _)| k)
 }
 
+/// Runs best first by the primary metric, with the summary's definitions of a run's value and of
+/// the order ([`ranking_value`], [`rank_by`]).
 fn rank_runs(project: &Project) -> Vec<usize> {
-    let mut order: Vec<usize> = (0..project.runs.len()).collect();
-    let key = |i: usize| project.primary_best(i).map(|p| p.value);
-    order.sort_by(|&a, &b| match (key(a), key(b)) {
-        (Some(x), Some(y)) => {
-            let by_value = match project.primary_direction {
-                Direction::Down => x.total_cmp(&y),
-                Direction::Up => y.total_cmp(&x),
-            };
-            by_value.then(a.cmp(&b))
-        }
-        (Some(_), None) => std::cmp::Ordering::Less,
-        (None, Some(_)) => std::cmp::Ordering::Greater,
-        (None, None) => a.cmp(&b),
-    });
-    order
+    let Some(metric) = project.primary_metric.as_deref() else {
+        return (0..project.runs.len()).collect();
+    };
+    let direction = project.direction_of(metric);
+    rank_by(
+        project.runs.len(),
+        |i| ranking_value(&project.runs[i], metric, direction),
+        project.primary_direction,
+    )
 }
 
 /// A seed group's short label: its `group` name, or the hyperparameters that vary in the

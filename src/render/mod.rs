@@ -6,8 +6,10 @@ pub mod columns;
 #[cfg(test)]
 mod contract;
 pub mod figures;
+pub mod index_page;
 pub mod markdown;
 pub mod project_data;
+pub mod project_page;
 pub mod theme;
 pub mod views;
 

@@ -10,9 +10,28 @@
 
 use std::collections::BTreeSet;
 
-use super::Summary;
+use super::{ProjectSummary, Summary};
 use crate::format::number_full;
 use crate::model::params::ParamValue;
+
+/// A project page's runs.csv: the project's rows with the page's metrics and hyperparameters
+/// only (`ahnb summary` exports them all), from the same summary.
+pub fn runs_csv(project: &ProjectSummary, metrics: &[String], params: &[String]) -> String {
+    let metrics: BTreeSet<&String> = metrics.iter().collect();
+    let params: BTreeSet<&String> = params.iter().collect();
+    let mut project = project.clone();
+    project.metrics.retain(|m| metrics.contains(&m.name));
+    for run in &mut project.runs {
+        run.metrics.retain(|m, _| metrics.contains(m));
+        run.params.retain(|k, _| params.contains(k));
+    }
+    render_csv(&Summary {
+        schema: super::SCHEMA,
+        site_url: None,
+        baseline: false,
+        projects: vec![project],
+    })
+}
 
 /// Renders the summary as CSV with CRLF-free `\n` line ends.
 pub fn render_csv(summary: &Summary) -> String {

@@ -7,9 +7,10 @@
 
 use std::fmt::Write;
 
-use super::stats::{Spread, spread};
-use super::{ProjectReport, Summary, SummaryOptions, format_spread, format_value, rank_by};
+use super::{ProjectSummary, Summary, SummaryOptions, format_spread, format_value};
 use crate::model::Direction;
+use crate::model::summary::rank_by;
+use crate::model::summary::stats::{Spread, spread};
 
 /// One row: a seed group or a run outside any group.
 struct Row {
@@ -30,7 +31,7 @@ pub fn render_latex(summary: &Summary, options: &SummaryOptions) -> String {
     out
 }
 
-fn rows_of(project: &ProjectReport) -> Vec<Row> {
+fn rows_of(project: &ProjectSummary) -> Vec<Row> {
     let value_spread = |values: Vec<f64>| spread(&values);
     let mut rows: Vec<Row> = project
         .groups
@@ -77,7 +78,7 @@ fn rows_of(project: &ProjectReport) -> Vec<Row> {
     order.into_iter().filter_map(|i| slots[i].take()).collect()
 }
 
-fn write_table(out: &mut String, project: &ProjectReport, options: &SummaryOptions) {
+fn write_table(out: &mut String, project: &ProjectSummary, options: &SummaryOptions) {
     let rows = rows_of(project);
     let shown = &rows[..rows.len().min(options.top)];
     let with_n = shown.iter().any(|r| r.n > 1);

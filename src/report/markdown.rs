@@ -9,13 +9,13 @@
 
 use std::fmt::Write;
 
-use super::baseline::{Change, Delta, GroupDelta};
 use super::sparkline::sparkline;
-use super::stats::{ALPHA, Spread};
 use super::{
-    ProjectReport, RunReport, Summary, SummaryOptions, format_like, format_spread, format_value,
+    ProjectSummary, RunReport, Summary, SummaryOptions, format_like, format_spread, format_value,
 };
 use crate::model::project::is_seed_key;
+use crate::model::summary::baseline::{Change, Delta, GroupDelta};
+use crate::model::summary::stats::{ALPHA, Spread};
 use crate::model::{Direction, Status};
 
 /// The most characters GitHub accepts in a comment; the output never exceeds it (in bytes, so
@@ -98,7 +98,12 @@ fn render_with_rows(summary: &Summary, options: &SummaryOptions, rows: usize) ->
     out
 }
 
-fn write_project(out: &mut String, project: &ProjectReport, options: &SummaryOptions, rows: usize) {
+fn write_project(
+    out: &mut String,
+    project: &ProjectSummary,
+    options: &SummaryOptions,
+    rows: usize,
+) {
     let _ = write!(out, "\n### {}\n\n", escape_text(&project.name));
     let counts: Vec<String> = project
         .status_counts
@@ -135,7 +140,7 @@ fn write_project(out: &mut String, project: &ProjectReport, options: &SummaryOpt
 }
 
 /// "best" for metrics with a direction, else "last".
-fn value_kind(project: &ProjectReport, metric: &str) -> &'static str {
+fn value_kind(project: &ProjectSummary, metric: &str) -> &'static str {
     match project
         .metrics
         .iter()
@@ -147,7 +152,7 @@ fn value_kind(project: &ProjectReport, metric: &str) -> &'static str {
     }
 }
 
-fn write_baseline_headline(out: &mut String, project: &ProjectReport, options: &SummaryOptions) {
+fn write_baseline_headline(out: &mut String, project: &ProjectSummary, options: &SummaryOptions) {
     let Some(comparison) = &project.baseline else {
         return;
     };
@@ -197,7 +202,7 @@ fn write_baseline_headline(out: &mut String, project: &ProjectReport, options: &
 
 /// "Seed groups on `val_accuracy`: 1 🟢 better and 0 🔴 worse beyond noise, 4 within noise,
 /// 1 not tested."
-fn group_verdicts(project: &ProjectReport) -> Option<String> {
+fn group_verdicts(project: &ProjectSummary) -> Option<String> {
     let metric = project.ranking_metric.as_ref()?;
     let deltas: Vec<&GroupDelta> = project
         .groups
@@ -237,7 +242,7 @@ fn name_list(names: &[String]) -> String {
 
 /// The hyperparameters shown as columns: those that vary among the rows shown (seeds left out:
 /// run names and groups say them), at most [`MAX_PARAM_COLUMNS`]; and how many more vary.
-fn param_columns(project: &ProjectReport, rows: usize) -> (Vec<&String>, usize) {
+fn param_columns(project: &ProjectSummary, rows: usize) -> (Vec<&String>, usize) {
     let shown = &project.runs[..rows.min(project.runs.len())];
     let keys: Vec<&String> = project
         .varied_params
@@ -255,7 +260,7 @@ fn param_columns(project: &ProjectReport, rows: usize) -> (Vec<&String>, usize) 
 
 fn write_runs_table(
     out: &mut String,
-    project: &ProjectReport,
+    project: &ProjectSummary,
     options: &SummaryOptions,
     rows: usize,
 ) {
@@ -292,7 +297,7 @@ fn write_runs_table(
     let best: Vec<Option<f64>> = project
         .columns
         .iter()
-        .map(|metric| column_best(project, metric))
+        .map(|metric| project.column_best(metric))
         .collect();
     for run in project.runs.iter().take(rows) {
         write_run_row(out, project, run, &params, &best, with_trend, options);
@@ -309,7 +314,7 @@ fn write_runs_table(
 
 fn write_run_row(
     out: &mut String,
-    project: &ProjectReport,
+    project: &ProjectSummary,
     run: &RunReport,
     params: &[&String],
     best: &[Option<f64>],
@@ -369,7 +374,7 @@ fn write_run_row(
 }
 
 /// "… N more runs", linking the project's page when the site's URL is known.
-fn write_more_runs(out: &mut String, project: &ProjectReport, more: usize) {
+fn write_more_runs(out: &mut String, project: &ProjectSummary, more: usize) {
     if more == 0 {
         return;
     }
@@ -384,24 +389,6 @@ fn write_more_runs(out: &mut String, project: &ProjectReport, more: usize) {
                 " (raise `--top`, or pass `--site-url` to link the dashboard)"
             );
         }
-    }
-}
-
-/// The best finite value of a metric over all runs, for metrics with a direction.
-fn column_best(project: &ProjectReport, metric: &str) -> Option<f64> {
-    let direction = project
-        .metrics
-        .iter()
-        .find(|m| m.name == metric)?
-        .direction?;
-    let values = project
-        .runs
-        .iter()
-        .filter_map(|r| r.metrics.get(metric)?.shown())
-        .filter(|v| v.is_finite());
-    match direction {
-        Direction::Up => values.reduce(f64::max),
-        Direction::Down => values.reduce(f64::min),
     }
 }
 
@@ -435,7 +422,7 @@ fn change_mark(change: Change) -> &'static str {
     }
 }
 
-fn metric_heading(project: &ProjectReport, metric: &str) -> String {
+fn metric_heading(project: &ProjectSummary, metric: &str) -> String {
     let arrow = match project
         .metrics
         .iter()
@@ -450,7 +437,7 @@ fn metric_heading(project: &ProjectReport, metric: &str) -> String {
 }
 
 /// Every run that did not finish (failed, diverged, killed, incomplete) by name, wherever it ranks.
-fn write_attention(out: &mut String, project: &ProjectReport) {
+fn write_attention(out: &mut String, project: &ProjectSummary) {
     let troubled: Vec<&RunReport> = project
         .runs
         .iter()
@@ -501,7 +488,7 @@ fn write_attention(out: &mut String, project: &ProjectReport) {
 
 fn write_groups_table(
     out: &mut String,
-    project: &ProjectReport,
+    project: &ProjectSummary,
     options: &SummaryOptions,
     rows: usize,
 ) {

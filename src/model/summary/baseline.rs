@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::stats::{self, Spread, Welch};
-use super::{Number, ProjectReport, RunReport, group_spreads};
+use super::{Number, ProjectSummary, RunReport, group_spreads};
 use crate::model::project::seed_group_key;
 use crate::model::{Direction, Project};
 
@@ -108,9 +108,9 @@ pub fn compare_values(value: f64, baseline: f64, direction: Option<Direction>) -
 
 /// Fills `report`'s baseline fields from the baseline project (`base`) and its report.
 pub fn compare(
-    report: &mut ProjectReport,
+    report: &mut ProjectSummary,
     base: Option<&Project>,
-    base_report: Option<&ProjectReport>,
+    base_report: Option<&ProjectSummary>,
 ) {
     let (Some(base), Some(base_report)) = (base, base_report) else {
         report.baseline = Some(ProjectComparison {
@@ -191,7 +191,7 @@ pub fn compare(
         });
     }
 
-    let best_of = |r: &ProjectReport| {
+    let best_of = |r: &ProjectSummary| {
         let metric = report.ranking_metric.as_ref()?;
         r.runs
             .first()?
