@@ -120,6 +120,13 @@ pub struct BuildReport {
     /// Runs read per format, and files passed over with why (see [`Loaded`]).
     pub formats: Vec<(Format, usize)>,
     pub skipped: Vec<Skipped>,
+    /// Site paths (relative, `/` separators, sorted) whose bytes this build changed or created:
+    /// on a rebuild, exactly the pages that show what changed; on a full render, every file.
+    pub changed: Vec<String>,
+    /// ahnb's files of the previous site that this build no longer writes, sorted.
+    pub removed: Vec<String>,
+    /// Files carried over from the previous site without rendering them.
+    pub carried: usize,
 }
 
 /// Reads `logs` and writes the site to `site`, atomically.
@@ -141,30 +148,42 @@ pub fn build(logs: &Path, site_dir: &Path, options: &BuildOptions) -> Result<Bui
     let theme_files = theme.files()?;
     let renderer = render::Renderer::new(&theme)?;
 
+    // Everything every page depends on besides the logs: a change of it renders every page.
+    let settings = format!(
+        "points={} base={:?} raw={}",
+        options.load.chart_points, options.base_url, options.copy_raw_logs
+    );
+    let context = site::digest::context_digest(&theme_files, &settings);
+
     let walked = log::load::walk(logs)?;
-    // With a cache, a build over unchanged inputs stops as soon as that is certain.
+    // With a cache, a build over unchanged inputs stops as soon as that is certain. When a log's
+    // length already differs, nothing is hashed before the build: the stamp's digest is then
+    // taken after it, from the hashes the cache computed while reading.
     let stamp = match &options.load.cache {
         Some(cache) if options.figures.is_none() && options.archive.is_none() => {
             let started = Instant::now();
-            let settings = format!(
-                "points={} base={:?} raw={}",
-                options.load.chart_points, options.base_url, options.copy_raw_logs
-            );
-            let inputs = site::stamp::inputs_digest(
-                logs,
-                &walked.files,
-                &walked.warnings,
-                &theme_files,
-                &settings,
-            );
             let stamp_file = site::stamp::stamp_path(cache);
-            if let Some(report) = site::stamp::up_to_date(&stamp_file, inputs, site_dir) {
-                return Ok(BuildReport::up_to_date(
-                    report,
-                    walked.elapsed + started.elapsed(),
-                ));
+            let lengths = site::stamp::lengths(&walked.files);
+            let mut inputs = None;
+            if site::stamp::may_be_up_to_date(&stamp_file, &walked.files) {
+                let digest = site::stamp::inputs_digest(
+                    logs,
+                    &walked.files,
+                    &walked.warnings,
+                    &theme_files,
+                    &settings,
+                    &std::collections::BTreeMap::new(),
+                );
+                if let Some(report) = site::stamp::up_to_date(&stamp_file, digest, site_dir) {
+                    return Ok(BuildReport::up_to_date(
+                        report,
+                        walked.elapsed + started.elapsed(),
+                    ));
+                }
+                inputs = Some(digest);
             }
-            Some((stamp_file, inputs))
+            let walk = (walked.files.clone(), walked.warnings.clone());
+            Some((stamp_file, inputs, lengths, walk))
         }
         _ => None,
     };
@@ -184,6 +203,16 @@ pub fn build(logs: &Path, site_dir: &Path, options: &BuildOptions) -> Result<Bui
         progress.set_stage("render");
     }
     let writer = site::output::SiteWriter::create(site_dir)?;
+    // The previous build's manifest lives beside the cache: without a cache, render everything.
+    let manifest = options
+        .load
+        .cache
+        .as_deref()
+        .map(site::manifest::manifest_path);
+    let previous = manifest
+        .as_deref()
+        .and_then(|path| site::manifest::load(path, context));
+    let units = site::incremental::Units::new(previous);
     let mut warnings = loaded.warnings;
     let page_warnings = site::pages::write_pages(
         &loaded.projects,
@@ -193,13 +222,18 @@ pub fn build(logs: &Path, site_dir: &Path, options: &BuildOptions) -> Result<Bui
         &renderer,
         &theme_files,
         &writer,
+        &units,
     )?;
     timings.push(("render", started.elapsed()));
     let started = Instant::now();
     if let Some(progress) = &options.load.progress {
         progress.set_stage("write");
     }
-    let pages_written = writer.publish()?;
+    let published = writer.publish_report(units.is_rebuild())?;
+    let pages_written = published.files;
+    if let Some(path) = &manifest {
+        site::manifest::save(path, context, site_dir, units.into_done());
+    }
     timings.push(("write", started.elapsed()));
     let started = Instant::now();
     let figures = match &options.figures {
@@ -215,7 +249,17 @@ pub fn build(logs: &Path, site_dir: &Path, options: &BuildOptions) -> Result<Bui
     }
     warnings.extend(page_warnings);
     warnings.sort();
-    if let Some((stamp_file, inputs)) = stamp {
+    if let Some((stamp_file, inputs, lengths, (files, walk_warnings))) = stamp {
+        let inputs = inputs.unwrap_or_else(|| {
+            site::stamp::inputs_digest(
+                logs,
+                &files,
+                &walk_warnings,
+                &theme_files,
+                &settings,
+                &loaded.content_hashes,
+            )
+        });
         let media = loaded
             .projects
             .iter()
@@ -237,7 +281,7 @@ pub fn build(logs: &Path, site_dir: &Path, options: &BuildOptions) -> Result<Bui
             formats: loaded.formats.clone(),
             skipped: loaded.skipped.clone(),
         };
-        site::stamp::save(&stamp_file, inputs, site_dir, media, report);
+        site::stamp::save(&stamp_file, inputs, lengths, site_dir, media, report);
     }
     Ok(BuildReport {
         projects: loaded.projects.len(),
@@ -255,6 +299,9 @@ pub fn build(logs: &Path, site_dir: &Path, options: &BuildOptions) -> Result<Bui
         up_to_date: false,
         formats: loaded.formats,
         skipped: loaded.skipped,
+        changed: published.changed,
+        removed: published.removed,
+        carried: published.carried,
     })
 }
 
@@ -277,6 +324,9 @@ impl BuildReport {
             up_to_date: true,
             formats: stamped.formats,
             skipped: stamped.skipped,
+            changed: Vec::new(),
+            removed: Vec::new(),
+            carried: stamped.pages_written,
         }
     }
 }

@@ -71,16 +71,46 @@ fn appends_lines_and_answers_with_the_new_offset() {
         )
     );
 
-    // The same request again, as a client retries after a lost answer: 409 with the real
-    // offset, and nothing stored twice.
+    // A request sent again at an old offset, as a client retries after a lost answer: the
+    // server finds those bytes already there and stores nothing twice.
     let retry = server.request(
+        "POST",
+        &format!("/api/v1/runs/mnist/lr-0.1?offset={}", body.len()),
+        Some(TOKEN),
+        b"{\"step\":2,\"loss\":0.5}",
+    );
+    assert_eq!(retry.status, 200, "{}", retry.text());
+    assert_eq!(
+        retry.json(),
+        serde_json::json!({"stored": 1, "offset": text.len()})
+    );
+    // Anything else at an old offset (other bytes, or more than one batch back): 409 with the
+    // real offset.
+    let stale = server.request(
         "POST",
         "/api/v1/runs/mnist/lr-0.1?offset=0",
         Some(TOKEN),
         body,
     );
-    assert_eq!(retry.status, 409);
-    assert_eq!(retry.json()["offset"], text.len());
+    assert_eq!(stale.status, 409);
+    let stale = server.request(
+        "POST",
+        "/api/v1/runs/mnist/lr-0.1?offset=0",
+        Some(TOKEN),
+        b"{\"step\":9}\n",
+    );
+    assert_eq!(stale.status, 409);
+    assert_eq!(stale.json()["offset"], text.len());
+    let ahead = server.request(
+        "POST",
+        "/api/v1/runs/mnist/lr-0.1?offset=999999",
+        Some(TOKEN),
+        b"{\"step\":9}\n",
+    );
+    assert_eq!(
+        (ahead.status, ahead.json()["offset"].as_u64()),
+        (409, Some(text.len() as u64))
+    );
     assert_eq!(
         std::fs::read_to_string(logs.join("mnist/lr-0.1.jsonl")).unwrap(),
         text
@@ -352,5 +382,19 @@ fn a_torn_last_line_left_by_a_crash_is_cut_before_appending() {
     assert_eq!(
         std::fs::read_to_string(logs.join("p/r.jsonl")).unwrap(),
         format!("{whole}{next}")
+    );
+}
+
+#[test]
+fn before_the_first_run_the_server_answers_with_a_page_that_waits_for_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let logs = dir.path().join("logs");
+    let server = Server::start(&logs, 0, &["--ingest"]);
+    let waiting = server.request("GET", "/", None, b"");
+    assert_eq!(waiting.status, 404);
+    assert!(waiting.text().contains("No run in the logs yet"));
+    assert!(
+        waiting.text().contains("/__ahnb/live.js"),
+        "the page would never update"
     );
 }

@@ -6,7 +6,7 @@
 
 use std::path::Path;
 
-use super::output::SiteWriter;
+use super::output::UnitWriter;
 use crate::diag::quote;
 use crate::log::boundary::{Boundary, Input, Kind, Refusal};
 use crate::model::{MediaKind, MediaSource};
@@ -18,7 +18,7 @@ pub(super) fn media_item(
     run: &crate::model::Run,
     media: &crate::model::Media,
     project_dir: &str,
-    writer: &SiteWriter,
+    writer: &UnitWriter,
 ) -> std::result::Result<MediaItem, String> {
     let mut item = MediaItem {
         step: media.step.map(|s| s.to_string()),

@@ -1,6 +1,10 @@
 //! The code that fills the site: views rendered through the theme, media copied, everything
 //! handed to the [`output::SiteWriter`]. Page paths come from [`crate::paths`].
 
+mod carry;
+pub mod digest;
+pub mod incremental;
+pub mod manifest;
 mod media;
 pub mod output;
 pub mod pages;
@@ -11,7 +15,7 @@ use std::path::PathBuf;
 
 use crate::error::Result;
 use crate::render::views::Figure;
-use output::SiteWriter;
+use output::UnitWriter;
 
 /// Options that shape the pages.
 #[derive(Debug, Clone, Default)]
@@ -25,7 +29,7 @@ pub struct SiteOptions {
 }
 
 /// Writes a figure's standalone SVG (the step version) into `folder`.
-pub(crate) fn write_figure(writer: &SiteWriter, folder: &str, figure: &Figure) -> Result<()> {
+pub(crate) fn write_figure(writer: &UnitWriter, folder: &str, figure: &Figure) -> Result<()> {
     let mut file = String::with_capacity(figure.svg.len() + 64);
     file.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     file.push_str(&figure.svg);

@@ -3,7 +3,7 @@
 
 use super::SiteOptions;
 use super::media::media_item;
-use super::output::SiteWriter;
+use super::output::UnitWriter;
 use crate::diag::Warning;
 use crate::error::Result;
 use crate::format;
@@ -20,7 +20,7 @@ pub(super) fn write_run_page(
     index: usize,
     options: &SiteOptions,
     renderer: &Renderer,
-    writer: &SiteWriter,
+    writer: &UnitWriter,
 ) -> Result<Vec<Warning>> {
     let run = &project.runs[index];
     let summary = &project.summaries[index];
