@@ -22,6 +22,8 @@ pub enum Command {
     Summary(SummaryArgs),
     /// Write every chart as a standalone SVG and a vector PDF, for papers.
     Figures(FiguresArgs),
+    /// Build, serve on a local address, and rebuild and update open pages as the logs change.
+    Serve(ServeArgs),
     /// Work with themes.
     #[command(subcommand)]
     Theme(ThemeCommand),
@@ -153,4 +155,44 @@ pub struct FiguresArgs {
     /// Folder for the SVG and PDF files (created if needed).
     #[arg(short, long, value_name = "DIR", default_value = "figures")]
     pub output: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Folder of logs to build from and watch (created when --ingest is given and it is missing).
+    #[arg(value_name = "LOGS")]
+    pub logs: PathBuf,
+    /// Build into SITE (kept afterwards) instead of a temporary folder of serve's own.
+    #[arg(short, long, value_name = "SITE")]
+    pub output: Option<PathBuf>,
+    /// Port to listen on; 0 picks a free one.
+    #[arg(long, default_value_t = 8000)]
+    pub port: u16,
+    /// Address to listen on.
+    #[arg(long, value_name = "ADDRESS", default_value = "127.0.0.1")]
+    pub bind: std::net::IpAddr,
+    /// Open the site in the default browser.
+    #[arg(long)]
+    pub open: bool,
+    /// Take log lines over HTTP: POST /api/v1/runs/PROJECT/RUN (see docs/api.md).
+    #[arg(long)]
+    pub ingest: bool,
+    /// File holding the ingest token [default: AHNB_TOKEN, else one generated and printed].
+    #[arg(long, value_name = "FILE", requires = "ingest")]
+    pub token_file: Option<PathBuf>,
+    /// Largest ingest request body, in bytes.
+    #[arg(long, value_name = "BYTES", default_value_t = ahnb::serve::ingest::DEFAULT_MAX_BODY)]
+    pub max_body: usize,
+    /// Theme folder overriding the default theme file by file.
+    #[arg(long, value_name = "DIR")]
+    pub theme: Option<PathBuf>,
+    /// Points kept per series for charts.
+    #[arg(long, value_name = "N", default_value_t = ahnb::DEFAULT_CHART_POINTS)]
+    pub chart_points: usize,
+    /// Number of threads for building (default: all cores).
+    #[arg(short = 'j', long = "jobs", value_name = "N")]
+    pub jobs: Option<usize>,
+    /// Print nothing but errors, the address and the token.
+    #[arg(short, long)]
+    pub quiet: bool,
 }

@@ -27,6 +27,7 @@ pub mod paths;
 pub mod progress;
 pub mod render;
 pub mod report;
+pub mod serve;
 pub mod site;
 pub mod slug;
 

@@ -3,6 +3,7 @@
 
 mod cli;
 mod progress_display;
+mod serve_command;
 
 use std::path::Path;
 use std::process::ExitCode;
@@ -166,6 +167,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
             Ok(exit_for(&args.read, &warnings))
         }
+        Command::Serve(args) => serve_command::run(args),
         Command::Theme(ThemeCommand::Export { dir }) => {
             let written = ahnb::render::theme::export_default_theme(&dir)?;
             eprintln!(
