@@ -567,4 +567,3 @@ fn timestamp_of(value: &Value) -> Option<Timestamp> {
         _ => None,
     }
 }
-
