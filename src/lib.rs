@@ -15,28 +15,30 @@
 //! - **summary**: statistics of a series (last, min, max, best, non-finite count), computed while
 //!   reading so that memory does not grow with the number of steps.
 
-pub mod chart;
+pub(crate) mod chart;
 pub mod diag;
 pub mod error;
-pub mod export;
-pub mod format;
+pub(crate) mod export;
+pub(crate) mod format;
 pub mod invisible;
 pub mod log;
 pub mod model;
-pub mod paths;
+pub(crate) mod paths;
 pub mod progress;
-pub mod render;
+pub(crate) mod render;
 pub mod report;
 pub mod serve;
 pub mod site;
-pub mod slug;
+pub(crate) mod slug;
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 pub use diag::Warning;
 pub use error::{Error, Result};
+pub use export::FiguresReport;
 use log::formats::{Format, Skipped};
+pub use render::theme::export_default_theme;
 
 pub use log::load::{DEFAULT_CHART_POINTS, LoadOptions, Loaded, count_formats};
 

@@ -149,7 +149,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Serve(args) => serve_command::run(args),
         Command::Theme(ThemeCommand::Export { dir }) => {
-            let written = ahnb::render::theme::export_default_theme(&dir)?;
+            let written = ahnb::export_default_theme(&dir)?;
             eprintln!(
                 "wrote {} theme files to {}; use them with --theme {}",
                 written.len(),
