@@ -8,6 +8,7 @@ pub mod index_page;
 pub mod markdown;
 pub mod project_data;
 pub mod project_page;
+pub mod run_page;
 pub mod theme;
 pub mod views;
 
