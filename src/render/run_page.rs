@@ -83,7 +83,7 @@ impl RunView {
             previous: index.checked_sub(1).map(link_to),
             next: (index + 1 < project.runs.len()).then(|| link_to(index + 1)),
             raw_log,
-            summary: describe_run(project, index),
+            story: describe_run(project, index),
             error: run
                 .end
                 .as_ref()
