@@ -1,9 +1,10 @@
 //! ahnb turns folders of machine-learning training logs into static dashboards.
 //!
-//! The pipeline, one module per stage:
-//! `log` (walk LOGS, parse every file in parallel, tolerantly) → `model` (runs, projects, series,
-//! summaries; pure functions) → `chart` (SVG strings) → `render` (Tera views, Markdown) → `site`
-//! (the plan of output files and the only code that writes them, atomically).
+//! The pipeline, one module per stage (CONTRIBUTING.md has the map of the types between them):
+//! `log` (walk LOGS once, read every log, config and README, tolerantly) → `model` (runs,
+//! projects, series, the one [`model::summary::ProjectSummary`]; pure functions) → `chart` (SVG
+//! strings) → `render` (pure view constructors, Tera, Markdown) → `site` (the only code that
+//! writes, atomically) → `export` (figures, archive).
 //!
 //! Glossary:
 //! - **project**: a set of runs compared together (a hyperparameter sweep); from the run header,
