@@ -172,8 +172,11 @@ pub fn build(logs: &Path, site_dir: &Path, options: &BuildOptions) -> Result<Bui
         _ => None,
     };
 
-    let loaded = log::load::load(logs, walked, &options.load, true)?;
-    let mut timings = loaded.timings;
+    let mut loaded = log::load::load(logs, walked, &options.load, true)?;
+    let mut timings = std::mem::take(&mut loaded.timings);
+    let started = Instant::now();
+    let media_warnings = log::media::check_projects_media(&mut loaded.projects);
+    timings.push(("media", started.elapsed()));
     let started = Instant::now();
     let plan = model::project::site_paths(&loaded.projects);
     let summaries = model::summary::project_summaries(&loaded.projects);
@@ -216,6 +219,7 @@ pub fn build(logs: &Path, site_dir: &Path, options: &BuildOptions) -> Result<Bui
     if figures.is_some() || archived.is_some() {
         timings.push(("export", started.elapsed()));
     }
+    warnings.extend(media_warnings);
     warnings.extend(page_warnings);
     warnings.sort();
     if let Some((stamp_file, inputs)) = stamp {

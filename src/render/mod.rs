@@ -6,6 +6,7 @@ pub mod columns;
 pub mod figures;
 pub mod index_page;
 pub mod markdown;
+pub mod media;
 pub mod project_data;
 pub mod project_page;
 pub mod run_page;

@@ -190,7 +190,11 @@ impl ProjectView {
             overlay_note: (shown < project.runs.len()).then(|| OverlayNote {
                 shown,
                 runs: project.runs.len(),
-                by: project.primary_metric.as_deref().unwrap_or("rank").to_owned(),
+                by: project
+                    .primary_metric
+                    .as_deref()
+                    .unwrap_or("rank")
+                    .to_owned(),
             }),
             // A `<title>` takes no markup: names are isolated in plain text (see `invisible`).
             page: Page::new(

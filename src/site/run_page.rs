@@ -2,7 +2,7 @@
 //! its view ([`RunView::new`]).
 
 use super::SiteOptions;
-use super::media::media_item;
+use super::media::copy_image;
 use super::output::SiteWriter;
 use crate::diag::Warning;
 use crate::error::Result;
@@ -72,39 +72,17 @@ pub(super) fn write_run_page(
         None
     };
 
-    let mut media_groups: Vec<MediaGroup> = Vec::new();
-    // Embedded content already on the page, by key: (group, item) where it is shown.
-    let mut embedded: std::collections::HashMap<u128, (usize, usize)> = Default::default();
-    for media in &run.media {
-        let mut item = match media_item(run, media, &paths.dir, writer) {
-            Ok(item) => item,
-            Err(message) => {
+    // The images the page shows, copied in; one that cannot be is left off the page.
+    let mut copied = vec![true; run.media.len()];
+    for (i, (media, content)) in run.media.iter().zip(&run.media_content).enumerate() {
+        if let Some(content) = content {
+            if let Err(message) = copy_image(run, media, content, &paths.dir, writer) {
                 warnings.push(Warning::at_file(&run.source, message));
-                continue;
+                copied[i] = false;
             }
-        };
-        let group = media_groups
-            .iter()
-            .position(|g| g.name == media.name)
-            .unwrap_or(media_groups.len());
-        if let Some(key) = super::media::embedded_key(&item) {
-            match embedded.get(&key) {
-                // A log repeating a 16 MiB SVG 1,000 times must not make a 16 GB page.
-                Some(&(g, i)) => super::media::refer_to(&mut item, &media_groups[g].items[i]),
-                None => {
-                    let index = media_groups.get(group).map_or(0, |g| g.items.len());
-                    embedded.insert(key, (group, index));
-                }
-            }
-        }
-        match media_groups.iter_mut().find(|g| g.name == media.name) {
-            Some(group) => group.items.push(item),
-            None => media_groups.push(MediaGroup {
-                name: media.name.clone(),
-                items: vec![item],
-            }),
         }
     }
+    let media_groups = crate::render::media::media_groups(run, |i| copied[i]);
 
     let families = figures::metric_families(&run.metric_order).len();
     if families > figures::MAX_CHARTS {
