@@ -11,7 +11,12 @@
 #   rustboard   tensorboard-data-server's `server --logdir TB --reload once -v`, from its start to
 #               its "Finished load cycle" line (it loads, keeps nothing on disk, writes no page)
 #   tbparse     `SummaryReader(TB).scalars`: every scalar into one pandas DataFrame
-# Environment: BENCH_DIR (default /tmp/ahnb-bench), REPEAT (default 5), AHNB_NO_BUILD=1.
+#   before      (with AHNB_BEFORE) the other binary's build, on all cores and with -j 1
+# The tasks run interleaved (each round runs every task once). The CPU column is user + sys of
+# the process (for rustboard, of its Python wrapper and the server).
+# Environment: BENCH_DIR (default /tmp/ahnb-bench), REPEAT (default 5), AHNB_NO_BUILD=1,
+# AHNB_BEFORE=path of another ahnb binary to time beside this one (before/after a change),
+# SKIP_TBPARSE=1 (tbparse takes minutes per run at 10,000 steps).
 # The virtual environment is bench/peers/run.sh's ($BENCH_DIR/peers-venv), created here if missing.
 set -euo pipefail
 
@@ -46,29 +51,26 @@ if [ ! -x "$PY" ]; then
 fi
 mkdir -p "$WORK"
 
-declare -A wall rss said
-# task NAME CMD...: runs CMD REPEAT times (after `prepare`), records the median wall and max RSS.
-prepare() { :; }
-task() {
-    local name=$1
-    shift
-    local file=$WORK/t-$name
-    rm -f "$file"
-    for _ in $(seq "$REPEAT"); do
-        prepare
-        sync
-        /usr/bin/time -f "%e %M" -o "$file.one" "$@" > "$WORK/out-$name" 2>&1 || {
-            echo "error: $name failed:" >&2
-            tail -20 "$WORK/out-$name" >&2
-            exit 1
-        }
-        cat "$file.one" >> "$file"
-    done
-    wall[$name]=$(sort -g "$file" | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')
-    rss[$name]=$(sort -g -k2,2 "$file" | tail -1 | awk '{ printf "%.0f", $2 / 1024 }')
-    said[$name]=$(grep -v '^\s*$' "$WORK/out-$name" | tail -1 | cut -c1-140 || true)
+declare -A wall rss said cmd cpu
+# run_once NAME: one timed run of task NAME (its command in cmd[NAME]), appended to its file.
+run_once() {
+    local name=$1 file=$WORK/t-$1
+    case $name in ahnb* | before*) rm -rf "$WORK/site" ;; esac
+    sync
+    # shellcheck disable=SC2086
+    /usr/bin/time -f "%e %M %U %S" -o "$file.one" ${cmd[$name]} > "$WORK/out-$name" 2>&1 || {
+        echo "error: $name failed:" >&2
+        tail -20 "$WORK/out-$name" >&2
+        exit 1
+    }
+    cat "$file.one" >> "$file"
+    if [ "$name" = rustboard ]; then
+        # rustboard's wall is what its wrapper measures (server start to loaded), without
+        # Python's own start; its peak RSS is the wrapper's (the server is its child).
+        grep -o 'loaded in [0-9.]*' "$WORK/out-$name" | awk '{ print $3 }' >> "$file.rb"
+    fi
 }
-
+median() { sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 for steps in "${steps_list[@]}"; do
     logs=$BENCH_DIR/logs/r100-s$steps
     tb=$WORK/tb-r100-s$steps
@@ -87,28 +89,46 @@ for steps in "${steps_list[@]}"; do
     # Every timed task finds the event files in the page cache.
     cat "$tb"/*/*/* > /dev/null
 
-    prepare() { rm -rf "$WORK/site"; }
-    task ahnb "$AHNB" build "$tb" -o "$WORK/site" --no-cache
-    task ahnb-j1 "$AHNB" build "$tb" -o "$WORK/site" --no-cache -j 1
-    prepare() { :; }
-    # rustboard's wall is what its wrapper measures (server start to loaded), without Python's
-    # own start; its peak RSS is the wrapper's (the server is its child) from `task`.
-    task rustboard "$PY" "$PEERS" rustboard "$tb"
-    rb_all=$(for _ in $(seq "$REPEAT"); do "$PY" "$PEERS" rustboard "$tb" | grep -o 'loaded in [0-9.]*' | awk '{ print $3 }'; done | sort -g)
-    wall[rustboard]=$(echo "$rb_all" | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')
-    task tbparse "$PY" "$PEERS" tbparse "$tb"
+    tasks=(ahnb ahnb-j1)
+    cmd[ahnb]="$AHNB build $tb -o $WORK/site --no-cache"
+    cmd[ahnb-j1]="$AHNB build $tb -o $WORK/site --no-cache -j 1"
+    if [ -n "${AHNB_BEFORE:-}" ]; then
+        tasks+=(before before-j1)
+        cmd[before]="$AHNB_BEFORE build $tb -o $WORK/site --no-cache"
+        cmd[before-j1]="$AHNB_BEFORE build $tb -o $WORK/site --no-cache -j 1"
+    fi
+    tasks+=(rustboard)
+    cmd[rustboard]="$PY $PEERS rustboard $tb"
+    [ "${SKIP_TBPARSE:-0}" = 1 ] || tasks+=(tbparse)
+    cmd[tbparse]="$PY $PEERS tbparse $tb"
+    for name in "${tasks[@]}"; do rm -f "$WORK/t-$name" "$WORK/t-$name.rb"; done
+    # Interleaved: each round runs every task once, so a burst of load hits them alike.
+    load_before=$(cut -d' ' -f1 /proc/loadavg)
+    for _ in $(seq "$REPEAT"); do
+        for name in "${tasks[@]}"; do run_once "$name"; done
+    done
+    load_after=$(cut -d' ' -f1 /proc/loadavg)
+    for name in "${tasks[@]}"; do
+        file=$WORK/t-$name
+        wall[$name]=$(awk '{ print $1 }' "$file" | median)
+        if [ "$name" = rustboard ]; then wall[$name]=$(median < "$file.rb"); fi
+        rss[$name]=$(sort -g -k2,2 "$file" | tail -1 | awk '{ printf "%.0f", $2 / 1024 }')
+        cpu[$name]=$(awk '{ print $3 + $4 }' "$file" | median)
+        said[$name]=$(grep -v '^\s*$' "$WORK/out-$name" | tail -1 | cut -c1-140 || true)
+    done
 
     {
         echo ""
-        echo "### TensorBoard: 100 runs x 6 metrics x $steps steps as tensorboardX event files ($(du -sb --apparent-size "$tb" | awk '{ printf "%.1f MB", $1 / 1e6 }')), median of $REPEAT, $(date -u +%Y-%m-%dT%H:%MZ), load $(cut -d' ' -f1 /proc/loadavg)"
+        echo "### TensorBoard: 100 runs x 6 metrics x $steps steps as tensorboardX event files ($(du -sb --apparent-size "$tb" | awk '{ printf "%.1f MB", $1 / 1e6 }')), median of $REPEAT interleaved, $(date -u +%Y-%m-%dT%H:%MZ), load $load_before before, $load_after after"
         echo ""
-        echo "| task | wall | peak RSS | task / ahnb | what it printed |"
-        echo "|---|---:|---:|---:|---|"
-        for name in ahnb ahnb-j1 rustboard tbparse; do
-            echo "| $name | ${wall[$name]} s | ${rss[$name]} MiB | $(awk -v a="${wall[$name]}" -v b="${wall[ahnb]}" 'BEGIN { printf "%.1f", a / b }') | ${said[$name]//|/\\|} |"
+        echo "| task | wall | CPU (user + sys) | peak RSS | task / ahnb (wall) | what it printed |"
+        echo "|---|---:|---:|---:|---:|---|"
+        for name in "${tasks[@]}"; do
+            echo "| $name | ${wall[$name]} s | ${cpu[$name]} s | ${rss[$name]} MiB | $(awk -v a="${wall[$name]}" -v b="${wall[ahnb]}" 'BEGIN { printf "%.2f", a / b }') | ${said[$name]//|/\\|} |"
         done
         echo ""
-        echo "rustboard runs (s): $(echo $rb_all)"
+        echo "walls (s), in run order: $(for name in "${tasks[@]}"; do printf '%s: %s; ' "$name" "$(awk '{ printf "%s ", $1 }' "$WORK/t-$name")"; done)"
+        echo "rustboard loads (s): $(tr '\n' ' ' < "$WORK/t-rustboard.rb")"
         echo "versions: $("$PY" -c 'import importlib.metadata as m; print(", ".join(f"{p} {m.version(p)}" for p in ["tensorboard", "tensorboard-data-server", "tensorboardX", "tbparse", "pandas"]))')"
     } | tee -a "$RESULTS"
 done

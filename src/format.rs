@@ -38,8 +38,8 @@ pub fn number_with(value: f64, significant: usize) -> String {
 }
 
 /// An axis tick: the shortest text for the value rounded to 6 significant digits ("0.05", not
-/// "0.0500"), scientific outside [1e-3, 1e6) as [`number`] is. The script's `tickLabel` in
-/// ahnb.js is the same rule.
+/// "0.0500"), scientific outside [1e-3, 1e6) as [`number`] is. The script's `tick` in
+/// format.js is the same rule (tests/fixtures/contracts/numbers.json).
 pub fn tick(value: f64) -> String {
     let magnitude = value.abs();
     if value == 0.0 || !value.is_finite() {

@@ -1,6 +1,6 @@
 //! The x axis of line charts, drawn by ahnb rather than plotters: its ticks, grid lines, labels
 //! and title sit in one `<g class="x-axis">` that the theme's script redraws when a chart is
-//! switched from steps to wall time. The script (`niceTicks` in `ahnb.js`) picks ticks with the
+//! switched from steps to wall time. The script (`niceTicks` in `format.js`) picks ticks with the
 //! same rule as [`nice_ticks`], so both views of a chart look alike.
 
 use std::fmt::Write;

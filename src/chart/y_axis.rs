@@ -1,6 +1,6 @@
 //! The y axis of line charts, drawn by ahnb rather than plotters (as [`super::x_axis`] is): ticks,
 //! grid lines and labels in one `<g class="y-axis">` that the theme's script redraws when a
-//! chart is zoomed, panned or shown whole. The script (`yTicks` in `ahnb.js`) picks ticks with
+//! chart is zoomed, panned or shown whole. The script (`yTicks` in `format.js`) picks ticks with
 //! the same rule as [`y_ticks`].
 
 use std::fmt::Write;

@@ -3,6 +3,8 @@
 //! and HTML media, which pass through [`markdown`]'s sanitizer first.
 
 pub mod columns;
+#[cfg(test)]
+mod contract;
 pub mod figures;
 pub mod index_page;
 pub mod markdown;

@@ -46,6 +46,75 @@ pub const COLUMNS: [&str; 16] = [
     "last",
 ];
 
+/// The results table's own columns: key, header, header tooltip. The script (results.js) reads
+/// them from the page's data (`table`, see [`table_columns`]) instead of keeping its own list.
+pub const FIXED_COLUMNS: [(&str, &str, &str); 6] = [
+    ("rank", "#", ""),
+    ("run", "Run", ""),
+    ("status", "Status", ""),
+    ("progress", "Progress", ""),
+    ("duration", "Duration", ""),
+    (
+        "steps",
+        "Steps logged",
+        "steps logged (a count; the last step's index is on the run page)",
+    ),
+];
+
+/// The results table's columns in the static table's order (project.html): rank, run, the
+/// ranking metric's best and last, status, progress (when a run has one), duration, steps, the
+/// hyperparameters (those that vary first), then the other metrics' best and last. Each is
+/// `{"key", "label"}` with `"sub"` ("best"/"last") or `"title"` where it has one; keys are the
+/// fixed ones, `best:<metric>`, `last:<metric>` and `param:<name>`.
+pub fn table_columns(
+    project: &Project,
+    columns: &super::columns::PageColumns,
+    has_progress: bool,
+) -> Vec<Value> {
+    let fixed = |key: &str| {
+        let (key, label, title) = FIXED_COLUMNS
+            .iter()
+            .find(|c| c.0 == key)
+            .expect("a fixed column");
+        if title.is_empty() {
+            json!({"key": key, "label": label})
+        } else {
+            json!({"key": key, "label": label, "title": title})
+        }
+    };
+    let metric = |name: &String| {
+        [
+            json!({"key": format!("best:{name}"), "label": name, "sub": "best"}),
+            json!({"key": format!("last:{name}"), "label": name, "sub": "last"}),
+        ]
+    };
+    let primary = project
+        .primary_metric
+        .as_ref()
+        .filter(|m| columns.metrics.contains(m));
+    let mut out = vec![fixed("rank"), fixed("run")];
+    out.extend(primary.into_iter().flat_map(metric));
+    out.push(fixed("status"));
+    if has_progress {
+        out.push(fixed("progress"));
+    }
+    out.extend([fixed("duration"), fixed("steps")]);
+    let varied: std::collections::BTreeSet<&String> = columns.varied.iter().collect();
+    let params = columns
+        .varied
+        .iter()
+        .chain(columns.params.iter().filter(|k| !varied.contains(k)));
+    out.extend(params.map(|k| json!({"key": format!("param:{k}"), "label": k})));
+    out.extend(
+        columns
+            .metrics
+            .iter()
+            .filter(|m| Some(*m) != primary)
+            .flat_map(metric),
+    );
+    out
+}
+
 /// Builds the JSON; `run_hrefs[i]` is run i's page relative to the project page. Runs are rows
 /// of values rather than objects, so that names of fields, hyperparameters and metrics are not
 /// repeated for each of 10,000 runs (it halved the data of such a project).
@@ -74,6 +143,7 @@ pub fn project_data_json(
             )
         })
         .collect();
+    let mut has_progress = false;
     let rows: Vec<Value> = project
         .runs
         .iter()
@@ -109,6 +179,7 @@ pub fn project_data_json(
             let status = project.summaries[i].status;
             let progress = crate::model::progress::progress(run);
             let left = crate::model::progress::time_left(run, status, progress.as_ref());
+            has_progress |= progress.is_some();
             json!([
                 run.name,
                 run_hrefs.get(i),
@@ -152,6 +223,7 @@ pub fn project_data_json(
         "params": columns.params,
         "varied": columns.varied,
         "columns": COLUMNS,
+        "table": table_columns(project, columns, has_progress),
         "rows": rows,
     });
     // `<` inside strings is escaped so no name can close the script element.

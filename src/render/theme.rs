@@ -26,8 +26,17 @@ pub const DEFAULT_THEME: &[ThemeFile] = theme_files!(
     "templates/run.html",
     "templates/404.html",
     "static/style.css",
+    "static/format.js",
     "static/ahnb.js",
+    "static/charts.js",
+    "static/chart-tools.js",
+    "static/media.js",
+    "static/filter.js",
     "static/results.js",
+    "static/compare.js",
+    "static/parallel.js",
+    "static/scatter.js",
+    "static/colour.js",
 );
 
 /// A theme: the default, with files from a user folder taking precedence.

@@ -205,7 +205,7 @@ test("brushing an axis of the parallel coordinates leaves exactly the runs insid
   assert.match(await page.locator(".table-count").textContent(), /^3 of 6 runs/);
   // The line charts fade exactly the other runs.
   const faded = await page.$$eval("svg.chart[aria-label='val_accuracy'] path.series", (ps) => ps.map((p) => [p.getAttribute("data-run"), p.classList.contains("unselected")]));
-  const runName = await page.evaluate(() => window.ahnbProjectData().runs.map((r) => r.name));
+  const runName = await page.evaluate(() => window.ahnb.projectData().runs.map((r) => r.name));
   const fadedNames = faded.filter(([, off]) => off).map(([run]) => runName[+run]).sort();
   assert.deepEqual(fadedNames, ["r-a", "r-c", "r-d"]);
   // A click on the axis clears the brush.
@@ -221,7 +221,7 @@ test("colouring by a hyperparameter paints each run by its value, with a legend 
   const legend = await page.$$eval(".colour-legend .colour-entry", (es) => es.map((e) => [e.textContent, e.querySelector(".swatch").style.background]));
   assert.deepEqual(legend.map(([v]) => v), ["0.0001", "0.001", "0.003", "0.01", "0.03", "0.1"], "values in order");
   const colourOf = Object.fromEntries(legend);
-  const runName = await page.evaluate(() => window.ahnbProjectData().runs.map((r) => r.name));
+  const runName = await page.evaluate(() => window.ahnb.projectData().runs.map((r) => r.name));
   const strokes = await page.$$eval("svg.chart[aria-label='val_loss'] path.series", (ps) => ps.map((p) => [p.getAttribute("data-run"), p.getAttribute("stroke")]));
   const norm = (c) => page.evaluate((c) => { const d = document.createElement("div"); d.style.color = c; document.body.appendChild(d); const v = getComputedStyle(d).color; d.remove(); return v; }, c);
   for (const [run, stroke] of strokes) {

@@ -154,6 +154,22 @@ impl RunBuilder {
         );
     }
 
+    /// [`RunBuilder::push_point`] with a hint: `position` is a small number the reader derives
+    /// from the metric (its place in the line, or a slot from its tag), under which the series
+    /// is remembered, so that the next value of the metric skips the map lookup. A wrong hint
+    /// only costs that lookup (the name is checked).
+    pub fn push_point_at(
+        &mut self,
+        line: u64,
+        metric: &str,
+        step: i64,
+        value: f64,
+        position: usize,
+    ) {
+        let value = Scalar::Number(value);
+        self.push_metric(line, step, position, Cow::Borrowed(metric), value);
+    }
+
     /// Records the wall time (Unix seconds) of a step; non-finite times are ignored.
     pub fn push_wall_time(&mut self, step: i64, unix_seconds: f64) {
         if unix_seconds.is_finite() {

@@ -2,12 +2,14 @@
 //! `SummaryWriter`, tensorboardX, Lightning, Hugging Face, Stable-Baselines3, detectron2, YOLOv5
 //! and CatBoost: [`read_run`] reads one run's event files into the same `Run` as a native log.
 //!
-//! `tfrecord` frames records, `proto` declares the protobuf messages, `event` decodes one record,
+//! `tfrecord` frames records, `proto` declares the protobuf messages, `fast` reads the common
+//! scalar event in place and `event` decodes any record (the exact fallback),
 //! `reader` maps one file's events into the run, `layout` says which files make a run and how
 //! tags are named. The mapping is documented in docs/formats.md.
 
 pub mod detect;
 pub mod event;
+pub mod fast;
 pub mod layout;
 pub mod proto;
 pub mod reader;

@@ -4,11 +4,12 @@
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
-use std::io::{BufReader, Read};
+use std::io::Read;
 
 use bytes::Bytes;
 
-use super::event::{EventDecoder, Item, text_of};
+use super::event::{Decoded, EventDecoder, Item, WidenCache, text_of};
+use super::fast::{self, Scalars};
 use super::layout::{self, Role};
 use super::tfrecord::{FrameError, RecordReader};
 use crate::log::LogFile;
@@ -31,10 +32,6 @@ pub struct RunFacts {
     pub records: u64,
 }
 
-/// Buffer for reading an event file: records are small, and a large buffer only helps the
-/// rare multi-megabyte graph record.
-const BUFFER: usize = 256 * 1024;
-
 /// Reads the event file `file` (in `role` in its run) into `builder` and `facts`.
 pub fn read_event_file(
     file: &LogFile,
@@ -43,16 +40,16 @@ pub fn read_event_file(
     builder: &mut RunBuilder,
     facts: &mut RunFacts,
 ) {
-    let mut reader = RecordReader::new(BufReader::with_capacity(BUFFER, stream));
+    let mut reader = RecordReader::new(stream);
     let mut decoder = EventDecoder::default();
-    let mut data = Vec::new();
     let mut last_timed_step = None;
     let mut spare_items = Vec::new();
+    let mut scalars = Scalars::default();
+    let mut widen = WidenCache::default();
     loop {
-        let record_start = reader.bytes_read();
-        match reader.next_record(&mut data) {
-            Ok(true) => {}
-            Ok(false) => break,
+        let record = match reader.next_record() {
+            Ok(Some(record)) => record,
+            Ok(None) => break,
             Err(e) => {
                 let number = reader.record_number();
                 let (kind, consequence) = match &e {
@@ -74,96 +71,139 @@ pub fn read_event_file(
                 }
                 break;
             }
-        }
+        };
         facts.records += 1;
-        let number = reader.record_number();
-        let record = Bytes::from(std::mem::take(&mut data));
-        let decoded = decoder.decode_into(record.clone(), std::mem::take(&mut spare_items));
-        // The decoded event is gone: take the buffer back for the next record.
-        if let Ok(buffer) = record.try_into_mut() {
-            data = buffer.into();
-        }
-        let mut decoded = match decoded {
-            Ok(decoded) => decoded,
-            Err(e) => {
-                let message = format!("record {number} is not a valid event ({e}); skipped");
-                builder.warn_in("bad-event", &file.relative, Some(number), message);
-                continue;
+        let number = record.number;
+        let (step, wall_time, shown) = if fast::decode_scalars(record.data, &mut scalars).is_some()
+        {
+            let step = scalars.step;
+            for (tag, value) in &scalars.values {
+                let tag = &record.data[tag.clone()];
+                push_scalar(builder, number, role, tag, step, widen.widen(*value));
+            }
+            (step, scalars.wall_time, !scalars.values.is_empty())
+        } else {
+            let data = Bytes::copy_from_slice(record.data);
+            match decoder.decode_into(data, std::mem::take(&mut spare_items)) {
+                Ok(mut decoded) => {
+                    let at = (number, record.offset);
+                    let shown = take_items(file, role, at, &mut decoded, builder, facts);
+                    spare_items = decoded.items;
+                    (decoded.step, decoded.wall_time, shown)
+                }
+                Err(e) => {
+                    let message = format!("record {number} is not a valid event ({e}); skipped");
+                    builder.warn_in("bad-event", &file.relative, Some(number), message);
+                    continue;
+                }
             }
         };
-        let step = decoded.step;
-        let mut shown = false;
-        for item in decoded.items.drain(..) {
-            match item {
-                Item::Scalar { tag, value } => {
-                    shown = true;
-                    let tag = match std::str::from_utf8(&tag) {
-                        Ok(tag) => Cow::Borrowed(tag),
-                        Err(_) => Cow::Owned(text_of(&tag)),
-                    };
-                    let name = layout::metric_name(&tag, role);
-                    // Lightning logs the epoch as a scalar named `epoch`: the run's epoch axis,
-                    // as for a bare JSON line's `epoch`.
-                    if name == "epoch" {
-                        builder.push_epoch(step, value);
-                    } else {
-                        builder.push_point(number, &name, step, value);
-                    }
-                }
-                Item::Text { tag, text } => {
-                    shown = true;
-                    builder.add_note(Note {
-                        step: Some(step),
-                        text: format!("**{}**\n\n{text}", escape_markdown(&tag)),
-                    });
-                }
-                Item::Image {
-                    tag,
-                    offset,
-                    length,
-                } => {
-                    shown = true;
-                    // The record's data starts after its 12-byte length and checksum.
-                    let offset = record_start + 12 + offset;
-                    builder.add_media(Media {
-                        step: Some(step),
-                        name: layout::metric_name(&tag, role).into_owned(),
-                        kind: MediaKind::Image,
-                        source: MediaSource::Embedded {
-                            path: file.path.clone(),
-                            offset,
-                            length,
-                        },
-                        title: None,
-                        description: None,
-                    });
-                }
-                Item::Hparams {
-                    params,
-                    group,
-                    start_time,
-                } => {
-                    facts.params = Some(params);
-                    facts.group = group.or(facts.group.take());
-                    facts.start_time = start_time.or(facts.start_time);
-                }
-                Item::SessionEnd { status, time } => {
-                    if let Some(time) = time {
-                        facts.end = Some((status, time));
-                    }
-                }
-                Item::Skipped(kind) => *facts.skipped.entry(kind).or_default() += 1,
-                Item::FileVersion(_) | Item::SessionStart => {}
-            }
-        }
         // Every value is its own event in most writers: one wall time per step is enough, the
         // first one a file gives the step.
         if shown && last_timed_step.is_none_or(|last| step > last) {
-            builder.push_wall_time(step, decoded.wall_time);
+            builder.push_wall_time(step, wall_time);
             last_timed_step = Some(step);
         }
-        spare_items = decoded.items;
     }
+}
+
+/// Slots of the series hint (see `RunBuilder::push_point_at`).
+const TAG_SLOTS: usize = 64;
+
+/// One scalar into its series. The tag is a slice of the record; a tag that is not UTF-8 is
+/// shown with its bytes escaped (see `text_of`).
+fn push_scalar(
+    builder: &mut RunBuilder,
+    number: u64,
+    role: Role,
+    tag: &[u8],
+    step: i64,
+    value: f64,
+) {
+    let tag = match std::str::from_utf8(tag) {
+        Ok(tag) => Cow::Borrowed(tag),
+        Err(_) => Cow::Owned(text_of(tag)),
+    };
+    let name = layout::metric_name(&tag, role);
+    // Lightning logs the epoch as a scalar named `epoch`: the run's epoch axis, as for a bare
+    // JSON line's `epoch`.
+    if name == "epoch" {
+        builder.push_epoch(step, value);
+    } else {
+        // A slot from the tag's length and last bytes: writers log a handful of tags in turn,
+        // and distinct tags rarely share a slot (when they do, the name check catches it).
+        let slot = match tag.as_bytes() {
+            [.., a, b] => (tag.len() * 7 + usize::from(*a) * 3 + usize::from(*b)) % TAG_SLOTS,
+            _ => tag.len() % TAG_SLOTS,
+        };
+        builder.push_point_at(number, &name, step, value, slot);
+    }
+}
+
+/// The items of a record the full decoder read (`at`: its number and the offset of its data in
+/// the file); true when one of them is shown (a scalar, a text, an image).
+fn take_items(
+    file: &LogFile,
+    role: Role,
+    at: (u64, u64),
+    decoded: &mut Decoded,
+    builder: &mut RunBuilder,
+    facts: &mut RunFacts,
+) -> bool {
+    let (number, data_offset) = at;
+    let step = decoded.step;
+    let mut shown = false;
+    for item in decoded.items.drain(..) {
+        match item {
+            Item::Scalar { tag, value } => {
+                shown = true;
+                push_scalar(builder, number, role, &tag, step, value);
+            }
+            Item::Text { tag, text } => {
+                shown = true;
+                builder.add_note(Note {
+                    step: Some(step),
+                    text: format!("**{}**\n\n{text}", escape_markdown(&tag)),
+                });
+            }
+            Item::Image {
+                tag,
+                offset,
+                length,
+            } => {
+                shown = true;
+                builder.add_media(Media {
+                    step: Some(step),
+                    name: layout::metric_name(&tag, role).into_owned(),
+                    kind: MediaKind::Image,
+                    source: MediaSource::Embedded {
+                        path: file.path.clone(),
+                        offset: data_offset + offset,
+                        length,
+                    },
+                    title: None,
+                    description: None,
+                });
+            }
+            Item::Hparams {
+                params,
+                group,
+                start_time,
+            } => {
+                facts.params = Some(params);
+                facts.group = group.or(facts.group.take());
+                facts.start_time = start_time.or(facts.start_time);
+            }
+            Item::SessionEnd { status, time } => {
+                if let Some(time) = time {
+                    facts.end = Some((status, time));
+                }
+            }
+            Item::Skipped(kind) => *facts.skipped.entry(kind).or_default() += 1,
+            Item::FileVersion(_) | Item::SessionStart => {}
+        }
+    }
+    shown
 }
 
 /// A tag shown in bold at the head of a note: Markdown's punctuation escaped so that a tag

@@ -1,10 +1,10 @@
 //! TFRecord framing, the container of TensorBoard event files: each record is a little-endian
 //! `u64` length, the masked CRC-32C of those 8 bytes, the data, and the masked CRC-32C of the data.
 //!
-//! [`RecordReader`] takes a stream and hands out one record at a time into a caller's buffer, so
+//! [`RecordReader`] takes a stream and hands out one record at a time as a slice of its buffer, so
 //! memory stays that of the largest record whatever the number of steps. It never allocates the
-//! length a header claims before that header's checksum passed, and reads the data through a
-//! bounded `take`, so a corrupt or hostile length cannot reserve gigabytes.
+//! length a header claims before that header's checksum passed, and grows its buffer only as the
+//! data arrives, so a corrupt or hostile length cannot reserve gigabytes.
 
 use std::io::{self, Read};
 
@@ -69,18 +69,46 @@ pub fn masked_crc32c(data: &[u8]) -> u32 {
 }
 
 /// Reads records one after another from a stream.
+///
+/// The stream is read in chunks of [`CHUNK_BYTES`] into one buffer, and each record is handed
+/// out as a slice of it: no copy, allocation or reference count per record (an event is about
+/// 50 bytes, so those used to cost more than decoding it). A record longer than the buffer grows
+/// it, at most to twice the bytes the stream really gave, whatever the length claims.
 pub struct RecordReader<R> {
     stream: R,
+    /// Read from the stream; `buffer[start..end]` is not consumed yet.
+    buffer: Vec<u8>,
+    start: usize,
+    end: usize,
+    /// The stream ended once: a file that grows while it is read is read up to that point.
+    ended: bool,
     /// Records started so far (the 1-based number of the last one).
     records: u64,
     /// Bytes consumed from the stream.
     offset: u64,
 }
 
+/// One record's data, borrowed from the reader until the next call.
+#[derive(Debug, Clone, Copy)]
+pub struct Record<'a> {
+    /// The record's 1-based number in the stream.
+    pub number: u64,
+    /// Offset of the data (past the 12 bytes of length and checksum) in the stream.
+    pub offset: u64,
+    pub data: &'a [u8],
+}
+
+/// Bytes read from the stream at a time.
+pub const CHUNK_BYTES: usize = 256 * 1024;
+
 impl<R: Read> RecordReader<R> {
     pub fn new(stream: R) -> Self {
         RecordReader {
             stream,
+            buffer: Vec::new(),
+            start: 0,
+            end: 0,
+            ended: false,
             records: 0,
             offset: 0,
         }
@@ -96,83 +124,90 @@ impl<R: Read> RecordReader<R> {
         self.offset
     }
 
-    /// Reads the next record's data into `data` (replacing what it held). `Ok(false)` at a clean
-    /// end of the stream, between two records.
-    pub fn next_record(&mut self, data: &mut Vec<u8>) -> Result<bool, FrameError> {
-        let mut header = [0u8; 12];
-        let got = self.read_up_to(&mut header)?;
+    /// The next record, or `Ok(None)` at a clean end of the stream, between two records.
+    pub fn next_record(&mut self) -> Result<Option<Record<'_>>, FrameError> {
+        let got = self.fill_to(12)?;
         if got == 0 {
-            return Ok(false);
+            return Ok(None);
         }
         self.records += 1;
-        if got < header.len() {
+        if got < 12 {
+            self.consume(got);
             return Err(FrameError::Truncated {
                 had: got as u64,
                 needed: FRAME_BYTES,
             });
         }
+        let header = &self.buffer[self.start..self.start + 12];
         let (length_bytes, length_crc) = header.split_at(8);
         let length = u64::from_le_bytes(length_bytes.try_into().expect("8 bytes"));
         let length_crc = u32::from_le_bytes(length_crc.try_into().expect("4 bytes"));
         if masked_crc32c(length_bytes) != length_crc {
+            self.consume(12);
             return Err(FrameError::LengthChecksum);
         }
         if length > MAX_RECORD_BYTES {
+            self.consume(12);
             return Err(FrameError::TooLong(length));
         }
-        data.clear();
-        let read = if length <= TRUSTED_BYTES {
-            // The common case: the whole record in one read, into a buffer reused across records.
-            data.resize(length as usize, 0);
-            let got = fill(&mut self.stream, data)?;
-            data.truncate(got);
-            got
-        } else {
-            // A large length may still be a lie: let the data it really has grow the buffer.
-            (&mut self.stream)
-                .take(length)
-                .read_to_end(data)
-                .map_err(FrameError::Io)?
-        };
-        self.offset += read as u64;
-        let mut footer = [0u8; 4];
-        let footer_read = if read as u64 == length {
-            self.read_up_to(&mut footer)?
-        } else {
-            0
-        };
-        if read as u64 != length || footer_read < footer.len() {
+        let total = 12 + length as usize + 4;
+        let got = self.fill_to(total)?;
+        if got < total {
+            self.consume(got);
             return Err(FrameError::Truncated {
-                had: 12 + read as u64 + footer_read as u64,
+                had: got as u64,
                 needed: FRAME_BYTES + length,
             });
         }
-        if masked_crc32c(data) != u32::from_le_bytes(footer) {
+        let data = self.start + 12..self.start + 12 + length as usize;
+        let footer = &self.buffer[data.end..data.end + 4];
+        let footer = u32::from_le_bytes(footer.try_into().expect("4 bytes"));
+        let offset = self.offset + 12;
+        self.consume(total);
+        if masked_crc32c(&self.buffer[data.clone()]) != footer {
             return Err(FrameError::DataChecksum);
         }
-        Ok(true)
+        Ok(Some(Record {
+            number: self.records,
+            offset,
+            data: &self.buffer[data],
+        }))
     }
 
-    /// Fills `buffer` as far as the stream goes, counting the bytes; returns how many it got.
-    fn read_up_to(&mut self, buffer: &mut [u8]) -> Result<usize, FrameError> {
-        let filled = fill(&mut self.stream, buffer)?;
-        self.offset += filled as u64;
-        Ok(filled)
+    fn consume(&mut self, bytes: usize) {
+        self.start += bytes;
+        self.offset += bytes as u64;
     }
-}
 
-/// Fills `buffer` as far as `stream` goes; returns how many bytes it got.
-fn fill(stream: &mut impl Read, buffer: &mut [u8]) -> Result<usize, FrameError> {
-    let mut filled = 0;
-    while filled < buffer.len() {
-        match stream.read(&mut buffer[filled..]) {
-            Ok(0) => break,
-            Ok(n) => filled += n,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(FrameError::Io(e)),
+    /// Reads until `wanted` bytes are unconsumed or the stream ends; returns how many of them
+    /// there are (at most `wanted`).
+    fn fill_to(&mut self, wanted: usize) -> Result<usize, FrameError> {
+        while self.end - self.start < wanted && !self.ended {
+            if self.buffer.len() - self.start < wanted && self.start > 0 {
+                // Move what is left to the front, so the record fits in the rest.
+                self.buffer.copy_within(self.start..self.end, 0);
+                self.end -= self.start;
+                self.start = 0;
+            }
+            if self.end == self.buffer.len() {
+                // Full: grow to the record's length when it is small enough to be trusted,
+                // else double, so a lying length costs at most twice what the stream holds.
+                let size = if wanted as u64 <= TRUSTED_BYTES {
+                    wanted.max(CHUNK_BYTES)
+                } else {
+                    (self.buffer.len() * 2).clamp(CHUNK_BYTES, wanted)
+                };
+                self.buffer.resize(size.max(self.buffer.len()), 0);
+            }
+            match self.stream.read(&mut self.buffer[self.end..]) {
+                Ok(0) => self.ended = true,
+                Ok(n) => self.end += n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(FrameError::Io(e)),
+            }
         }
+        Ok((self.end - self.start).min(wanted))
     }
-    Ok(filled)
 }
 
 /// Frames `data` as one record (tests, fuzzing and the benchmark's tools write event files so).
@@ -194,11 +229,10 @@ mod tests {
         let mut reader = RecordReader::new(bytes);
         let mut records = Vec::new();
         let mut errors = Vec::new();
-        let mut data = Vec::new();
         loop {
-            match reader.next_record(&mut data) {
-                Ok(true) => records.push(data.clone()),
-                Ok(false) => break,
+            match reader.next_record() {
+                Ok(Some(record)) => records.push(record.data.to_vec()),
+                Ok(None) => break,
                 Err(e) => {
                     errors.push((reader.record_number(), e.to_string()));
                     if !e.is_recoverable() {
