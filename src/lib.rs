@@ -25,6 +25,7 @@ pub mod invisible;
 pub mod log;
 pub mod model;
 pub(crate) mod paths;
+pub(crate) mod plan;
 pub mod progress;
 pub(crate) mod render;
 pub mod report;

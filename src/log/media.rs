@@ -12,6 +12,23 @@ use crate::diag::{Warning, quote};
 use crate::log::boundary::{Boundary, Input, Kind, Refusal};
 use crate::model::{Media, MediaContent, MediaKind, MediaSource, Project, Run};
 
+/// Where a run's log is, for reading what it names through the read boundary: its path on disk
+/// and its path relative to LOGS.
+#[derive(Debug, Clone, Copy)]
+pub struct LogRef<'a> {
+    pub path_on_disk: &'a Path,
+    pub source: &'a str,
+}
+
+impl<'a> LogRef<'a> {
+    pub fn of(run: &'a Run) -> Self {
+        LogRef {
+            path_on_disk: &run.path_on_disk,
+            source: &run.source,
+        }
+    }
+}
+
 /// Checks the media of every run of every project (in parallel) and keeps what each item is in
 /// `Run::media_content`; returns the warnings about what was skipped, in run order.
 pub fn check_projects_media(projects: &mut [Project]) -> Vec<Warning> {
@@ -47,6 +64,7 @@ pub fn check_run_media(run: &Run) -> (Vec<Option<MediaContent>>, Vec<Warning>) {
 
 /// What a media item is, read and checked.
 fn check_media(run: &Run, media: &Media) -> Result<MediaContent, String> {
+    let run = LogRef::of(run);
     let read = |path: &Path, kind: Kind| -> Result<Vec<u8>, String> {
         let input = open_media(run, path, kind)?;
         let (bytes, _) = input.read_to_end().map_err(|e| {
@@ -130,7 +148,7 @@ pub fn content_name(bytes: &[u8], extension: &str) -> String {
 /// The bytes of an image to copy, read again through the read boundary: the whole file, or the
 /// embedded range of a log. `Err` when it cannot be read or no longer has the content (and so
 /// the name) the loader gave it.
-pub fn read_image(run: &Run, content: &MediaContent) -> Result<Vec<u8>, String> {
+pub fn read_image(run: LogRef<'_>, content: &MediaContent) -> Result<Vec<u8>, String> {
     let MediaContent::Image {
         name,
         from,
@@ -162,7 +180,7 @@ pub fn read_image(run: &Run, content: &MediaContent) -> Result<Vec<u8>, String> 
 }
 
 /// The bytes of an image embedded in a log, read from the log through the read boundary.
-fn read_embedded(run: &Run, source: &MediaSource) -> Result<Vec<u8>, String> {
+fn read_embedded(run: LogRef<'_>, source: &MediaSource) -> Result<Vec<u8>, String> {
     use std::io::{Read, Seek, SeekFrom};
     let MediaSource::Embedded {
         path,
@@ -176,7 +194,7 @@ fn read_embedded(run: &Run, source: &MediaSource) -> Result<Vec<u8>, String> {
     if *length > limit {
         return Err(format!("it is {length} bytes, over the limit of {limit}"));
     }
-    let boundary = Boundary::of_file(&run.path_on_disk, &run.source);
+    let boundary = Boundary::of_file(run.path_on_disk, run.source);
     let input = boundary.open(path, Kind::Log).map_err(|r| r.to_string())?;
     let mut file = input.file;
     file.seek(SeekFrom::Start(*offset))
@@ -231,15 +249,15 @@ fn image_extension(file_name: &str) -> std::result::Result<&'static str, String>
 
 /// A media path as the log wrote it (relative to the log's folder), for warnings: the absolute
 /// path would depend on where the logs sit, and be cut short.
-fn as_written(run: &Run, path: &Path) -> String {
+fn as_written(run: LogRef<'_>, path: &Path) -> String {
     let folder = run.path_on_disk.parent().unwrap_or(Path::new("."));
     crate::log::walk::relative_path(folder, path)
 }
 
 /// Opens a media file through the read boundary, once it is known to stay inside the log's folder.
-fn open_media(run: &Run, path: &Path, kind: Kind) -> std::result::Result<Input, String> {
+fn open_media(run: LogRef<'_>, path: &Path, kind: Kind) -> std::result::Result<Input, String> {
     check_inside_log_folder(run, path)?;
-    let boundary = Boundary::of_file(&run.path_on_disk, &run.source);
+    let boundary = Boundary::of_file(run.path_on_disk, run.source);
     let shown = quote(&as_written(run, path));
     boundary.open(path, kind).map_err(|refusal| match refusal {
         Refusal::NotRegular => format!("media file {shown} is not a regular file; skipped"),
@@ -254,7 +272,7 @@ fn open_media(run: &Run, path: &Path, kind: Kind) -> std::result::Result<Input, 
 
 /// Refuses media reached through a symbolic link that leads outside the log's folder, and media
 /// that is not a regular file.
-fn check_inside_log_folder(run: &Run, path: &Path) -> std::result::Result<(), String> {
+fn check_inside_log_folder(run: LogRef<'_>, path: &Path) -> std::result::Result<(), String> {
     let folder = run.path_on_disk.parent().unwrap_or(Path::new("."));
     let (Ok(folder), Ok(target)) = (folder.canonicalize(), path.canonicalize()) else {
         return Err(format!(

@@ -1,38 +1,55 @@
-//! Copies the images a run page shows into the site, as `<project>/media/<content name>`, once
-//! per content. Everything else about media was read and checked by the loader
-//! ([`crate::log::media`]); this only copies what it named.
+//! Writes the plan's copies: a run's raw log, and the images its page shows (once per content,
+//! as `<project>/media/<content name>`). Both are read again through the read boundary; an
+//! image whose content changed since the loader checked it is refused, so that its name stays
+//! its content. What fails is a warning at the run's log.
 
 use super::output::SiteWriter;
-use crate::diag::quote;
-use crate::model::{Media, MediaContent, MediaSource, Run};
+use crate::diag::{Warning, quote};
+use crate::log::media::{LogRef, read_image};
+use crate::model::MediaContent;
+use crate::plan::CopyFrom;
 
-/// Copies an image into the project's `media/` folder; `Err` is the warning's message.
+/// Copies a raw log to `path`; `Some(warning)` when it cannot be.
+pub(super) fn copy_raw_log(writer: &SiteWriter, path: &str, from: &CopyFrom) -> Option<Warning> {
+    let boundary = crate::log::boundary::Boundary::of_file(&from.path_on_disk, &from.source);
+    let copied = boundary
+        .open(&from.path_on_disk, crate::log::boundary::Kind::Log)
+        .map_err(|refusal| refusal.to_string())
+        .and_then(|input| {
+            writer
+                .copy(path, &from.path_on_disk, input)
+                .map_err(|e| e.to_string())
+        });
+    copied
+        .err()
+        .map(|e| Warning::at_file(&from.source, format!("cannot copy the raw log: {e}")))
+}
+
+/// Copies an image to `path` unless an earlier run's copy of the same content is there.
 pub(super) fn copy_image(
-    run: &Run,
-    media: &Media,
-    content: &MediaContent,
-    project_dir: &str,
     writer: &SiteWriter,
-) -> std::result::Result<(), String> {
-    let MediaContent::Image { name, .. } = content else {
-        return Ok(());
+    path: &str,
+    from: &CopyFrom,
+    content: &MediaContent,
+    shown: &str,
+    embedded: bool,
+) -> Option<Warning> {
+    let log = LogRef {
+        path_on_disk: &from.path_on_disk,
+        source: &from.source,
     };
-    let shown = match &media.source {
-        MediaSource::File(path) => path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default(),
-        _ => media.name.clone(),
-    };
-    let bytes = crate::log::media::read_image(run, content)
-        .map_err(|e| format!("media {} cannot be copied: {e}", quote(&shown)))?;
-    writer
-        .write_once(&format!("{project_dir}/media/{name}"), &bytes)
-        .map_err(|e| match media.source {
-            MediaSource::Embedded { .. } => {
-                format!("image {} cannot be written: {e}", quote(&media.name))
-            }
-            _ => format!("media {} cannot be copied: {e}", quote(&shown)),
-        })
-        .map(|_| ())
+    let written = read_image(log, content)
+        .map_err(|e| format!("media {} cannot be copied: {e}", quote(shown)))
+        .and_then(|bytes| {
+            writer.write_once(path, &bytes).map_err(|e| {
+                if embedded {
+                    format!("image {} cannot be written: {e}", quote(shown))
+                } else {
+                    format!("media {} cannot be copied: {e}", quote(shown))
+                }
+            })
+        });
+    written
+        .err()
+        .map(|message| Warning::at_file(&from.source, message))
 }
