@@ -126,128 +126,55 @@ pub struct BuildReport {
     pub skipped: Vec<Skipped>,
 }
 
-/// Reads `logs` and writes the site to `site`, atomically.
+/// Reads `logs` and writes the site to `site`, atomically: one line per stage, each timed.
 pub fn build(logs: &Path, site_dir: &Path, options: &BuildOptions) -> Result<BuildReport> {
-    site::output::check_output_folder(site_dir, logs)?;
-    if let Some(dir) = &options.figures {
-        export::check_export_path(dir, logs)?;
-        export::figures::check_figures_folder(dir)?;
-    }
-    // Nothing ahnb writes may land in LOGS: it would be read as input by the next build (and a
-    // zip of the site inside LOGS would be published by it).
-    if let Some(archive) = &options.archive {
-        export::check_export_path(archive, logs)?;
-    }
-    if let Some(cache) = &options.load.cache {
-        export::check_export_path(cache, logs)?;
-    }
-    let theme = render::theme::Theme::new(options.theme.as_deref())?;
-    let theme_files = theme.files()?;
-    let renderer = render::Renderer::new(&theme)?;
-
+    check_outputs(logs, site_dir, options)?;
+    let mut timings = Timings::default();
+    let (theme_files, renderer) = load_theme(options)?;
     let walked = log::load::walk(logs)?;
-    // With a cache, a build over unchanged inputs stops as soon as that is certain.
-    let stamp = match &options.load.cache {
-        Some(cache) if options.figures.is_none() && options.archive.is_none() => {
-            let started = Instant::now();
-            let settings = format!(
-                "points={} base={:?} raw={}",
-                options.load.chart_points, options.base_url, options.copy_raw_logs
-            );
-            let inputs = site::stamp::inputs_digest(
-                logs,
-                &walked.files,
-                &walked.warnings,
-                &theme_files,
-                &settings,
-            );
-            let stamp_file = site::stamp::stamp_path(cache);
-            if let Some(report) = site::stamp::up_to_date(&stamp_file, inputs, site_dir) {
-                return Ok(BuildReport::up_to_date(
-                    report,
-                    walked.elapsed + started.elapsed(),
-                ));
-            }
-            Some((stamp_file, inputs))
-        }
-        _ => None,
+    let stamp = match check_stamp(logs, site_dir, options, &walked, &theme_files) {
+        Stamp::UpToDate(report) => return Ok(*report),
+        Stamp::Stale(stamp) => stamp,
     };
-
     let mut loaded = log::load::load(logs, walked, &options.load, true)?;
-    let mut timings = std::mem::take(&mut loaded.timings);
-    let started = Instant::now();
-    let media_warnings = log::media::check_projects_media(&mut loaded.projects);
-    timings.push(("media", started.elapsed()));
-    let started = Instant::now();
-    let plan = model::project::site_paths(&loaded.projects);
-    let summaries = model::summary::project_summaries(&loaded.projects);
+    timings.0.append(&mut loaded.timings);
+    let media_warnings = timings.time("media", || {
+        log::media::check_projects_media(&mut loaded.projects)
+    });
+    let paths = model::project::site_paths(&loaded.projects);
+    let summaries = timings.time("summary", || {
+        model::summary::project_summaries(&loaded.projects)
+    });
+    set_stage(options, "render");
+    let writer = site::output::SiteWriter::create(site_dir)?;
     let site_options = site::SiteOptions {
         base_url: options.base_url.clone(),
         theme: options.theme.clone(),
         copy_raw_logs: options.copy_raw_logs,
         warnings: loaded.warnings.len(),
     };
-    if let Some(progress) = &options.load.progress {
-        progress.set_stage("render");
-    }
-    let writer = site::output::SiteWriter::create(site_dir)?;
-    let mut warnings = loaded.warnings;
-    let page_warnings = site::pages::write_pages(
-        &loaded.projects,
-        &summaries,
-        &plan,
-        &site_options,
-        &renderer,
-        &theme_files,
-        &writer,
-    )?;
-    timings.push(("render", started.elapsed()));
-    let started = Instant::now();
-    if let Some(progress) = &options.load.progress {
-        progress.set_stage("write");
-    }
-    let pages_written = writer.publish()?;
-    timings.push(("write", started.elapsed()));
-    let started = Instant::now();
-    let figures = match &options.figures {
-        Some(dir) => Some(export::write_figures(&loaded.projects, &plan, dir)?),
-        None => None,
-    };
-    let archived = match &options.archive {
-        Some(path) => Some(export::write_archive(site_dir, path)?),
-        None => None,
-    };
-    if figures.is_some() || archived.is_some() {
-        timings.push(("export", started.elapsed()));
-    }
+    let page_warnings = timings.time("render", || {
+        site::pages::write_pages(
+            &loaded.projects,
+            &summaries,
+            &paths,
+            &site_options,
+            &renderer,
+            &theme_files,
+            &writer,
+        )
+    })?;
+    set_stage(options, "write");
+    let pages_written = timings.time("write", || writer.publish())?;
+    let (figures, archived) = timings.time_some("export", || {
+        write_exports(site_dir, options, &loaded.projects, &paths)
+    })?;
+
+    let mut warnings = std::mem::take(&mut loaded.warnings);
     warnings.extend(media_warnings);
     warnings.extend(page_warnings);
     warnings.sort();
-    if let Some((stamp_file, inputs)) = stamp {
-        let media = loaded
-            .projects
-            .iter()
-            .flat_map(|p| &p.runs)
-            .flat_map(|r| &r.media)
-            .filter_map(|m| match &m.source {
-                model::MediaSource::File(path) => Some(path.clone()),
-                model::MediaSource::Inline(_) | model::MediaSource::Embedded { .. } => None,
-            })
-            .collect();
-        let report = site::stamp::StampedReport {
-            projects: loaded.projects.len(),
-            runs: loaded.projects.iter().map(|p| p.runs.len()).sum(),
-            files: loaded.files,
-            lines: loaded.lines,
-            bytes: loaded.bytes,
-            pages_written,
-            warnings: warnings.clone(),
-            formats: loaded.formats.clone(),
-            skipped: loaded.skipped.clone(),
-        };
-        site::stamp::save(&stamp_file, inputs, site_dir, media, report);
-    }
-    Ok(BuildReport {
+    let report = BuildReport {
         projects: loaded.projects.len(),
         runs: loaded.projects.iter().map(|p| p.runs.len()).sum(),
         files: loaded.files,
@@ -257,13 +184,168 @@ pub fn build(logs: &Path, site_dir: &Path, options: &BuildOptions) -> Result<Bui
         pages_written,
         figures,
         archived,
-        timings,
+        timings: timings.0,
         unchanged: loaded.unchanged,
         appended: loaded.appended,
         up_to_date: false,
         formats: loaded.formats,
         skipped: loaded.skipped,
-    })
+    };
+    if let Some(stamp) = stamp {
+        save_stamp(stamp, site_dir, &loaded.projects, &report);
+    }
+    Ok(report)
+}
+
+/// The time each stage of a build took, in order, for `--timings`.
+#[derive(Default)]
+struct Timings(Vec<(&'static str, Duration)>);
+
+impl Timings {
+    fn time<T>(&mut self, stage: &'static str, run: impl FnOnce() -> T) -> T {
+        let started = Instant::now();
+        let value = run();
+        self.0.push((stage, started.elapsed()));
+        value
+    }
+
+    /// Like [`Timings::time`], listing the stage only when it did something.
+    fn time_some<A, B>(
+        &mut self,
+        stage: &'static str,
+        run: impl FnOnce() -> Result<(Option<A>, Option<B>)>,
+    ) -> Result<(Option<A>, Option<B>)> {
+        let started = Instant::now();
+        let value = run()?;
+        if value.0.is_some() || value.1.is_some() {
+            self.0.push((stage, started.elapsed()));
+        }
+        Ok(value)
+    }
+}
+
+fn set_stage(options: &BuildOptions, stage: &'static str) {
+    if let Some(progress) = &options.load.progress {
+        progress.set_stage(stage);
+    }
+}
+
+/// Refuses outputs that could overwrite someone's files or land in LOGS: anything ahnb writes
+/// in LOGS would be read as input by the next build (and a zip of the site inside LOGS would be
+/// published by it).
+fn check_outputs(logs: &Path, site_dir: &Path, options: &BuildOptions) -> Result<()> {
+    site::output::check_output_folder(site_dir, logs)?;
+    if let Some(dir) = &options.figures {
+        export::check_export_path(dir, logs)?;
+        export::figures::check_figures_folder(dir)?;
+    }
+    if let Some(archive) = &options.archive {
+        export::check_export_path(archive, logs)?;
+    }
+    if let Some(cache) = &options.load.cache {
+        export::check_export_path(cache, logs)?;
+    }
+    Ok(())
+}
+
+/// The theme's files (built in, overridden file by file by `--theme`) and its Tera.
+fn load_theme(options: &BuildOptions) -> Result<(Vec<(&'static str, String)>, render::Renderer)> {
+    let theme = render::theme::Theme::new(options.theme.as_deref())?;
+    let files = theme.files()?;
+    let renderer = render::Renderer::new(&theme)?;
+    Ok((files, renderer))
+}
+
+/// Whether the site already matches its inputs (checked only with a cache, and without
+/// exports, whose files the stamp does not cover).
+enum Stamp {
+    UpToDate(Box<BuildReport>),
+    /// Out of date: the stamp file and the inputs' digest to save after the build, if any.
+    Stale(Option<(PathBuf, u64)>),
+}
+
+fn check_stamp(
+    logs: &Path,
+    site_dir: &Path,
+    options: &BuildOptions,
+    walked: &log::load::Walked,
+    theme_files: &[(&'static str, String)],
+) -> Stamp {
+    let Some(cache) = &options.load.cache else {
+        return Stamp::Stale(None);
+    };
+    if options.figures.is_some() || options.archive.is_some() {
+        return Stamp::Stale(None);
+    }
+    let started = Instant::now();
+    let settings = format!(
+        "points={} base={:?} raw={}",
+        options.load.chart_points, options.base_url, options.copy_raw_logs
+    );
+    let inputs = site::stamp::inputs_digest(
+        logs,
+        &walked.files,
+        &walked.warnings,
+        theme_files,
+        &settings,
+    );
+    let stamp_file = site::stamp::stamp_path(cache);
+    match site::stamp::up_to_date(&stamp_file, inputs, site_dir) {
+        Some(report) => Stamp::UpToDate(Box::new(BuildReport::up_to_date(
+            report,
+            walked.elapsed + started.elapsed(),
+        ))),
+        None => Stamp::Stale(Some((stamp_file, inputs))),
+    }
+}
+
+/// Saves what the next build compares its inputs with: their digest, the media files they
+/// name and this build's report.
+fn save_stamp(
+    (stamp_file, inputs): (PathBuf, u64),
+    site_dir: &Path,
+    projects: &[model::Project],
+    report: &BuildReport,
+) {
+    let media = projects
+        .iter()
+        .flat_map(|p| &p.runs)
+        .flat_map(|r| &r.media)
+        .filter_map(|m| match &m.source {
+            model::MediaSource::File(path) => Some(path.clone()),
+            model::MediaSource::Inline(_) | model::MediaSource::Embedded { .. } => None,
+        })
+        .collect();
+    let stamped = site::stamp::StampedReport {
+        projects: report.projects,
+        runs: report.runs,
+        files: report.files,
+        lines: report.lines,
+        bytes: report.bytes,
+        pages_written: report.pages_written,
+        warnings: report.warnings.clone(),
+        formats: report.formats.clone(),
+        skipped: report.skipped.clone(),
+    };
+    site::stamp::save(&stamp_file, inputs, site_dir, media, stamped);
+}
+
+/// The paper kit, when asked for: every chart as SVG and PDF, and a zip of the published site.
+fn write_exports(
+    site_dir: &Path,
+    options: &BuildOptions,
+    projects: &[model::Project],
+    paths: &paths::SitePaths,
+) -> Result<(Option<FiguresReport>, Option<usize>)> {
+    let figures = match &options.figures {
+        Some(dir) => Some(export::write_figures(projects, paths, dir)?),
+        None => None,
+    };
+    let archived = match &options.archive {
+        Some(path) => Some(export::write_archive(site_dir, path)?),
+        None => None,
+    };
+    Ok((figures, archived))
 }
 
 impl BuildReport {

@@ -24,13 +24,19 @@ pub(super) fn write_groups_table(
         "\n#### Seed groups ({} with repeated seeds; mean ± std)\n",
         project.groups.len()
     );
+    let mut table = Table::new();
+    table
+        .column("#", Align::Right)
+        .column("group", Align::Left)
+        .column("runs", Align::Right);
     match (&project.ranking_metric, compared) {
         (Some(metric), true) => {
-            let heading = metric_heading(project, metric);
-            let _ = writeln!(
-                out,
-                "| # | group | runs | {heading} | baseline | Δ | Welch p | verdict |\n|---:|:---|---:|---:|---:|---:|---:|:---|"
-            );
+            table
+                .column(metric_heading(project, metric), Align::Right)
+                .column("baseline", Align::Right)
+                .column("Δ", Align::Right)
+                .column("Welch p", Align::Right)
+                .column("verdict", Align::Left);
             for group in project.groups.iter().take(rows) {
                 let here = group.metrics.get(metric);
                 let delta = group.baseline.as_ref().and_then(|b| b.metrics.get(metric));
@@ -50,44 +56,41 @@ pub(super) fn write_groups_table(
                         "🆕 new".to_owned(),
                     ),
                 };
-                let _ = writeln!(
-                    out,
-                    "| {} | {} | {} | {here_text} | {base_text} | {delta_cell} | {p_cell} | {verdict} |",
-                    group.rank,
+                table.row(vec![
+                    group.rank.to_string(),
                     code(&shorten(&group.label)),
-                    group.runs.len()
-                );
+                    group.runs.len().to_string(),
+                    here_text,
+                    base_text,
+                    delta_cell,
+                    p_cell,
+                    verdict,
+                ]);
             }
         }
         _ => {
-            out.push_str("| # | group | runs |");
             for metric in &project.columns {
-                let _ = write!(out, " {} |", metric_heading(project, metric));
+                table.column(metric_heading(project, metric), Align::Right);
             }
-            out.push_str("\n|---:|:---|---:|");
-            for _ in &project.columns {
-                out.push_str("---:|");
-            }
-            out.push('\n');
             for group in project.groups.iter().take(rows) {
-                let _ = write!(
-                    out,
-                    "| {} | {} | {} |",
-                    group.rank,
+                let mut cells = vec![
+                    group.rank.to_string(),
                     code(&shorten(&group.label)),
-                    group.runs.len()
-                );
+                    group.runs.len().to_string(),
+                ];
                 for metric in &project.columns {
-                    let cell = group
-                        .metrics
-                        .get(metric)
-                        .map_or("—".to_owned(), |s| spread_text(s, precision));
-                    let _ = write!(out, " {cell} |");
+                    cells.push(
+                        group
+                            .metrics
+                            .get(metric)
+                            .map_or("—".to_owned(), |s| spread_text(s, precision)),
+                    );
                 }
-                out.push('\n');
+                table.row(cells);
             }
         }
     }
+    Markdown.write_table(out, &table);
     let more = project.groups.len().saturating_sub(rows);
     if more > 0 {
         let _ = writeln!(

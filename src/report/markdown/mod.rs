@@ -12,6 +12,7 @@ mod groups;
 
 use std::fmt::Write;
 
+use super::table::{Align, Markdown, Markup, Table};
 pub use escape::{code, escape_text, link_url};
 use groups::write_groups_table;
 
@@ -279,35 +280,30 @@ fn write_runs_table(
     }
     let (params, hidden_params) = param_columns(project, rows);
     let with_trend = project.runs.iter().any(|r| r.trend.len() >= 2);
-    out.push_str("\n| # | run | status |");
+    let mut table = Table::new();
+    table
+        .column("#", Align::Right)
+        .column("run", Align::Left)
+        .column("status", Align::Left);
     for key in &params {
-        let _ = write!(out, " {} |", escape_text(key));
+        table.column(escape_text(key), Align::Right);
     }
     for metric in &project.columns {
-        let _ = write!(out, " {} |", metric_heading(project, metric));
+        table.column(metric_heading(project, metric), Align::Right);
     }
     if with_trend {
-        out.push_str(" trend |");
+        table.column("trend", Align::Left);
     }
-    out.push_str("\n|---:|:---|:---|");
-    for _ in &params {
-        out.push_str("---:|");
-    }
-    for _ in &project.columns {
-        out.push_str("---:|");
-    }
-    if with_trend {
-        out.push_str(":---|");
-    }
-    out.push('\n');
     let best: Vec<Option<f64>> = project
         .columns
         .iter()
         .map(|metric| project.column_best(metric))
         .collect();
     for run in project.runs.iter().take(rows) {
-        write_run_row(out, project, run, &params, &best, with_trend, options);
+        table.row(run_row(project, run, &params, &best, with_trend, options));
     }
+    out.push('\n');
+    Markdown.write_table(out, &table);
     write_more_runs(out, project, project.runs.len().saturating_sub(rows));
     if hidden_params > 0 {
         let _ = writeln!(
@@ -318,15 +314,15 @@ fn write_runs_table(
     }
 }
 
-fn write_run_row(
-    out: &mut String,
+/// One run's cells in the runs table.
+fn run_row(
     project: &ProjectSummary,
     run: &RunReport,
     params: &[&String],
     best: &[Option<f64>],
     with_trend: bool,
     options: &SummaryOptions,
-) {
+) -> Vec<String> {
     let name = code(&shorten(&run.name));
     let name = match &run.url {
         Some(url) => format!("[{name}]({})", link_url(url)),
@@ -337,23 +333,21 @@ fn write_run_row(
     } else {
         ""
     };
-    let _ = write!(
-        out,
-        "| {} | {name}{new} | {} {} |",
-        run.rank,
-        status_icon(run.status),
-        run.status.as_str()
-    );
+    let mut cells = vec![
+        run.rank.to_string(),
+        format!("{name}{new}"),
+        format!("{} {}", status_icon(run.status), run.status.as_str()),
+    ];
     for key in params {
         let value = run
             .params
             .get(*key)
             .map(|p| p.0.to_text())
             .unwrap_or_default();
-        let _ = write!(out, " {} |", escape_text(&shorten(&value)));
+        cells.push(escape_text(&shorten(&value)));
     }
     for (metric, best) in project.columns.iter().zip(best) {
-        let cell = match run.metrics.get(metric).and_then(|m| m.shown()) {
+        cells.push(match run.metrics.get(metric).and_then(|m| m.shown()) {
             None => "—".to_owned(),
             Some(value) => {
                 let text = format_value(value, options.precision);
@@ -370,16 +364,14 @@ fn write_run_row(
                     _ => shown,
                 }
             }
-        };
-        let _ = write!(out, " {cell} |");
+        });
     }
     if with_trend {
-        let _ = write!(out, " {} |", sparkline(&run.trend));
+        cells.push(sparkline(&run.trend));
     }
-    out.push('\n');
+    cells
 }
 
-/// "… N more runs", linking the project's page when the site's URL is known.
 fn write_more_runs(out: &mut String, project: &ProjectSummary, more: usize) {
     if more == 0 {
         return;
