@@ -1,9 +1,10 @@
 //! ahnb turns folders of machine-learning training logs into static dashboards.
 //!
-//! The pipeline, one module per stage:
-//! `log` (walk LOGS, parse every file in parallel, tolerantly) → `model` (runs, projects, series,
-//! summaries; pure functions) → `chart` (SVG strings) → `render` (Tera views, Markdown) → `site`
-//! (the plan of output files and the only code that writes them, atomically).
+//! The pipeline, one module per stage (CONTRIBUTING.md has the map of the types between them):
+//! `log` (walk LOGS once, read every log, config and README, tolerantly) → `model` (runs,
+//! projects, series, the one [`model::summary::ProjectSummary`]; pure functions) → `chart` (SVG
+//! strings) → `render` (pure view constructors, Tera, Markdown) → `site` (the only code that
+//! writes, atomically) → `export` (figures, archive).
 //!
 //! Glossary:
 //! - **project**: a set of runs compared together (a hyperparameter sweep); from the run header,
@@ -15,28 +16,30 @@
 //! - **summary**: statistics of a series (last, min, max, best, non-finite count), computed while
 //!   reading so that memory does not grow with the number of steps.
 
-pub mod chart;
+pub(crate) mod chart;
 pub mod diag;
 pub mod error;
-pub mod export;
-pub mod format;
+pub(crate) mod export;
+pub(crate) mod format;
 pub mod invisible;
 pub mod log;
 pub mod model;
-pub mod paths;
+pub(crate) mod paths;
 pub mod progress;
-pub mod render;
+pub(crate) mod render;
 pub mod report;
 pub mod serve;
 pub mod site;
-pub mod slug;
+pub(crate) mod slug;
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 pub use diag::Warning;
 pub use error::{Error, Result};
+pub use export::FiguresReport;
 use log::formats::{Format, Skipped};
+pub use render::theme::export_default_theme;
 
 pub use log::load::{DEFAULT_CHART_POINTS, LoadOptions, Loaded, count_formats};
 
