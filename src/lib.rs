@@ -124,20 +124,29 @@ pub struct BuildReport {
     /// Runs read per format, and files passed over with why (see [`Loaded`]).
     pub formats: Vec<(Format, usize)>,
     pub skipped: Vec<Skipped>,
+    /// Site paths (relative, `/` separators, sorted) whose bytes this build changed or created:
+    /// on a rebuild, exactly the pages that show what changed; on a full render, every file.
+    pub changed: Vec<String>,
+    /// ahnb's files of the previous site that this build no longer writes, sorted.
+    pub removed: Vec<String>,
+    /// Files carried over from the previous site without rendering them.
+    pub carried: usize,
 }
 
 /// Reads `logs` and writes the site to `site`, atomically: one line per stage, each timed.
 pub fn build(logs: &Path, site_dir: &Path, options: &BuildOptions) -> Result<BuildReport> {
     check_outputs(logs, site_dir, options)?;
-    let mut timings = Timings::default();
     let (theme_files, renderer) = load_theme(options)?;
+    let settings = settings_of(options);
+    // Everything every page depends on besides the logs: a change of it renders every page.
+    let context = site::digest::context_digest(&theme_files, &settings);
     let walked = log::load::walk(logs)?;
-    let stamp = match check_stamp(logs, site_dir, options, &walked, &theme_files) {
+    let stamp = match check_stamp(logs, site_dir, options, &walked, &theme_files, &settings) {
         Stamp::UpToDate(report) => return Ok(*report),
         Stamp::Stale(stamp) => stamp,
     };
     let mut loaded = log::load::load(logs, walked, &options.load, true)?;
-    timings.0.append(&mut loaded.timings);
+    let mut timings = Timings(std::mem::take(&mut loaded.timings));
     let media_warnings = timings.time("media", || {
         log::media::check_projects_media(&mut loaded.projects)
     });
@@ -147,6 +156,7 @@ pub fn build(logs: &Path, site_dir: &Path, options: &BuildOptions) -> Result<Bui
     });
     set_stage(options, "render");
     let writer = site::output::SiteWriter::create(site_dir)?;
+    let (units, manifest) = previous_units(options, context);
     let site_options = site::SiteOptions {
         base_url: options.base_url.clone(),
         theme: options.theme.clone(),
@@ -162,10 +172,17 @@ pub fn build(logs: &Path, site_dir: &Path, options: &BuildOptions) -> Result<Bui
             &renderer,
             &theme_files,
             &writer,
+            &units,
         )
     })?;
     set_stage(options, "write");
-    let pages_written = timings.time("write", || writer.publish())?;
+    let published = timings.time("write", || {
+        let published = writer.publish_report(units.is_rebuild())?;
+        if let Some(path) = &manifest {
+            site::manifest::save(path, context, site_dir, units.into_done());
+        }
+        Ok::<_, Error>(published)
+    })?;
     let (figures, archived) = timings.time_some("export", || {
         write_exports(site_dir, options, &loaded.projects, &paths)
     })?;
@@ -181,18 +198,29 @@ pub fn build(logs: &Path, site_dir: &Path, options: &BuildOptions) -> Result<Bui
         lines: loaded.lines,
         bytes: loaded.bytes,
         warnings,
-        pages_written,
+        pages_written: published.files,
         figures,
         archived,
         timings: timings.0,
         unchanged: loaded.unchanged,
         appended: loaded.appended,
         up_to_date: false,
-        formats: loaded.formats,
-        skipped: loaded.skipped,
+        formats: std::mem::take(&mut loaded.formats),
+        skipped: std::mem::take(&mut loaded.skipped),
+        changed: published.changed,
+        removed: published.removed,
+        carried: published.carried,
     };
     if let Some(stamp) = stamp {
-        save_stamp(stamp, site_dir, &loaded.projects, &report);
+        save_stamp(
+            stamp,
+            logs,
+            site_dir,
+            &theme_files,
+            &settings,
+            &loaded,
+            &report,
+        );
     }
     Ok(report)
 }
@@ -256,12 +284,48 @@ fn load_theme(options: &BuildOptions) -> Result<(Vec<(&'static str, String)>, re
     Ok((files, renderer))
 }
 
+/// The settings every page depends on, as the stamp and the manifest record them.
+fn settings_of(options: &BuildOptions) -> String {
+    format!(
+        "points={} base={:?} raw={}",
+        options.load.chart_points, options.base_url, options.copy_raw_logs
+    )
+}
+
+/// The units of the previous build (from the manifest beside the cache; without a cache,
+/// everything is rendered) and where this build's manifest goes.
+fn previous_units(
+    options: &BuildOptions,
+    context: site::digest::Digest,
+) -> (site::incremental::Units, Option<PathBuf>) {
+    let manifest = options
+        .load
+        .cache
+        .as_deref()
+        .map(site::manifest::manifest_path);
+    let previous = manifest
+        .as_deref()
+        .and_then(|path| site::manifest::load(path, context));
+    (site::incremental::Units::new(previous), manifest)
+}
+
 /// Whether the site already matches its inputs (checked only with a cache, and without
 /// exports, whose files the stamp does not cover).
 enum Stamp {
     UpToDate(Box<BuildReport>),
-    /// Out of date: the stamp file and the inputs' digest to save after the build, if any.
-    Stale(Option<(PathBuf, u64)>),
+    /// Out of date: what to save after the build, if a stamp is kept.
+    Stale(Option<PendingStamp>),
+}
+
+/// A stamp to save after the build. When a log's length already differs, nothing is hashed
+/// before the build: the digest is then taken after it, from the hashes the cache computed
+/// while reading.
+struct PendingStamp {
+    file: PathBuf,
+    inputs: Option<u64>,
+    lengths: Vec<(String, u64)>,
+    files: Vec<log::LogFile>,
+    walk_warnings: Vec<Warning>,
 }
 
 fn check_stamp(
@@ -270,6 +334,7 @@ fn check_stamp(
     options: &BuildOptions,
     walked: &log::load::Walked,
     theme_files: &[(&'static str, String)],
+    settings: &str,
 ) -> Stamp {
     let Some(cache) = &options.load.cache else {
         return Stamp::Stale(None);
@@ -278,36 +343,58 @@ fn check_stamp(
         return Stamp::Stale(None);
     }
     let started = Instant::now();
-    let settings = format!(
-        "points={} base={:?} raw={}",
-        options.load.chart_points, options.base_url, options.copy_raw_logs
-    );
-    let inputs = site::stamp::inputs_digest(
-        logs,
-        &walked.files,
-        &walked.warnings,
-        theme_files,
-        &settings,
-    );
-    let stamp_file = site::stamp::stamp_path(cache);
-    match site::stamp::up_to_date(&stamp_file, inputs, site_dir) {
-        Some(report) => Stamp::UpToDate(Box::new(BuildReport::up_to_date(
-            report,
-            walked.elapsed + started.elapsed(),
-        ))),
-        None => Stamp::Stale(Some((stamp_file, inputs))),
+    let file = site::stamp::stamp_path(cache);
+    let lengths = site::stamp::lengths(&walked.files);
+    let mut inputs = None;
+    if site::stamp::may_be_up_to_date(&file, &walked.files) {
+        let digest = site::stamp::inputs_digest(
+            logs,
+            &walked.files,
+            &walked.warnings,
+            theme_files,
+            settings,
+            &std::collections::BTreeMap::new(),
+        );
+        if let Some(report) = site::stamp::up_to_date(&file, digest, site_dir) {
+            return Stamp::UpToDate(Box::new(BuildReport::up_to_date(
+                report,
+                walked.elapsed + started.elapsed(),
+            )));
+        }
+        inputs = Some(digest);
     }
+    Stamp::Stale(Some(PendingStamp {
+        file,
+        inputs,
+        lengths,
+        files: walked.files.clone(),
+        walk_warnings: walked.warnings.clone(),
+    }))
 }
 
 /// Saves what the next build compares its inputs with: their digest, the media files they
 /// name and this build's report.
 fn save_stamp(
-    (stamp_file, inputs): (PathBuf, u64),
+    stamp: PendingStamp,
+    logs: &Path,
     site_dir: &Path,
-    projects: &[model::Project],
+    theme_files: &[(&'static str, String)],
+    settings: &str,
+    loaded: &Loaded,
     report: &BuildReport,
 ) {
-    let media = projects
+    let inputs = stamp.inputs.unwrap_or_else(|| {
+        site::stamp::inputs_digest(
+            logs,
+            &stamp.files,
+            &stamp.walk_warnings,
+            theme_files,
+            settings,
+            &loaded.content_hashes,
+        )
+    });
+    let media = loaded
+        .projects
         .iter()
         .flat_map(|p| &p.runs)
         .flat_map(|r| &r.media)
@@ -327,7 +414,7 @@ fn save_stamp(
         formats: report.formats.clone(),
         skipped: report.skipped.clone(),
     };
-    site::stamp::save(&stamp_file, inputs, site_dir, media, stamped);
+    site::stamp::save(&stamp.file, inputs, stamp.lengths, site_dir, media, stamped);
 }
 
 /// The paper kit, when asked for: every chart as SVG and PDF, and a zip of the published site.
@@ -367,6 +454,9 @@ impl BuildReport {
             up_to_date: true,
             formats: stamped.formats,
             skipped: stamped.skipped,
+            changed: Vec::new(),
+            removed: Vec::new(),
+            carried: stamped.pages_written,
         }
     }
 }

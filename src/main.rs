@@ -79,6 +79,14 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                         report.appended,
                         report.files - report.unchanged - report.appended
                     );
+                    if !report.up_to_date {
+                        eprintln!(
+                            "  site: {} files changed, {} carried over unchanged, {} removed",
+                            report.changed.len(),
+                            report.carried,
+                            report.removed.len()
+                        );
+                    }
                 }
             }
             if args.timings {

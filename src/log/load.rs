@@ -55,6 +55,9 @@ pub struct Loaded {
     pub formats: Vec<(Format, usize)>,
     /// Files that could have been logs and were not read, with why, sorted.
     pub skipped: Vec<Skipped>,
+    /// Length and xxh3-128 of logs the cache hashed whole while reading them, by path relative
+    /// to LOGS (for the up-to-date stamp, which would otherwise read every log again).
+    pub content_hashes: BTreeMap<String, (u64, u128)>,
 }
 
 /// Runs per format, in the order of [`Format::ALL`], formats without runs left out.
@@ -118,11 +121,12 @@ pub fn load(
         progress.set_stage("parse");
         progress.set_total_bytes(sources.iter().map(Source::bytes).sum());
     }
-    let (results, unchanged, appended) = match &options.cache {
+    let (results, unchanged, appended, content_hashes) = match &options.cache {
         None => (
             super::read_sources(&sources, options.chart_points, options.progress.as_deref()),
             0,
             0,
+            BTreeMap::new(),
         ),
         Some(path) => read_with_cache(
             path,
@@ -173,8 +177,18 @@ pub fn load(
         appended,
         formats,
         skipped: detection.skipped,
+        content_hashes,
     })
 }
+
+/// What reading through the cache gave: the results, the logs unchanged and grown, and the
+/// content hashes of the logs hashed whole (see [`Loaded::content_hashes`]).
+type CachedReading = (
+    Vec<super::FileResult>,
+    usize,
+    usize,
+    BTreeMap<String, (u64, u128)>,
+);
 
 /// Reads every log through the incremental cache, then replaces the cache with this build's
 /// entries (a cache that cannot be written only costs the next build its speed).
@@ -186,7 +200,7 @@ fn read_with_cache(
     sources: &[Source],
     chart_points: usize,
     progress: Option<&crate::progress::Progress>,
-) -> (Vec<super::FileResult>, usize, usize) {
+) -> CachedReading {
     use rayon::prelude::*;
     let cache = super::cache::Cache::open(path, logs, chart_points);
     let read: Vec<_> = sources
@@ -216,12 +230,18 @@ fn read_with_cache(
         .count();
     let mut results = Vec::with_capacity(read.len());
     let mut entries = Vec::with_capacity(read.len());
-    for (result, _, entry) in read {
+    let mut hashes = BTreeMap::new();
+    for (source, (result, _, entry)) in sources.iter().zip(read) {
         results.push(result);
+        if let (Some((key, entry)), Some(file)) = (&entry, source.inputs.first()) {
+            if let Some(hash) = entry.whole_file(file.gzip) {
+                hashes.insert(key.clone(), hash);
+            }
+        }
         entries.extend(entry);
     }
     let _ = cache.save(entries);
-    (results, unchanged, appended)
+    (results, unchanged, appended, hashes)
 }
 
 /// Runs named after their file (no `run` in a header) that share a name within a project, such

@@ -94,10 +94,25 @@ impl SeriesSummary {
 }
 
 /// A finished series: the points kept for charts (at most the chart bound) and the summary of all.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Series {
+    #[serde(serialize_with = "points_as_bytes")]
     pub points: Vec<Point>,
     pub summary: SeriesSummary,
+}
+
+/// Points serialized (for the pages' digests, site/digest.rs) as one byte string of 16 bytes a
+/// point: serde's point-by-point encoding was most of the time a rebuild spent on digests.
+fn points_as_bytes<S: serde::Serializer>(
+    points: &[Point],
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    let mut bytes = Vec::with_capacity(points.len() * 16);
+    for point in points {
+        bytes.extend_from_slice(&point.step.to_le_bytes());
+        bytes.extend_from_slice(&point.value.to_bits().to_le_bytes());
+    }
+    serializer.serialize_bytes(&bytes)
 }
 
 /// One layer of a model summary.
@@ -229,7 +244,8 @@ pub struct EndRecord {
 }
 
 /// One training run, as read from one log file (or one run folder of another tool's format).
-#[derive(Debug, Clone)]
+/// Serializable so that a page's digest covers every field (site/digest.rs).
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct Run {
     /// The log's path relative to LOGS, with `/` separators: a file, or a run's folder (MLflow,
     /// DVCLive, W&B, ...); a file holding several runs appends `#2`, `#3`, ... after the first.

@@ -3,14 +3,14 @@
 //! image whose content changed since the loader checked it is refused, so that its name stays
 //! its content. What fails is a warning at the run's log.
 
-use super::output::SiteWriter;
+use super::output::UnitWriter;
 use crate::diag::{Warning, quote};
 use crate::log::media::{LogRef, read_image};
 use crate::model::MediaContent;
 use crate::plan::CopyFrom;
 
 /// Copies a raw log to `path`; `Some(warning)` when it cannot be.
-pub(super) fn copy_raw_log(writer: &SiteWriter, path: &str, from: &CopyFrom) -> Option<Warning> {
+pub(super) fn copy_raw_log(writer: &UnitWriter, path: &str, from: &CopyFrom) -> Option<Warning> {
     let boundary = crate::log::boundary::Boundary::of_file(&from.path_on_disk, &from.source);
     let copied = boundary
         .open(&from.path_on_disk, crate::log::boundary::Kind::Log)
@@ -27,7 +27,7 @@ pub(super) fn copy_raw_log(writer: &SiteWriter, path: &str, from: &CopyFrom) -> 
 
 /// Copies an image to `path` unless an earlier run's copy of the same content is there.
 pub(super) fn copy_image(
-    writer: &SiteWriter,
+    writer: &UnitWriter,
     path: &str,
     from: &CopyFrom,
     content: &MediaContent,

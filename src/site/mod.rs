@@ -1,7 +1,12 @@
 //! Writes the site: renders the plan's pages through the theme ([`crate::plan`] says what every
 //! file holds) and hands them, its bytes and its copies to the [`output::SiteWriter`], the only
-//! code that writes, atomically.
+//! code that writes, atomically. A rebuild renders only the units whose digest changed
+//! ([`incremental`], [`digest`]) and carries the others over from the previous site.
 
+mod carry;
+pub mod digest;
+pub mod incremental;
+pub mod manifest;
 mod media;
 pub mod output;
 pub mod pages;

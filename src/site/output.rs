@@ -6,6 +6,10 @@
 //! replace a non-empty folder without it, and carries over everything it did not write (files,
 //! symbolic links, empty folders). When a file it did not write stands where the new site needs
 //! to write, or cannot be carried over, the build stops before the swap: nothing is lost.
+//!
+//! A rebuild also carries over ahnb's own files whose inputs did not change ([`SiteWriter::carry`],
+//! hard links from the published site), so that it renders only what changed; the published
+//! site's files are never written through, so a failed rebuild leaves them as they were.
 
 use std::collections::BTreeSet;
 use std::fs;
@@ -13,6 +17,8 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
+use super::carry::{carry_over_foreign_files, link_or_copy, owned_files};
+use super::manifest::{FileRecord, identity};
 use crate::error::{Error, Result};
 use crate::log::walk::SITE_MARKER;
 
@@ -24,6 +30,8 @@ pub struct SiteWriter {
     site: PathBuf,
     staging: PathBuf,
     written: Mutex<BTreeSet<String>>,
+    /// The files of `written` carried over from the published site rather than written.
+    carried: Mutex<BTreeSet<String>>,
     /// Folders already created in the staging folder: a site of thousands of pages would
     /// otherwise ask the file system for each file's folder again.
     folders: Mutex<std::collections::HashSet<PathBuf>>,
@@ -126,6 +134,7 @@ impl SiteWriter {
             site,
             staging,
             written: Mutex::new(BTreeSet::new()),
+            carried: Mutex::new(BTreeSet::new()),
             folders: Mutex::new(std::collections::HashSet::new()),
         };
         // The marker goes first, so that a staging folder left by a killed build is recognizable.
@@ -172,7 +181,7 @@ impl SiteWriter {
         input: crate::log::boundary::Input,
     ) -> Result<u64> {
         let target = self.target(relative)?;
-        let mut file = fs::File::create(&target).map_err(|e| Error::write(&target, e))?;
+        let mut file = create_new(&target)?;
         let bytes = std::io::copy(&mut input.into_reader(), &mut file)
             .map_err(|e| Error::read(source, e))?;
         self.written
@@ -217,15 +226,61 @@ impl SiteWriter {
 
     fn write_raw(&self, relative: &str, content: &[u8]) -> Result<()> {
         let target = self.target(relative)?;
-        let mut file = fs::File::create(&target).map_err(|e| Error::write(&target, e))?;
+        let mut file = create_new(&target)?;
         file.write_all(content)
             .map_err(|e| Error::write(&target, e))
+    }
+
+    /// A handle that writes like this writer and records which files one unit of output wrote.
+    pub fn unit(&self) -> UnitWriter<'_> {
+        UnitWriter {
+            writer: self,
+            files: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// Carries the files of an unchanged unit over from the published site, when every one of
+    /// them is still the file the previous build recorded; returns false (carrying nothing)
+    /// when one is not, and the unit must be rendered. A file another unit already wrote (media,
+    /// named by content) is left as it is.
+    pub fn carry(&self, files: &[FileRecord]) -> Result<bool> {
+        let unchanged = files
+            .iter()
+            .all(|file| identity(&self.site.join(&file.path)) == Some(file.identity));
+        if !unchanged {
+            return Ok(false);
+        }
+        for file in files {
+            let first = self
+                .written
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .insert(file.path.clone());
+            if !first {
+                continue;
+            }
+            let target = self.target(&file.path)?;
+            link_or_copy(&self.site.join(&file.path), &target)?;
+            self.carried
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .insert(file.path.clone());
+        }
+        Ok(true)
     }
 
     /// Finishes the marker, carries over files of the old site that ahnb did not write, and swaps
     /// the new site in. Returns the number of files written.
     pub fn publish(self) -> Result<usize> {
+        self.publish_report(false).map(|published| published.files)
+    }
+
+    /// [`SiteWriter::publish`], telling which files changed. With `compare`, a file this build
+    /// wrote counts as changed only when the previous site had no such file of ahnb's or had
+    /// other bytes (a rebuild); without, every written file counts (a full render).
+    pub fn publish_report(self, compare: bool) -> Result<Published> {
         let written = std::mem::take(&mut *self.written.lock().unwrap_or_else(|e| e.into_inner()));
+        let carried = std::mem::take(&mut *self.carried.lock().unwrap_or_else(|e| e.into_inner()));
         let mut listing = String::from("ahnb site: files written by ahnb, one per line\n");
         for path in &written {
             listing.push_str(path);
@@ -234,12 +289,133 @@ impl SiteWriter {
         let marker = self.staging.join(SITE_MARKER);
         fs::write(&marker, listing).map_err(|e| Error::write(&marker, e))?;
 
+        let previous = if self.site.is_dir() {
+            owned_files(&self.site)
+        } else {
+            BTreeSet::new()
+        };
+        let changed = {
+            use rayon::prelude::*;
+            let rendered: Vec<&String> = written.difference(&carried).collect();
+            let mut changed: Vec<String> = rendered
+                .into_par_iter()
+                .filter(|path| {
+                    !compare
+                        || !previous.contains(*path)
+                        || !same_bytes(&self.site.join(path), &self.staging.join(path))
+                })
+                .cloned()
+                .collect();
+            changed.sort();
+            changed
+        };
+        let removed = previous
+            .iter()
+            .filter(|path| !written.contains(*path))
+            .cloned()
+            .collect();
         if self.site.is_dir() {
             carry_over_foreign_files(&self.site, &self.staging, &written)?;
         }
         swap_in(&self.staging, &self.site)?;
-        Ok(written.len())
+        Ok(Published {
+            files: written.len(),
+            carried: carried.len(),
+            changed,
+            removed,
+        })
     }
+}
+
+/// What publishing a site did.
+#[derive(Debug, Clone, Default)]
+pub struct Published {
+    /// Files of ahnb's in the site (written or carried over).
+    pub files: usize,
+    /// Files carried over unchanged from the previous site.
+    pub carried: usize,
+    /// Files new or with other bytes than in the previous site, sorted.
+    pub changed: Vec<String>,
+    /// Files of ahnb's in the previous site that the new one does not have, sorted.
+    pub removed: Vec<String>,
+}
+
+/// Writes the files of one unit of output through a [`SiteWriter`] and remembers their paths.
+pub struct UnitWriter<'a> {
+    writer: &'a SiteWriter,
+    files: Mutex<Vec<String>>,
+}
+
+impl UnitWriter<'_> {
+    fn record(&self, relative: &str) {
+        self.files
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(relative.to_owned());
+    }
+
+    /// See [`SiteWriter::write`].
+    pub fn write(&self, relative: &str, content: &[u8]) -> Result<()> {
+        self.writer.write(relative, content)?;
+        self.record(relative);
+        Ok(())
+    }
+
+    /// See [`SiteWriter::write_once`]; the file is the unit's whichever unit wrote it.
+    pub fn write_once(&self, relative: &str, content: &[u8]) -> Result<bool> {
+        let wrote = self.writer.write_once(relative, content)?;
+        self.record(relative);
+        Ok(wrote)
+    }
+
+    /// See [`SiteWriter::copy`].
+    pub fn copy(
+        &self,
+        relative: &str,
+        source: &Path,
+        input: crate::log::boundary::Input,
+    ) -> Result<u64> {
+        let bytes = self.writer.copy(relative, source, input)?;
+        self.record(relative);
+        Ok(bytes)
+    }
+
+    /// The files the unit wrote, each once, in the order first written.
+    pub fn finish(self) -> Vec<String> {
+        let mut files = self.files.into_inner().unwrap_or_else(|e| e.into_inner());
+        let mut seen = std::collections::HashSet::new();
+        files.retain(|f| seen.insert(f.clone()));
+        files
+    }
+}
+
+/// Creates a file that did not exist. A file already there (carried over from the published site
+/// as a hard link) is unlinked first: writing through it would change the published site.
+fn create_new(target: &Path) -> Result<fs::File> {
+    let open = || {
+        fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(target)
+    };
+    match open() {
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            fs::remove_file(target).map_err(|e| Error::write(target, e))?;
+            open().map_err(|e| Error::write(target, e))
+        }
+        other => other.map_err(|e| Error::write(target, e)),
+    }
+}
+
+/// Whether two files hold the same bytes (false when either cannot be read).
+fn same_bytes(a: &Path, b: &Path) -> bool {
+    let (Ok(ma), Ok(mb)) = (fs::metadata(a), fs::metadata(b)) else {
+        return false;
+    };
+    if ma.len() != mb.len() {
+        return false;
+    }
+    matches!((fs::read(a), fs::read(b)), (Ok(x), Ok(y)) if x == y)
 }
 
 impl Drop for SiteWriter {
@@ -313,86 +489,6 @@ fn process_is_alive(pid: &str) -> bool {
     } else {
         true
     }
-}
-
-/// Reads the list of files a previous build wrote.
-fn owned_files(site: &Path) -> BTreeSet<String> {
-    fs::read_to_string(site.join(SITE_MARKER))
-        .map(|text| text.lines().skip(1).map(str::to_owned).collect())
-        .unwrap_or_default()
-}
-
-/// Copies everything of the old site that ahnb did not write (a CNAME, a hand-made page, a link,
-/// an empty folder) into the new one, so that replacing the site never deletes a user's file.
-/// Fails, before anything is replaced, when such a file cannot be carried over or stands where
-/// the new site writes (also when the two names differ only in case, on a case-insensitive disk).
-fn carry_over_foreign_files(site: &Path, staging: &Path, written: &BTreeSet<String>) -> Result<()> {
-    let owned = owned_files(site);
-    let refuse = |path: &Path, reason: &str| Error::Unowned {
-        site: site.to_path_buf(),
-        path: path.to_path_buf(),
-        reason: reason.to_owned(),
-    };
-    for entry in walkdir::WalkDir::new(site).min_depth(1).sort_by_file_name() {
-        let entry = entry.map_err(|e| {
-            let path = e.path().unwrap_or(site).to_path_buf();
-            let source = e
-                .into_io_error()
-                .unwrap_or_else(|| std::io::Error::other("walk failed"));
-            Error::read(path, source)
-        })?;
-        let relative = crate::log::walk::relative_path(site, entry.path());
-        let file_type = entry.file_type();
-        let target = staging.join(&relative);
-        if file_type.is_dir() {
-            // ahnb never writes an empty folder, so an empty one is the user's.
-            let empty = fs::read_dir(entry.path())
-                .map_err(|e| Error::read(entry.path(), e))?
-                .next()
-                .is_none();
-            if empty {
-                fs::create_dir_all(&target).map_err(|e| Error::write(&target, e))?;
-            }
-            continue;
-        }
-        if file_type.is_file() && (relative == SITE_MARKER || owned.contains(&relative)) {
-            continue;
-        }
-        if written.contains(&relative) || target.symlink_metadata().is_ok() {
-            return Err(refuse(
-                entry.path(),
-                "the new site writes a file of that name",
-            ));
-        }
-        if let Some(parent) = target.parent() {
-            fs::create_dir_all(parent).map_err(|e| Error::write(parent, e))?;
-        }
-        if file_type.is_file() {
-            fs::copy(entry.path(), &target).map_err(|e| Error::write(&target, e))?;
-        } else if file_type.is_symlink() {
-            copy_link(entry.path(), &target)?;
-        } else {
-            return Err(refuse(
-                entry.path(),
-                "it is a special file (a FIFO, socket or device)",
-            ));
-        }
-    }
-    Ok(())
-}
-
-#[cfg(unix)]
-fn copy_link(link: &Path, target: &Path) -> Result<()> {
-    let points_to = fs::read_link(link).map_err(|e| Error::read(link, e))?;
-    std::os::unix::fs::symlink(points_to, target).map_err(|e| Error::write(target, e))
-}
-
-#[cfg(not(unix))]
-fn copy_link(link: &Path, _target: &Path) -> Result<()> {
-    Err(Error::read(
-        link,
-        std::io::Error::other("symbolic links are not carried over here"),
-    ))
 }
 
 /// Puts `staging` at `site`. With an existing site, the two are exchanged atomically where the

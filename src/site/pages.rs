@@ -1,13 +1,13 @@
-//! Renders and writes the plan, unit by unit: the site's own files, the index, then every
-//! project and its runs in parallel (each file's content depends only on the model, never on
-//! thread order). Views are built by the plan's functions; this module only renders pages
-//! through the theme and hands bytes and copies to the writer.
+//! Builds every page's view from the model, renders it and hands it to the writer. Run pages are
+//! rendered in parallel; each file's content depends only on the model, never on thread order.
 
 use rayon::prelude::*;
 
 use super::SiteOptions;
+use super::digest::{self, Digest};
+use super::incremental::Units;
 use super::media::{copy_image, copy_raw_log};
-use super::output::SiteWriter;
+use super::output::{SiteWriter, UnitWriter};
 use crate::diag::Warning;
 use crate::error::Result;
 use crate::model::project::Project;
@@ -16,8 +16,10 @@ use crate::paths::{ProjectPaths, SitePaths};
 use crate::plan::{self, Content, PlannedFile};
 use crate::render::Renderer;
 
-/// Renders and writes the whole site; returns warnings about pages that leave things out and
-/// files that could not be copied.
+/// Renders and writes the whole site; returns warnings about media that could not be copied.
+/// Each unit (the theme's assets, the index, a project page with its files, a run page with its
+/// media) is rendered only when its digest differs from the previous build's (see `units`).
+#[allow(clippy::too_many_arguments)]
 pub fn write_pages(
     projects: &[Project],
     summaries: &[ProjectSummary],
@@ -26,11 +28,40 @@ pub fn write_pages(
     renderer: &Renderer,
     theme_files: &[(&'static str, String)],
     writer: &SiteWriter,
+    units: &Units,
 ) -> Result<Vec<Warning>> {
+    // Digests first, from the model alone: nothing is drawn for a unit that is carried over.
+    let run_digests: Vec<Vec<Digest>> = projects
+        .par_iter()
+        .zip(&plan.projects)
+        .map(|(project, paths)| {
+            (0..project.runs.len())
+                .into_par_iter()
+                .map(|i| digest::run_digest(project, i, paths, options.copy_raw_logs))
+                .collect()
+        })
+        .collect();
+    let project_digests: Vec<Digest> = projects
+        .par_iter()
+        .zip(summaries)
+        .zip(&plan.projects)
+        .zip(&run_digests)
+        .map(|(((project, summary), paths), runs)| {
+            digest::project_digest(project, summary, runs, paths)
+        })
+        .collect();
+    let dirs: Vec<&str> = plan.projects.iter().map(|p| p.dir.as_str()).collect();
+
+    // The theme's files and the 404 page depend on the context only (theme, settings, version).
     let base_url = options.base_url.as_deref();
-    let mut warnings = write_files(plan::site_files(theme_files, base_url), renderer, writer)?;
-    let index = plan::index_file(projects, summaries, plan, options.warnings, base_url);
-    warnings.extend(write_files(vec![index], renderer, writer)?);
+    units.unit(writer, "assets/".to_owned(), 0, |out| {
+        write_files(plan::site_files(theme_files, base_url), renderer, out)
+    })?;
+    let index_digest = digest::index_digest(&project_digests, &dirs, options.warnings);
+    units.unit(writer, "index.html".to_owned(), index_digest, |out| {
+        let index = plan::index_file(projects, summaries, plan, options.warnings, base_url);
+        write_files(vec![index], renderer, out)
+    })?;
 
     // Projects in parallel as well as their runs: a project page (its overlays, scatters and
     // data) is one thread's work, which left the other cores idle between projects.
@@ -38,36 +69,65 @@ pub fn write_pages(
         .par_iter()
         .zip(summaries)
         .zip(&plan.projects)
-        .map(|((project, summary), paths)| {
-            write_project(project, summary, paths, options, renderer, writer)
+        .zip(run_digests.par_iter().zip(&project_digests))
+        .map(|(((project, summary), paths), (runs, &digest))| {
+            let context = Context {
+                options,
+                renderer,
+                writer,
+                units,
+            };
+            write_project(&context, project, summary, paths, digest, runs)
         })
         .collect();
+    let mut warnings = Vec::new();
     for result in per_project {
         warnings.extend(result?);
     }
     Ok(warnings)
 }
 
-/// Writes one project's files and its runs'; returns the warnings in a fixed order (the
-/// project's, then its runs' in run order).
+/// What every project's units are written with.
+struct Context<'a> {
+    options: &'a SiteOptions,
+    renderer: &'a Renderer,
+    writer: &'a SiteWriter,
+    units: &'a Units,
+}
+
+/// Writes one project's page, data, runs.csv and figures, and its runs' pages; returns the
+/// warnings in a fixed order (the project's, then its runs' in run order).
 fn write_project(
+    context: &Context,
     project: &Project,
     summary: &ProjectSummary,
     paths: &ProjectPaths,
-    options: &SiteOptions,
-    renderer: &Renderer,
-    writer: &SiteWriter,
+    digest: Digest,
+    run_digests: &[Digest],
 ) -> Result<Vec<Warning>> {
-    let base_url = options.base_url.as_deref();
-    let (files, mut warnings) = plan::project_files(project, summary, paths, base_url);
-    warnings.extend(write_files(files, renderer, writer)?);
+    let Context {
+        options,
+        renderer,
+        writer,
+        units,
+    } = *context;
+    let key = format!("{}/index.html", paths.dir);
+    let mut warnings = units.unit(writer, key, digest, |out| {
+        let base_url = options.base_url.as_deref();
+        let (files, mut warnings) = plan::project_files(project, summary, paths, base_url);
+        warnings.extend(write_files(files, renderer, out)?);
+        Ok(warnings)
+    })?;
     let results: Vec<Result<Vec<Warning>>> = (0..project.runs.len())
         .into_par_iter()
         .map(|i| {
-            let (files, mut warnings) =
-                plan::run_files(project, i, paths, options.copy_raw_logs, base_url);
-            warnings.extend(write_files(files, renderer, writer)?);
-            Ok(warnings)
+            units.unit(writer, paths.run_page(i), run_digests[i], |out| {
+                let base_url = options.base_url.as_deref();
+                let (files, mut warnings) =
+                    plan::run_files(project, i, paths, options.copy_raw_logs, base_url);
+                warnings.extend(write_files(files, renderer, out)?);
+                Ok(warnings)
+            })
         })
         .collect();
     for result in results {
@@ -76,12 +136,12 @@ fn write_project(
     Ok(warnings)
 }
 
-/// Renders and writes planned files in order; a copy that fails is a warning, anything else
-/// an error.
-pub(super) fn write_files(
+/// Writes planned files in order, rendering pages through the theme; a copy that fails is a
+/// warning, anything else an error.
+fn write_files(
     files: Vec<PlannedFile>,
     renderer: &Renderer,
-    writer: &SiteWriter,
+    writer: &UnitWriter,
 ) -> Result<Vec<Warning>> {
     let mut warnings = Vec::new();
     for file in files {

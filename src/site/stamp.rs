@@ -16,13 +16,17 @@ use crate::log::boundary::{Input, Kind};
 use crate::log::cache::{Fnv64, content_hash, hash_bytes};
 use crate::log::walk::SITE_MARKER;
 
-const STAMP_FORMAT: u32 = 2;
+const STAMP_FORMAT: u32 = 3;
 
 /// What the last build read and reported.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Stamp {
     format: u32,
     inputs: u64,
+    /// Every log's path and length, checked first: a log of another length means out of date
+    /// without hashing anything (a grown log would otherwise be read once here and once more
+    /// by the build).
+    lengths: Vec<(String, u64)>,
     marker: u64,
     /// Media files the pages copied, with their length and content hash.
     media: Vec<(PathBuf, u64, u64)>,
@@ -51,15 +55,24 @@ pub fn stamp_path(cache: &Path) -> PathBuf {
 /// A digest of every input of a build except media (checked separately, once their paths are
 /// known): the files found under LOGS with their content fingerprints, the configs and READMEs
 /// next to them, the theme's files and the options.
+/// `known` holds content hashes already computed (by the cache, while reading), by relative
+/// path; the other files are hashed here.
 pub fn inputs_digest(
     logs: &Path,
     files: &[LogFile],
     walk_warnings: &[Warning],
     theme: &[(&str, String)],
     options: &str,
+    known: &std::collections::BTreeMap<String, (u64, u128)>,
 ) -> u64 {
     // Whole contents: a same-length edit in the middle must make the site out of date.
-    let fingerprints: Vec<Option<(u64, u128)>> = files.par_iter().map(content_hash).collect();
+    let fingerprints: Vec<Option<(u64, u128)>> = files
+        .par_iter()
+        .map(|file| match known.get(&file.relative) {
+            Some(&hash) => Some(hash),
+            None => content_hash(file),
+        })
+        .collect();
     let mut hasher = Fnv64::default();
     hasher.write(env!("CARGO_PKG_VERSION").as_bytes());
     hasher.write(options.as_bytes());
@@ -151,6 +164,29 @@ fn media_fingerprint(path: &Path) -> Option<(u64, u64)> {
     Some((len, hasher.finish()))
 }
 
+/// The logs' paths and lengths on disk now.
+pub fn lengths(files: &[LogFile]) -> Vec<(String, u64)> {
+    files
+        .par_iter()
+        .map(|f| {
+            let len = std::fs::metadata(&f.path).map_or(u64::MAX, |m| m.len());
+            (f.relative.clone(), len)
+        })
+        .collect()
+}
+
+/// False when the stamp cannot match: missing, of another format, or another set of logs or
+/// lengths. Costs a `stat` per log, where [`inputs_digest`] reads every byte.
+pub fn may_be_up_to_date(stamp_file: &Path, files: &[LogFile]) -> bool {
+    let Some(stamp) = std::fs::read(stamp_file)
+        .ok()
+        .and_then(|bytes| postcard::from_bytes::<Stamp>(&bytes).ok())
+    else {
+        return false;
+    };
+    stamp.format == STAMP_FORMAT && stamp.lengths == lengths(files)
+}
+
 /// The stamped report when the site at `site` is exactly what a build of these inputs writes.
 pub fn up_to_date(stamp_file: &Path, inputs: u64, site: &Path) -> Option<StampedReport> {
     let bytes = std::fs::read(stamp_file).ok()?;
@@ -171,6 +207,7 @@ pub fn up_to_date(stamp_file: &Path, inputs: u64, site: &Path) -> Option<Stamped
 pub fn save(
     stamp_file: &Path,
     inputs: u64,
+    lengths: Vec<(String, u64)>,
     site: &Path,
     media: Vec<PathBuf>,
     report: StampedReport,
@@ -185,6 +222,7 @@ pub fn save(
     let stamp = Stamp {
         format: STAMP_FORMAT,
         inputs,
+        lengths,
         marker,
         media,
         report,

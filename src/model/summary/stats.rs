@@ -57,8 +57,29 @@ pub fn confidence_95(spread: &Spread) -> Option<f64> {
 }
 
 /// The t with a two-sided p-value of `p` at `df` degrees of freedom, by bisection of
-/// [`student_t_two_sided_p`] (which falls as t grows).
+/// [`student_t_two_sided_p`] (which falls as t grows). Remembered per (p, df): a project page
+/// asks for the same few (the seed-group sizes) hundreds of times, and each bisection costs 200
+/// evaluations of the incomplete beta function (the largest cost of rebuilding a 1,000-run
+/// project page). The value is the same whether it was remembered or not.
 pub fn t_quantile_two_sided(p: f64, df: f64) -> f64 {
+    use std::collections::HashMap;
+    use std::sync::{Mutex, OnceLock};
+    static KNOWN: OnceLock<Mutex<HashMap<(u64, u64), f64>>> = OnceLock::new();
+    let known = KNOWN.get_or_init(Default::default);
+    let key = (p.to_bits(), df.to_bits());
+    if let Some(&t) = known.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
+        return t;
+    }
+    let t = bisect_t_quantile(p, df);
+    let mut known = known.lock().unwrap_or_else(|e| e.into_inner());
+    // Bounded: degrees of freedom come from group sizes, but a caller could pass anything.
+    if known.len() < 4096 {
+        known.insert(key, t);
+    }
+    t
+}
+
+fn bisect_t_quantile(p: f64, df: f64) -> f64 {
     let (mut lo, mut hi) = (0.0_f64, 1e6_f64);
     for _ in 0..200 {
         let mid = (lo + hi) / 2.0;
