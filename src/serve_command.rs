@@ -75,6 +75,10 @@ fn build_step(logs: PathBuf, site: PathBuf, options: BuildOptions) -> ahnb::serv
     Box::new(move || {
         let started = Instant::now();
         match ahnb::build(&logs, &site, &options) {
+            Ok(report) if report.up_to_date => Ok(Rebuilt {
+                summary: "nothing that the site shows changed".into(),
+                changed: Some(Vec::new()),
+            }),
             Ok(report) => {
                 let warnings = report.warnings.len();
                 Ok(Rebuilt {

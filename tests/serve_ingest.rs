@@ -71,16 +71,46 @@ fn appends_lines_and_answers_with_the_new_offset() {
         )
     );
 
-    // The same request again, as a client retries after a lost answer: 409 with the real
-    // offset, and nothing stored twice.
+    // A request sent again at an old offset, as a client retries after a lost answer: the
+    // server finds those bytes already there and stores nothing twice.
     let retry = server.request(
+        "POST",
+        &format!("/api/v1/runs/mnist/lr-0.1?offset={}", body.len()),
+        Some(TOKEN),
+        b"{\"step\":2,\"loss\":0.5}",
+    );
+    assert_eq!(retry.status, 200, "{}", retry.text());
+    assert_eq!(
+        retry.json(),
+        serde_json::json!({"stored": 1, "offset": text.len()})
+    );
+    // Anything else at an old offset (other bytes, or more than one batch back): 409 with the
+    // real offset.
+    let stale = server.request(
         "POST",
         "/api/v1/runs/mnist/lr-0.1?offset=0",
         Some(TOKEN),
         body,
     );
-    assert_eq!(retry.status, 409);
-    assert_eq!(retry.json()["offset"], text.len());
+    assert_eq!(stale.status, 409);
+    let stale = server.request(
+        "POST",
+        "/api/v1/runs/mnist/lr-0.1?offset=0",
+        Some(TOKEN),
+        b"{\"step\":9}\n",
+    );
+    assert_eq!(stale.status, 409);
+    assert_eq!(stale.json()["offset"], text.len());
+    let ahead = server.request(
+        "POST",
+        "/api/v1/runs/mnist/lr-0.1?offset=999999",
+        Some(TOKEN),
+        b"{\"step\":9}\n",
+    );
+    assert_eq!(
+        (ahead.status, ahead.json()["offset"].as_u64()),
+        (409, Some(text.len() as u64))
+    );
     assert_eq!(
         std::fs::read_to_string(logs.join("mnist/lr-0.1.jsonl")).unwrap(),
         text

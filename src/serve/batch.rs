@@ -1,6 +1,7 @@
 //! Checks the body of an ingest request before any of it is stored: UTF-8 JSON lines, each one
-//! object that ahnb's reader accepts (Python's `NaN`/`Infinity` included), and a header, if one is
-//! sent, naming the project and run of the URL. A batch is stored whole or not at all.
+//! object that ahnb's reader accepts (Python's `NaN`/`Infinity` included). A batch is stored whole
+//! or not at all. A header's `project` and `run` may differ from the URL's, as a header may name
+//! a run differently from its file (the file is a slug of the name): the reader takes the header's.
 
 use crate::log::json::{Scratch, parse_line};
 
@@ -20,7 +21,7 @@ pub struct BatchError {
 
 /// Checks `body`, sent for `project`/`run`, and returns it with a final newline added when it
 /// had none (so that the next batch starts on a line of its own).
-pub fn check_batch(body: &[u8], project: &str, run: &str) -> Result<Batch, BatchError> {
+pub fn check_batch(body: &[u8]) -> Result<Batch, BatchError> {
     let text = std::str::from_utf8(body).map_err(|e| {
         let line = body[..e.valid_up_to()]
             .iter()
@@ -49,11 +50,7 @@ pub fn check_batch(body: &[u8], project: &str, run: &str) -> Result<Batch, Batch
             if !line.trim_start().starts_with('{') {
                 return Err(fail("is not a JSON object".into()));
             }
-            let record = parse_line(line, &mut scratch)
-                .map_err(|e| fail(format!("is not valid JSON: {e}")))?;
-            if record.kind.as_deref() == Some("header") {
-                check_header_names(&record.fields, project, run).map_err(fail)?;
-            }
+            parse_line(line, &mut scratch).map_err(|e| fail(format!("is not valid JSON: {e}")))?;
             lines += 1;
         }
     }
@@ -64,29 +61,6 @@ pub fn check_batch(body: &[u8], project: &str, run: &str) -> Result<Batch, Batch
     Ok(Batch { bytes, lines })
 }
 
-/// A header that names another project or run would file the run elsewhere in the site than the
-/// URL it was sent to; refusing it keeps the URL the one name of a run.
-fn check_header_names(
-    fields: &[(std::borrow::Cow<'_, str>, &serde_json::value::RawValue)],
-    project: &str,
-    run: &str,
-) -> Result<(), String> {
-    for (field, expected) in [("project", project), ("run", run)] {
-        let named = fields
-            .iter()
-            .filter(|(key, _)| key == field)
-            .find_map(|(_, raw)| serde_json::from_str::<String>(raw.get()).ok());
-        if let Some(name) = named
-            && name != expected
-        {
-            return Err(format!(
-                "is a header naming the {field} {name:?}, but it was sent to the {field} {expected:?}"
-            ));
-        }
-    }
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -95,11 +69,11 @@ mod tests {
     fn a_valid_batch_gets_a_final_newline_and_counts_its_lines() {
         let body =
             b"{\"type\":\"header\",\"project\":\"p\",\"run\":\"r\"}\n{\"step\":1,\"loss\":NaN}";
-        let batch = check_batch(body, "p", "r").unwrap();
+        let batch = check_batch(body).unwrap();
         assert_eq!(batch.lines, 2);
         assert_eq!(batch.bytes.last(), Some(&b'\n'));
         assert_eq!(&batch.bytes[..body.len()], body);
-        let empty = check_batch(b"", "p", "r").unwrap();
+        let empty = check_batch(b"").unwrap();
         assert_eq!(
             empty,
             Batch {
@@ -111,7 +85,7 @@ mod tests {
 
     #[test]
     fn the_first_bad_line_is_named() {
-        let cases: [(&[u8], usize, &str); 6] = [
+        let cases: [(&[u8], usize, &str); 4] = [
             (
                 b"{\"step\":1}\n{\"step\":2,\n",
                 2,
@@ -124,19 +98,9 @@ mod tests {
                 2,
                 "line 2 is not valid UTF-8",
             ),
-            (
-                b"{\"type\":\"header\",\"project\":\"other\"}\n",
-                1,
-                "line 1 is a header naming the project \"other\", but it was sent to the project \"p\"",
-            ),
-            (
-                b"{\"step\":1}\n{\"type\":\"header\",\"run\":\"x\"}\n",
-                2,
-                "line 2 is a header naming the run \"x\"",
-            ),
         ];
         for (body, line, message) in cases {
-            let error = check_batch(body, "p", "r").unwrap_err();
+            let error = check_batch(body).unwrap_err();
             assert_eq!(error.line, Some(line), "{}", String::from_utf8_lossy(body));
             assert!(error.message.starts_with(message), "{}", error.message);
         }

@@ -14,12 +14,27 @@ pub fn live_tag(version: u64) -> String {
     format!("<script src=\"/__ahnb/live.js\" data-ahnb-live=\"{version}\" defer></script>")
 }
 
-/// Inserts the live tag before the last `</body>` (or at the end of a page without one).
+/// What serve adds to the page's Content-Security-Policy: the built pages allow no connection
+/// at all (`default-src 'none'`), and the live script needs one to its own server.
+pub const LIVE_CSP: &str = "connect-src 'self'; ";
+
+const CSP_CONTENT: &[u8] = b"http-equiv=\"Content-Security-Policy\" content=\"";
+
+/// The page as served: the live tag before the last `</body>` (or at the end of a page without
+/// one), and [`LIVE_CSP`] at the start of the policy of a page that has one. Nothing else
+/// differs from the built file.
 pub fn inject_live_tag(html: &[u8], version: u64) -> Vec<u8> {
     let tag = live_tag(version);
     let at = memchr::memmem::rfind(html, b"</body>").unwrap_or(html.len());
-    let mut out = Vec::with_capacity(html.len() + tag.len());
-    out.extend_from_slice(&html[..at]);
+    let policy = memchr::memmem::find(&html[..at], CSP_CONTENT).map(|p| p + CSP_CONTENT.len());
+    let mut out = Vec::with_capacity(html.len() + tag.len() + LIVE_CSP.len());
+    let mut copied = 0;
+    if let Some(policy) = policy {
+        out.extend_from_slice(&html[..policy]);
+        out.extend_from_slice(LIVE_CSP.as_bytes());
+        copied = policy;
+    }
+    out.extend_from_slice(&html[copied..at]);
     out.extend_from_slice(tag.as_bytes());
     out.extend_from_slice(&html[at..]);
     out
@@ -122,6 +137,10 @@ pub async fn serve_file(site: &Path, uri: &Uri, version: u64) -> Response {
             )
                 .into_response();
         }
+        // Browsers ask for it on their own; a site without one should not log an error.
+        Resolved::NotFound if uri.path() == "/favicon.ico" => {
+            return StatusCode::NO_CONTENT.into_response();
+        }
         Resolved::NotFound => return not_found(site, version).await,
     };
     // A rebuild swaps the whole site in by renaming; a read that lands in that instant finds
@@ -173,6 +192,9 @@ mod tests {
         assert_eq!(text.replacen(&live_tag(7), "", 1).as_bytes(), page);
         let bare = inject_live_tag(b"<p>x", 1);
         assert!(String::from_utf8(bare).unwrap().ends_with("</script>"));
+        let page = b"<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'\"><body></body>";
+        let served = String::from_utf8(inject_live_tag(page, 2)).unwrap();
+        assert!(served.starts_with("<meta http-equiv=\"Content-Security-Policy\" content=\"connect-src 'self'; default-src 'none'\">"), "{served}");
     }
 
     #[test]

@@ -154,7 +154,7 @@ async fn append(
     };
     let shared = Arc::clone(&ingest);
     let outcome = blocking(move || {
-        let batch = check_batch(&bytes, &project, &run).map_err(|e| (e.line, e.message))?;
+        let batch = check_batch(&bytes).map_err(|e| (e.line, e.message))?;
         Ok::<_, (Option<usize>, String)>(shared.store.append(
             &project,
             &run,

@@ -26,7 +26,7 @@ use axum::http::{HeaderValue, Uri, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 
-pub use files::{inject_live_tag, live_tag};
+pub use files::{LIVE_CSP, inject_live_tag, live_tag};
 pub use token::{Token, TokenSource};
 pub use watch::{Rebuild, Rebuilt};
 

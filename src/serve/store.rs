@@ -130,18 +130,22 @@ impl LogStore {
         let mut state = lock(&state);
         let (mut file, created) = open_for_append(&self.root, &path).map_err(AppendError::Io)?;
         let current = current_length(&mut file, &path, &mut state).map_err(AppendError::Io)?;
-        if expected.is_some_and(|offset| offset != current) {
-            return Err(AppendError::Conflict { current });
-        }
-        if bytes.is_empty() {
+        let already = match expected {
+            Some(offset) if offset != current => already_stored(&mut file, offset, current, bytes)
+                .map_err(|e| AppendError::Io(format!("cannot read '{}': {e}", path.display())))?
+                .ok_or(AppendError::Conflict { current })?,
+            _ => 0,
+        };
+        let rest = &bytes[already..];
+        if rest.is_empty() {
             return Ok(Appended {
-                lines: 0,
+                lines,
                 offset: current,
             });
         }
         let written = file
             .seek(SeekFrom::Start(current))
-            .and_then(|_| file.write_all(bytes))
+            .and_then(|_| file.write_all(rest))
             .and_then(|()| file.sync_data());
         if let Err(e) = written {
             // Take back whatever part of the batch reached the file, so that it never holds
@@ -157,9 +161,32 @@ impl LogStore {
         }
         Ok(Appended {
             lines,
-            offset: current + bytes.len() as u64,
+            offset: current + rest.len() as u64,
         })
     }
+}
+
+/// How much of `bytes` the log already holds at `offset`, when a retry finds it there: all of
+/// it (the answer to the first attempt was lost), or its first whole lines (the server was killed
+/// while writing it, and the torn line was cut at restart). `None` when the log holds something
+/// else there: a real conflict.
+fn already_stored(
+    file: &mut File,
+    offset: u64,
+    current: u64,
+    bytes: &[u8],
+) -> std::io::Result<Option<usize>> {
+    if offset > current || current - offset > bytes.len() as u64 {
+        return Ok(None);
+    }
+    let held = (current - offset) as usize;
+    if held > 0 && bytes[held - 1] != b'\n' {
+        return Ok(None);
+    }
+    let mut stored = vec![0u8; held];
+    file.seek(SeekFrom::Start(offset))?;
+    file.read_exact(&mut stored)?;
+    Ok((stored == bytes[..held]).then_some(held))
 }
 
 /// Opens (creating when needed, with its project folder) the log for reading and writing.
@@ -255,8 +282,19 @@ mod tests {
                 offset: 11
             }
         );
-        // The same request again (a retry after a lost answer) is a conflict, not a copy.
-        match store.append("p", "r", Some(0), b"{\"step\":1}\n", 1) {
+        // The same request again (a retry after a lost answer) is found stored, not copied.
+        let again = store
+            .append("p", "r", Some(0), b"{\"step\":1}\n", 1)
+            .unwrap();
+        assert_eq!(
+            again,
+            Appended {
+                lines: 1,
+                offset: 11
+            }
+        );
+        // Other bytes at that offset are a conflict.
+        match store.append("p", "r", Some(0), b"{\"step\":9}\n", 1) {
             Err(AppendError::Conflict { current }) => assert_eq!(current, 11),
             other => panic!("{other:?}"),
         }
@@ -284,6 +322,26 @@ mod tests {
         // A file holding only a torn line is emptied.
         fs::write(dir.path().join("p/s.jsonl"), "{\"st").unwrap();
         assert_eq!(store.offset("p", "s").unwrap(), 0);
+    }
+
+    #[test]
+    fn a_retry_of_a_batch_cut_by_a_crash_stores_only_its_missing_lines() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::create_dir(dir.path().join("p")).unwrap();
+        let path = dir.path().join("p/r.jsonl");
+        let batch = b"{\"step\":1}\n{\"step\":2}\n{\"step\":3}\n";
+        // Killed after the first line and half of the second reached the file.
+        fs::write(&path, &batch[..16]).unwrap();
+        let store = LogStore::new(dir.path());
+        let appended = store.append("p", "r", Some(0), batch, 3).unwrap();
+        assert_eq!(
+            appended,
+            Appended {
+                lines: 3,
+                offset: batch.len() as u64
+            }
+        );
+        assert_eq!(fs::read(&path).unwrap(), batch);
     }
 
     #[test]

@@ -82,6 +82,16 @@ fn matters(kind: &EventKind) -> bool {
     }
 }
 
+/// Whether `path` lies in a hidden folder (or is a hidden file) below `root`: ahnb reads none of
+/// those (a client's `.ahnb-spool`, `.git`), so a change there needs no rebuild.
+fn hidden_within(root: &Path, path: &Path) -> bool {
+    path.strip_prefix(root).is_ok_and(|within| {
+        within
+            .components()
+            .any(|c| c.as_os_str().to_string_lossy().starts_with('.'))
+    })
+}
+
 /// Starts watching `logs`; every change ends in a rebuild and an update sent through `live`.
 /// The returned watcher must be kept: dropping it stops the watching.
 pub fn start(
@@ -92,17 +102,29 @@ pub fn start(
     quiet_output: bool,
 ) -> Result<notify::RecommendedWatcher, String> {
     let (sender, events) = mpsc::channel::<()>();
+    // Watched by its canonical path, so that the paths of events start with it.
+    let root = logs.canonicalize().unwrap_or_else(|_| logs.to_path_buf());
+    let watched = root.clone();
     let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
-        // An error from the watcher (an overflowed queue) may hide a change: rebuild to be sure.
-        if event.is_err() || event.is_ok_and(|e| matters(&e.kind)) {
+        let relevant = match &event {
+            // An error from the watcher (an overflowed queue) may hide a change: rebuild to be sure.
+            Err(_) => true,
+            Ok(event) => {
+                matters(&event.kind)
+                    && (event.paths.is_empty()
+                        || event.paths.iter().any(|p| !hidden_within(&root, p)))
+            }
+        };
+        if relevant {
             let _ = sender.send(());
         }
     })
     .map_err(|e| format!("cannot watch '{}': {e}", logs.display()))?;
     watcher
-        .watch(logs, RecursiveMode::Recursive)
+        .watch(&watched, RecursiveMode::Recursive)
         .map_err(|e| format!("cannot watch '{}': {e}", logs.display()))?;
-    let mut digest = digest_site(&site);
+    // The site's digest while it is known; a build that lists its changes makes it stale.
+    let mut digest = Some(digest_site(&site));
     std::thread::Builder::new()
         .name("ahnb-watch".into())
         .spawn(move || {
@@ -125,13 +147,18 @@ pub fn start(
                     Ok(rebuilt) => {
                         let changed = match rebuilt.changed {
                             Some(changed) => {
-                                digest = SiteDigest::new();
+                                if !changed.is_empty() {
+                                    digest = None;
+                                }
                                 changed
                             }
                             None => {
                                 let after = digest_site(&site);
-                                let changed = changed_paths(&digest, &after);
-                                digest = after;
+                                let changed = match &digest {
+                                    Some(before) => changed_paths(before, &after),
+                                    None => after.keys().cloned().collect(),
+                                };
+                                digest = Some(after);
                                 changed
                             }
                         };
@@ -168,6 +195,18 @@ mod tests {
         let after: SiteDigest = [("a".into(), 1), ("b".into(), 9), ("d".into(), 4)].into();
         assert_eq!(changed_paths(&before, &after), ["b", "c", "d"]);
         assert!(changed_paths(&after, &after).is_empty());
+    }
+
+    #[test]
+    fn hidden_folders_of_logs_are_not_watched() {
+        let root = Path::new("/logs");
+        assert!(hidden_within(
+            root,
+            Path::new("/logs/.ahnb-spool/p/r.jsonl")
+        ));
+        assert!(hidden_within(root, Path::new("/logs/p/.r.jsonl.swp")));
+        assert!(!hidden_within(root, Path::new("/logs/p/r.jsonl")));
+        assert!(!hidden_within(root, Path::new("/elsewhere/.x")));
     }
 
     #[test]

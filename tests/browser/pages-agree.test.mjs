@@ -83,6 +83,26 @@ test("the script's results table reads as the one Rust wrote, cell for cell", { 
   await context.close();
 });
 
+test("a folded seed group's mean ± std reads as Rust's repeated-configurations table", { skip }, async () => {
+  const { page, context, problems } = await open(join(exampleSite, "mnist-cnn/index.html"));
+  const primary = await page.evaluate(() => window.ahnb.projectData().primary);
+  const folded = await page.evaluate((primary) => {
+    const headers = Array.from(document.querySelectorAll("#results thead th"), (th) => th.textContent.replace(/\s+/g, " ").trim());
+    return Array.from(document.querySelectorAll("#results tr.group-row"), (tr) => ({
+      label: tr.querySelector("button.fold").textContent.replace(/^[▸▾] /, ""),
+      best: tr.cells[headers.indexOf(`${primary} best`)].textContent,
+      last: tr.cells[headers.indexOf(`${primary} last`)].textContent,
+    }));
+  }, primary);
+  const rust = await page.evaluate(() => Object.fromEntries(Array.from(document.querySelectorAll("table.groups tbody tr"), (tr) => [
+    tr.cells[0].textContent, { best: tr.cells[1].textContent.replace(/ \(n = \d+\)$/, ""), last: tr.cells[3].textContent.replace(/ \(n = \d+\)$/, "") },
+  ])));
+  assert.ok(folded.length >= 4, "seed groups fold");
+  for (const g of folded) assert.deepEqual({ best: g.best, last: g.last }, rust[g.label], `group ${g.label}`);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
 test("the compare view writes hyperparameters as the table does", { skip }, async () => {
   const { page, context, problems } = await open(join(tiesSite, "ties/index.html"));
   const boxes = page.locator("#results tbody input[type=checkbox]");
@@ -104,6 +124,7 @@ test("ahnb.refresh re-binds replaced parts of a page and keeps sort, filter, tic
   // Zoom the first chart and hide a legend entry.
   const fig = page.locator(".figure").first();
   const svg = fig.locator("svg.chart");
+  await svg.scrollIntoViewIfNeeded();
   const box = await svg.boundingBox();
   await page.mouse.move(box.x + box.width * 0.3, box.y + box.height * 0.5);
   await page.mouse.down();
@@ -116,10 +137,13 @@ test("ahnb.refresh re-binds replaced parts of a page and keeps sort, filter, tic
     x0: document.querySelector(".figure svg.chart").getAttribute("data-x0"),
   }));
   assert.ok(before.names.length > 1);
+  assert.notEqual(before.x0, "1", "the drag zoomed the chart");
   // What live.js does: replace a figure (with a copy as Rust wrote it) and the page's data,
   // then refresh.
   const plain = await open(join(exampleSite, "mnist-cnn/index.html"), false);
   const pristine = await plain.page.evaluate(() => document.querySelector(".figure").innerHTML);
+  const pristineTable = await plain.page.evaluate(() => document.getElementById("results").outerHTML);
+  const pristineMain = await plain.page.evaluate(() => document.querySelector("main").innerHTML);
   await plain.context.close();
   await page.evaluate((html) => {
     const fig = document.querySelector(".figure");
@@ -150,6 +174,40 @@ test("ahnb.refresh re-binds replaced parts of a page and keeps sort, filter, tic
   assert.ok(after.wired, "the new chart is wired");
   assert.equal(after.x0, before.x0, "the new chart shows the zoomed view");
   assert.equal(after.off, 1, "the hidden legend entry stays hidden");
+  // A new table element (as Rust wrote it): the same rows and one toolbar, not two.
+  await page.evaluate((html) => {
+    const table = document.getElementById("results");
+    const wrap = document.createElement("div");
+    wrap.innerHTML = html;
+    table.replaceWith(wrap.firstElementChild);
+    window.ahnb.refresh(document.getElementById("results"));
+  }, pristineTable);
+  assert.deepEqual(await page.$$eval("#results tbody td.run-name a", (as) => as.map((a) => a.textContent)), before.names);
+  assert.equal(await page.locator(".columns-chooser").count(), 1);
+  assert.equal(await page.locator(".pager").count(), 1);
+  // The whole <main> replaced (live.js does so when a page's structure changed).
+  await page.evaluate((html) => {
+    const main = document.querySelector("main");
+    const fresh = document.createElement("main");
+    fresh.id = "main";
+    fresh.innerHTML = html;
+    main.replaceWith(fresh);
+    window.ahnb.refresh(document);
+  }, pristineMain);
+  const whole = await page.evaluate(() => ({
+    names: Array.from(document.querySelectorAll("#results tbody td.run-name a"), (a) => a.textContent),
+    ticked: Array.from(document.querySelectorAll("#results tbody input:checked"), (b) => b.closest("tr").querySelector("td.run-name a").textContent),
+    filter: document.querySelector("input.table-filter").value,
+    x0: document.querySelector(".figure svg.chart").getAttribute("data-x0"),
+    off: document.querySelectorAll(".figure")[0].querySelectorAll(".legend-item.off").length,
+    choosers: document.querySelectorAll(".columns-chooser").length,
+    foldBoxes: document.querySelectorAll("input.toggle-fold").length,
+    folded: document.querySelector("input.toggle-fold").checked,
+  }));
+  assert.deepEqual(whole, { names: before.names, ticked: before.ticked, filter: "status:finished", x0: before.x0, off: 1, choosers: 1, foldBoxes: 1, folded: false });
+  // The new toolbar works: the filter input drives the table.
+  await page.fill("input.table-filter", "status:failed");
+  assert.ok((await page.$$eval("#results tbody tr", (rows) => rows.map((r) => r.dataset.status))).every((st) => st === "failed"));
   assert.deepEqual(problems, []);
   await context.close();
 });

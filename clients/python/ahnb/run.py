@@ -20,6 +20,7 @@ from typing import Any, Dict, Iterable, Literal, Mapping, Optional, Tuple, Union
 from . import lifecycle
 from .env import capture_env
 from .naming import create_unique_log, default_run_name, slugify
+from .sender import Api, HttpWriter, server_settings
 from .records import (
     END_STATUSES,
     LineWriter,
@@ -34,6 +35,9 @@ from .records import (
 )
 
 PathLike = Union[str, "os.PathLike[str]"]
+
+#: Where a run sent to a server keeps its spool, inside logdir (hidden: ahnb does not read it).
+SPOOL_FOLDER = ".ahnb-spool"
 
 MEDIA_KINDS = ("image", "gif", "svg", "html", "text")
 
@@ -121,6 +125,14 @@ class Run:
     (``{"name", "layers": [...], "total_params", ...}``), ``env`` extra keys
     merged into the captured environment, ``record_host`` records the host
     name (off by default for privacy).
+
+    ``url`` (or the AHNB_URL environment variable) sends the run to ``ahnb serve --ingest``
+    instead of writing the log here, with ``token`` (or AHNB_TOKEN): each record is spooled to
+    ``<logdir>/.ahnb-spool/<project>/<run>.jsonl`` and sent by a background thread that batches,
+    retries, resumes from the server's offset and catches up after the server was down, so a
+    step never waits for the network (see :mod:`ahnb.sender`). :meth:`finish` waits up to 30 s
+    for the rest to be sent; what the server never acknowledged stays in the spool, a valid log.
+    Media files stay in the local media folder (they are not sent).
     """
 
     def __init__(
@@ -139,13 +151,27 @@ class Run:
         record_host: bool = False,
         env: Optional[Mapping[str, Any]] = None,
         planned: Optional[Mapping[str, Any]] = None,
+        url: Optional[str] = None,
+        token: Optional[str] = None,
     ) -> None:
         self.project = str(project)
-        self.dir = Path(logdir) / slugify(self.project, fallback="project")
+        project_slug = slugify(self.project, fallback="project")
+        self.dir = Path(logdir) / project_slug
         if name is None:
             name = default_run_name(self.dir, params, seed)
-        self.path, self.name, stream = create_unique_log(self.dir, str(name))
-        self._writer = LineWriter(stream)
+        #: The ahnb server the run is sent to (``url=`` or AHNB_URL), or None for a local log.
+        self.url, token = server_settings(url, token)
+        self._writer: Union[LineWriter, HttpWriter]
+        if self.url is None:
+            self.path, self.name, stream = create_unique_log(self.dir, str(name))
+            self._writer = LineWriter(stream)
+        else:
+            # The spool is a hidden folder of logdir, so a server reading the same logdir never
+            # shows a run twice; the log itself is written by the server.
+            spool_dir = Path(logdir) / SPOOL_FOLDER / project_slug
+            self.path, self.name, stream = create_unique_log(spool_dir, str(name))
+            api = Api(self.url, token, project_slug, self.path.stem)
+            self._writer = HttpWriter(stream, self.path, api)
         self._lock = threading.RLock()
         self._last_step: Optional[int] = None
         self._warned_repeat = False
@@ -178,6 +204,11 @@ class Run:
     @property
     def finished(self) -> bool:
         return self.status is not None
+
+    @property
+    def pending(self) -> int:
+        """Bytes not yet acknowledged by the server (0 for a local log)."""
+        return self._writer.pending if isinstance(self._writer, HttpWriter) else 0
 
     @property
     def step(self) -> Optional[int]:

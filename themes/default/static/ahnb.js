@@ -2,6 +2,13 @@
 // the page's data, and `refresh`, which binds the scripts to the page and, after live updates
 // replace parts of it, to the new parts. No framework, no network; every page is complete
 // without any script. Contract for live.js: IFACE-14.md ("webjs") and `refresh` below.
+//
+// The scripts, one concern each, run in this order (classic deferred scripts: they load from
+// file://, where modules do not): format.js (numbers, ticks, durations as Rust writes them),
+// ahnb.js, charts.js (hover, legend, zoom), chart-tools.js (smoothing, wall time, SVG download)
+// on every page; media.js on run pages; filter.js (the filter grammar), results.js (the
+// results table), compare.js, parallel.js (brushing), scatter.js and colour.js (colour-by,
+// highlight) on project pages. Rust <-> script contracts: tests/fixtures/contracts/.
 (function (ahnb) {
   "use strict";
   var SVGNS = "http://www.w3.org/2000/svg";

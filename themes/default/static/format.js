@@ -140,7 +140,7 @@
   // full ("0.0000001", never "1e-7"), everything else as written.
   function param(v) { return typeof v === "number" ? full(v) : v === undefined || v === null ? "" : String(v); }
 
-  ahnb.format = { isNum: isNum, number: number, full: full, param: param, tick: tick, plusMinus: plusMinus, duration: duration, toFixed: toFixed };
+  ahnb.format = { isNum: isNum, number: number, full: full, param: param, tick: tick, plusMinus: plusMinus, duration: duration };
   // The x axis of a line chart (chart/x_axis.rs `write_x_axis`): whole-numbered ends are steps.
   function xTicks(lo, hi) { return niceTicks(lo, hi, 8, Number.isInteger(lo) && Number.isInteger(hi)); }
 

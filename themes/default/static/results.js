@@ -302,14 +302,19 @@
 
   ResultsTable.prototype.wire = function (section) {
     var self = this, s = this.s;
+    this.section = section;
     this.counter = section.querySelector(".table-count");
     var tools = section.querySelector(".table-tools");
     var filter = section.querySelector("input.table-filter");
-    document.addEventListener("ahnb:selection", function (e) { self.selection = e.detail; s.page = 0; self.render(); });
+    document.addEventListener("ahnb:selection", function (e) {
+      if (ahnb.resultsTable() !== self) return;
+      self.selection = e.detail; s.page = 0; self.render();
+    });
     if (s.filter) filter.value = s.filter;
     filter.addEventListener("input", function () { s.filter = filter.value; self.terms = ahnb.filter.parse(s.filter); s.page = 0; self.render(); });
 
     var constant = section.querySelector("input.toggle-constant");
+    if (constant) constant.checked = this.cols.some(function (c) { return c.param && !c.varied && c.visible; });
     if (constant) constant.addEventListener("change", function () {
       self.cols.forEach(function (c) { if (c.param && !c.varied) c.visible = s.columns[c.key] = constant.checked; });
       self.fillChooser(); self.render();
@@ -357,19 +362,27 @@
     this.render();
   };
 
-  // Binds the table once; after a live update replaced the page's data, shows the new data
-  // with the same sort, filter, page, folds, ticks and columns.
+  // Binds the table once; after a live update shows the new data with the same sort, filter,
+  // page, folds, ticks and columns: in the same table when only the page's data or the table
+  // element changed, with a new toolbar when its section was replaced too (live.js replaces
+  // the whole <main> when a page's structure changed).
+  var live = null;
   ahnb.register("results", function () {
     var table = document.getElementById("results");
     var data = ahnb.projectData();
     if (!table || !data || !data.table) return;
-    var live = table.__ahnbTable;
-    if (live && live.data === data) return;
-    if (live) { live.setData(data); live.fillChooser(); live.updateCompare(); live.render(); return; }
-    var state = ahnb.state.table || (ahnb.state.table = { sortKey: "rank", asc: true, filter: "", page: 0, fold: null, open: {}, selected: {}, columns: {} });
-    table.classList.remove("sortable");
+    if (live && live.data === data && live.table === table) return;
     table.classList.add("live");
-    table.__ahnbTable = new ResultsTable(table, data, state);
-    table.__ahnbTable.wire(table.closest("section"));
+    var section = table.closest("section");
+    if (live && live.section === section) {
+      live.table = table;
+      live.setData(data); live.fillChooser(); live.updateCompare(); live.render();
+      return;
+    }
+    var state = ahnb.state.table || (ahnb.state.table = { sortKey: "rank", asc: true, filter: "", page: 0, fold: null, open: {}, selected: {}, columns: {} });
+    live = new ResultsTable(table, data, state);
+    live.wire(section);
   });
+  // The table now shown (an earlier one, left in a replaced section, stops listening).
+  ahnb.resultsTable = function () { return live; };
 })(window.ahnb);
