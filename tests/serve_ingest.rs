@@ -384,3 +384,17 @@ fn a_torn_last_line_left_by_a_crash_is_cut_before_appending() {
         format!("{whole}{next}")
     );
 }
+
+#[test]
+fn before_the_first_run_the_server_answers_with_a_page_that_waits_for_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let logs = dir.path().join("logs");
+    let server = Server::start(&logs, 0, &["--ingest"]);
+    let waiting = server.request("GET", "/", None, b"");
+    assert_eq!(waiting.status, 404);
+    assert!(waiting.text().contains("No run in the logs yet"));
+    assert!(
+        waiting.text().contains("/__ahnb/live.js"),
+        "the page would never update"
+    );
+}

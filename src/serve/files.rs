@@ -156,11 +156,20 @@ pub async fn serve_file(site: &Path, uri: &Uri, version: u64) -> Response {
     }
 }
 
+/// Shown while no site is built yet (LOGS holds no run so far); the live tag makes it reload
+/// itself once the first build is there.
+const NOT_BUILT: &str = "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>ahnb</title></head><body><p>No run in the logs yet: this page shows the site as soon as the first log is written.</p></body></html>";
+
 async fn not_found(site: &Path, version: u64) -> Response {
     let page = site.join("404.html");
     match tokio::fs::read(&page).await {
         Ok(bytes) => file_response(StatusCode::NOT_FOUND, &page, bytes, version),
-        Err(_) => (StatusCode::NOT_FOUND, "not found").into_response(),
+        Err(_) => file_response(
+            StatusCode::NOT_FOUND,
+            Path::new("not-built.html"),
+            NOT_BUILT.as_bytes().to_vec(),
+            version,
+        ),
     }
 }
 

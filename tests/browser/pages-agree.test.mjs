@@ -211,3 +211,24 @@ test("ahnb.refresh re-binds replaced parts of a page and keeps sort, filter, tic
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+test("colour-by stays on charts a live update replaced", { skip }, async () => {
+  const { page, context, problems } = await open(join(exampleSite, "mnist-cnn/index.html"));
+  const strokes = () => page.$$eval(".figure:first-of-type svg.chart path.series", (ps) => ps.map((p) => p.getAttribute("stroke")));
+  const original = await strokes();
+  await page.selectOption(".colour-by select", { index: 1 });
+  const coloured = await strokes();
+  assert.notDeepEqual(coloured, original, "colour-by recolours the lines");
+  const plain = await open(join(exampleSite, "mnist-cnn/index.html"), false);
+  const pristine = await plain.page.evaluate(() => document.querySelector(".figure").outerHTML);
+  await plain.context.close();
+  await page.evaluate((html) => {
+    const wrap = document.createElement("div");
+    wrap.innerHTML = html;
+    document.querySelector(".figure").replaceWith(wrap.firstElementChild);
+    window.ahnb.refresh(document);
+  }, pristine);
+  assert.deepEqual(await strokes(), coloured, "the new chart takes the chosen colours");
+  assert.deepEqual(problems, []);
+  await context.close();
+});

@@ -31,20 +31,27 @@ function writeRun(name, lr, steps) {
   writeFileSync(join(logs, "live", `${name}.jsonl`), text);
 }
 
-/** Starts `ahnb serve` and resolves with its address once printed (at most 60 s). */
-function startServer() {
+/** Starts `ahnb serve FOLDER` and resolves with [process, address] once printed (at most 60 s). */
+function serve(folder, site) {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(ahnb, ["serve", logs, "-o", join(work, "site"), "--port", "0"], { stdio: ["ignore", "ignore", "pipe"] });
+    const child = spawn(ahnb, ["serve", folder, "-o", site, "--port", "0"], { stdio: ["ignore", "ignore", "pipe"] });
     let seen = "";
+    let found = null;
     const timer = setTimeout(() => reject(new Error(`no address printed:\n${seen}`)), 60000);
     child.stderr.setEncoding("utf8");
     child.stderr.on("data", (chunk) => {
       seen += chunk;
-      const found = seen.match(/at (http:\/\/127\.0\.0\.1:\d+)\//);
-      if (found && !origin) { clearTimeout(timer); origin = found[1]; resolvePromise(child); }
+      const match = seen.match(/at (http:\/\/127\.0\.0\.1:\d+)\//);
+      if (match && !found) { found = match[1]; clearTimeout(timer); resolvePromise([child, found]); }
     });
     child.on("exit", (code) => reject(new Error(`ahnb serve exited ${code}:\n${seen}`)));
   });
+}
+
+async function startServer() {
+  const [child, address] = await serve(logs, join(work, "site"));
+  origin = address;
+  return child;
 }
 
 before(async () => {
@@ -140,4 +147,21 @@ test("a new run appears in its project without a navigation", { skip }, async ()
   await project.page.waitForFunction(() => Boolean(document.querySelector('#results a[href="runs/run-c.html"]')), null, { timeout: 20000 });
   assert.equal(await project.page.evaluate(() => window.__sameDocument), true);
   await project.page.close();
+});
+
+test("a page opened before the first run shows the site once a log is written", { skip }, async () => {
+  const empty = join(work, "empty-logs");
+  mkdirSync(empty);
+  const [child, address] = await serve(empty, join(work, "empty-site"));
+  try {
+    const page = await browser.newPage();
+    await page.goto(address + "/", { waitUntil: "load" });
+    assert.match(await page.textContent("body"), /No run in the logs yet/);
+    mkdirSync(join(empty, "first-project"));
+    writeFileSync(join(empty, "first-project", "run-1.jsonl"), line({ type: "header", run: "run-1" }) + line({ step: 1, loss: 0.5 }));
+    await page.waitForFunction(() => document.body.textContent.includes("first-project"), null, { timeout: 20000 });
+    await page.close();
+  } finally {
+    child.kill("SIGKILL");
+  }
 });

@@ -21,6 +21,7 @@
   function wireColourBy(data) {
     var controls = document.querySelector(".chart-controls");
     if (!controls || !data || !data.varied || !data.varied.length || !ahnb.once(controls, "colour")) return;
+    var wired = data;
     var label = document.createElement("label");
     label.className = "colour-by";
     label.appendChild(document.createTextNode("Colour by "));
@@ -34,6 +35,8 @@
     controls.insertBefore(label, legend);
     function colours(key) {
       if (!key) return null;
+      // The page's data now (a live update may have brought new runs).
+      var data = ahnb.projectData() || wired;
       var values = data.runs.map(function (r) { return r.params[key]; });
       var distinct = [];
       values.forEach(function (v) { if (v !== undefined && distinct.indexOf(v) < 0) distinct.push(v); });
@@ -115,8 +118,9 @@
 
   ahnb.register("colour", function (root) {
     wireColourBy(ahnb.projectData());
-    // New charts or rows from a live update take the chosen colours too.
-    if (root !== document && ahnb.recolour) ahnb.recolour();
+    // New charts or rows from a live update take the chosen colours too (live.js refreshes the
+    // whole document; colouring again what is coloured changes nothing).
+    if (ahnb.recolour) ahnb.recolour();
     wireRunHighlight();
     paintSwatches(root);
   });
