@@ -1,4 +1,4 @@
-//! Command-line arguments (clap derive structs only). `main` turns them into library options.
+//! Command-line arguments (clap derive structs only); `options` turns them into library options.
 
 use std::path::PathBuf;
 

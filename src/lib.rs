@@ -1,9 +1,10 @@
 //! ahnb turns folders of machine-learning training logs into static dashboards.
 //!
-//! The pipeline, one module per stage:
-//! `log` (walk LOGS, parse every file in parallel, tolerantly) → `model` (runs, projects, series,
-//! summaries; pure functions) → `chart` (SVG strings) → `render` (Tera views, Markdown) → `site`
-//! (the plan of output files and the only code that writes them, atomically).
+//! The pipeline, one module per stage (CONTRIBUTING.md has the map of the types between them):
+//! `log` (walk LOGS once, read every log, config and README, tolerantly) → `model` (runs,
+//! projects, series, the one [`model::summary::ProjectSummary`]; pure functions) → `chart` (SVG
+//! strings) → `render` (pure view constructors, Tera, Markdown) → `site` (the only code that
+//! writes, atomically) → `export` (figures, archive).
 //!
 //! Glossary:
 //! - **project**: a set of runs compared together (a hyperparameter sweep); from the run header,
@@ -15,28 +16,31 @@
 //! - **summary**: statistics of a series (last, min, max, best, non-finite count), computed while
 //!   reading so that memory does not grow with the number of steps.
 
-pub mod chart;
+pub(crate) mod chart;
 pub mod diag;
 pub mod error;
-pub mod export;
-pub mod format;
+pub(crate) mod export;
+pub(crate) mod format;
 pub mod invisible;
 pub mod log;
 pub mod model;
-pub mod paths;
+pub(crate) mod paths;
+pub(crate) mod plan;
 pub mod progress;
-pub mod render;
+pub(crate) mod render;
 pub mod report;
 pub mod serve;
 pub mod site;
-pub mod slug;
+pub(crate) mod slug;
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 pub use diag::Warning;
 pub use error::{Error, Result};
+pub use export::FiguresReport;
 use log::formats::{Format, Skipped};
+pub use render::theme::export_default_theme;
 
 pub use log::load::{DEFAULT_CHART_POINTS, LoadOptions, Loaded, count_formats};
 
@@ -129,81 +133,171 @@ pub struct BuildReport {
     pub carried: usize,
 }
 
-/// Reads `logs` and writes the site to `site`, atomically.
+/// Reads `logs` and writes the site to `site`, atomically: one line per stage, each timed.
 pub fn build(logs: &Path, site_dir: &Path, options: &BuildOptions) -> Result<BuildReport> {
-    site::output::check_output_folder(site_dir, logs)?;
-    if let Some(dir) = &options.figures {
-        export::check_export_path(dir, logs)?;
-        export::figures::check_figures_folder(dir)?;
-    }
-    // Nothing ahnb writes may land in LOGS: it would be read as input by the next build (and a
-    // zip of the site inside LOGS would be published by it).
-    if let Some(archive) = &options.archive {
-        export::check_export_path(archive, logs)?;
-    }
-    if let Some(cache) = &options.load.cache {
-        export::check_export_path(cache, logs)?;
-    }
-    let theme = render::theme::Theme::new(options.theme.as_deref())?;
-    let theme_files = theme.files()?;
-    let renderer = render::Renderer::new(&theme)?;
-
+    check_outputs(logs, site_dir, options)?;
+    let (theme_files, renderer) = load_theme(options)?;
+    let settings = settings_of(options);
     // Everything every page depends on besides the logs: a change of it renders every page.
-    let settings = format!(
-        "points={} base={:?} raw={}",
-        options.load.chart_points, options.base_url, options.copy_raw_logs
-    );
     let context = site::digest::context_digest(&theme_files, &settings);
-
     let walked = log::load::walk(logs)?;
-    // With a cache, a build over unchanged inputs stops as soon as that is certain. When a log's
-    // length already differs, nothing is hashed before the build: the stamp's digest is then
-    // taken after it, from the hashes the cache computed while reading.
-    let stamp = match &options.load.cache {
-        Some(cache) if options.figures.is_none() && options.archive.is_none() => {
-            let started = Instant::now();
-            let stamp_file = site::stamp::stamp_path(cache);
-            let lengths = site::stamp::lengths(&walked.files);
-            let mut inputs = None;
-            if site::stamp::may_be_up_to_date(&stamp_file, &walked.files) {
-                let digest = site::stamp::inputs_digest(
-                    logs,
-                    &walked.files,
-                    &walked.warnings,
-                    &theme_files,
-                    &settings,
-                    &std::collections::BTreeMap::new(),
-                );
-                if let Some(report) = site::stamp::up_to_date(&stamp_file, digest, site_dir) {
-                    return Ok(BuildReport::up_to_date(
-                        report,
-                        walked.elapsed + started.elapsed(),
-                    ));
-                }
-                inputs = Some(digest);
-            }
-            let walk = (walked.files.clone(), walked.warnings.clone());
-            Some((stamp_file, inputs, lengths, walk))
-        }
-        _ => None,
+    let stamp = match check_stamp(logs, site_dir, options, &walked, &theme_files, &settings) {
+        Stamp::UpToDate(report) => return Ok(*report),
+        Stamp::Stale(stamp) => stamp,
     };
-
-    let loaded = log::load::load(logs, walked, &options.load, true)?;
-    let mut timings = loaded.timings;
-    let started = Instant::now();
-    let plan = model::project::site_paths(&loaded.projects);
-    let summaries = model::summary::project_summaries(&loaded.projects);
+    let mut loaded = log::load::load(logs, walked, &options.load, true)?;
+    let mut timings = Timings(std::mem::take(&mut loaded.timings));
+    let media_warnings = timings.time("media", || {
+        log::media::check_projects_media(&mut loaded.projects)
+    });
+    let paths = model::project::site_paths(&loaded.projects);
+    let summaries = timings.time("summary", || {
+        model::summary::project_summaries(&loaded.projects)
+    });
+    set_stage(options, "render");
+    let writer = site::output::SiteWriter::create(site_dir)?;
+    let (units, manifest) = previous_units(options, context);
     let site_options = site::SiteOptions {
         base_url: options.base_url.clone(),
         theme: options.theme.clone(),
         copy_raw_logs: options.copy_raw_logs,
         warnings: loaded.warnings.len(),
     };
-    if let Some(progress) = &options.load.progress {
-        progress.set_stage("render");
+    let page_warnings = timings.time("render", || {
+        site::pages::write_pages(
+            &loaded.projects,
+            &summaries,
+            &paths,
+            &site_options,
+            &renderer,
+            &theme_files,
+            &writer,
+            &units,
+        )
+    })?;
+    set_stage(options, "write");
+    let published = timings.time("write", || {
+        let published = writer.publish_report(units.is_rebuild())?;
+        if let Some(path) = &manifest {
+            site::manifest::save(path, context, site_dir, units.into_done());
+        }
+        Ok::<_, Error>(published)
+    })?;
+    let (figures, archived) = timings.time_some("export", || {
+        write_exports(site_dir, options, &loaded.projects, &paths)
+    })?;
+
+    let mut warnings = std::mem::take(&mut loaded.warnings);
+    warnings.extend(media_warnings);
+    warnings.extend(page_warnings);
+    warnings.sort();
+    let report = BuildReport {
+        projects: loaded.projects.len(),
+        runs: loaded.projects.iter().map(|p| p.runs.len()).sum(),
+        files: loaded.files,
+        lines: loaded.lines,
+        bytes: loaded.bytes,
+        warnings,
+        pages_written: published.files,
+        figures,
+        archived,
+        timings: timings.0,
+        unchanged: loaded.unchanged,
+        appended: loaded.appended,
+        up_to_date: false,
+        formats: std::mem::take(&mut loaded.formats),
+        skipped: std::mem::take(&mut loaded.skipped),
+        changed: published.changed,
+        removed: published.removed,
+        carried: published.carried,
+    };
+    if let Some(stamp) = stamp {
+        save_stamp(
+            stamp,
+            logs,
+            site_dir,
+            &theme_files,
+            &settings,
+            &loaded,
+            &report,
+        );
     }
-    let writer = site::output::SiteWriter::create(site_dir)?;
-    // The previous build's manifest lives beside the cache: without a cache, render everything.
+    Ok(report)
+}
+
+/// The time each stage of a build took, in order, for `--timings`.
+#[derive(Default)]
+struct Timings(Vec<(&'static str, Duration)>);
+
+impl Timings {
+    fn time<T>(&mut self, stage: &'static str, run: impl FnOnce() -> T) -> T {
+        let started = Instant::now();
+        let value = run();
+        self.0.push((stage, started.elapsed()));
+        value
+    }
+
+    /// Like [`Timings::time`], listing the stage only when it did something.
+    fn time_some<A, B>(
+        &mut self,
+        stage: &'static str,
+        run: impl FnOnce() -> Result<(Option<A>, Option<B>)>,
+    ) -> Result<(Option<A>, Option<B>)> {
+        let started = Instant::now();
+        let value = run()?;
+        if value.0.is_some() || value.1.is_some() {
+            self.0.push((stage, started.elapsed()));
+        }
+        Ok(value)
+    }
+}
+
+fn set_stage(options: &BuildOptions, stage: &'static str) {
+    if let Some(progress) = &options.load.progress {
+        progress.set_stage(stage);
+    }
+}
+
+/// Refuses outputs that could overwrite someone's files or land in LOGS: anything ahnb writes
+/// in LOGS would be read as input by the next build (and a zip of the site inside LOGS would be
+/// published by it).
+fn check_outputs(logs: &Path, site_dir: &Path, options: &BuildOptions) -> Result<()> {
+    site::output::check_output_folder(site_dir, logs)?;
+    if let Some(dir) = &options.figures {
+        export::check_export_path(dir, logs)?;
+        export::figures::check_figures_folder(dir)?;
+    }
+    if let Some(archive) = &options.archive {
+        export::check_export_path(archive, logs)?;
+    }
+    if let Some(cache) = &options.load.cache {
+        export::check_export_path(cache, logs)?;
+    }
+    Ok(())
+}
+
+/// The theme's files (built in, overridden file by file by `--theme`) and its Tera.
+fn load_theme(options: &BuildOptions) -> Result<(Vec<(&'static str, String)>, render::Renderer)> {
+    let theme = render::theme::Theme::new(options.theme.as_deref())?;
+    let files = theme.files()?;
+    let renderer = render::Renderer::new(&theme)?;
+    Ok((files, renderer))
+}
+
+/// The settings every page depends on, as the stamp and the manifest record them.
+fn settings_of(options: &BuildOptions) -> String {
+    format!(
+        "points={} base={:?} raw={}",
+        options.load.chart_points, options.base_url, options.copy_raw_logs
+    )
+}
+
+/// The units of the previous build (from the manifest beside the cache; without a cache,
+/// everything is rendered) and where this build's manifest goes.
+fn previous_units(
+    options: &BuildOptions,
+    context: site::digest::Digest,
+) -> (site::incremental::Units, Option<PathBuf>) {
     let manifest = options
         .load
         .cache
@@ -212,97 +306,133 @@ pub fn build(logs: &Path, site_dir: &Path, options: &BuildOptions) -> Result<Bui
     let previous = manifest
         .as_deref()
         .and_then(|path| site::manifest::load(path, context));
-    let units = site::incremental::Units::new(previous);
-    let mut warnings = loaded.warnings;
-    let page_warnings = site::pages::write_pages(
-        &loaded.projects,
-        &summaries,
-        &plan,
-        &site_options,
-        &renderer,
-        &theme_files,
-        &writer,
-        &units,
-    )?;
-    timings.push(("render", started.elapsed()));
-    let started = Instant::now();
-    if let Some(progress) = &options.load.progress {
-        progress.set_stage("write");
+    (site::incremental::Units::new(previous), manifest)
+}
+
+/// Whether the site already matches its inputs (checked only with a cache, and without
+/// exports, whose files the stamp does not cover).
+enum Stamp {
+    UpToDate(Box<BuildReport>),
+    /// Out of date: what to save after the build, if a stamp is kept.
+    Stale(Option<PendingStamp>),
+}
+
+/// A stamp to save after the build. When a log's length already differs, nothing is hashed
+/// before the build: the digest is then taken after it, from the hashes the cache computed
+/// while reading.
+struct PendingStamp {
+    file: PathBuf,
+    inputs: Option<u64>,
+    lengths: Vec<(String, u64)>,
+    files: Vec<log::LogFile>,
+    walk_warnings: Vec<Warning>,
+}
+
+fn check_stamp(
+    logs: &Path,
+    site_dir: &Path,
+    options: &BuildOptions,
+    walked: &log::load::Walked,
+    theme_files: &[(&'static str, String)],
+    settings: &str,
+) -> Stamp {
+    let Some(cache) = &options.load.cache else {
+        return Stamp::Stale(None);
+    };
+    if options.figures.is_some() || options.archive.is_some() {
+        return Stamp::Stale(None);
     }
-    let published = writer.publish_report(units.is_rebuild())?;
-    let pages_written = published.files;
-    if let Some(path) = &manifest {
-        site::manifest::save(path, context, site_dir, units.into_done());
-    }
-    timings.push(("write", started.elapsed()));
     let started = Instant::now();
+    let file = site::stamp::stamp_path(cache);
+    let lengths = site::stamp::lengths(&walked.files);
+    let mut inputs = None;
+    if site::stamp::may_be_up_to_date(&file, &walked.files) {
+        let digest = site::stamp::inputs_digest(
+            logs,
+            &walked.files,
+            &walked.warnings,
+            theme_files,
+            settings,
+            &std::collections::BTreeMap::new(),
+        );
+        if let Some(report) = site::stamp::up_to_date(&file, digest, site_dir) {
+            return Stamp::UpToDate(Box::new(BuildReport::up_to_date(
+                report,
+                walked.elapsed + started.elapsed(),
+            )));
+        }
+        inputs = Some(digest);
+    }
+    Stamp::Stale(Some(PendingStamp {
+        file,
+        inputs,
+        lengths,
+        files: walked.files.clone(),
+        walk_warnings: walked.warnings.clone(),
+    }))
+}
+
+/// Saves what the next build compares its inputs with: their digest, the media files they
+/// name and this build's report.
+fn save_stamp(
+    stamp: PendingStamp,
+    logs: &Path,
+    site_dir: &Path,
+    theme_files: &[(&'static str, String)],
+    settings: &str,
+    loaded: &Loaded,
+    report: &BuildReport,
+) {
+    let inputs = stamp.inputs.unwrap_or_else(|| {
+        site::stamp::inputs_digest(
+            logs,
+            &stamp.files,
+            &stamp.walk_warnings,
+            theme_files,
+            settings,
+            &loaded.content_hashes,
+        )
+    });
+    let media = loaded
+        .projects
+        .iter()
+        .flat_map(|p| &p.runs)
+        .flat_map(|r| &r.media)
+        .filter_map(|m| match &m.source {
+            model::MediaSource::File(path) => Some(path.clone()),
+            model::MediaSource::Inline(_) | model::MediaSource::Embedded { .. } => None,
+        })
+        .collect();
+    let stamped = site::stamp::StampedReport {
+        projects: report.projects,
+        runs: report.runs,
+        files: report.files,
+        lines: report.lines,
+        bytes: report.bytes,
+        pages_written: report.pages_written,
+        warnings: report.warnings.clone(),
+        formats: report.formats.clone(),
+        skipped: report.skipped.clone(),
+    };
+    site::stamp::save(&stamp.file, inputs, stamp.lengths, site_dir, media, stamped);
+}
+
+/// The paper kit, when asked for: every chart as SVG and PDF, and a zip of the published site.
+fn write_exports(
+    site_dir: &Path,
+    options: &BuildOptions,
+    projects: &[model::Project],
+    paths: &paths::SitePaths,
+) -> Result<(Option<FiguresReport>, Option<usize>)> {
     let figures = match &options.figures {
-        Some(dir) => Some(export::write_figures(&loaded.projects, &plan, dir)?),
+        Some(dir) => Some(export::write_figures(projects, paths, dir)?),
         None => None,
     };
     let archived = match &options.archive {
         Some(path) => Some(export::write_archive(site_dir, path)?),
         None => None,
     };
-    if figures.is_some() || archived.is_some() {
-        timings.push(("export", started.elapsed()));
-    }
-    warnings.extend(page_warnings);
-    warnings.sort();
-    if let Some((stamp_file, inputs, lengths, (files, walk_warnings))) = stamp {
-        let inputs = inputs.unwrap_or_else(|| {
-            site::stamp::inputs_digest(
-                logs,
-                &files,
-                &walk_warnings,
-                &theme_files,
-                &settings,
-                &loaded.content_hashes,
-            )
-        });
-        let media = loaded
-            .projects
-            .iter()
-            .flat_map(|p| &p.runs)
-            .flat_map(|r| &r.media)
-            .filter_map(|m| match &m.source {
-                model::MediaSource::File(path) => Some(path.clone()),
-                model::MediaSource::Inline(_) | model::MediaSource::Embedded { .. } => None,
-            })
-            .collect();
-        let report = site::stamp::StampedReport {
-            projects: loaded.projects.len(),
-            runs: loaded.projects.iter().map(|p| p.runs.len()).sum(),
-            files: loaded.files,
-            lines: loaded.lines,
-            bytes: loaded.bytes,
-            pages_written,
-            warnings: warnings.clone(),
-            formats: loaded.formats.clone(),
-            skipped: loaded.skipped.clone(),
-        };
-        site::stamp::save(&stamp_file, inputs, lengths, site_dir, media, report);
-    }
-    Ok(BuildReport {
-        projects: loaded.projects.len(),
-        runs: loaded.projects.iter().map(|p| p.runs.len()).sum(),
-        files: loaded.files,
-        lines: loaded.lines,
-        bytes: loaded.bytes,
-        warnings,
-        pages_written,
-        figures,
-        archived,
-        timings,
-        unchanged: loaded.unchanged,
-        appended: loaded.appended,
-        up_to_date: false,
-        formats: loaded.formats,
-        skipped: loaded.skipped,
-        changed: published.changed,
-        removed: published.removed,
-        carried: published.carried,
-    })
+    Ok((figures, archived))
 }
 
 impl BuildReport {

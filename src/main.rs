@@ -2,6 +2,7 @@
 //! (0 success, 1 fatal error, 2 usage error, 3 warnings under `--strict`).
 
 mod cli;
+mod options;
 mod progress_display;
 mod serve_command;
 
@@ -11,8 +12,8 @@ use std::time::Instant;
 
 use clap::Parser;
 
-use ahnb::{BuildOptions, LoadOptions, Warning};
-use cli::{Cli, Command, ReadArgs, SummaryFormat, ThemeCommand};
+use ahnb::{LoadOptions, Warning};
+use cli::{Cli, Command, ReadArgs, ThemeCommand};
 
 /// Warnings listed in a build report before "and N more".
 const WARNINGS_SHOWN: usize = 20;
@@ -39,22 +40,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             set_threads(&args.read)?;
             let started = Instant::now();
             let progress = std::sync::Arc::new(ahnb::progress::Progress::new());
-            let options = BuildOptions {
-                load: LoadOptions {
-                    chart_points: args.chart_points.max(16),
-                    cache: (!args.no_cache).then(|| {
-                        args.cache
-                            .clone()
-                            .unwrap_or_else(|| ahnb::default_cache_path(&args.output))
-                    }),
-                    progress: Some(std::sync::Arc::clone(&progress)),
-                },
-                base_url: args.base_url.clone(),
-                theme: args.theme.clone(),
-                copy_raw_logs: args.raw_logs,
-                figures: args.figures.clone(),
-                archive: args.archive.clone(),
-            };
+            let options = options::build_options(&args, Some(std::sync::Arc::clone(&progress)));
             let display = (!args.read.quiet).then(|| {
                 progress_display::ProgressDisplay::start(std::sync::Arc::clone(&progress))
             });
@@ -142,15 +128,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 }
                 None => None,
             };
-            let options = ahnb::report::SummaryOptions {
-                project: args.project.clone(),
-                metrics: args.metric.clone(),
-                top: args.top,
-                site_url: args.site_url.clone(),
-                precision: args.precision,
-            };
+            let (options, format) = options::summary_options(&args);
             let summary = ahnb::report::summarize(&loaded.projects, baseline.as_deref(), &options)?;
-            let text = ahnb::report::render(&summary, summary_format(args.format), &options);
+            let text = ahnb::report::render(&summary, format, &options);
             match &args.output {
                 Some(path) => {
                     std::fs::write(path, text).map_err(|e| ahnb::Error::write(path, e))?
@@ -177,7 +157,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Serve(args) => serve_command::run(args),
         Command::Theme(ThemeCommand::Export { dir }) => {
-            let written = ahnb::render::theme::export_default_theme(&dir)?;
+            let written = ahnb::export_default_theme(&dir)?;
             eprintln!(
                 "wrote {} theme files to {}; use them with --theme {}",
                 written.len(),
@@ -195,15 +175,6 @@ fn write_stdout(text: &str) -> anyhow::Result<()> {
     match std::io::stdout().lock().write_all(text.as_bytes()) {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         other => Ok(other?),
-    }
-}
-
-fn summary_format(format: SummaryFormat) -> ahnb::report::Format {
-    match format {
-        SummaryFormat::Md => ahnb::report::Format::Markdown,
-        SummaryFormat::Latex => ahnb::report::Format::Latex,
-        SummaryFormat::Csv => ahnb::report::Format::Csv,
-        SummaryFormat::Json => ahnb::report::Format::Json,
     }
 }
 

@@ -5,8 +5,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
+use ahnb::BuildOptions;
 use ahnb::serve::{IngestOptions, Rebuilt, ServeOptions, Token};
-use ahnb::{BuildOptions, LoadOptions};
 
 use crate::cli::ServeArgs;
 
@@ -45,15 +45,7 @@ pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
         (None, Some(dir)) => (dir.path().join("site"), dir.path().join("cache")),
         (None, None) => unreachable!("a folder is owned when none is given"),
     };
-    let options = BuildOptions {
-        load: LoadOptions {
-            chart_points: args.chart_points.max(16),
-            cache: Some(cache),
-            progress: None,
-        },
-        theme: args.theme.clone(),
-        ..BuildOptions::default()
-    };
+    let options = crate::options::serve_build_options(&args, cache);
     let logs = args.logs.clone();
     let mut rebuild = build_step(logs.clone(), site.clone(), options);
     match rebuild() {

@@ -14,7 +14,6 @@ pub mod sparkline;
 pub mod x_axis;
 pub mod y_axis;
 
-pub use line::{LineChart, LineSeries, render_line_chart};
 pub use palette::run_color;
 
 /// Width and height of full-size charts, in pixels (fixed, so figures look the same everywhere).

@@ -63,9 +63,3 @@ pub fn sequential(t: f64) -> String {
         mix(a.2, b.2)
     )
 }
-
-/// Parses "#RRGGBB" for plotters.
-pub fn rgb(hex: &str) -> plotters::style::RGBColor {
-    let value = u32::from_str_radix(hex.trim_start_matches('#'), 16).unwrap_or(0);
-    plotters::style::RGBColor((value >> 16) as u8, (value >> 8) as u8, value as u8)
-}

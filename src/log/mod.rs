@@ -10,6 +10,7 @@ pub mod json;
 pub mod json_fast;
 pub mod lines;
 pub mod load;
+pub mod media;
 pub mod readme;
 pub mod record;
 pub mod walk;
@@ -459,6 +460,7 @@ pub fn finish_run(
         wall_time,
         epoch,
         media: std::mem::take(&mut builder.media),
+        media_content: Vec::new(),
         notes: std::mem::take(&mut builder.notes),
         end: builder.end.take(),
         lines,

@@ -196,6 +196,24 @@ pub enum MediaSource {
     },
 }
 
+/// What the loader made of a media item after reading and checking it (see `log::media`): the
+/// site shows this and never opens the media file itself, except to copy an image it names.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub enum MediaContent {
+    /// SVG, shown through a `data:` URL.
+    Svg(Vec<u8>),
+    /// HTML (sanitized when shown) or plain text.
+    Text(String),
+    /// An image copied into the project's `media/` folder as `name` (`<xxh3-128>.<ext>`, by
+    /// content): the whole file `from`, or `length` bytes at `offset` of the log `from`.
+    Image {
+        name: String,
+        from: std::path::PathBuf,
+        offset: u64,
+        length: Option<u64>,
+    },
+}
+
 /// One logged media item.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Media {
@@ -250,6 +268,9 @@ pub struct Run {
     pub wall_time: Option<Series>,
     pub epoch: Option<Series>,
     pub media: Vec<Media>,
+    /// Per media item, in the same order: what the loader found it to be, or `None` when it was
+    /// skipped with a warning. Empty until the loader checks media (`LoadOptions::read_media`).
+    pub media_content: Vec<Option<MediaContent>>,
     pub notes: Vec<Note>,
     pub end: Option<EndRecord>,
     /// Lines read, including bad ones.

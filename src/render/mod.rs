@@ -8,8 +8,10 @@ mod contract;
 pub mod figures;
 pub mod index_page;
 pub mod markdown;
+pub mod media;
 pub mod project_data;
 pub mod project_page;
+pub mod run_page;
 pub mod theme;
 pub mod views;
 

@@ -187,12 +187,14 @@ impl ProjectView {
             figures: figures::project_figures_of(project, &columns.metrics),
             scatters: figures::scatter_figures(project),
             parallel: figures::parallel_figure(project),
-            overlay_note: (shown < project.runs.len()).then(|| {
-                let by = project.primary_metric.as_deref().unwrap_or("rank");
-                format!(
-                    "Charts show the best {shown} of {} runs by {by}.",
-                    project.runs.len()
-                )
+            overlay_note: (shown < project.runs.len()).then(|| OverlayNote {
+                shown,
+                runs: project.runs.len(),
+                by: project
+                    .primary_metric
+                    .as_deref()
+                    .unwrap_or("rank")
+                    .to_owned(),
             }),
             // A `<title>` takes no markup: names are isolated in plain text (see `invisible`).
             page: Page::new(

@@ -106,6 +106,15 @@ pub struct StatusView {
     pub count: usize,
 }
 
+/// "Charts show the best 10 of 40 runs by val_accuracy." as numbers, for the theme to word.
+#[derive(Debug, Serialize)]
+pub struct OverlayNote {
+    pub shown: usize,
+    pub runs: usize,
+    /// The ranking metric, or "rank" when the project has none.
+    pub by: String,
+}
+
 // ---------------------------------------------------------------- index
 
 #[derive(Debug, Serialize)]
@@ -158,7 +167,8 @@ pub struct ProjectView {
     pub scatters: Vec<Figure>,
     pub parallel: Option<Figure>,
     /// "best 40 of 2000 runs shown" when overlays are capped.
-    pub overlay_note: Option<String>,
+    /// When the charts leave runs out: how many they show, of how many, ranked by what.
+    pub overlay_note: Option<OverlayNote>,
     /// Every run's parameters and best/last metrics as JSON, for the script (any-two scatter,
     /// compare, CSV download). Safe inside `<script type="application/json">`.
     pub data_json: String,
@@ -260,7 +270,7 @@ pub struct RunView {
     pub previous: Option<Link>,
     pub next: Option<Link>,
     pub raw_log: Option<String>,
-    pub summary: Vec<String>,
+    pub story: RunStory,
     pub error: Option<String>,
     pub headline: Vec<Headline>,
     pub params: Vec<Pair>,
@@ -378,21 +388,65 @@ pub fn status_views(project: &Project) -> Vec<StatusView> {
         .collect()
 }
 
-/// The sentences at the top of a run page, written from the data.
-pub fn describe_run(project: &Project, index: usize) -> Vec<String> {
+/// What the sentences at the top of a run page say, as facts: the theme's `run.html` words
+/// them (so a theme can reword or translate them).
+#[derive(Debug, Default, Serialize)]
+pub struct RunStory {
+    /// The best value of the primary metric and where it was reached.
+    pub best: Option<StoryValue>,
+    /// How the training loss moved from its first to its last finite value.
+    pub loss: Option<LossTrend>,
+    /// Where the run diverged: the metric and its first non-finite value.
+    pub divergence: Option<StoryValue>,
+    /// How the run ended, when that is worth a sentence: "failed" (with `error`),
+    /// "failed-silently", "killed", "cut-off" or "no-end".
+    pub ending: Option<&'static str>,
+    /// The first line of a failed run's error.
+    pub error: Option<String>,
+    /// How far the run got against its plan, when it did not finish it.
+    pub progress: Option<StoryProgress>,
+}
+
+/// A metric's value at a position in training ("0.9812", "epoch 15 (step 14)").
+#[derive(Debug, Serialize)]
+pub struct StoryValue {
+    pub metric: String,
+    pub value: String,
+    pub at: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct LossTrend {
+    pub metric: String,
+    pub fell: bool,
+    pub from: String,
+    pub to: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct StoryProgress {
+    /// "epoch 2 of 30".
+    pub reached: String,
+    /// Whole percent done, rounded down.
+    pub percent: String,
+    /// Time left at the pace of the log, for a run still writing.
+    pub left: Option<String>,
+}
+
+/// The facts at the top of a run page, from the data.
+pub fn describe_run(project: &Project, index: usize) -> RunStory {
     let run = &project.runs[index];
     let summary = &project.summaries[index];
-    let mut sentences = Vec::new();
-    let at = |step: i64| format!("at {}", step_label(run, step));
+    let mut story = RunStory::default();
 
     if let Some(metric) = &project.primary_metric {
         if let Some(series) = run.series.get(metric) {
             if let Some(best) = series.summary.best(project.primary_direction) {
-                sentences.push(format!(
-                    "Best {metric} {} {}.",
-                    format::number(best.value),
-                    at(best.step)
-                ));
+                story.best = Some(StoryValue {
+                    metric: metric.clone(),
+                    value: format::number(best.value),
+                    at: step_label(run, best.step),
+                });
             }
         }
     }
@@ -412,47 +466,42 @@ pub fn describe_run(project: &Project, index: usize) -> Vec<String> {
         let s = &run.series[loss].summary;
         if let (Some(first), Some(last)) = (s.first, s.last_finite) {
             if first.step != last.step && first.value.is_finite() {
-                let verb = if last.value < first.value {
-                    "fell"
-                } else {
-                    "rose"
-                };
-                sentences.push(format!(
-                    "{loss} {verb} from {} to {}.",
-                    format::number(first.value),
-                    format::number(last.value)
-                ));
+                story.loss = Some(LossTrend {
+                    metric: loss.clone(),
+                    fell: last.value < first.value,
+                    from: format::number(first.value),
+                    to: format::number(last.value),
+                });
             }
         }
     }
     if let Some(d) = &summary.divergence {
-        sentences.push(format!(
-            "Diverged {}: {} became {}.",
-            at(d.at.step),
-            d.metric,
-            format::number(d.at.value)
-        ));
+        story.divergence = Some(StoryValue {
+            metric: d.metric.clone(),
+            value: format::number(d.at.value),
+            at: step_label(run, d.at.step),
+        });
     }
-    match summary.status {
+    story.ending = match summary.status {
         Status::Failed => {
-            let error = run.end.as_ref().and_then(|e| e.error.clone());
-            sentences.push(match error {
-                Some(e) => format!("Failed: {}", first_line(&e)),
-                None => "Failed (no error message was logged).".to_owned(),
-            });
+            story.error = run
+                .end
+                .as_ref()
+                .and_then(|e| e.error.as_deref())
+                .map(|e| first_line(e).to_owned());
+            Some(if story.error.is_some() {
+                "failed"
+            } else {
+                "failed-silently"
+            })
         }
-        Status::Killed => sentences.push("Killed before it finished.".to_owned()),
-        Status::Incomplete if run.truncated => sentences.push(
-            "No end record and the last line is cut off: the run crashed or is still writing."
-                .to_owned(),
-        ),
-        Status::Incomplete => {
-            sentences.push("No end record: still training, or it died without a word.".to_owned())
-        }
-        _ => {}
-    }
-    sentences.extend(progress_sentence(run, summary.status));
-    sentences
+        Status::Killed => Some("killed"),
+        Status::Incomplete if run.truncated => Some("cut-off"),
+        Status::Incomplete => Some("no-end"),
+        _ => None,
+    };
+    story.progress = story_progress(run, summary.status);
+    story
 }
 
 fn first_line(text: &str) -> &str {
@@ -467,23 +516,15 @@ pub fn step_label(run: &Run, step: i64) -> String {
 }
 
 /// "epoch 2 of 30 (7 %)" against the run's plan, with the time left for a run still writing.
-pub fn progress_sentence(run: &Run, status: Status) -> Option<String> {
+fn story_progress(run: &Run, status: Status) -> Option<StoryProgress> {
     let p = progress::progress(run)?;
     // A run that finished its plan needs no sentence about it.
     if status == Status::Finished && p.fraction() >= 1.0 {
         return None;
     }
-    let mut text = format!(
-        "Reached {} ({} %)",
-        p.text(),
-        (p.fraction() * 100.0).floor()
-    );
-    if let Some(left) = progress::time_left(run, status, Some(&p)) {
-        text.push_str(&format!(
-            "; about {} left at the pace of its log",
-            format::duration(left)
-        ));
-    }
-    text.push('.');
-    Some(text)
+    Some(StoryProgress {
+        reached: p.text(),
+        percent: (p.fraction() * 100.0).floor().to_string(),
+        left: progress::time_left(run, status, Some(&p)).map(format::duration),
+    })
 }

@@ -10,6 +10,7 @@
 
 use std::collections::BTreeSet;
 
+use super::table::{Align, Csv, Markup, Table};
 use super::{ProjectSummary, Summary};
 use crate::format::number_full;
 use crate::model::params::ParamValue;
@@ -68,8 +69,10 @@ pub fn render_csv(summary: &Summary) -> String {
     if summary.baseline {
         header.extend(metrics.iter().map(|m| format!("baseline.{m}")));
     }
-    let mut out = String::new();
-    push_record(&mut out, header.iter().map(String::as_str));
+    let mut table = Table::new();
+    for heading in header {
+        table.column(heading, Align::Left);
+    }
     for project in &summary.projects {
         for run in &project.runs {
             let mut record: Vec<String> = vec![
@@ -111,9 +114,11 @@ pub fn render_csv(summary: &Summary) -> String {
                         .unwrap_or_default()
                 }));
             }
-            push_record(&mut out, record.iter().map(String::as_str));
+            table.row(record);
         }
     }
+    let mut out = String::new();
+    Csv.write_table(&mut out, &table);
     out
 }
 
@@ -124,22 +129,6 @@ pub fn text_cell(text: &str) -> String {
     } else {
         text.to_owned()
     }
-}
-
-fn push_record<'a>(out: &mut String, fields: impl Iterator<Item = &'a str>) {
-    for (i, field) in fields.enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        if field.contains([',', '"', '\n', '\r']) {
-            out.push('"');
-            out.push_str(&field.replace('"', "\"\""));
-            out.push('"');
-        } else {
-            out.push_str(field);
-        }
-    }
-    out.push('\n');
 }
 
 #[cfg(test)]
@@ -169,8 +158,12 @@ mod tests {
 
     #[test]
     fn quotes_fields_that_need_it() {
+        let mut table = Table::new();
+        for heading in ["a", "b,c", "say \"hi\"", ""] {
+            table.column(heading, Align::Left);
+        }
         let mut out = String::new();
-        push_record(&mut out, ["a", "b,c", "say \"hi\"", ""].into_iter());
+        Csv.write_table(&mut out, &table);
         assert_eq!(out, "a,\"b,c\",\"say \"\"hi\"\"\",\n");
     }
 }

@@ -7,6 +7,7 @@
 
 use std::fmt::Write;
 
+use super::table::{Align, Latex, Markup, Table};
 use super::{ProjectSummary, Summary, SummaryOptions, format_spread, format_value};
 use crate::model::Direction;
 use crate::model::summary::rank_by;
@@ -125,15 +126,10 @@ fn write_table(out: &mut String, project: &ProjectSummary, options: &SummaryOpti
         "  \\label{{tab:ahnb-{}}}",
         crate::slug::slugify(&project.name, "project")
     );
-    let spec = format!(
-        "l{}{}",
-        if with_n { "r" } else { "" },
-        "r".repeat(project.columns.len())
-    );
-    let _ = writeln!(out, "  \\begin{{tabular}}{{{spec}}}");
-    out.push_str("    \\toprule\n    Run");
+    let mut table = Table::new();
+    table.column("Run", Align::Left);
     if with_n {
-        out.push_str(" & $n$");
+        table.column("$n$", Align::Right);
     }
     for (column, direction) in project.columns.iter().zip(&directions) {
         let arrow = match direction {
@@ -141,16 +137,15 @@ fn write_table(out: &mut String, project: &ProjectSummary, options: &SummaryOpti
             Some(Direction::Down) => " $\\downarrow$",
             None => "",
         };
-        let _ = write!(out, " & {}{arrow}", escape_latex(column));
+        table.column(format!("{}{arrow}", escape_latex(column)), Align::Right);
     }
-    out.push_str(" \\\\\n    \\midrule\n");
     for row in shown {
-        let _ = write!(out, "    {}", escape_latex(&row.label));
+        let mut cells = vec![escape_latex(&row.label)];
         if with_n {
-            let _ = write!(out, " & {}", row.n);
+            cells.push(row.n.to_string());
         }
         for (c, value) in row.values.iter().enumerate() {
-            let cell = match value {
+            cells.push(match value {
                 None => "--".to_owned(),
                 Some(s) => {
                     let mean = format_value(s.mean, options.precision);
@@ -166,12 +161,12 @@ fn write_table(out: &mut String, project: &ProjectSummary, options: &SummaryOpti
                         format!("${math}$")
                     }
                 }
-            };
-            let _ = write!(out, " & {cell}");
+            });
         }
-        out.push_str(" \\\\\n");
+        table.row(cells);
     }
-    out.push_str("    \\bottomrule\n  \\end{tabular}\n\\end{table}\n");
+    Latex.write_table(out, &table);
+    out.push_str("\\end{table}\n");
     if rows.len() > shown.len() {
         let _ = writeln!(
             out,

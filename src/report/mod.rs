@@ -9,6 +9,7 @@ pub mod json;
 pub mod latex;
 pub mod markdown;
 pub mod sparkline;
+pub mod table;
 
 pub use crate::model::summary::{
     DEFAULT_PRECISION, DEFAULT_TOP, GroupReport, MetricInfo, MetricReport, Number, ParamJson,

@@ -15,7 +15,6 @@ use xxhash_rust::xxh3::Xxh3;
 
 use crate::model::project::Project;
 use crate::model::summary::ProjectSummary;
-use crate::model::{Media, MediaSource};
 use crate::paths::ProjectPaths;
 
 /// A unit's digest.
@@ -131,10 +130,8 @@ pub fn run_digest(
             .map(|i| (&project.runs[i].name, &paths.runs[i]));
         feed.debug(&link);
     }
-    // Media files are read when the page is written: their bytes are inputs of the page.
-    for media in &run.media {
-        feed.debug(&media_fingerprint(media));
-    }
+    // The media the page shows are in the run (`media_content`, read and checked by the
+    // loader; images by their content's name), already digested: no media file is read here.
     if copy_raw_logs {
         feed.debug(&file_fingerprint(&run.path_on_disk, 0, u64::MAX));
     }
@@ -192,21 +189,6 @@ pub fn index_digest(project_digests: &[Digest], dirs: &[&str], warnings: usize) 
     feed.value(dirs);
     feed.value(&warnings);
     feed.finish()
-}
-
-/// The bytes a media item's page shows or copies, as length and hash (`None` when unreadable:
-/// the page then shows a warning, which the digest must also tell apart).
-fn media_fingerprint(media: &Media) -> Option<(u64, u128)> {
-    match &media.source {
-        MediaSource::File(path) => file_fingerprint(path, 0, u64::MAX),
-        MediaSource::Embedded {
-            path,
-            offset,
-            length,
-        } => file_fingerprint(path, *offset, *length),
-        // Inline content is part of the run, already digested.
-        MediaSource::Inline(_) => Some((0, 0)),
-    }
 }
 
 /// Length and hash of up to `length` bytes of a regular file from `offset`. Only regular files:

@@ -1,5 +1,7 @@
-//! The code that fills the site: views rendered through the theme, media copied, everything
-//! handed to the [`output::SiteWriter`]. Page paths come from [`crate::paths`].
+//! Writes the site: renders the plan's pages through the theme ([`crate::plan`] says what every
+//! file holds) and hands them, its bytes and its copies to the [`output::SiteWriter`], the only
+//! code that writes, atomically. A rebuild renders only the units whose digest changed
+//! ([`incremental`], [`digest`]) and carries the others over from the previous site.
 
 mod carry;
 pub mod digest;
@@ -8,14 +10,9 @@ pub mod manifest;
 mod media;
 pub mod output;
 pub mod pages;
-mod run_page;
 pub mod stamp;
 
 use std::path::PathBuf;
-
-use crate::error::Result;
-use crate::render::views::Figure;
-use output::UnitWriter;
 
 /// Options that shape the pages.
 #[derive(Debug, Clone, Default)]
@@ -26,13 +23,4 @@ pub struct SiteOptions {
     pub copy_raw_logs: bool,
     /// Warnings of the whole build, shown on the index page as a count.
     pub warnings: usize,
-}
-
-/// Writes a figure's standalone SVG (the step version) into `folder`.
-pub(crate) fn write_figure(writer: &UnitWriter, folder: &str, figure: &Figure) -> Result<()> {
-    let mut file = String::with_capacity(figure.svg.len() + 64);
-    file.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    file.push_str(&figure.svg);
-    file.push('\n');
-    writer.write(&format!("{folder}/{}", figure.file), file.as_bytes())
 }

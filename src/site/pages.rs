@@ -6,21 +6,15 @@ use rayon::prelude::*;
 use super::SiteOptions;
 use super::digest::{self, Digest};
 use super::incremental::Units;
+use super::media::{copy_image, copy_raw_log};
 use super::output::{SiteWriter, UnitWriter};
-use super::run_page::write_run_page;
-use super::write_figure;
-use crate::diag::{Warning, quote};
+use crate::diag::Warning;
 use crate::error::Result;
 use crate::model::project::Project;
 use crate::model::summary::ProjectSummary;
 use crate::paths::{ProjectPaths, SitePaths};
+use crate::plan::{self, Content, PlannedFile};
 use crate::render::Renderer;
-use crate::render::figures;
-use crate::render::project_page::COMPARE_CURVES_FILE;
-use crate::render::views::*;
-
-/// Static files of the theme, written under `assets/`.
-const ASSET_DIR: &str = "assets";
 
 /// Renders and writes the whole site; returns warnings about media that could not be copied.
 /// Each unit (the theme's assets, the index, a project page with its files, a run page with its
@@ -59,41 +53,14 @@ pub fn write_pages(
     let dirs: Vec<&str> = plan.projects.iter().map(|p| p.dir.as_str()).collect();
 
     // The theme's files and the 404 page depend on the context only (theme, settings, version).
+    let base_url = options.base_url.as_deref();
     units.unit(writer, "assets/".to_owned(), 0, |out| {
-        for (path, content) in theme_files {
-            if let Some(name) = path.strip_prefix("static/") {
-                out.write(&format!("{ASSET_DIR}/{name}"), content.as_bytes())?;
-            }
-        }
-        out.write(".nojekyll", b"")?;
-        let not_found = renderer.render(
-            "404.html",
-            &PlainView {
-                page: Page::new(
-                    "Page not found",
-                    "",
-                    "404.html",
-                    options.base_url.as_deref(),
-                ),
-            },
-        )?;
-        out.write("404.html", not_found.as_bytes())?;
-        Ok(Vec::new())
+        write_files(plan::site_files(theme_files, base_url), renderer, out)
     })?;
     let index_digest = digest::index_digest(&project_digests, &dirs, options.warnings);
     units.unit(writer, "index.html".to_owned(), index_digest, |out| {
-        let index = renderer.render(
-            "index.html",
-            &IndexView::new(
-                projects,
-                summaries,
-                plan,
-                options.warnings,
-                options.base_url.as_deref(),
-            ),
-        )?;
-        out.write("index.html", index.as_bytes())?;
-        Ok(Vec::new())
+        let index = plan::index_file(projects, summaries, plan, options.warnings, base_url);
+        write_files(vec![index], renderer, out)
     })?;
 
     // Projects in parallel as well as their runs: a project page (its overlays, scatters and
@@ -146,13 +113,20 @@ fn write_project(
     } = *context;
     let key = format!("{}/index.html", paths.dir);
     let mut warnings = units.unit(writer, key, digest, |out| {
-        write_project_page(project, summary, paths, options, renderer, out)
+        let base_url = options.base_url.as_deref();
+        let (files, mut warnings) = plan::project_files(project, summary, paths, base_url);
+        warnings.extend(write_files(files, renderer, out)?);
+        Ok(warnings)
     })?;
     let results: Vec<Result<Vec<Warning>>> = (0..project.runs.len())
         .into_par_iter()
         .map(|i| {
             units.unit(writer, paths.run_page(i), run_digests[i], |out| {
-                write_run_page(project, paths, i, options, renderer, out)
+                let base_url = options.base_url.as_deref();
+                let (files, mut warnings) =
+                    plan::run_files(project, i, paths, options.copy_raw_logs, base_url);
+                warnings.extend(write_files(files, renderer, out)?);
+                Ok(warnings)
             })
         })
         .collect();
@@ -162,54 +136,31 @@ fn write_project(
     Ok(warnings)
 }
 
-/// Writes a project's page, its figures, runs.csv and compare curves.
-fn write_project_page(
-    project: &Project,
-    summary: &ProjectSummary,
-    paths: &ProjectPaths,
-    options: &SiteOptions,
+/// Writes planned files in order, rendering pages through the theme; a copy that fails is a
+/// warning, anything else an error.
+fn write_files(
+    files: Vec<PlannedFile>,
     renderer: &Renderer,
     writer: &UnitWriter,
 ) -> Result<Vec<Warning>> {
     let mut warnings = Vec::new();
-    let columns = crate::render::columns::page_columns(project);
-    let charted = columns.metrics.len().min(figures::MAX_CHARTS);
-    if project.metrics.len() > charted {
-        let at = project.folder.as_ref().unwrap_or(&project.runs[0].source);
-        let message = format!(
-            "project {} has {} metrics; its page shows {} of them (those most runs logged) and charts {charted}; `ahnb summary --format csv` or `json` exports all",
-            quote(&project.name),
-            project.metrics.len(),
-            columns.metrics.len(),
-        );
-        warnings.push(Warning::at_file(at, message));
+    for file in files {
+        match file.content {
+            Content::Page { template, view } => {
+                let html = renderer.render(template, &view)?;
+                writer.write(&file.path, html.as_bytes())?;
+            }
+            Content::Bytes(bytes) => writer.write(&file.path, &bytes)?,
+            Content::RawLog(from) => warnings.extend(copy_raw_log(writer, &file.path, &from)),
+            Content::Image {
+                from,
+                content,
+                shown,
+                embedded,
+            } => warnings.extend(copy_image(
+                writer, &file.path, &from, &content, &shown, embedded,
+            )),
+        }
     }
-    let mut view = ProjectView::new(
-        project,
-        summary,
-        paths,
-        &columns,
-        options.base_url.as_deref(),
-    );
-    for figure in view
-        .figures
-        .iter_mut()
-        .chain(view.scatters.iter_mut())
-        .chain(view.parallel.iter_mut())
-    {
-        write_figure(writer, &format!("{}/figures", paths.dir), figure)?;
-        figure.file = format!("figures/{}", figure.file);
-    }
-    let html = renderer.render("project.html", &view)?;
-    writer.write(&format!("{}/index.html", paths.dir), html.as_bytes())?;
-    writer.write(
-        &format!("{}/runs.csv", paths.dir),
-        crate::report::csv::runs_csv(summary, &columns.metrics, &columns.params).as_bytes(),
-    )?;
-    writer.write(
-        &format!("{}/{COMPARE_CURVES_FILE}", paths.dir),
-        crate::render::project_data::compare_curves_js(project, &columns).as_bytes(),
-    )?;
-
     Ok(warnings)
 }

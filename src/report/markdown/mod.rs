@@ -7,7 +7,14 @@
 //! stripped, so trends are Unicode sparklines; text from logs is escaped (`|` would split a table
 //! cell, `@name` would notify someone).
 
+mod escape;
+mod groups;
+
 use std::fmt::Write;
+
+use super::table::{Align, Markdown, Markup, Table};
+pub use escape::{code, escape_text, link_url};
+use groups::write_groups_table;
 
 use super::sparkline::sparkline;
 use super::{
@@ -273,35 +280,30 @@ fn write_runs_table(
     }
     let (params, hidden_params) = param_columns(project, rows);
     let with_trend = project.runs.iter().any(|r| r.trend.len() >= 2);
-    out.push_str("\n| # | run | status |");
+    let mut table = Table::new();
+    table
+        .column("#", Align::Right)
+        .column("run", Align::Left)
+        .column("status", Align::Left);
     for key in &params {
-        let _ = write!(out, " {} |", escape_text(key));
+        table.column(escape_text(key), Align::Right);
     }
     for metric in &project.columns {
-        let _ = write!(out, " {} |", metric_heading(project, metric));
+        table.column(metric_heading(project, metric), Align::Right);
     }
     if with_trend {
-        out.push_str(" trend |");
+        table.column("trend", Align::Left);
     }
-    out.push_str("\n|---:|:---|:---|");
-    for _ in &params {
-        out.push_str("---:|");
-    }
-    for _ in &project.columns {
-        out.push_str("---:|");
-    }
-    if with_trend {
-        out.push_str(":---|");
-    }
-    out.push('\n');
     let best: Vec<Option<f64>> = project
         .columns
         .iter()
         .map(|metric| project.column_best(metric))
         .collect();
     for run in project.runs.iter().take(rows) {
-        write_run_row(out, project, run, &params, &best, with_trend, options);
+        table.row(run_row(project, run, &params, &best, with_trend, options));
     }
+    out.push('\n');
+    Markdown.write_table(out, &table);
     write_more_runs(out, project, project.runs.len().saturating_sub(rows));
     if hidden_params > 0 {
         let _ = writeln!(
@@ -312,15 +314,15 @@ fn write_runs_table(
     }
 }
 
-fn write_run_row(
-    out: &mut String,
+/// One run's cells in the runs table.
+fn run_row(
     project: &ProjectSummary,
     run: &RunReport,
     params: &[&String],
     best: &[Option<f64>],
     with_trend: bool,
     options: &SummaryOptions,
-) {
+) -> Vec<String> {
     let name = code(&shorten(&run.name));
     let name = match &run.url {
         Some(url) => format!("[{name}]({})", link_url(url)),
@@ -331,23 +333,21 @@ fn write_run_row(
     } else {
         ""
     };
-    let _ = write!(
-        out,
-        "| {} | {name}{new} | {} {} |",
-        run.rank,
-        status_icon(run.status),
-        run.status.as_str()
-    );
+    let mut cells = vec![
+        run.rank.to_string(),
+        format!("{name}{new}"),
+        format!("{} {}", status_icon(run.status), run.status.as_str()),
+    ];
     for key in params {
         let value = run
             .params
             .get(*key)
             .map(|p| p.0.to_text())
             .unwrap_or_default();
-        let _ = write!(out, " {} |", escape_text(&shorten(&value)));
+        cells.push(escape_text(&shorten(&value)));
     }
     for (metric, best) in project.columns.iter().zip(best) {
-        let cell = match run.metrics.get(metric).and_then(|m| m.shown()) {
+        cells.push(match run.metrics.get(metric).and_then(|m| m.shown()) {
             None => "—".to_owned(),
             Some(value) => {
                 let text = format_value(value, options.precision);
@@ -364,16 +364,14 @@ fn write_run_row(
                     _ => shown,
                 }
             }
-        };
-        let _ = write!(out, " {cell} |");
+        });
     }
     if with_trend {
-        let _ = write!(out, " {} |", sparkline(&run.trend));
+        cells.push(sparkline(&run.trend));
     }
-    out.push('\n');
+    cells
 }
 
-/// "… N more runs", linking the project's page when the site's URL is known.
 fn write_more_runs(out: &mut String, project: &ProjectSummary, more: usize) {
     if more == 0 {
         return;
@@ -486,149 +484,6 @@ fn write_attention(out: &mut String, project: &ProjectSummary) {
     let _ = writeln!(out, "\n⚠️ **Needs attention:** {}", items.join(" · "));
 }
 
-fn write_groups_table(
-    out: &mut String,
-    project: &ProjectSummary,
-    options: &SummaryOptions,
-    rows: usize,
-) {
-    if project.groups.is_empty() {
-        return;
-    }
-    if rows == 0 {
-        let n = project.groups.len();
-        let _ = writeln!(out, "\n… {n} seed {}", plural(n, "group", "groups"));
-        return;
-    }
-    let precision = options.precision;
-    let compared = project.baseline.as_ref().is_some_and(|b| b.found);
-    let _ = writeln!(
-        out,
-        "\n#### Seed groups ({} with repeated seeds; mean ± std)\n",
-        project.groups.len()
-    );
-    match (&project.ranking_metric, compared) {
-        (Some(metric), true) => {
-            let heading = metric_heading(project, metric);
-            let _ = writeln!(
-                out,
-                "| # | group | runs | {heading} | baseline | Δ | Welch p | verdict |\n|---:|:---|---:|---:|---:|---:|---:|:---|"
-            );
-            for group in project.groups.iter().take(rows) {
-                let here = group.metrics.get(metric);
-                let delta = group.baseline.as_ref().and_then(|b| b.metrics.get(metric));
-                let here_text = here.map_or("—".to_owned(), |s| spread_text(s, precision));
-                let (base_text, delta_cell, p_cell, verdict) = match (here, delta) {
-                    (Some(here), Some(d)) => group_delta_cells(here, d, precision),
-                    _ if group.baseline.is_some() => (
-                        "—".to_owned(),
-                        "—".to_owned(),
-                        "—".to_owned(),
-                        "no value on a side".to_owned(),
-                    ),
-                    _ => (
-                        "—".to_owned(),
-                        "—".to_owned(),
-                        "—".to_owned(),
-                        "🆕 new".to_owned(),
-                    ),
-                };
-                let _ = writeln!(
-                    out,
-                    "| {} | {} | {} | {here_text} | {base_text} | {delta_cell} | {p_cell} | {verdict} |",
-                    group.rank,
-                    code(&shorten(&group.label)),
-                    group.runs.len()
-                );
-            }
-        }
-        _ => {
-            out.push_str("| # | group | runs |");
-            for metric in &project.columns {
-                let _ = write!(out, " {} |", metric_heading(project, metric));
-            }
-            out.push_str("\n|---:|:---|---:|");
-            for _ in &project.columns {
-                out.push_str("---:|");
-            }
-            out.push('\n');
-            for group in project.groups.iter().take(rows) {
-                let _ = write!(
-                    out,
-                    "| {} | {} | {} |",
-                    group.rank,
-                    code(&shorten(&group.label)),
-                    group.runs.len()
-                );
-                for metric in &project.columns {
-                    let cell = group
-                        .metrics
-                        .get(metric)
-                        .map_or("—".to_owned(), |s| spread_text(s, precision));
-                    let _ = write!(out, " {cell} |");
-                }
-                out.push('\n');
-            }
-        }
-    }
-    let more = project.groups.len().saturating_sub(rows);
-    if more > 0 {
-        let _ = writeln!(
-            out,
-            "\n… {more} more seed {}",
-            plural(more, "group", "groups")
-        );
-    }
-}
-
-fn group_delta_cells(
-    here: &Spread,
-    d: &GroupDelta,
-    precision: usize,
-) -> (String, String, String, String) {
-    let base_text = format!(
-        "{} (n = {})",
-        spread_text(&d.baseline, precision),
-        d.baseline.n
-    );
-    let value_text = format_value(here.mean, precision);
-    let delta = Delta {
-        value: super::Number(here.mean),
-        baseline: super::Number(d.baseline.mean),
-        delta: super::Number(d.delta),
-        change: d.change,
-    };
-    let delta_cell = delta_text(&delta, &value_text, precision);
-    let p_cell = d.welch.map_or("—".to_owned(), |w| format_p(w.p));
-    let verdict = match (d.beyond_noise, d.change) {
-        (None, _) => "not tested (n < 2 on a side)".to_owned(),
-        (Some(false), _) | (Some(true), Change::Same) => "within noise".to_owned(),
-        (Some(true), Change::Better) => "🟢 better, beyond noise".to_owned(),
-        (Some(true), Change::Worse) => "🔴 worse, beyond noise".to_owned(),
-        (Some(true), Change::Changed) => "changed, beyond noise".to_owned(),
-    };
-    (base_text, delta_cell, p_cell, verdict)
-}
-
-/// A p-value: three significant digits, "< 0.001" below that.
-fn format_p(p: f64) -> String {
-    if p < 0.001 {
-        "< 0.001".to_owned()
-    } else {
-        format!("{p:.3}")
-    }
-}
-
-/// "0.9912 ± 0.0008", the std in the mean's decimals.
-fn spread_text(spread: &Spread, precision: usize) -> String {
-    let mean = format_value(spread.mean, precision);
-    if spread.n < 2 {
-        return mean;
-    }
-    let std = format_spread(spread.std, &mean, precision);
-    format!("{mean} ± {std}")
-}
-
 fn write_footnote(out: &mut String, summary: &Summary) {
     let mut note = String::from(
         "\n<sub>Values: the best over training (max for ↑ metrics, min for ↓), the last value for metrics without a direction, else the end record's.",
@@ -669,88 +524,4 @@ fn plural(n: usize, one: &'static str, many: &'static str) -> &'static str {
 /// Cuts long names and messages to [`MAX_TEXT`] characters with an ellipsis.
 fn shorten(text: &str) -> String {
     crate::chart::shorten(text, MAX_TEXT)
-}
-
-/// Text from a log as an inline code span, safe in a table cell: code spans show Markdown,
-/// HTML and `@mentions` literally; pipes are escaped for the table; newlines become spaces;
-/// bidirectional controls are dropped (they would reorder the line).
-pub fn code(text: &str) -> String {
-    let text: String = text
-        .chars()
-        .filter(|&c| !crate::invisible::is_bidi_control(c))
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect();
-    let longest_ticks = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
-    let fence = "`".repeat(longest_ticks + 1);
-    let pad = if text.starts_with('`') || text.ends_with('`') || longest_ticks > 0 {
-        " "
-    } else {
-        ""
-    };
-    let body = text.replace('|', "\\|");
-    if body.trim().is_empty() {
-        return "` `".to_owned();
-    }
-    format!("{fence}{pad}{body}{pad}{fence}")
-}
-
-/// Text from a log as plain Markdown: every character Markdown or HTML would interpret is
-/// backslash-escaped, `@` cannot start a mention, newlines become spaces, and bidirectional
-/// controls are dropped.
-pub fn escape_text(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for ch in text.chars() {
-        match ch {
-            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '~' | '$' | '&' | '#' | '!' => {
-                out.push('\\');
-                out.push(ch);
-            }
-            // A word joiner keeps `@team` from notifying anyone.
-            '@' => out.push_str("@\u{2060}"),
-            c if c.is_control() => out.push(' '),
-            // Markdown has no `<bdi>`: a direction control would reorder the rest of the line.
-            c if crate::invisible::is_bidi_control(c) => {}
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-/// A URL safe inside `[text](url)` and a table: spaces, parentheses, pipes and angle brackets
-/// percent-encoded.
-pub fn link_url(url: &str) -> String {
-    let mut out = String::with_capacity(url.len());
-    for ch in url.chars() {
-        match ch {
-            ' ' => out.push_str("%20"),
-            '(' => out.push_str("%28"),
-            ')' => out.push_str("%29"),
-            '|' => out.push_str("%7C"),
-            '<' => out.push_str("%3C"),
-            '>' => out.push_str("%3E"),
-            c if c.is_control() => {}
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn code_spans_escape_pipes_and_backticks() {
-        assert_eq!(code("a|b"), "`a\\|b`");
-        assert_eq!(code("x`y"), "`` x`y ``");
-        assert_eq!(code("@team <b>"), "`@team <b>`");
-        assert_eq!(code("two\nlines"), "`two lines`");
-    }
-
-    #[test]
-    fn text_is_escaped() {
-        assert_eq!(escape_text("a|b*c"), "a\\|b\\*c");
-        assert_eq!(escape_text("@org"), "@\u{2060}org");
-        assert_eq!(link_url("https://x.io/a b(1)"), "https://x.io/a%20b%281%29");
-    }
 }
