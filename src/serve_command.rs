@@ -81,17 +81,24 @@ fn build_step(logs: PathBuf, site: PathBuf, options: BuildOptions) -> ahnb::serv
             }),
             Ok(report) => {
                 let warnings = report.warnings.len();
+                // The build knows which files it wrote anew or differently, and which it
+                // dropped: pages showing them are the ones to update, without re-reading the site.
+                let mut changed = report.changed;
+                changed.extend(report.removed);
+                changed.sort();
+                changed.dedup();
                 Ok(Rebuilt {
                     summary: format!(
-                        "built {} with {} projects, {} runs ({} lines) in {:.2} s, {} warnings",
+                        "built {} with {} projects, {} runs ({} lines) in {:.2} s, {} warnings, {} files carried over",
                         site.display(),
                         report.projects,
                         report.runs,
                         report.lines,
                         started.elapsed().as_secs_f64(),
-                        warnings
+                        warnings,
+                        report.carried
                     ),
-                    changed: None,
+                    changed: Some(changed),
                 })
             }
             Err(ahnb::Error::NoRuns { .. }) => Err(format!(
