@@ -109,7 +109,10 @@ fn check_log(path: &Path, writer: usize) {
 fn every_acknowledged_line_survives_a_kill_exactly_once() {
     let dir = tempfile::tempdir().unwrap();
     let logs = dir.path().join("logs");
-    let mut server = Server::start(&logs, 0, &["--ingest", "-q"]);
+    // The site beside LOGS: a server killed by SIGKILL leaves no folder of its own behind.
+    let site = dir.path().join("site");
+    let site = site.to_str().unwrap();
+    let mut server = Server::start(&logs, 0, &["--ingest", "-q", "-o", site]);
     let address = server.address;
     let acknowledged = Arc::new(AtomicUsize::new(0));
     let writers: Vec<_> = (0..WRITERS)
@@ -128,7 +131,7 @@ fn every_acknowledged_line_survives_a_kill_exactly_once() {
     server.kill();
     let at_kill = acknowledged.load(Ordering::SeqCst);
     std::thread::sleep(Duration::from_millis(300));
-    let _restarted = Server::start(&logs, address.port(), &["--ingest", "-q"]);
+    let _restarted = Server::start(&logs, address.port(), &["--ingest", "-q", "-o", site]);
 
     for (writer, handle) in writers.into_iter().enumerate() {
         assert_eq!(handle.join().unwrap(), Ok(LINES), "writer {writer}");

@@ -4,7 +4,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { appendFileSync, existsSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { chromium } from "playwright-core";
@@ -65,7 +65,9 @@ before(async () => {
 
 after(async () => {
   if (browser) await browser.close();
-  if (server) server.kill("SIGKILL");
+  // SIGTERM, as Ctrl-C: the server removes the site folder it owns.
+  if (server) await new Promise((done) => { server.on("exit", done); server.kill("SIGTERM"); });
+  rmSync(work, { recursive: true, force: true });
 });
 
 async function openPage(path) {
@@ -162,6 +164,6 @@ test("a page opened before the first run shows the site once a log is written", 
     await page.waitForFunction(() => document.body.textContent.includes("first-project"), null, { timeout: 20000 });
     await page.close();
   } finally {
-    child.kill("SIGKILL");
+    await new Promise((done) => { child.on("exit", done); child.kill("SIGTERM"); });
   }
 });

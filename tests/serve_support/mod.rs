@@ -95,9 +95,30 @@ impl Server {
     }
 }
 
+impl Server {
+    /// Stops the server as Ctrl-C would (SIGTERM), so that it removes the site folder it owns;
+    /// SIGKILL after 10 s.
+    pub fn stop(&mut self) {
+        if let Ok(Some(_)) = self.child.try_wait() {
+            return;
+        }
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status();
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while Instant::now() < deadline {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        self.kill();
+    }
+}
+
 impl Drop for Server {
     fn drop(&mut self) {
-        self.kill();
+        self.stop();
     }
 }
 

@@ -34,7 +34,8 @@ class Server:
 
     def __init__(self, binary: Path, logs: Path, port: int) -> None:
         self.process = subprocess.Popen(
-            [str(binary), "serve", str(logs), "--ingest", "-q", "--port", str(port)],
+            # The site beside LOGS: a server killed by SIGKILL leaves no folder of its own behind.
+            [str(binary), "serve", str(logs), "-o", str(logs.parent / "site"), "--ingest", "-q", "--port", str(port)],
             env={"AHNB_TOKEN": TOKEN, "PATH": "/usr/bin:/bin"},
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
@@ -60,6 +61,15 @@ class Server:
         self.process.kill()
         self.process.wait(timeout=30)
 
+    def stop(self) -> None:
+        """As Ctrl-C would (SIGTERM): the server removes the site folder it owns."""
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
 
 @pytest.fixture
 def start_server(ahnb_bin: Path):
@@ -72,7 +82,7 @@ def start_server(ahnb_bin: Path):
 
     yield start
     for server in started:
-        server.kill()
+        server.stop()
 
 
 def wait_until(condition, seconds: float = 60.0) -> None:
