@@ -58,12 +58,16 @@ run_once() {
     case $name in ahnb* | before*) rm -rf "$WORK/site" ;; esac
     sync
     # shellcheck disable=SC2086
-    /usr/bin/time -f "%e %M %U %S" -o "$file.one" ${cmd[$name]} > "$WORK/out-$name" 2>&1 || {
+    local started ended
+    started=$(date +%s.%N)
+    /usr/bin/time -f "%M %U %S" -o "$file.one" ${cmd[$name]} > "$WORK/out-$name" 2>&1 || {
         echo "error: $name failed:" >&2
         tail -20 "$WORK/out-$name" >&2
         exit 1
     }
-    cat "$file.one" >> "$file"
+    ended=$(date +%s.%N)
+    # Wall to the millisecond (time's %e has two decimals, too coarse at 1,000 steps).
+    echo "$(awk -v a="$started" -v b="$ended" 'BEGIN { printf "%.3f", b - a }') $(cat "$file.one")" >> "$file"
     if [ "$name" = rustboard ]; then
         # rustboard's wall is what its wrapper measures (server start to loaded), without
         # Python's own start; its peak RSS is the wrapper's (the server is its child).

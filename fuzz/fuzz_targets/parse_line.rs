@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 
 use ahnb::log::json::{
-    normalize_nonfinite, parse_line, raw_json_checked, raw_scalar, saturate_overflow,
+    Scratch, normalize_nonfinite, parse_line, raw_json_checked, raw_scalar, saturate_overflow,
 };
 use ahnb::log::{LogFile, read_log};
 use libfuzzer_sys::fuzz_target;
@@ -13,8 +13,8 @@ use libfuzzer_sys::fuzz_target;
 fuzz_target!(|data: &[u8]| {
     if let Ok(text) = std::str::from_utf8(data) {
         let normalized = normalize_nonfinite(text);
-        let mut overflow = String::new();
-        if let Ok(record) = parse_line(&normalized, &mut overflow) {
+        let mut scratch = Scratch::default();
+        if let Ok(record) = parse_line(&normalized, &mut scratch) {
             for (_, raw) in &record.fields {
                 let _ = raw_scalar(raw);
                 let _ = raw_json_checked(raw);
@@ -39,7 +39,7 @@ fuzz_target!(|data: &[u8]| {
         assert_eq!(warning.path, "p/run.jsonl");
         assert!(!warning.message.contains('\n'), "{:?}", warning.message);
     }
-    if let Some(run) = result.run {
+    for run in result.runs {
         for (name, series) in &run.series {
             let summary = &series.summary;
             assert!(summary.count >= series.points.len() as u64, "{name}");

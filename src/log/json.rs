@@ -202,6 +202,9 @@ pub struct Scratch {
 /// Strict JSON, nearly every line, is parsed once in place. Only a line that fails is looked at
 /// again: rewritten into `scratch` when it holds such tokens or numbers, then parsed from there.
 /// Scanning every line for the tokens up front cost more than these rare second parses.
+///
+/// This is serde_json's reading, the reference: readers call `json_fast::parse_line`, which
+/// takes the common line on a fast path giving the same record and comes here for the rest.
 pub fn parse_line<'a>(
     line: &'a str,
     scratch: &'a mut Scratch,

@@ -213,7 +213,7 @@ fn read_history(builder: &mut RunBuilder, file: &LogFile) -> u64 {
         if text.trim().is_empty() {
             continue;
         }
-        match crate::log::json::parse_line(text, &mut scratch) {
+        match crate::log::json_fast::parse_line(text, &mut scratch) {
             Ok(mut record) => {
                 record
                     .fields

@@ -1,0 +1,182 @@
+//! The fast path against serde_json: hand-picked lines, then generated ones (the common shape,
+//! and every kind of oddity the module comment lists), each checked by [`same_as_serde`].
+
+use proptest::prelude::*;
+
+use super::*;
+
+fn takes(line: &str) -> bool {
+    match same_as_serde(line) {
+        Ok(taken) => taken,
+        Err(difference) => panic!("{line:?}: {difference}"),
+    }
+}
+
+#[test]
+fn common_lines_are_taken_with_serde_jsons_answer() {
+    let lines = [
+        r#"{"type":"metrics","step":0,"time":1772323200.009,"metrics":{"loss":2.224,"accuracy":0.1106,"val_accuracy":0,"lr":0.0000000002467}}"#,
+        r#"{"type": "metrics", "step": 3, "metrics": {"loss": NaN, "b": Infinity, "c": -Infinity, "d": null, "e": "x", "f": true}}"#,
+        r#"{"step":7,"loss":0.5,"epoch":1}"#,
+        r#"{"type":"end","status":"finished","time":1772323555.000,"metrics":{"test_accuracy":0.891},"error":null}"#,
+        r#"{"metrics":5}"#,
+        r#"{}"#,
+        r#" { "type" : "metrics" , "type":"note" } "#,
+        r#"{"metrics":{"a":-0,"b":1e-400,"c":18446744073709551616,"d":-9223372036854775809,"e":123456789012345678901234567890}}"#,
+        r#"{"metrics":{"ünï":1.5E+3,"x":2.5e-3}}"#,
+    ];
+    for line in lines {
+        assert!(takes(line), "not taken: {line}");
+    }
+    let record = parse_fast(lines[0]).unwrap();
+    assert_eq!(record.kind.as_deref(), Some("metrics"));
+    let metrics = record.metrics.unwrap();
+    assert_eq!(metrics[0].0, "loss");
+    assert!(matches!(metrics[0].1, Scalar::Number(v) if v == 2.224));
+    assert_eq!(record.fields[1].1.get(), "1772323200.009");
+}
+
+#[test]
+fn unusual_lines_are_left_to_serde_json() {
+    let lines = [
+        r#"{"type":"metrics","metrics":{"a\"b":1}}"#,
+        r#"{"type":"metrics","metrics":{"a":[1,2]}}"#,
+        r#"{"type":"header","params":{"lr":0.1}}"#,
+        r#"{"metrics":{"a":1},"metrics":{"b":2}}"#,
+        r#"{"metrics":{"a":1e400}}"#,
+        r#"{"metrics":{"a":01}}"#,
+        r#"{"metrics":{"a":1.}}"#,
+        r#"{"metrics":{"a":.5}}"#,
+        r#"{"metrics":{"a":+1}}"#,
+        r#"{"metrics":{"a":-NaN}}"#,
+        r#"{"metrics":{"a":NaNa}}"#,
+        r#"{"step":NaN,"metrics":{}}"#,
+        r#"{"type":5}"#,
+        r#"{"type":"metrics"} x"#,
+        r#"{"type":"metrics",}"#,
+        "{\"a\":\"tab\there\"}",
+        r#"[1]"#,
+        r#"{"metrics":{"a":1}"#,
+    ];
+    for line in lines {
+        assert!(!takes(line), "taken: {line}");
+    }
+}
+
+/// JSON number texts, valid and not: small and huge integers, every float bit pattern in
+/// shortest form, long mantissas, exponents far out of range, and broken syntax.
+fn number() -> impl Strategy<Value = String> {
+    prop_oneof![
+        any::<i64>().prop_map(|n| n.to_string()),
+        any::<u64>().prop_map(|n| n.to_string()),
+        any::<u64>().prop_map(|bits| {
+            let v = f64::from_bits(bits);
+            if v.is_finite() {
+                format!("{v:e}")
+            } else {
+                "1".into()
+            }
+        }),
+        any::<u32>().prop_map(|bits| {
+            let v = f32::from_bits(bits);
+            if v.is_finite() {
+                ryu::Buffer::new().format_finite(v).to_owned()
+            } else {
+                "2".into()
+            }
+        }),
+        (
+            "-?",
+            "(0|[1-9][0-9]{0,25})",
+            "(\\.[0-9]{1,30})?",
+            "([eE][+-]?[0-9]{1,3})?"
+        )
+            .prop_map(|(s, i, f, e)| format!("{s}{i}{f}{e}")),
+        "[-+.eE0-9]{1,8}",
+        Just("-0".to_owned()),
+        Just("9007199254740993".to_owned()),
+        Just("2.2250738585072011e-308".to_owned()),
+    ]
+}
+
+/// Any JSON-ish value: numbers, Python's tokens, literals, strings with escapes and control
+/// characters, nesting (deep, sometimes), and garbage.
+fn value() -> impl Strategy<Value = String> {
+    prop_oneof![
+        6 => number(),
+        1 => prop_oneof![
+            Just("NaN"), Just("Infinity"), Just("-Infinity"), Just("-NaN"), Just("nan"),
+            Just("null"), Just("true"), Just("false"), Just("nul"), Just("truex"),
+        ]
+        .prop_map(str::to_owned),
+        2 => "\"([a-z_/ü]|\\\\[nt\"\\\\u]|\\\\u00[0-9a-f]{2}|\t|\u{1}){0,8}\"",
+        1 => (1usize..200, number()).prop_map(|(depth, n)| {
+            format!("{}{n}{}", "[".repeat(depth), "]".repeat(depth))
+        }),
+        1 => number().prop_map(|n| format!("{{\"k\":{n}}}")),
+        1 => "[\\[\\]{}:,\" a-z0-9]{0,6}",
+    ]
+}
+
+fn space() -> impl Strategy<Value = &'static str> {
+    prop_oneof![8 => Just(""), 1 => Just(" "), 1 => Just("\t\n\r "), 1 => Just("\u{b}")]
+}
+
+fn key() -> impl Strategy<Value = String> {
+    prop_oneof![
+        4 => prop_oneof![
+            Just("type"), Just("step"), Just("time"), Just("epoch"), Just("metrics"),
+            Just("loss"), Just("NaN"),
+        ]
+        .prop_map(|k| format!("\"{k}\"")),
+        1 => "\"([a-z]|\\\\\"|\\\\u0041){0,4}\"",
+        1 => Just("NaN".to_owned()),
+    ]
+}
+
+fn object(entries: Vec<(String, String, &'static str)>) -> String {
+    let body: Vec<String> = (entries.into_iter())
+        .map(|(k, v, s)| format!("{s}{k}{s}:{s}{v}{s}"))
+        .collect();
+    format!("{{{}}}", body.join(","))
+}
+
+/// A line: a metrics line in the common shape with some of its parts replaced by odd ones,
+/// or odd throughout.
+fn line() -> impl Strategy<Value = String> {
+    let metrics = || proptest::collection::vec((key(), value(), space()), 0..6).prop_map(object);
+    let kind = prop_oneof![
+        Just("\"metrics\"".to_owned()),
+        Just("\"end\"".to_owned()),
+        value(),
+    ];
+    prop_oneof![
+        (kind, number(), number(), metrics(), space()).prop_map(|(t, s, time, m, sp)| {
+            format!("{{{sp}\"type\":{t},\"step\":{s},\"time\":{time},\"metrics\":{m}{sp}}}")
+        }),
+        proptest::collection::vec((key(), prop_oneof![value(), metrics()], space()), 0..6)
+            .prop_map(object),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(3000))]
+
+    #[test]
+    fn the_fast_path_and_serde_json_agree_on_any_line(
+        line in line(),
+        cut in any::<prop::sample::Index>(),
+        insert in any::<(prop::sample::Index, char)>(),
+    ) {
+        takes(&line);
+        // Cut anywhere (at a character boundary), and with a character inserted anywhere.
+        let at = |index: &prop::sample::Index| {
+            let boundaries: Vec<usize> = (0..=line.len()).filter(|&i| line.is_char_boundary(i)).collect();
+            boundaries[index.index(boundaries.len())]
+        };
+        takes(&line[..at(&cut)]);
+        let mut changed = line.clone();
+        changed.insert(at(&insert.0), insert.1);
+        takes(&changed);
+    }
+}
