@@ -30,7 +30,7 @@ pub mod progress;
 pub(crate) mod render;
 pub mod report;
 pub mod serve;
-pub mod site;
+pub(crate) mod site;
 pub(crate) mod slug;
 
 use std::path::{Path, PathBuf};
@@ -159,7 +159,6 @@ pub fn build(logs: &Path, site_dir: &Path, options: &BuildOptions) -> Result<Bui
     let (units, manifest) = previous_units(options, context);
     let site_options = site::SiteOptions {
         base_url: options.base_url.clone(),
-        theme: options.theme.clone(),
         copy_raw_logs: options.copy_raw_logs,
         warnings: loaded.warnings.len(),
     };

@@ -12,13 +12,10 @@ pub mod output;
 pub mod pages;
 pub mod stamp;
 
-use std::path::PathBuf;
-
 /// Options that shape the pages.
 #[derive(Debug, Clone, Default)]
 pub struct SiteOptions {
     pub base_url: Option<String>,
-    pub theme: Option<PathBuf>,
     /// Copy each raw log into the site and link it from the run page.
     pub copy_raw_logs: bool,
     /// Warnings of the whole build, shown on the index page as a count.
