@@ -28,8 +28,16 @@ pub fn spread(values: &[f64]) -> Option<Spread> {
         return None;
     }
     let n = finite.len();
-    let mean = finite.iter().sum::<f64>() / n as f64;
-    let std = if n > 1 {
+    let min = finite.iter().copied().fold(f64::INFINITY, f64::min);
+    let max = finite.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    // Equal values have exactly that mean and no spread: summing them and dividing can land an
+    // ulp away (3.585e-4 three times has a mean 5e-20 off), which would print as "± 6.6e-20".
+    let mean = if min == max {
+        min
+    } else {
+        finite.iter().sum::<f64>() / n as f64
+    };
+    let std = if n > 1 && min != max {
         let squares: f64 = finite.iter().map(|v| (v - mean) * (v - mean)).sum();
         (squares / (n - 1) as f64).sqrt()
     } else {
@@ -39,8 +47,8 @@ pub fn spread(values: &[f64]) -> Option<Spread> {
         n,
         mean,
         std,
-        min: finite.iter().copied().fold(f64::INFINITY, f64::min),
-        max: finite.iter().copied().fold(f64::NEG_INFINITY, f64::max),
+        min,
+        max,
         ci95: None,
     };
     spread.ci95 = confidence_95(&spread);
@@ -307,6 +315,18 @@ mod tests {
         close(s.std, (5.0f64 / 3.0).sqrt(), 1e-15);
         assert_eq!((s.min, s.max), (1.0, 4.0));
         assert!(spread(&[f64::NAN]).is_none());
+    }
+
+    #[test]
+    fn seeds_that_agree_exactly_have_their_value_as_mean_and_no_spread() {
+        // Summing 0.1 three times and dividing by 3 gives 0.1 + 1.4e-17, which a fold row
+        // showed as "0.1 ± 1.7e-17".
+        for (value, n) in [(0.1, 3), (3.585e-4, 3), (0.7, 7)] {
+            let s = spread(&vec![value; n]).unwrap();
+            assert_eq!(s.mean.to_bits(), value.to_bits(), "{value} x {n}");
+            assert_eq!(s.std, 0.0, "{value} x {n}");
+            assert_eq!(s.ci95, Some(0.0), "{value} x {n}");
+        }
     }
 
     // Expected values from scipy.stats.ttest_ind(a, b, equal_var=False), computed offline:
