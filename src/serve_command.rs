@@ -89,14 +89,19 @@ fn build_step(logs: PathBuf, site: PathBuf, options: BuildOptions) -> ahnb::serv
                 changed.dedup();
                 Ok(Rebuilt {
                     summary: format!(
-                        "built {} with {} projects, {} runs ({} lines) in {:.2} s, {} warnings, {} files carried over",
+                        "built {} with {} {}, {} {} ({} {}) in {:.2} s, {} {}, {} {} carried over",
                         site.display(),
                         report.projects,
+                        crate::plural(report.projects, "project", "projects"),
                         report.runs,
+                        crate::plural(report.runs, "run", "runs"),
                         report.lines,
+                        crate::plural(report.lines as usize, "line", "lines"),
                         started.elapsed().as_secs_f64(),
                         warnings,
-                        report.carried
+                        crate::plural(warnings, "warning", "warnings"),
+                        report.carried,
+                        crate::plural(report.carried, "file", "files"),
                     ),
                     changed: Some(changed),
                 })
