@@ -1,6 +1,7 @@
 //! The optional `ahnb.toml`, in LOGS or in a project's folder: the primary metric and metric
 //! directions. Unknown keys are an error, so a typo never silently does nothing. The file is read
-//! by the loader ([`crate::log::config`]); this module only says what it means.
+//! by the load stage (its `config` module, which sits above this one); this module only says what
+//! it means.
 
 use std::collections::BTreeMap;
 
