@@ -64,8 +64,13 @@ where
         // The faint lines between ticks were most of a frame's bytes and said little.
         .max_light_lines(0)
         .axis_style(RGBColor(110, 118, 129));
+    // Asking plotters for no labels is not enough on a log axis: its key points for a budget of
+    // 0 still hold one, whose label then stood over the chart's own tick label (a doubled "1e-5").
+    let no_label = |_: &f64| String::new();
     if frame.own_y_axis {
-        mesh.disable_y_mesh().y_labels(0);
+        mesh.disable_y_mesh()
+            .y_labels(0)
+            .y_label_formatter(&no_label);
     }
     if frame.own_x_axis {
         mesh.disable_x_mesh().x_labels(0);

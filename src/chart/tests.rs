@@ -121,6 +121,33 @@ fn log_scale_when_values_span_decades() {
     assert!(chart.svg.contains(r#"data-log-y="true""#));
 }
 
+/// Regression: on a log axis plotters drew one label of its own under the chart's tick labels
+/// (a smudged, doubled "1e-5" at the bottom of every learning-rate chart).
+#[test]
+fn a_log_axis_shows_each_tick_label_once() {
+    let s = series(
+        "lr",
+        (1..100)
+            .map(|i| (i as f64, 1e-3 / (i * i) as f64))
+            .collect(),
+    );
+    let chart = render_line_chart(&line_chart(vec![s]));
+    assert!(chart.svg.contains(r#"data-log-y="true""#));
+    let doc = parse_xml(&chart.svg);
+    let mut labels: Vec<String> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("text"))
+        .filter_map(|n| n.text())
+        .map(|t| t.trim().to_owned())
+        .filter(|t| !t.is_empty() && t.parse::<f64>().is_ok())
+        .collect();
+    let all = labels.len();
+    labels.sort();
+    labels.dedup();
+    assert!(labels.contains(&"1e-5".to_owned()), "{labels:?}");
+    assert_eq!(all, labels.len(), "a tick label drawn twice: {labels:?}");
+}
+
 #[test]
 fn labels_are_escaped() {
     let s = series("<script>alert(1)</script>", vec![(0.0, 1.0), (1.0, 2.0)]);
