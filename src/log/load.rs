@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 
 use super::config::read_config;
 use super::formats::{Format, Skipped, Source};
+use super::spill::{Spill, SpillOptions};
 use super::walk::LogFile;
 use crate::diag::Warning;
 use crate::error::{Error, Result};
@@ -27,6 +28,8 @@ pub struct LoadOptions {
     pub cache: Option<PathBuf>,
     /// Counters for a progress display, if anyone shows one.
     pub progress: Option<std::sync::Arc<crate::progress::Progress>>,
+    /// When runs' chart points leave memory (see [`super::spill`]).
+    pub spill: SpillOptions,
 }
 
 impl Default for LoadOptions {
@@ -35,6 +38,7 @@ impl Default for LoadOptions {
             chart_points: DEFAULT_CHART_POINTS,
             cache: None,
             progress: None,
+            spill: SpillOptions::default(),
         }
     }
 }
@@ -58,6 +62,9 @@ pub struct Loaded {
     /// Length and xxh3-128 of logs the cache hashed whole while reading them, by path relative
     /// to LOGS (for the up-to-date stamp, which would otherwise read every log again).
     pub content_hashes: BTreeMap<String, (u64, u128)>,
+    /// Where the chart points of runs that left memory are: read a run back with
+    /// [`Spill::details`] before drawing it.
+    pub spill: Spill,
 }
 
 /// Runs per format, in the order of [`Format::ALL`], formats without runs left out.
@@ -121,21 +128,17 @@ pub fn load(
         progress.set_stage("parse");
         progress.set_total_bytes(sources.iter().map(Source::bytes).sum());
     }
+    let spill = Spill::new(options.spill.clone());
     let (results, unchanged, appended, content_hashes) = match &options.cache {
         None => (
-            super::read_sources(&sources, options.chart_points, options.progress.as_deref()),
+            read_sources(&sources, options, &spill),
             0,
             0,
             BTreeMap::new(),
         ),
-        Some(path) => read_with_cache(
-            path,
-            logs,
-            &sources,
-            options.chart_points,
-            options.progress.as_deref(),
-        ),
+        Some(path) => read_with_cache(path, logs, &sources, options, &spill),
     };
+    warnings.extend(spill.take_warning());
     timings.push(("parse", started.elapsed()));
 
     let started = Instant::now();
@@ -178,6 +181,7 @@ pub fn load(
         formats,
         skipped: detection.skipped,
         content_hashes,
+        spill,
     })
 }
 
@@ -198,15 +202,16 @@ fn read_with_cache(
     path: &Path,
     logs: &Path,
     sources: &[Source],
-    chart_points: usize,
-    progress: Option<&crate::progress::Progress>,
+    options: &LoadOptions,
+    spill: &Spill,
 ) -> CachedReading {
     use rayon::prelude::*;
+    let chart_points = options.chart_points;
     let cache = super::cache::Cache::open(path, logs, chart_points);
     let read: Vec<_> = sources
         .par_iter()
         .map(|source| {
-            let read = match (source.format, source.inputs.first()) {
+            let mut read = match (source.format, source.inputs.first()) {
                 (Format::Native, Some(file)) => cache.read(file),
                 _ => (
                     super::formats::read_source(source, chart_points),
@@ -214,7 +219,8 @@ fn read_with_cache(
                     None,
                 ),
             };
-            if let Some(progress) = progress {
+            read.0.runs.iter_mut().for_each(|run| spill.admit(run));
+            if let Some(progress) = &options.progress {
                 progress.add_done_bytes(source.bytes());
             }
             read
@@ -242,6 +248,27 @@ fn read_with_cache(
     }
     let _ = cache.save(entries);
     (results, unchanged, appended, hashes)
+}
+
+/// Reads every source in parallel (results in the order of `sources`), each run handed to the
+/// spill as soon as it is read.
+fn read_sources(
+    sources: &[Source],
+    options: &LoadOptions,
+    spill: &Spill,
+) -> Vec<super::FileResult> {
+    use rayon::prelude::*;
+    sources
+        .par_iter()
+        .map(|source| {
+            let mut result = super::formats::read_source(source, options.chart_points);
+            result.runs.iter_mut().for_each(|run| spill.admit(run));
+            if let Some(progress) = &options.progress {
+                progress.add_done_bytes(source.bytes());
+            }
+            result
+        })
+        .collect()
 }
 
 /// Runs named after their file (no `run` in a header) that share a name within a project, such
