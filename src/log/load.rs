@@ -194,8 +194,9 @@ type CachedReading = (
     BTreeMap<String, (u64, u128)>,
 );
 
-/// Reads every log through the incremental cache, then replaces the cache with this build's
-/// entries (a cache that cannot be written only costs the next build its speed).
+/// Reads every log through the incremental cache, writing this build's entries to the new cache
+/// as they come, which then replaces the old one (a cache that cannot be written only costs the
+/// next build its speed).
 /// Only JSON-lines logs are cached (they are the ones that grow while training); other formats'
 /// runs are read again.
 fn read_with_cache(
@@ -208,10 +209,12 @@ fn read_with_cache(
     use rayon::prelude::*;
     let chart_points = options.chart_points;
     let cache = super::cache::Cache::open(path, logs, chart_points);
+    // Each log's entry goes to the new cache file as soon as it is read: holding every
+    // checkpoint until the end was 700 MB for 10,000 logs.
     let read: Vec<_> = sources
         .par_iter()
         .map(|source| {
-            let mut read = match (source.format, source.inputs.first()) {
+            let (mut result, reuse, entry) = match (source.format, source.inputs.first()) {
                 (Format::Native, Some(file)) => cache.read(file),
                 _ => (
                     super::formats::read_source(source, chart_points),
@@ -219,11 +222,16 @@ fn read_with_cache(
                     None,
                 ),
             };
-            read.0.runs.iter_mut().for_each(|run| spill.admit(run));
+            result.runs.iter_mut().for_each(|run| spill.admit(run));
             if let Some(progress) = &options.progress {
                 progress.add_done_bytes(source.bytes());
             }
-            read
+            let mut hash = None;
+            if let (Some((key, entry)), Some(file)) = (entry, source.inputs.first()) {
+                hash = entry.whole_file(file.gzip).map(|h| (key.clone(), h));
+                cache.keep(key, entry);
+            }
+            (result, reuse, hash)
         })
         .collect();
     let unchanged = read
@@ -235,18 +243,12 @@ fn read_with_cache(
         .filter(|r| r.1 == super::cache::Reuse::Appended)
         .count();
     let mut results = Vec::with_capacity(read.len());
-    let mut entries = Vec::with_capacity(read.len());
     let mut hashes = BTreeMap::new();
-    for (source, (result, _, entry)) in sources.iter().zip(read) {
+    for (result, _, hash) in read {
         results.push(result);
-        if let (Some((key, entry)), Some(file)) = (&entry, source.inputs.first()) {
-            if let Some(hash) = entry.whole_file(file.gzip) {
-                hashes.insert(key.clone(), hash);
-            }
-        }
-        entries.extend(entry);
+        hashes.extend(hash);
     }
-    let _ = cache.save(entries);
+    let _ = cache.save();
     (results, unchanged, appended, hashes)
 }
 

@@ -11,6 +11,7 @@ pub mod json_fast;
 pub mod lines;
 pub mod load;
 pub mod media;
+mod positioned;
 pub mod readme;
 pub mod record;
 pub mod spill;

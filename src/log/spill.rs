@@ -15,6 +15,7 @@ use std::path::PathBuf;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use super::positioned::{read_at, write_all_at};
 use crate::diag::Warning;
 use crate::error::{Error, Result};
 use crate::model::Run;
@@ -202,9 +203,7 @@ impl Spill {
             .reader
             .get()
             .ok_or_else(|| broken("spill file missing".to_owned()))?;
-        let length = usize::try_from(length).map_err(|e| broken(e.to_string()))?;
-        let mut bytes = vec![0; length];
-        read_exact_at(file, &mut bytes, offset).map_err(|e| broken(e.to_string()))?;
+        let bytes = read_at(file, offset, length).map_err(|e| broken(e.to_string()))?;
         Details::decode(&bytes)
             .and_then(|details| run.with_details(details))
             .map(Cow::Owned)
@@ -218,42 +217,4 @@ fn details_bytes(run: &Run) -> usize {
         + run.wall_time.as_ref().map_or(0, |s| s.points.len())
         + run.epoch.as_ref().map_or(0, |s| s.points.len());
     points * std::mem::size_of::<crate::model::Point>()
-}
-
-#[cfg(unix)]
-fn write_all_at(file: &File, bytes: &[u8], offset: u64) -> std::io::Result<()> {
-    std::os::unix::fs::FileExt::write_all_at(file, bytes, offset)
-}
-
-#[cfg(unix)]
-fn read_exact_at(file: &File, bytes: &mut [u8], offset: u64) -> std::io::Result<()> {
-    std::os::unix::fs::FileExt::read_exact_at(file, bytes, offset)
-}
-
-#[cfg(windows)]
-fn write_all_at(file: &File, mut bytes: &[u8], mut offset: u64) -> std::io::Result<()> {
-    use std::os::windows::fs::FileExt;
-    while !bytes.is_empty() {
-        let n = file.seek_write(bytes, offset)?;
-        if n == 0 {
-            return Err(std::io::ErrorKind::WriteZero.into());
-        }
-        bytes = &bytes[n..];
-        offset += n as u64;
-    }
-    Ok(())
-}
-
-#[cfg(windows)]
-fn read_exact_at(file: &File, mut bytes: &mut [u8], mut offset: u64) -> std::io::Result<()> {
-    use std::os::windows::fs::FileExt;
-    while !bytes.is_empty() {
-        let n = file.seek_read(bytes, offset)?;
-        if n == 0 {
-            return Err(std::io::ErrorKind::UnexpectedEof.into());
-        }
-        bytes = &mut bytes[n..];
-        offset += n as u64;
-    }
-    Ok(())
 }
