@@ -173,6 +173,22 @@ pub enum MediaKind {
     Text,
 }
 
+impl MediaKind {
+    /// The kind of an image file written by another tool (an MLflow artifact, a DVCLive plot),
+    /// by its name: the loader's media stage then checks the bytes really are that. `None` for
+    /// any other file, which is no media item.
+    pub fn of_image_file(name: &str) -> Option<MediaKind> {
+        let lower = name.to_ascii_lowercase();
+        let (_, extension) = lower.rsplit_once('.')?;
+        match extension {
+            "png" | "jpg" | "jpeg" | "webp" | "bmp" => Some(MediaKind::Image),
+            "gif" => Some(MediaKind::Gif),
+            "svg" => Some(MediaKind::Svg),
+            _ => None,
+        }
+    }
+}
+
 /// Where a media item's content lives.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum MediaSource {
