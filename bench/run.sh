@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Benchmarks of `ahnb build`, in one run on one machine: what docs/BENCHMARKS.md reports.
 #
-#   bench/run.sh [SECTION...]      sections: ratio steps runs incremental tti scale (default: all but scale)
+#   bench/run.sh [SECTION...]      sections: ratio steps runs incremental tti scale memory
+#                                  (default: all but scale and memory)
 #
 # Environment:
 #   BENCH_DIR   workloads, sites and results (default /tmp/ahnb-bench; never inside the repo)
@@ -17,6 +18,8 @@
 #   ratio        parse-only ceiling (examples/parse_ceiling.rs) vs `ahnb build` on
 #                1,000 runs x 6 metrics x 5,000 steps; peak RSS, output bytes, largest page
 #   steps        peak RSS as steps grow (S = 1,000, 10,000, 100,000 at 100 runs)
+#   memory       peak RSS of 10,000 runs in one project (1,000 steps), with and without the cache,
+#                against AHNB_BEFORE when given (interleaved)
 #   runs         build time as runs grow (R = 100, 1,000, 10,000 in one project, 1,000 steps)
 #   incremental  first build vs a second build over unchanged logs, and after one run grew by 100
 #                lines: 1 project x 1,000 runs x 1,000 steps, then 10 x 100 runs x 5,000 steps
@@ -295,6 +298,45 @@ section_runs() {
     log "The sites are kept in $OUT/runs-R for the tti section."
 }
 
+section_memory() {
+    log ""
+    log "### Peak memory, 10,000 runs in one project: 1 project x 10,000 runs x 6 metrics x 1,000 steps"
+    log ""
+    log "load before: $(quiet)"
+    log ""
+    log "| binary | build | wall (median) | peak RSS (max of n) | n | load after |"
+    log "|---|---|---:|---:|---:|---:|"
+    local name=r10000-s1000 n bin label mode t site
+    gen "$name" 1 10000 6 1000
+    n=$(( REPEAT < 3 ? REPEAT : 3 ))
+    local bins=("$AHNB")
+    [ -z "${AHNB_BEFORE:-}" ] || bins=("$AHNB_BEFORE" "$AHNB")
+    for mode in cache no-cache; do
+        for bin in "${bins[@]}"; do rm -f "$BENCH_DIR/t-memory-$mode-$(basename "$bin")"; done
+        # Interleaved: before, after, before, after, ... so that both see the same machine.
+        for _ in $(seq "$n"); do
+            for bin in "${bins[@]}"; do
+                t=$BENCH_DIR/t-memory-$mode-$(basename "$bin")
+                new_site
+                if [ "$mode" = cache ]; then
+                    timed "$t" "$bin" build "$LOGS/$name" -o "$site" -q
+                else
+                    timed "$t" "$bin" build "$LOGS/$name" -o "$site" --no-cache -q
+                fi
+                # Deleted at once, unlike other sections: twelve 1.6 GB sites do not fit the disk.
+                drop_sites
+            done
+        done
+        for bin in "${bins[@]}"; do
+            t=$BENCH_DIR/t-memory-$mode-$(basename "$bin")
+            label=$([ "$bin" = "$AHNB" ] && echo this || echo "before ($(basename "$bin"))")
+            log "| $label | $([ "$mode" = cache ] && echo "default (cache beside the site)" || echo --no-cache) | $(median "$t" 1) s | $(mib "$(max_col "$t" 4)") MiB | $n | $(cut -d' ' -f1 /proc/loadavg) |"
+        done
+    done
+    log ""
+    log "target (issue 17): peak RSS <= 500 MiB, with the cache and without"
+}
+
 # incremental_one NAME PROJECTS RUNS METRICS STEPS: a first build, a second over unchanged logs, and
 # a third after one run grew by 100 lines (then the run is cut back), REPEAT times on one site.
 incremental_one() {
@@ -382,8 +424,8 @@ section_tti() {
 
 for section in "${sections[@]}"; do
     case "$section" in
-        ratio | steps | runs | incremental | tti | scale) "section_$section" ;;
-        *) echo "error: unknown section '$section' (ratio steps runs incremental tti scale)" >&2; exit 2 ;;
+        ratio | steps | runs | incremental | tti | scale | memory) "section_$section" ;;
+        *) echo "error: unknown section '$section' (ratio steps runs incremental tti scale memory)" >&2; exit 2 ;;
     esac
 done
 echo

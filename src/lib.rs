@@ -160,7 +160,12 @@ pub fn build(logs: &Path, site_dir: &Path, options: &BuildOptions) -> Result<Bui
     });
     set_stage(options, "render");
     let writer = site::output::SiteWriter::create(site_dir)?;
-    let (units, manifest) = previous_units(options, context);
+    // A figures export takes the charts of the pages as they are drawn, so every page is drawn.
+    let figure_writer = match &options.figures {
+        Some(dir) => Some(export::FigureWriter::create(dir)?),
+        None => None,
+    };
+    let (units, manifest) = previous_units(options, context, figure_writer.is_none());
     let site_options = site::SiteOptions {
         base_url: options.base_url.clone(),
         copy_raw_logs: options.copy_raw_logs,
@@ -177,6 +182,7 @@ pub fn build(logs: &Path, site_dir: &Path, options: &BuildOptions) -> Result<Bui
             &writer,
             &units,
             &loaded.spill,
+            figure_writer.as_ref().map(|w| w as &dyn plan::FigureSink),
         )
     })?;
     set_stage(options, "write");
@@ -187,9 +193,10 @@ pub fn build(logs: &Path, site_dir: &Path, options: &BuildOptions) -> Result<Bui
         }
         Ok::<_, Error>(published)
     })?;
-    let (figures, archived) = timings.time_some("export", || {
-        let model = (&loaded.projects[..], &summaries[..], &loaded.spill);
-        write_exports(site_dir, options, model, &paths)
+    let figures = figure_writer.map(|w| w.report());
+    let archived = timings.time_some("export", || match &options.archive {
+        Some(path) => export::write_archive(site_dir, path).map(Some),
+        None => Ok(None),
     })?;
 
     let mut warnings = std::mem::take(&mut loaded.warnings);
@@ -244,14 +251,14 @@ impl Timings {
     }
 
     /// Like [`Timings::time`], listing the stage only when it did something.
-    fn time_some<A, B>(
+    fn time_some<A>(
         &mut self,
         stage: &'static str,
-        run: impl FnOnce() -> Result<(Option<A>, Option<B>)>,
-    ) -> Result<(Option<A>, Option<B>)> {
+        run: impl FnOnce() -> Result<Option<A>>,
+    ) -> Result<Option<A>> {
         let started = Instant::now();
         let value = run()?;
-        if value.0.is_some() || value.1.is_some() {
+        if value.is_some() {
             self.0.push((stage, started.elapsed()));
         }
         Ok(value)
@@ -298,11 +305,12 @@ fn settings_of(options: &BuildOptions) -> String {
     )
 }
 
-/// The units of the previous build (from the manifest beside the cache; without a cache,
-/// everything is rendered) and where this build's manifest goes.
+/// The units of the previous build (from the manifest beside the cache; without a cache, or
+/// unless `carry`, everything is rendered) and where this build's manifest goes.
 fn previous_units(
     options: &BuildOptions,
     context: site::digest::Digest,
+    carry: bool,
 ) -> (site::incremental::Units, Option<PathBuf>) {
     let manifest = options
         .load
@@ -311,6 +319,7 @@ fn previous_units(
         .map(site::manifest::manifest_path);
     let previous = manifest
         .as_deref()
+        .filter(|_| carry)
         .and_then(|path| site::manifest::load(path, context));
     (site::incremental::Units::new(previous), manifest)
 }
@@ -421,30 +430,6 @@ fn save_stamp(
         skipped: report.skipped.clone(),
     };
     site::stamp::save(&stamp.file, inputs, stamp.lengths, site_dir, media, stamped);
-}
-
-/// The paper kit, when asked for: every chart as SVG and PDF, and a zip of the published site.
-fn write_exports(
-    site_dir: &Path,
-    options: &BuildOptions,
-    (projects, summaries, spill): (
-        &[model::Project],
-        &[model::summary::ProjectSummary],
-        &log::spill::Spill,
-    ),
-    paths: &paths::SitePaths,
-) -> Result<(Option<FiguresReport>, Option<usize>)> {
-    let figures = match &options.figures {
-        Some(dir) => Some(export::write_figures(
-            projects, summaries, paths, spill, dir,
-        )?),
-        None => None,
-    };
-    let archived = match &options.archive {
-        Some(path) => Some(export::write_archive(site_dir, path)?),
-        None => None,
-    };
-    Ok((figures, archived))
 }
 
 impl BuildReport {

@@ -267,3 +267,54 @@ fn operator_paths_inside_logs_or_foreign_folders_are_refused() {
     }
     assert!(own.join(".ahnb-figures").is_file());
 }
+
+/// The charts of a figures export are the site's: `ahnb figures` (which plans the pages) and
+/// `build --figures` (which takes them from the pages it draws) write the same files, also when
+/// the build could carry every page over from the previous one, and the project charts are
+/// the page's (its figure files) byte for byte.
+#[test]
+fn figures_and_build_figures_write_the_site_charts() {
+    let dir = tempfile::tempdir().unwrap();
+    let alone = dir.path().join("alone");
+    ahnb()
+        .args(["figures", "-q", "-o"])
+        .arg(&alone)
+        .arg(example_logs())
+        .assert()
+        .success();
+    let site = dir.path().join("site");
+    for n in 0..2 {
+        // The second build finds every page unchanged; its figures are still all written.
+        let built = dir.path().join(format!("built{n}"));
+        ahnb()
+            .args(["build", "-q", "-o"])
+            .arg(&site)
+            .arg("--figures")
+            .arg(&built)
+            .arg(example_logs())
+            .assert()
+            .success();
+        let (a, b) = (read_tree(&alone), read_tree(&built));
+        assert_eq!(a.keys().collect::<Vec<_>>(), b.keys().collect::<Vec<_>>());
+        for (path, bytes) in &a {
+            assert!(bytes == &b[path], "{path} differs");
+        }
+    }
+    let figures = read_tree(&alone);
+    let pages = read_tree(&site);
+    let mut project_charts = 0;
+    for (path, bytes) in &pages {
+        let Some((project, name)) = path.split_once("/figures/") else {
+            continue;
+        };
+        let exported = &figures[&format!("{project}/{name}")];
+        assert!(exported == bytes, "{path} is the exported chart");
+        project_charts += 1;
+    }
+    assert!(project_charts >= 6, "{project_charts} project charts");
+    assert!(
+        figures
+            .keys()
+            .any(|k| k.matches('/').count() == 2 && k.ends_with(".pdf"))
+    );
+}

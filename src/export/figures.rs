@@ -3,13 +3,15 @@
 //! mirrors the site's figure folders: `<project>/<chart>` for project charts and
 //! `<project>/<run>/<chart>` for each run's charts, with the site's slugs as names.
 //!
-//! The charts are the plan's: each project's and run's page is planned (`plan::project_files`,
-//! `plan::run_files`) and the figures of its view are written, so an export holds exactly the
-//! charts the site shows. Runs are planned in parallel, each read back from the spill, drawn,
-//! written and dropped: an export of 10,000 runs holds a few runs' charts at a time.
+//! The charts are the plan's: the figures of each project's and run's page view
+//! (`plan::project_files`, `plan::run_files`), so an export holds exactly the charts the site
+//! shows. A build with `--figures` hands them over as it draws its pages; `ahnb figures` plans the
+//! pages itself. Either way each chart is written as soon as it is drawn: an export of 10,000
+//! runs holds a few runs' charts at a time.
 
 use std::fs;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use rayon::prelude::*;
 
@@ -20,8 +22,8 @@ use crate::model::Project;
 use crate::model::detail::Featured;
 use crate::model::summary::ProjectSummary;
 use crate::paths::SitePaths;
-use crate::plan::{self, Content, PageView, PlannedFile};
-use crate::render::figures::{Figure, featured_runs};
+use crate::plan::{self, FigureSink};
+use crate::render::figures::featured_runs;
 
 /// What [`write_figures`] wrote.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -30,32 +32,48 @@ pub struct FiguresReport {
     pub charts: usize,
 }
 
-/// The figures of the page views among planned files.
-fn view_figures(files: Vec<PlannedFile>) -> Vec<Figure> {
-    let mut figures = Vec::new();
-    for file in files {
-        match file.content {
-            Content::Page {
-                view: PageView::Project(view),
-                ..
-            } => {
-                let view = *view;
-                figures.extend(view.figures);
-                figures.extend(view.scatters);
-                figures.extend(view.parallel);
-            }
-            Content::Page {
-                view: PageView::Run(view),
-                ..
-            } => figures.extend(view.figures),
-            _ => {}
-        }
-    }
-    figures
+/// A figures folder being written: each chart as SVG and PDF as soon as it is drawn, from any
+/// thread. Each file's bytes depend only on the model.
+pub struct FigureWriter {
+    dir: PathBuf,
+    charts: AtomicUsize,
 }
 
-/// Writes every chart of the site's pages as SVG and PDF under `dir` (created if needed; other
-/// files are left alone). Each file's bytes depend only on the model.
+impl FigureWriter {
+    /// Checks that `dir` is empty or ahnb's, creates it and marks it as ahnb's.
+    pub fn create(dir: &Path) -> Result<FigureWriter> {
+        check_figures_folder(dir)?;
+        fs::create_dir_all(dir).map_err(|e| Error::write(dir, e))?;
+        let marker = dir.join(FIGURES_MARKER);
+        fs::write(
+            &marker,
+            b"ahnb figures: written by ahnb, rewritten by every export\n",
+        )
+        .map_err(|e| Error::write(&marker, e))?;
+        Ok(FigureWriter {
+            dir: dir.to_path_buf(),
+            charts: AtomicUsize::new(0),
+        })
+    }
+
+    pub fn report(&self) -> FiguresReport {
+        FiguresReport {
+            charts: self.charts.load(Ordering::Relaxed),
+        }
+    }
+}
+
+impl FigureSink for FigureWriter {
+    fn figure(&self, path: &str, svg: &str) -> Result<()> {
+        write_chart(&self.dir, path, svg)?;
+        self.charts.fetch_add(1, Ordering::Relaxed);
+        Ok(())
+    }
+}
+
+/// `ahnb figures`: writes every chart of the site's pages as SVG and PDF under `dir`, planning
+/// each page as a build would without rendering it (a build with `--figures` hands the charts of
+/// the pages it draws to a [`FigureWriter`] instead).
 pub fn write_figures(
     projects: &[Project],
     summaries: &[ProjectSummary],
@@ -63,15 +81,7 @@ pub fn write_figures(
     spill: &Spill,
     dir: &Path,
 ) -> Result<FiguresReport> {
-    check_figures_folder(dir)?;
-    fs::create_dir_all(dir).map_err(|e| Error::write(dir, e))?;
-    let marker = dir.join(FIGURES_MARKER);
-    fs::write(
-        &marker,
-        b"ahnb figures: written by ahnb, rewritten by every export\n",
-    )
-    .map_err(|e| Error::write(&marker, e))?;
-    let mut charts = 0;
+    let writer = FigureWriter::create(dir)?;
     for ((project, summary), paths) in projects.iter().zip(summaries).zip(&paths.projects) {
         let mut read_back = std::collections::BTreeMap::new();
         for i in featured_runs(project) {
@@ -81,30 +91,18 @@ pub fn write_figures(
         }
         let featured = Featured::new(&project.runs, read_back);
         let (files, _) = plan::project_files(project, &featured, summary, paths, None);
-        let figures = view_figures(files);
-        figures
-            .par_iter()
-            .map(|f| write_chart(dir, &format!("{}/{}", paths.dir, f.name), &f.svg))
-            .collect::<Result<Vec<()>>>()?;
-        charts += figures.len();
-        let per_run: Vec<Result<usize>> = (0..project.runs.len())
+        plan::export_figures(&writer, &files, paths, None)?;
+        (0..project.runs.len())
             .into_par_iter()
             .map(|i| {
                 let run = spill.details(&project.runs[i])?;
-                let (files, _) = plan::run_files(project, i, &run, paths, false, None);
-                let figures = view_figures(files);
-                for f in &figures {
-                    let path = format!("{}/{}/{}", paths.dir, paths.run_slugs[i], f.name);
-                    write_chart(dir, &path, &f.svg)?;
-                }
-                Ok(figures.len())
+                let context = project.run_context(i);
+                let (files, _) = plan::run_files(&context, &run, paths, false, None);
+                plan::export_figures(&writer, &files, paths, Some(i))
             })
-            .collect();
-        for n in per_run {
-            charts += n?;
-        }
+            .collect::<Result<Vec<()>>>()?;
     }
-    Ok(FiguresReport { charts })
+    Ok(writer.report())
 }
 
 /// Writes one chart at `path` (relative to `dir`, ending in `.svg`) as SVG and as PDF.

@@ -13,7 +13,7 @@ use crate::error::{Error, Result};
 use crate::site::output::absolute;
 
 pub use archive::write_archive;
-pub use figures::{FiguresReport, write_figures};
+pub use figures::{FigureWriter, FiguresReport, write_figures};
 
 /// Refuses to write exports into the logs (or a folder holding them).
 pub(crate) fn check_export_path(path: &Path, logs: &Path) -> Result<()> {

@@ -55,7 +55,44 @@ pub struct Project {
     pub groups: Vec<SeedGroup>,
 }
 
+/// What one run's page shows of its project besides the run itself ([`Project::run_context`]):
+/// a run page is planned from its run, this and the site's paths, never from the other runs.
+#[derive(Debug, Clone, Copy)]
+pub struct RunContext<'a> {
+    /// The run's index in the project.
+    pub index: usize,
+    pub project: &'a str,
+    pub config: &'a ProjectConfig,
+    pub primary_metric: Option<&'a String>,
+    pub primary_direction: Direction,
+    pub summary: &'a RunSummary,
+    /// The names of the runs before and after it, for links.
+    pub previous: Option<&'a str>,
+    pub next: Option<&'a str>,
+}
+
+impl RunContext<'_> {
+    /// Direction of a metric in the run's project.
+    pub fn direction_of(&self, metric: &str) -> Option<Direction> {
+        self.config.direction_of(metric)
+    }
+}
+
 impl Project {
+    /// What run `index`'s page shows of the project.
+    pub fn run_context(&self, index: usize) -> RunContext<'_> {
+        RunContext {
+            index,
+            project: &self.name,
+            config: &self.config,
+            primary_metric: self.primary_metric.as_ref(),
+            primary_direction: self.primary_direction,
+            summary: &self.summaries[index],
+            previous: index.checked_sub(1).map(|i| self.runs[i].name.as_str()),
+            next: self.runs.get(index + 1).map(|r| r.name.as_str()),
+        }
+    }
+
     /// Direction of a metric in this project.
     pub fn direction_of(&self, metric: &str) -> Option<Direction> {
         self.config.direction_of(metric)

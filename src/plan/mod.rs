@@ -12,6 +12,7 @@ use serde::Serialize;
 
 use crate::diag::{Warning, quote};
 use crate::model::detail::Featured;
+use crate::model::project::RunContext;
 use crate::model::summary::ProjectSummary;
 use crate::model::{Format, MediaContent, MediaSource, Project, Run};
 use crate::paths::{ProjectPaths, SitePaths};
@@ -70,6 +71,55 @@ pub enum PageView {
     Index(IndexView),
     Project(Box<ProjectView>),
     Run(Box<RunView>),
+}
+
+/// Receives the charts of pages as they are planned, for a figures export (`ahnb build
+/// --figures` takes them from the pages the build draws): a path relative to the figures folder,
+/// ending in `.svg`, and the chart's SVG.
+pub trait FigureSink: Sync {
+    fn figure(&self, path: &str, svg: &str) -> crate::error::Result<()>;
+}
+
+/// The charts of the project and run pages among `files`, in page order.
+pub fn page_figures(files: &[PlannedFile]) -> Vec<&Figure> {
+    let mut figures = Vec::new();
+    for file in files {
+        match &file.content {
+            Content::Page {
+                view: PageView::Project(view),
+                ..
+            } => figures.extend(
+                view.figures
+                    .iter()
+                    .chain(&view.scatters)
+                    .chain(&view.parallel),
+            ),
+            Content::Page {
+                view: PageView::Run(view),
+                ..
+            } => figures.extend(&view.figures),
+            _ => {}
+        }
+    }
+    figures
+}
+
+/// Hands the charts of a project's planned files (`run`: `None`) or of a run's to `sink`, named
+/// as a figures export names them: `<project>/<chart>` and `<project>/<run>/<chart>`.
+pub fn export_figures(
+    sink: &dyn FigureSink,
+    files: &[PlannedFile],
+    paths: &ProjectPaths,
+    run: Option<usize>,
+) -> crate::error::Result<()> {
+    for figure in page_figures(files) {
+        let path = match run {
+            None => format!("{}/{}", paths.dir, figure.name),
+            Some(i) => format!("{}/{}/{}", paths.dir, paths.run_slugs[i], figure.name),
+        };
+        sink.figure(&path, &figure.svg)?;
+    }
+    Ok(())
 }
 
 /// The files every site has: the theme's static files, `.nojekyll` (GitHub Pages would hide
@@ -195,16 +245,16 @@ fn figure_file(path: String, figure: &Figure) -> PlannedFile {
 }
 
 /// A run's files: the images its page shows, its raw log when asked for, and its page; and a
-/// warning when the page charts only some of its metric families. `run` is run `index` of
-/// `project` with its details.
+/// warning when the page charts only some of its metric families. `run` is the run of `context`
+/// with its details; nothing else of the project is needed (see [`RunContext`]).
 pub fn run_files(
-    project: &Project,
-    index: usize,
+    context: &RunContext,
     run: &Run,
     paths: &ProjectPaths,
     copy_raw_logs: bool,
     base_url: Option<&str>,
 ) -> (Vec<PlannedFile>, Vec<Warning>) {
+    let index = context.index;
     let slug = &paths.run_slugs[index];
     let from = CopyFrom {
         path_on_disk: run.path_on_disk.clone(),
@@ -253,7 +303,7 @@ pub fn run_files(
         warnings.push(Warning::at_file(&run.source, message));
     }
     let media = crate::render::media::media_groups(run, |_| true);
-    let view = RunView::new(project, index, run, paths, raw_log, media, base_url);
+    let view = RunView::new(context, run, paths, raw_log, media, base_url);
     files.push(PlannedFile {
         path: paths.run_page(index),
         content: Content::Page {

@@ -1,36 +1,35 @@
-//! The run page's view (the model report), built from one run and its project: pure, no I/O;
-//! its charts are drawn inline.
+//! The run page's view (the model report), built from one run and what its page shows of its
+//! project ([`RunContext`]): pure, no I/O; its charts are drawn inline.
 
 use super::figures;
 use super::views::*;
 use crate::format;
-use crate::model::project::Project;
+use crate::model::project::RunContext;
 use crate::model::{Run, Status};
 use crate::paths::ProjectPaths;
 
 impl RunView {
     /// A run page's view: the run's tables and charts, its neighbours in the project for links,
     /// and what the writer made of its files (the raw log's link, the media items). `run` is
-    /// run `index` of `project` with its details (its chart points, see `model::detail`). Pure:
-    /// the charts are drawn here, nothing is read or written.
-    #[allow(clippy::too_many_arguments)]
+    /// the run of `context` with its details (its chart points, see `model::detail`). Pure: the
+    /// charts are drawn here, nothing is read or written.
     pub fn new(
-        project: &Project,
-        index: usize,
+        context: &RunContext,
         run: &Run,
         paths: &ProjectPaths,
         raw_log: Option<String>,
         media: Vec<MediaGroup>,
         base_url: Option<&str>,
     ) -> RunView {
-        let summary = &project.summaries[index];
+        let index = context.index;
+        let summary = context.summary;
         let slug = &paths.run_slugs[index];
         let metrics = run
             .metric_order
             .iter()
             .map(|name| {
                 let s = &run.series[name].summary;
-                let direction = project.direction_of(name);
+                let direction = context.direction_of(name);
                 let best = direction.and_then(|d| s.best(d));
                 MetricRow {
                     name: name.clone(),
@@ -48,18 +47,18 @@ impl RunView {
             })
             .collect();
 
-        let headline = headline_metrics(project, run);
+        let headline = headline_metrics(context, run);
         // A run's charts are not written as files of their own: with thousands of runs those files
         // were most of a site's files and a fifth of its bytes. The page's script saves a chart as
         // SVG when asked, and `ahnb figures` writes any run's figures for a paper.
-        let mut run_figures = figures::run_figures(project, run);
+        let mut run_figures = figures::run_figures(context, run);
         for figure in &mut run_figures {
             figure.standalone = false;
             figure.name = std::mem::take(&mut figure.file);
             figure.file = format!("{slug}-{}", figure.name);
         }
-        let link_to = |i: usize| Link {
-            label: project.runs[i].name.clone(),
+        let link_to = |i: usize, name: &str| Link {
+            label: name.to_owned(),
             href: paths.runs[i].clone(),
         };
         RunView {
@@ -67,14 +66,14 @@ impl RunView {
                 &format!(
                     "{} · {}",
                     crate::invisible::isolate(&run.name),
-                    crate::invisible::isolate(&project.name)
+                    crate::invisible::isolate(context.project)
                 ),
                 "../../",
                 &paths.run_page(index),
                 base_url,
             ),
             project: Link {
-                label: project.name.clone(),
+                label: context.project.to_owned(),
                 href: "../index.html".to_owned(),
             },
             name: run.name.clone(),
@@ -83,10 +82,10 @@ impl RunView {
             start: run.start_time().map(format::timestamp),
             start_iso: run.start_time().map(format::timestamp_rfc3339),
             duration: run.duration().map(format::duration),
-            previous: index.checked_sub(1).map(link_to),
-            next: (index + 1 < project.runs.len()).then(|| link_to(index + 1)),
+            previous: context.previous.map(|name| link_to(index - 1, name)),
+            next: context.next.map(|name| link_to(index + 1, name)),
             raw_log,
-            story: describe_run(project, index),
+            story: describe_run(context, run),
             error: run
                 .end
                 .as_ref()
@@ -171,11 +170,10 @@ impl RunView {
 
 /// The primary metric first, then the other metrics with a known direction (validation ones
 /// first), at most six cards.
-fn headline_metrics(project: &Project, run: &Run) -> Vec<Headline> {
+fn headline_metrics(context: &RunContext, run: &Run) -> Vec<Headline> {
     let mut names: Vec<&String> = Vec::new();
-    if let Some(primary) = project
+    if let Some(primary) = context
         .primary_metric
-        .as_ref()
         .filter(|m| run.series.contains_key(*m))
     {
         names.push(primary);
@@ -183,7 +181,7 @@ fn headline_metrics(project: &Project, run: &Run) -> Vec<Headline> {
     let mut others: Vec<&String> = run
         .metric_order
         .iter()
-        .filter(|m| project.direction_of(m).is_some() && !names.contains(m))
+        .filter(|m| context.direction_of(m).is_some() && !names.contains(m))
         .collect();
     others.sort_by_key(|m| !crate::model::direction::is_validation_metric(m));
     names.extend(others);
@@ -192,7 +190,7 @@ fn headline_metrics(project: &Project, run: &Run) -> Vec<Headline> {
         .into_iter()
         .map(|name| {
             let s = &run.series[name].summary;
-            let direction = project
+            let direction = context
                 .direction_of(name)
                 .unwrap_or(crate::model::Direction::Down);
             let best = s.best(direction);
@@ -203,7 +201,7 @@ fn headline_metrics(project: &Project, run: &Run) -> Vec<Headline> {
                     .unwrap_or_else(|| "–".to_owned()),
                 best_at: best.map(|p| step_label(run, p.step)).unwrap_or_default(),
                 last: s.last.map(|p| format::number(p.value)).unwrap_or_default(),
-                is_primary: project.primary_metric.as_ref() == Some(name),
+                is_primary: context.primary_metric == Some(name),
             }
         })
         .collect()

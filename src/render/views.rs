@@ -7,7 +7,7 @@ use serde::Serialize;
 pub use super::figures::Figure;
 use super::markdown::markdown_to_html;
 use crate::format;
-use crate::model::project::Project;
+use crate::model::project::{Project, RunContext};
 use crate::model::{Direction, Run, Status, progress};
 
 /// What every page needs.
@@ -434,14 +434,13 @@ pub struct StoryProgress {
 }
 
 /// The facts at the top of a run page, from the data.
-pub fn describe_run(project: &Project, index: usize) -> RunStory {
-    let run = &project.runs[index];
-    let summary = &project.summaries[index];
+pub fn describe_run(context: &RunContext, run: &Run) -> RunStory {
+    let summary = context.summary;
     let mut story = RunStory::default();
 
-    if let Some(metric) = &project.primary_metric {
+    if let Some(metric) = context.primary_metric {
         if let Some(series) = run.series.get(metric) {
-            if let Some(best) = series.summary.best(project.primary_direction) {
+            if let Some(best) = series.summary.best(context.primary_direction) {
                 story.best = Some(StoryValue {
                     metric: metric.clone(),
                     value: format::number(best.value),

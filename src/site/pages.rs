@@ -38,6 +38,7 @@ pub fn write_pages(
     writer: &SiteWriter,
     units: &Units,
     spill: &Spill,
+    figures: Option<&dyn plan::FigureSink>,
 ) -> Result<Vec<Warning>> {
     // Digests first, from the model alone: nothing is drawn for a unit that is carried over.
     let run_digests: Vec<Vec<Digest>> = projects
@@ -102,6 +103,7 @@ pub fn write_pages(
                 writer,
                 units,
                 spill,
+                figures,
             };
             write_project(&context, project, summary, paths, digest, runs)
         })
@@ -120,6 +122,8 @@ struct Context<'a> {
     writer: &'a SiteWriter,
     units: &'a Units,
     spill: &'a Spill,
+    /// Where the pages' charts also go (`--figures`).
+    figures: Option<&'a dyn plan::FigureSink>,
 }
 
 /// Writes one project's page, data, runs.csv and figures, and its runs' pages; returns the
@@ -138,6 +142,7 @@ fn write_project(
         writer,
         units,
         spill,
+        figures,
     } = *context;
     let key = format!("{}/index.html", paths.dir);
     let mut warnings = units.unit(writer, key, digest, |out| {
@@ -146,6 +151,9 @@ fn write_project(
         let featured = Featured::new(&project.runs, read_back(spill, project, featured)?);
         let (files, mut warnings) =
             plan::project_files(project, &featured, summary, paths, base_url);
+        if let Some(sink) = figures {
+            plan::export_figures(sink, &files, paths, None)?;
+        }
         warnings.extend(write_files(files, renderer, out)?);
         Ok(warnings)
     })?;
@@ -155,8 +163,16 @@ fn write_project(
             units.unit(writer, paths.run_page(i), run_digests[i], |out| {
                 let base_url = options.base_url.as_deref();
                 let run = spill.details(&project.runs[i])?;
-                let (files, mut warnings) =
-                    plan::run_files(project, i, &run, paths, options.copy_raw_logs, base_url);
+                let (files, mut warnings) = plan::run_files(
+                    &project.run_context(i),
+                    &run,
+                    paths,
+                    options.copy_raw_logs,
+                    base_url,
+                );
+                if let Some(sink) = figures {
+                    plan::export_figures(sink, &files, paths, Some(i))?;
+                }
                 warnings.extend(write_files(files, renderer, out)?);
                 Ok(warnings)
             })

@@ -4,7 +4,7 @@ use crate::chart::line::{LineChart, LineSeries, WallClock, render_line_chart};
 use crate::chart::palette::series_color;
 use crate::model::Run;
 use crate::model::direction::is_validation_metric;
-use crate::model::project::Project;
+use crate::model::project::RunContext;
 use crate::slug::SlugSet;
 
 use super::{Figure, MAX_CHARTS, metric_families};
@@ -39,9 +39,9 @@ pub(super) fn wall_clock(run: &Run) -> Option<WallClock> {
     Some(WallClock::simplified(&points, span * CLOCK_TOLERANCE))
 }
 
-/// One chart per metric family of a run (of `project`, with its details): the metric with its
+/// One chart per metric family of a run (with its details): the metric with its
 /// validation/test twins.
-pub fn run_figures(project: &Project, run: &Run) -> Vec<Figure> {
+pub fn run_figures(context: &RunContext, run: &Run) -> Vec<Figure> {
     let x_label = if steps_are_epochs(run) {
         "epoch"
     } else {
@@ -59,7 +59,7 @@ pub fn run_figures(project: &Project, run: &Run) -> Vec<Figure> {
                 .enumerate()
                 .map(|(i, name)| {
                     let s = &run.series[name];
-                    let best = project.direction_of(name).and_then(|d| s.summary.best(d));
+                    let best = context.direction_of(name).and_then(|d| s.summary.best(d));
                     LineSeries {
                         label: name.clone(),
                         color: series_color(i).to_owned(),
