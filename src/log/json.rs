@@ -89,6 +89,11 @@ fn rewrite_outside_strings(
             copied_up_to = i + length;
         }
         i += length.max(1);
+        // Tokens are ASCII; a character outside strings that is not (`{"a":NaN}é`, malformed
+        // but possible) is passed whole, never sliced into.
+        while !text.is_char_boundary(i) {
+            i += 1;
+        }
     }
     out.push_str(&text[copied_up_to..]);
     out
@@ -549,6 +554,19 @@ mod tests {
         let note = raw_json(record.fields[0].1);
         assert_eq!(note, serde_json::json!("NaN and \"Infinity\" here"));
         assert!(matches!(raw_scalar(record.fields[1].1), Scalar::Number(v) if v.is_nan()));
+    }
+
+    /// Regression: a line holding `NaN` and a non-ASCII character outside strings panicked
+    /// (the rewrite sliced the character in two) and stopped the whole build.
+    #[test]
+    fn non_ascii_outside_strings_is_malformed_not_a_crash() {
+        let mut scratch = Scratch::default();
+        let line = "{\"type\":\"metrics\",\"metrics\":{\"a\":NaN}}\u{e9}";
+        assert!(parse_line(line, &mut scratch).is_err());
+        assert!(parse_line("{NaN\u{a1}:-0}", &mut scratch).is_err());
+        assert!(parse_line("{\"a\":1e400\u{e9}}", &mut scratch).is_err());
+        let m = metrics_of("{\"metrics\":{\"\u{e9}\":NaN,\"b\":1}}");
+        assert!(matches!(m[0].1, Scalar::Number(v) if v.is_nan()));
     }
 
     #[test]
