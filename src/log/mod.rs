@@ -227,6 +227,8 @@ pub fn read_log_from<R: BufRead>(
     let mut checkpoint = None;
     let mut truncated = false;
     let mut read_error = None;
+    // One per log: it reads each line along the previous line's layout when they match.
+    let mut parser = json_fast::LineParser::default();
     loop {
         let line_start = reader.bytes_read();
         let (number, line) = match reader.next_line() {
@@ -274,8 +276,7 @@ pub fn read_log_from<R: BufRead>(
                     continue;
                 }
             };
-            let mut scratch = json::Scratch::default();
-            match json_fast::parse_line(text, &mut scratch) {
+            match parser.parse(text) {
                 Ok(record) => builder.add(number, record),
                 Err(_) if !piece_terminated => {
                     truncated = true;

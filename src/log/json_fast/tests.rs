@@ -180,3 +180,110 @@ proptest! {
         takes(&changed);
     }
 }
+
+fn lines_by_shape(lines: &[&str]) -> u64 {
+    same_as_serde_lines(lines).unwrap_or_else(|difference| panic!("{lines:?}: {difference}"))
+}
+
+#[test]
+fn lines_laid_out_like_the_one_before_are_read_along_its_shape() {
+    let log = [
+        r#"{"type":"metrics","step":0,"time":1772809200.000,"metrics":{"loss":2.497,"acc":0,"lr":3e-3}}"#,
+        r#"{"type":"metrics","step":1,"time":1772809200.355,"metrics":{"loss":NaN,"acc":0.001248,"lr":null}}"#,
+        r#"{"type":"metrics","step":"2","time":"2026-03-06T15:00:00Z","metrics":{"loss":"x","acc":true,"lr":-Infinity}}"#,
+        // Same layout, other record type: still the same record serde_json gives.
+        r#"{"type":"end","step":3,"time":1772809201.057,"metrics":{"loss":1.5,"acc":0.5,"lr":-0}}"#,
+    ];
+    assert_eq!(lines_by_shape(&log), 3);
+    // A value the shape's readers refuse, a key of the same length, moved whitespace, a nested
+    // value, a line cut short, trailing bytes: each read afresh (or by serde_json), same answer.
+    let odd = [
+        log[0],
+        r#"{"type":"metrics","step":1,"time":1772809200.355,"metrics":{"loss":{"a":1},"acc":0,"lr":1}}"#,
+        r#"{"type":"metrics","step":1,"time":1772809200.355,"metrics":{"lost":2.497,"acc":0,"lr":1}}"#,
+        r#"{"type":"metrics","step":1,"time":1772809200.355,"metrics":{"loss": 2.497,"acc":0,"lr":1}}"#,
+        r#"{"type":"metrics","step":1,"time":1772809200.355,"metrics":{"loss":2.497,"acc":0,"lr":1}} x"#,
+        r#"{"type":"metrics","step":1,"time":1772809200.355,"metrics":{"loss":2.497,"acc":0,"lr":1"#,
+        r#"{"type":"metrics","step":1e400,"time":1772809200.355,"metrics":{"loss":2.497,"acc":0,"lr":1}}"#,
+        r#"{"type":"metrics","step":01,"time":1772809200.355,"metrics":{"loss":2.497,"acc":0,"lr":1}}"#,
+        r#"{"type":"metrics","step":1,"time":1772809200.355,"metrics":{"loss":nulls,"acc":0,"lr":1}}"#,
+        r#"{"type":"metrics","step":1,"time":1772809200.355,"metrics":{"loss":"a\"b","acc":0,"lr":1}}"#,
+        r#"{"type":5,"step":1,"time":1772809200.355,"metrics":{"loss":2.497,"acc":0,"lr":1}}"#,
+    ];
+    assert_eq!(lines_by_shape(&odd), 0);
+    // Bare metric lines, and a line with no values at all.
+    assert_eq!(
+        lines_by_shape(&[r#"{"step":1,"loss":0.5}"#, r#"{"step":2,"loss":0.25}"#]),
+        1
+    );
+    assert_eq!(lines_by_shape(&["{}", "{}", " {} "]), 1);
+}
+
+/// A log: lines that share a layout (keys, whitespace, where `metrics` stands) with values
+/// drawn afresh for each line, some of them cut or with a character put in.
+fn log() -> impl Strategy<Value = Vec<String>> {
+    let layout = (
+        proptest::collection::vec((key(), space()), 0..4),
+        proptest::option::of(proptest::collection::vec((key(), space()), 0..5)),
+        space(),
+    );
+    let values = proptest::collection::vec(
+        (
+            proptest::collection::vec(prop_oneof![3 => number(), 1 => value()], 9),
+            prop_oneof![
+                Just("\"metrics\"".to_owned()),
+                Just("\"end\"".to_owned()),
+                value()
+            ],
+            0u8..10,
+            any::<(prop::sample::Index, char)>(),
+        ),
+        1..6,
+    );
+    (layout, values).prop_map(|((top, metrics, sp), lines)| {
+        (lines.into_iter())
+            .map(|(values, kind, odd, (at, c))| {
+                let mut values = values.into_iter();
+                let mut entries: Vec<String> = (top.iter())
+                    .map(|(k, s)| {
+                        let v = if k == "\"type\"" {
+                            kind.clone()
+                        } else {
+                            values.next().unwrap()
+                        };
+                        format!("{s}{k}{s}:{s}{v}{s}")
+                    })
+                    .collect();
+                if let Some(metrics) = &metrics {
+                    let body: Vec<String> = (metrics.iter())
+                        .map(|(k, s)| {
+                            format!("{s}{k}{s}:{s}{}{s}", values.next().unwrap_or_default())
+                        })
+                        .collect();
+                    entries.push(format!("{sp}\"metrics\":{{{}}}", body.join(",")));
+                }
+                let mut line = format!("{sp}{{{}}}", entries.join(","));
+                let boundaries: Vec<usize> = (0..=line.len())
+                    .filter(|&i| line.is_char_boundary(i))
+                    .collect();
+                let at = boundaries[at.index(boundaries.len())];
+                match odd {
+                    0 => line.truncate(at),
+                    1 => line.insert(at, c),
+                    _ => {}
+                }
+                line
+            })
+            .collect()
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2000))]
+
+    #[test]
+    fn a_line_parser_and_serde_json_agree_on_any_log(lines in log()) {
+        let lines: Vec<&str> = lines.iter().map(String::as_str).collect();
+        lines_by_shape(&lines);
+    }
+}
