@@ -21,9 +21,10 @@ mod shape;
 
 use std::borrow::Cow;
 
-pub use check::{same_as_serde, same_as_serde_lines};
+pub use check::{Agreement, same_as_serde, same_as_serde_lines};
 
 use super::json::{self, RawJson, RawRecord, Scalar, Scratch};
+use super::record::RunBuilder;
 use shape::{Shape, Slot};
 
 /// Parses one line as `json::parse_line` does, with the same result: on the fast path when it
@@ -53,9 +54,34 @@ pub struct LineParser {
     scratch: Scratch,
     /// Lines read along the previous line's shape (for the tests).
     lines_by_shape: u64,
+    /// Lines [`LineParser::read_into`] gave the run without a record (for the tests).
+    lines_without_record: u64,
+    /// The values of the line [`LineParser::read_into`] reads along the shape.
+    values: Vec<shape::Value>,
 }
 
 impl LineParser {
+    /// Reads one line into `run`, with what `run.add(number, record)` of serde_json's record
+    /// gives (or serde_json's error). A native metrics line of numbers laid out like the
+    /// previous line goes to the run straight from the text, without a record.
+    pub fn read_into(
+        &mut self,
+        line: &str,
+        number: u64,
+        run: &mut RunBuilder,
+    ) -> Result<(), serde_json::Error> {
+        if self.shape.read_numbers(line, &mut self.values).is_some() {
+            self.lines_by_shape += 1;
+            self.lines_without_record += 1;
+            let (fields, metrics) = self.shape.metrics_parts(line, &self.values);
+            run.add_metrics_parts(number, fields, metrics);
+            return Ok(());
+        }
+        let record = self.parse(line)?;
+        run.add(number, record);
+        Ok(())
+    }
+
     pub fn parse<'a>(&'a mut self, line: &'a str) -> Result<RawRecord<'a>, serde_json::Error> {
         if let Some(record) = self.shape.parse(line) {
             self.lines_by_shape += 1;
@@ -138,6 +164,36 @@ fn parse_general<'a>(line: &'a str, mut shape: Option<&mut Shape>) -> Option<Raw
     Some(record)
 }
 
+/// Whether two byte strings are equal, compared eight bytes at a time inline: the pieces of a
+/// shape and metric names are a few to a few dozen bytes, where a call to `memcmp` per piece
+/// cost more than the comparison.
+#[inline]
+pub(crate) fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    let n = a.len();
+    if n != b.len() {
+        return false;
+    }
+    let word =
+        |s: &[u8], at: usize| u64::from_le_bytes(s[at..at + 8].try_into().unwrap_or_default());
+    let half =
+        |s: &[u8], at: usize| u32::from_le_bytes(s[at..at + 4].try_into().unwrap_or_default());
+    match n {
+        0..4 => a.iter().zip(b).all(|(x, y)| x == y),
+        4..8 => half(a, 0) == half(b, 0) && half(a, n - 4) == half(b, n - 4),
+        _ => {
+            let mut at = 0;
+            while at + 8 < n {
+                if word(a, at) != word(b, at) {
+                    return false;
+                }
+                at += 8;
+            }
+            // The last eight bytes, overlapping the words before when `n` is not a multiple.
+            word(a, n - 8) == word(b, n - 8)
+        }
+    }
+}
+
 struct Parser<'a> {
     text: &'a str,
     bytes: &'a [u8],
@@ -153,21 +209,25 @@ impl<'a> Parser<'a> {
         }
     }
 
+    #[inline]
     fn peek(&self) -> Option<u8> {
         self.bytes.get(self.at).copied()
     }
 
+    #[inline]
     fn next(&mut self) -> Option<u8> {
         let b = self.peek()?;
         self.at += 1;
         Some(b)
     }
 
+    #[inline]
     fn expect(&mut self, byte: u8) -> Option<()> {
         (self.next()? == byte).then_some(())
     }
 
     /// JSON's whitespace, the same four bytes serde_json skips.
+    #[inline]
     fn skip_space(&mut self) {
         while let Some(b' ' | b'\n' | b'\t' | b'\r') = self.peek() {
             self.at += 1;
@@ -175,6 +235,7 @@ impl<'a> Parser<'a> {
     }
 
     /// A string without escapes or control characters, borrowed from the line.
+    #[inline(always)]
     fn string(&mut self) -> Option<&'a str> {
         self.expect(b'"')?;
         let start = self.at;
@@ -188,6 +249,7 @@ impl<'a> Parser<'a> {
     }
 
     /// A JSON number as serde_json reads it (see [`number::read`]).
+    #[inline]
     fn number(&mut self) -> Option<f64> {
         let (value, end) = number::read(self.text, self.at)?;
         self.at = end;
@@ -195,6 +257,7 @@ impl<'a> Parser<'a> {
     }
 
     /// The end of a bare word (`null`, `NaN`): the next byte must not continue it.
+    #[inline(always)]
     fn word(&mut self, word: &str) -> Option<()> {
         let end = self.at + word.len();
         if self.bytes.get(self.at..end)? != word.as_bytes() {
@@ -210,6 +273,10 @@ impl<'a> Parser<'a> {
     /// A metric's value as `json::Scalar` reads it: numbers (Python's bare `NaN`, `Infinity`
     /// and `-Infinity` included, as the rewrite of `json::normalize_nonfinite` reads them),
     /// null, strings, booleans. Arrays and objects are left to serde_json.
+    // Inlined into the loops that push its value: returned through memory, the value was
+    // stored in halves and read back whole, which stalls the load (perf: the hottest
+    // instruction of the shape loop).
+    #[inline(always)]
     fn scalar(&mut self) -> Option<Scalar> {
         Some(match self.peek()? {
             b'"' => Scalar::Text(self.string()?.to_owned()),
@@ -282,6 +349,7 @@ impl<'a> Parser<'a> {
     /// A field's value kept as raw JSON: a number, a string without escapes or a literal (what
     /// serde_json's `RawValue` would hold: the value's text, no whitespace around it), checked
     /// here against JSON's grammar, with the number read.
+    #[inline(always)]
     fn raw_value(&mut self) -> Option<RawJson<'a>> {
         let start = self.at;
         let number = match self.peek()? {

@@ -276,8 +276,8 @@ pub fn read_log_from<R: BufRead>(
                     continue;
                 }
             };
-            match parser.parse(text) {
-                Ok(record) => builder.add(number, record),
+            match parser.read_into(text, number, &mut builder) {
+                Ok(()) => {}
                 Err(_) if !piece_terminated => {
                     truncated = true;
                     builder.warn(

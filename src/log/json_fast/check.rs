@@ -31,8 +31,9 @@ pub fn same_as_serde(line: &str) -> Result<bool, String> {
 
 /// Checks a [`LineParser`] against serde_json on the lines of one log, read in order: every
 /// line must give the same record or the same error, and the run read from them the same
-/// series and warnings. `Ok` holds how many lines were read along the previous line's shape.
-pub fn same_as_serde_lines(lines: &[&str]) -> Result<u64, String> {
+/// series and warnings, whether read as records or straight into the run
+/// ([`LineParser::read_into`]).
+pub fn same_as_serde_lines(lines: &[&str]) -> Result<Agreement, String> {
     let mut parser = LineParser::default();
     let mut scratches: Vec<Scratch> = (0..lines.len()).map(|_| Scratch::default()).collect();
     let mut exact_records = Vec::new();
@@ -60,14 +61,17 @@ pub fn same_as_serde_lines(lines: &[&str]) -> Result<u64, String> {
         }
     }
     // The parser's records, again in one pass (each lived only until the next line above).
-    let by_shape = parser.lines_by_shape;
+    // The run as the log reader builds it: numbers-only metrics lines straight from the text.
     let mut again = LineParser::default();
     let mut run = RunBuilder::new("p/run.jsonl", Path::new("p"), 16);
     for (number, line) in (1..).zip(lines) {
-        if let Ok(record) = again.parse(line) {
-            run.add(number, record);
-        }
+        // An error leaves the run as it was, as for serde_json's.
+        let _ = again.read_into(line, number, &mut run);
     }
+    let agreement = Agreement {
+        by_shape: parser.lines_by_shape,
+        without_record: again.lines_without_record,
+    };
     let warnings = format!("{:?}", run.take_warnings(0));
     let fast_run = (postcard::to_allocvec(&run).ok(), warnings);
     let exact_run = read(exact_records);
@@ -77,7 +81,16 @@ pub fn same_as_serde_lines(lines: &[&str]) -> Result<u64, String> {
             fast_run.1, exact_run.1
         ));
     }
-    Ok(by_shape)
+    Ok(agreement)
+}
+
+/// How a [`LineParser`] read the lines it agreed on with serde_json.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Agreement {
+    /// Lines read along the previous line's shape.
+    pub by_shape: u64,
+    /// Of those, the metrics lines of numbers that went to the run without a record.
+    pub without_record: u64,
 }
 
 /// What a run makes of records: every series, step and warning, as bytes.

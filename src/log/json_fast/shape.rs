@@ -13,8 +13,8 @@
 
 use std::borrow::Cow;
 
-use super::Parser;
-use crate::log::json::RawRecord;
+use super::{Parser, same_bytes};
+use crate::log::json::{RawJson, RawRecord, Scalar};
 
 /// Longest line whose layout is kept: real metric lines are a few hundred bytes, and a long
 /// flat line is no reason to hold a copy of it.
@@ -31,6 +31,15 @@ pub(super) enum Slot {
     Field,
     /// A value inside the `metrics` object.
     Metric,
+}
+
+/// Where one value of a line read by [`Shape::read_numbers`] lies, and its number.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Value {
+    key_start: usize,
+    value_start: usize,
+    value_end: usize,
+    number: f64,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -58,6 +67,9 @@ pub(super) struct Shape {
     fields: usize,
     metrics: usize,
     has_metrics_object: bool,
+    /// The recorded line has a `type` and no `metrics` that is not an object: a line laid out
+    /// the same may be a native metrics record [`Shape::read_numbers`] can take.
+    numbers_only: bool,
     /// A whole line was recorded (else the shape matches nothing).
     ready: bool,
 }
@@ -112,7 +124,88 @@ impl Shape {
         }
         self.text.extend_from_slice(&line[self.last_end..]);
         self.has_metrics_object = has_metrics_object;
+        let slots = || self.gaps.iter().map(|gap| gap.slot);
+        self.numbers_only = slots().any(|slot| slot == Slot::Type)
+            && slots().all(|slot| slot != Slot::MetricsValue);
         self.ready = true;
+    }
+
+    /// Reads `line` into `values` when it is laid out as the recorded line, is a native metrics
+    /// record (its last `type` is `"metrics"`) and every field and metric in it is a number:
+    /// the line nearly every log is made of, handed to the run without building a record
+    /// ([`Shape::metrics_parts`]). `None` otherwise, and the line is read as a record.
+    pub(super) fn read_numbers(&self, line: &str, values: &mut Vec<Value>) -> Option<()> {
+        if !self.ready || !self.numbers_only {
+            return None;
+        }
+        values.clear();
+        let mut p = Parser::new(line);
+        let mut text_start = 0;
+        let mut is_metrics = false;
+        for gap in &self.gaps {
+            let piece = &self.text[text_start..gap.text_end];
+            if !same_bytes(p.bytes.get(p.at..p.at + piece.len())?, piece) {
+                return None;
+            }
+            let key_start = p.at + gap.key_offset;
+            p.at += piece.len();
+            text_start = gap.text_end;
+            let value_start = p.at;
+            let number = match gap.slot {
+                Slot::Type => {
+                    if p.peek()? != b'"' {
+                        return None;
+                    }
+                    is_metrics = p.string()? == "metrics";
+                    0.0
+                }
+                Slot::Field => p.raw_value()?.number()?,
+                Slot::Metric => match p.scalar()? {
+                    Scalar::Number(number) => number,
+                    _ => return None,
+                },
+                Slot::MetricsValue => return None,
+            };
+            values.push(Value {
+                key_start,
+                value_start,
+                value_end: p.at,
+                number,
+            });
+        }
+        (is_metrics && same_bytes(&p.bytes[p.at..], &self.text[text_start..])).then_some(())
+    }
+
+    /// The fields and metrics of a line [`Shape::read_numbers`] read, as
+    /// `RunBuilder::add_metrics_parts` takes them: the same keys, texts and numbers, in the same
+    /// order, as the record of the line holds.
+    pub(super) fn metrics_parts<'a>(
+        &'a self,
+        line: &'a str,
+        values: &'a [Value],
+    ) -> (
+        impl Iterator<Item = (&'a str, RawJson<'a>)>,
+        Option<impl Iterator<Item = (Cow<'a, str>, Scalar)>>,
+    ) {
+        let key = move |gap: &Gap, value: &Value| {
+            line.get(value.key_start..value.key_start + gap.key_length)
+                .unwrap_or_default()
+        };
+        let gaps = || self.gaps.iter().zip(values);
+        let fields = gaps()
+            .filter(|(gap, _)| gap.slot == Slot::Field)
+            .map(move |(gap, value)| {
+                let text = line.get(value.value_start..value.value_end);
+                let raw = RawJson::checked(text.unwrap_or_default(), Some(value.number));
+                (key(gap, value), raw)
+            });
+        let metrics =
+            gaps()
+                .filter(|(gap, _)| gap.slot == Slot::Metric)
+                .map(move |(gap, value)| {
+                    (Cow::Borrowed(key(gap, value)), Scalar::Number(value.number))
+                });
+        (fields, self.has_metrics_object.then_some(metrics))
     }
 
     /// The record of `line` when it is laid out as the recorded line; `None` otherwise.
@@ -131,7 +224,7 @@ impl Shape {
         let mut text_start = 0;
         for gap in &self.gaps {
             let piece = &self.text[text_start..gap.text_end];
-            if !p.bytes[p.at..].starts_with(piece) {
+            if !same_bytes(p.bytes.get(p.at..p.at + piece.len())?, piece) {
                 return None;
             }
             let key_start = p.at + gap.key_offset;
@@ -156,6 +249,6 @@ impl Shape {
                 }
             }
         }
-        (p.bytes[p.at..] == self.text[text_start..]).then_some(record)
+        same_bytes(&p.bytes[p.at..], &self.text[text_start..]).then_some(record)
     }
 }
