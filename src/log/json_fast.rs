@@ -73,7 +73,8 @@ impl LineParser {
         if self.shape.read_numbers(line, &mut self.values).is_some() {
             self.lines_by_shape += 1;
             self.lines_without_record += 1;
-            let (fields, metrics) = self.shape.metrics_parts(line, &self.values);
+            let fields = self.shape.fields_of(line, &self.values);
+            let metrics = self.shape.metrics_of(line, &self.values);
             run.add_metrics_parts(number, fields, metrics);
             return Ok(());
         }
@@ -162,36 +163,6 @@ fn parse_general<'a>(line: &'a str, mut shape: Option<&mut Shape>) -> Option<Raw
         shape.finish(p.bytes, record.metrics.is_some());
     }
     Some(record)
-}
-
-/// Whether two byte strings are equal, compared eight bytes at a time inline: the pieces of a
-/// shape and metric names are a few to a few dozen bytes, where a call to `memcmp` per piece
-/// cost more than the comparison.
-#[inline]
-pub(crate) fn same_bytes(a: &[u8], b: &[u8]) -> bool {
-    let n = a.len();
-    if n != b.len() {
-        return false;
-    }
-    let word =
-        |s: &[u8], at: usize| u64::from_le_bytes(s[at..at + 8].try_into().unwrap_or_default());
-    let half =
-        |s: &[u8], at: usize| u32::from_le_bytes(s[at..at + 4].try_into().unwrap_or_default());
-    match n {
-        0..4 => a.iter().zip(b).all(|(x, y)| x == y),
-        4..8 => half(a, 0) == half(b, 0) && half(a, n - 4) == half(b, n - 4),
-        _ => {
-            let mut at = 0;
-            while at + 8 < n {
-                if word(a, at) != word(b, at) {
-                    return false;
-                }
-                at += 8;
-            }
-            // The last eight bytes, overlapping the words before when `n` is not a multiple.
-            word(a, n - 8) == word(b, n - 8)
-        }
-    }
 }
 
 struct Parser<'a> {

@@ -3,6 +3,7 @@
 //! depends on the number of threads.
 
 pub mod boundary;
+pub mod bytes;
 pub mod cache;
 pub mod config;
 pub mod formats;

@@ -13,7 +13,8 @@
 
 use std::borrow::Cow;
 
-use super::{Parser, same_bytes};
+use super::Parser;
+use crate::log::bytes::same_bytes;
 use crate::log::json::{RawJson, RawRecord, Scalar};
 
 /// Longest line whose layout is kept: real metric lines are a few hundred bytes, and a long
@@ -40,6 +41,13 @@ pub(super) struct Value {
     value_start: usize,
     value_end: usize,
     number: f64,
+}
+
+impl Value {
+    fn key<'a>(&self, line: &'a str, gap: &Gap) -> &'a str {
+        let end = self.key_start + gap.key_length;
+        line.get(self.key_start..end).unwrap_or_default()
+    }
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -133,7 +141,8 @@ impl Shape {
     /// Reads `line` into `values` when it is laid out as the recorded line, is a native metrics
     /// record (its last `type` is `"metrics"`) and every field and metric in it is a number:
     /// the line nearly every log is made of, handed to the run without building a record
-    /// ([`Shape::metrics_parts`]). `None` otherwise, and the line is read as a record.
+    /// ([`Shape::fields_of`], [`Shape::metrics_of`]). `None` otherwise, and the line is read as
+    /// a record.
     pub(super) fn read_numbers(&self, line: &str, values: &mut Vec<Value>) -> Option<()> {
         if !self.ready || !self.numbers_only {
             return None;
@@ -176,36 +185,36 @@ impl Shape {
         (is_metrics && same_bytes(&p.bytes[p.at..], &self.text[text_start..])).then_some(())
     }
 
-    /// The fields and metrics of a line [`Shape::read_numbers`] read, as
-    /// `RunBuilder::add_metrics_parts` takes them: the same keys, texts and numbers, in the same
-    /// order, as the record of the line holds.
-    pub(super) fn metrics_parts<'a>(
+    /// The fields of a line [`Shape::read_numbers`] read, as `RunBuilder::add_metrics_parts`
+    /// takes them: the same keys, texts and numbers, in the same order, as its record holds.
+    pub(super) fn fields_of<'a>(
         &'a self,
         line: &'a str,
         values: &'a [Value],
-    ) -> (
-        impl Iterator<Item = (&'a str, RawJson<'a>)>,
-        Option<impl Iterator<Item = (Cow<'a, str>, Scalar)>>,
-    ) {
-        let key = move |gap: &Gap, value: &Value| {
-            line.get(value.key_start..value.key_start + gap.key_length)
-                .unwrap_or_default()
-        };
-        let gaps = || self.gaps.iter().zip(values);
-        let fields = gaps()
+    ) -> impl Iterator<Item = (&'a str, RawJson<'a>)> {
+        (self.gaps.iter().zip(values))
             .filter(|(gap, _)| gap.slot == Slot::Field)
             .map(move |(gap, value)| {
                 let text = line.get(value.value_start..value.value_end);
                 let raw = RawJson::checked(text.unwrap_or_default(), Some(value.number));
-                (key(gap, value), raw)
+                (value.key(line, gap), raw)
+            })
+    }
+
+    /// The `metrics` object of a line [`Shape::read_numbers`] read, `None` when it has none,
+    /// as its record holds it.
+    pub(super) fn metrics_of<'a>(
+        &'a self,
+        line: &'a str,
+        values: &'a [Value],
+    ) -> Option<impl Iterator<Item = (Cow<'a, str>, Scalar)>> {
+        let metrics = (self.gaps.iter().zip(values))
+            .filter(|(gap, _)| gap.slot == Slot::Metric)
+            .map(move |(gap, value)| {
+                let key = Cow::Borrowed(value.key(line, gap));
+                (key, Scalar::Number(value.number))
             });
-        let metrics =
-            gaps()
-                .filter(|(gap, _)| gap.slot == Slot::Metric)
-                .map(move |(gap, value)| {
-                    (Cow::Borrowed(key(gap, value)), Scalar::Number(value.number))
-                });
-        (fields, self.has_metrics_object.then_some(metrics))
+        self.has_metrics_object.then_some(metrics)
     }
 
     /// The record of `line` when it is laid out as the recorded line; `None` otherwise.

@@ -329,18 +329,3 @@ proptest! {
         agreement(&lines);
     }
 }
-
-#[test]
-fn same_bytes_is_equality_at_every_length() {
-    let text: Vec<u8> = (0..40u8).collect();
-    for n in 0..40 {
-        let a = &text[..n];
-        assert!(same_bytes(a, a), "{n}");
-        assert!(!same_bytes(a, &text[1..n + 1]) || n == 0, "{n}");
-        for at in 0..n {
-            let mut b = a.to_vec();
-            b[at] ^= 0x20;
-            assert!(!same_bytes(a, &b), "{n} {at}");
-        }
-    }
-}

@@ -14,8 +14,8 @@ use std::path::{Component, Path, PathBuf};
 
 use serde_json::Value;
 
+use super::bytes::same_bytes;
 use super::json::{RawJson, RawRecord, Scalar, raw_json, raw_json_checked, raw_scalar};
-use super::json_fast::same_bytes;
 use crate::diag::{Warning, quote};
 use crate::model::params::{flatten_env, flatten_params_checked};
 use crate::model::series::SeriesBuilder;
