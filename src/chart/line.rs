@@ -150,11 +150,18 @@ pub fn render_line_chart(chart: &LineChart) -> Chart {
     let all = value_range(all_y(), log_all);
     let healthy = robust_range(&series_extents(&series));
     let on_axis = |v: &f64| healthy.is_none_or(|(lo, hi)| *v >= lo && *v <= hi);
-    let log = chart
-        .log_y
-        .unwrap_or_else(|| wants_log(all_y().filter(on_axis)));
+    // With every value on the axis (always so for fewer than three series: a run's charts),
+    // the axis is the "show all" one; the passes over the values are not made again.
+    let (log, (y0, y1)) = match healthy {
+        None => (log_all, all),
+        Some(_) => {
+            let log = chart
+                .log_y
+                .unwrap_or_else(|| wants_log(all_y().filter(on_axis)));
+            (log, value_range(all_y().filter(on_axis), log))
+        }
+    };
     let (x0, x1) = step_range(series.iter().flat_map(|s| s.points.iter().map(|p| p.0)));
-    let (y0, y1) = value_range(all_y().filter(on_axis), log);
     let show_all = healthy.map(|_| (all, log_all));
 
     let mut svg = String::new();
@@ -275,15 +282,20 @@ fn write_series_path(out: &mut String, index: usize, s: &LineSeries, x: &Scale, 
     let mut d = String::with_capacity(s.points.len() * 12);
     let mut pen_down = false;
     let mut single_points = Vec::new();
-    for (i, &(px, py)) in s.points.iter().enumerate() {
-        match (x.px(px), y.px(py)) {
+    // Each point's y pixel is needed twice (for it, and to tell whether the point before it
+    // stands alone), computed once.
+    let mut next_y = s.points.first().and_then(|p| y.px(p.1));
+    for (i, &(px, _)) in s.points.iter().enumerate() {
+        let this_y = next_y;
+        next_y = s.points.get(i + 1).and_then(|n| y.px(n.1));
+        match (x.px(px), this_y) {
             (Some(cx), Some(cy)) => {
                 d.push(if pen_down { 'L' } else { 'M' });
                 push_px(&mut d, cx);
                 d.push(' ');
                 push_px(&mut d, cy);
                 // A finite point between two gaps would be invisible as a path: mark it.
-                let next_is_gap = s.points.get(i + 1).is_none_or(|n| y.px(n.1).is_none());
+                let next_is_gap = next_y.is_none();
                 if !pen_down && next_is_gap {
                     single_points.push((cx, cy));
                 }
