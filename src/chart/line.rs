@@ -6,11 +6,15 @@ use std::fmt::Write;
 
 use plotters::prelude::IntoLogRange;
 
+pub use super::clock::WallClock;
 use super::frame::{Frame, draw_frame};
+pub use super::line_chart::{LineChart, LineSeries};
+pub use super::line_data::json_string;
+use super::line_data::script_data;
 use super::scale::{Scale, healthy_range, step_range, value_range, wants_log};
 use super::x_axis::write_x_axis;
 use super::y_axis::write_y_axis;
-use super::{Chart, HEIGHT, WIDTH, escape_xml, finish_svg, json_number, push_px};
+use super::{Chart, HEIGHT, WIDTH, escape_xml, finish_svg, push_px};
 use crate::format;
 use crate::model::Point;
 use crate::model::downsample::downsample;
@@ -20,117 +24,6 @@ pub const POINTS_PER_CHART: usize = 6000;
 /// Legend entries drawn inside the SVG; the rest are summarized as "+N more".
 const LEGEND_ENTRIES: usize = 16;
 const LEGEND_WIDTH: u32 = 176;
-
-/// One line of a chart.
-#[derive(Debug, Clone, PartialEq)]
-pub struct LineSeries {
-    pub label: String,
-    pub color: String,
-    /// A dash pattern (`stroke-dasharray`): validation series, runs whose colour repeats.
-    pub dash: Option<&'static str>,
-    /// (x, y) sorted by x; y may be NaN or infinite (drawn as a marked gap).
-    pub points: Vec<(f64, f64)>,
-    /// Points in the full series before any downsampling.
-    pub total_points: u64,
-    /// The best point, marked with a ring.
-    pub best: Option<(f64, f64)>,
-    /// Index of the run in its project, for highlighting a run across charts and the table.
-    pub run: Option<usize>,
-    /// A band (x, low, high) drawn under the line, for seed groups.
-    pub band: Vec<(f64, f64, f64)>,
-    /// Index into the chart's `clocks` of this series' run, when its wall time is known.
-    pub clock: Option<usize>,
-}
-
-impl LineSeries {
-    /// ` data-run="3"` for a run's series (highlighting across charts and the table), else "".
-    fn run_attribute(&self) -> String {
-        self.run
-            .map(|r| format!(r#" data-run="{r}""#))
-            .unwrap_or_default()
-    }
-
-    /// The dash pattern as an attribute, or "".
-    fn dash_attribute(&self) -> String {
-        self.dash
-            .map(|d| format!(r#" stroke-dasharray="{d}""#))
-            .unwrap_or_default()
-    }
-}
-
-/// A line chart to draw.
-#[derive(Debug, Clone, PartialEq)]
-pub struct LineChart {
-    /// Unique within a page (used for clip-path ids and the script's data).
-    pub id: String,
-    pub title: String,
-    pub x_label: String,
-    pub y_label: String,
-    pub series: Vec<LineSeries>,
-    /// Force a log or linear y axis; `None` decides from the data (log beyond two decades).
-    pub log_y: Option<bool>,
-    /// An extra footnote, e.g. what a band means.
-    pub note: Option<String>,
-    /// The wall time of the runs drawn. When any series has one, the theme's script offers the
-    /// chart against wall time too, drawn in the browser from the script's data: a second SVG
-    /// of every chart would double the bytes of each page for a view that is rarely opened.
-    pub clocks: Vec<WallClock>,
-    /// Title of the x axis in the wall-time view, without the unit (the script picks it).
-    pub time_label: String,
-}
-
-/// A run's wall time at some of its steps, in seconds since the run started; the script
-/// interpolates between them. See [`WallClock::simplified`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct WallClock {
-    pub points: Vec<(i64, f64)>,
-}
-
-impl WallClock {
-    /// The clock with the points that linear interpolation can do without dropped: wall time
-    /// grows almost linearly with steps, so a few points describe a long run to within
-    /// `tolerance` seconds, while pauses and slow stretches keep their corners.
-    /// (Ramer–Douglas–Peucker, iterative so that no run can exhaust the stack.)
-    pub fn simplified(points: &[(i64, f64)], tolerance: f64) -> WallClock {
-        if points.len() <= 2 {
-            return WallClock {
-                points: points.to_vec(),
-            };
-        }
-        let mut keep = vec![false; points.len()];
-        keep[0] = true;
-        keep[points.len() - 1] = true;
-        let mut stack = vec![(0, points.len() - 1)];
-        while let Some((a, b)) = stack.pop() {
-            let (sa, ta) = points[a];
-            let (sb, tb) = points[b];
-            let mut worst = (0.0, a);
-            for (i, &(s, t)) in points.iter().enumerate().take(b).skip(a + 1) {
-                let expected = if sb == sa {
-                    ta
-                } else {
-                    ta + (tb - ta) * (s - sa) as f64 / (sb - sa) as f64
-                };
-                let off = (t - expected).abs();
-                if off > worst.0 {
-                    worst = (off, i);
-                }
-            }
-            if worst.0 > tolerance {
-                keep[worst.1] = true;
-                stack.push((a, worst.1));
-                stack.push((worst.1, b));
-            }
-        }
-        WallClock {
-            points: points
-                .iter()
-                .zip(keep)
-                .filter_map(|(p, k)| k.then_some(*p))
-                .collect(),
-        }
-    }
-}
 
 /// Draws a line chart.
 pub fn render_line_chart(chart: &LineChart) -> Chart {
@@ -582,104 +475,6 @@ fn write_footnote(
         HEIGHT - 7,
         escape_xml(&parts.join(" · "))
     );
-}
-
-fn script_data(
-    chart: &LineChart,
-    series: &[LineSeries],
-    x: (f64, f64),
-    y: (f64, f64),
-    log: bool,
-    px: (i32, i32, i32, i32),
-    show_all: Option<((f64, f64), bool)>,
-) -> String {
-    let mut out =
-        String::with_capacity(series.iter().map(|s| s.points.len() * 16).sum::<usize>() + 256);
-    let _ = write!(
-        out,
-        r#"{{"id":{},"x":[{},{}],"y":[{},{}],"logY":{log},"px":[{},{},{},{}],"xLabel":{},"#,
-        json_string(&chart.id),
-        json_number(x.0),
-        json_number(x.1),
-        json_number(y.0),
-        json_number(y.1),
-        px.0,
-        px.1,
-        px.2,
-        px.3,
-        json_string(&chart.x_label),
-    );
-    if let Some(((lo, hi), log_all)) = show_all {
-        let _ = write!(
-            out,
-            r#""yAll":[{},{}],"logAll":{log_all},"#,
-            json_number(lo),
-            json_number(hi)
-        );
-    }
-    out.push_str(r#""series":["#);
-    for (i, s) in series.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        let run = s.run.map_or("null".to_owned(), |r| r.to_string());
-        let _ = write!(
-            out,
-            r#"{{"label":{},"color":{},"run":{run},"x":["#,
-            json_string(&s.label),
-            json_string(&s.color)
-        );
-        join_numbers(&mut out, s.points.iter().map(|p| p.0));
-        out.push_str(r#"],"y":["#);
-        join_numbers(&mut out, s.points.iter().map(|p| p.1));
-        out.push(']');
-        if let Some((bx, by)) = s.best {
-            out.push_str(r#","best":["#);
-            join_numbers(&mut out, [bx, by].into_iter());
-            out.push(']');
-        }
-        if let Some(clock) = s.clock.filter(|&c| c < chart.clocks.len()) {
-            let _ = write!(out, r#","clock":{clock}"#);
-        }
-        out.push('}');
-    }
-    out.push(']');
-    if series.iter().any(|s| s.clock.is_some()) {
-        let _ = write!(
-            out,
-            r#","timeLabel":{},"clocks":["#,
-            json_string(&chart.time_label)
-        );
-        for (i, clock) in chart.clocks.iter().enumerate() {
-            if i > 0 {
-                out.push(',');
-            }
-            out.push_str(r#"{"s":["#);
-            join_numbers(&mut out, clock.points.iter().map(|p| p.0 as f64));
-            out.push_str(r#"],"t":["#);
-            join_numbers(&mut out, clock.points.iter().map(|p| p.1));
-            out.push_str("]}");
-        }
-        out.push(']');
-    }
-    out.push('}');
-    out
-}
-
-fn join_numbers(out: &mut String, values: impl Iterator<Item = f64>) {
-    for (i, v) in values.enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        super::push_json_number(out, v);
-    }
-}
-
-/// A JSON string literal that is also safe inside an HTML `<script type="application/json">`.
-pub fn json_string(text: &str) -> String {
-    serde_json::to_string(text)
-        .unwrap_or_else(|_| "\"\"".to_owned())
-        .replace('<', "\\u003c")
 }
 
 fn empty_svg(title: &str) -> String {

@@ -4,8 +4,11 @@
 //! classes and `data-` attributes that the theme's script uses for hover, legend clicks,
 //! smoothing and highlighting. Every chart is complete without the script.
 
+pub mod clock;
 pub mod frame;
 pub mod line;
+mod line_chart;
+mod line_data;
 pub mod numbers;
 pub mod palette;
 pub mod parallel;
