@@ -2,6 +2,7 @@
 //! each series marked, non-finite values drawn as marked gaps and counted, optional min–max
 //! bands for seed groups, and a legend the script can click.
 
+use std::cell::RefCell;
 use std::fmt::Write;
 
 use plotters::prelude::IntoLogRange;
@@ -28,7 +29,15 @@ const LEGEND_WIDTH: u32 = 176;
 /// Draws a line chart.
 pub fn render_line_chart(chart: &LineChart) -> Chart {
     let per_series = (POINTS_PER_CHART / chart.series.len().max(1)).clamp(60, 2000);
-    let series: Vec<LineSeries> = chart.series.iter().map(|s| reduce(s, per_series)).collect();
+    // Series within their share of the budget are drawn as they are, not copied.
+    let reduced: Vec<Option<LineSeries>> =
+        chart.series.iter().map(|s| reduce(s, per_series)).collect();
+    let series: Vec<&LineSeries> = chart
+        .series
+        .iter()
+        .zip(&reduced)
+        .map(|(s, r)| r.as_ref().unwrap_or(s))
+        .collect();
 
     let all_y = || {
         series.iter().flat_map(|s| {
@@ -92,7 +101,13 @@ pub fn render_line_chart(chart: &LineChart) -> Chart {
         to_px: px_y.start as f64,
     };
 
-    let mut extra = String::new();
+    // Room for every point's coordinates (about 12 bytes each) and the rest, so that the
+    // markup is not copied again each time it outgrows its buffer.
+    let points: usize = series
+        .iter()
+        .map(|s| s.points.len() + s.band.len() * 2)
+        .sum();
+    let mut extra = String::with_capacity(points * 14 + 4096);
     let (left, top, right, bottom) = (px_x.start, px_y.start, px_x.end, px_y.end);
     let _ = write!(
         extra,
@@ -148,10 +163,11 @@ pub fn render_line_chart(chart: &LineChart) -> Chart {
     }
 }
 
-/// Reduces one series to at most `bound` points, keeping extremes and gaps.
-fn reduce(series: &LineSeries, bound: usize) -> LineSeries {
+/// Reduces one series to at most `bound` points, keeping extremes and gaps; `None` when it has
+/// no more than that.
+fn reduce(series: &LineSeries, bound: usize) -> Option<LineSeries> {
     if series.points.len() <= bound {
-        return series.clone();
+        return None;
     }
     let indexed: Vec<Point> = series
         .points
@@ -163,12 +179,20 @@ fn reduce(series: &LineSeries, bound: usize) -> LineSeries {
         })
         .collect();
     let kept = downsample(&indexed, bound);
-    let mut reduced = series.clone();
-    reduced.points = kept
-        .iter()
-        .map(|p| series.points[p.step as usize])
-        .collect();
-    reduced
+    Some(LineSeries {
+        label: series.label.clone(),
+        color: series.color.clone(),
+        dash: series.dash,
+        points: kept
+            .iter()
+            .map(|p| series.points[p.step as usize])
+            .collect(),
+        total_points: series.total_points,
+        best: series.best,
+        run: series.run,
+        band: series.band.clone(),
+        clock: series.clock,
+    })
 }
 
 fn write_series_path(out: &mut String, index: usize, s: &LineSeries, x: &Scale, y: &Scale) {
@@ -178,25 +202,27 @@ fn write_series_path(out: &mut String, index: usize, s: &LineSeries, x: &Scale, 
     // Each point's y pixel is needed twice (for it, and to tell whether the point before it
     // stands alone), computed once.
     let mut next_y = s.points.first().and_then(|p| y.px(p.1));
-    for (i, &(px, _)) in s.points.iter().enumerate() {
-        let this_y = next_y;
-        next_y = s.points.get(i + 1).and_then(|n| y.px(n.1));
-        match (x.px(px), this_y) {
-            (Some(cx), Some(cy)) => {
-                d.push(if pen_down { 'L' } else { 'M' });
-                push_px(&mut d, cx);
-                d.push(' ');
-                push_px(&mut d, cy);
-                // A finite point between two gaps would be invisible as a path: mark it.
-                let next_is_gap = next_y.is_none();
-                if !pen_down && next_is_gap {
-                    single_points.push((cx, cy));
+    X_PIXELS.with_borrow_mut(|pixels| {
+        pixels.update(x, &s.points);
+        for (i, &(px, _)) in s.points.iter().enumerate() {
+            let this_y = next_y;
+            next_y = s.points.get(i + 1).and_then(|n| y.px(n.1));
+            match (pixels.get(i), this_y) {
+                (Some(cx), Some(cy)) => {
+                    d.push(if pen_down { 'L' } else { 'M' });
+                    d.push_str(cx);
+                    d.push(' ');
+                    push_px(&mut d, cy);
+                    // A finite point between two gaps would be invisible as a path: mark it.
+                    if !pen_down && next_y.is_none() {
+                        single_points.push((x.px(px).unwrap_or_default(), cy));
+                    }
+                    pen_down = true;
                 }
-                pen_down = true;
+                _ => pen_down = false,
             }
-            _ => pen_down = false,
         }
-    }
+    });
     let run = s.run_attribute();
     let dash = s.dash_attribute();
     let _ = write!(
@@ -210,6 +236,57 @@ fn write_series_path(out: &mut String, index: usize, s: &LineSeries, x: &Scale, 
             r#"<circle class="series-dot" data-series="{index}"{run} cx="{cx:.1}" cy="{cy:.1}" r="2.5" fill="{}"/>"#,
             escape_xml(&s.color)
         );
+    }
+}
+
+thread_local! {
+    /// The x pixels of the series this thread drew last, written out: the series of a run share
+    /// their steps and, on one page, their x axis, so each chart of a run page draws the same
+    /// x coordinates again.
+    static X_PIXELS: RefCell<XPixels> = RefCell::new(XPixels::default());
+}
+
+/// The written x pixels of some points on some scale.
+#[derive(Default)]
+struct XPixels {
+    scale: Option<Scale>,
+    steps: Vec<f64>,
+    text: String,
+    /// Each point's coordinate in `text`, or `None` where the scale cannot place it.
+    spans: Vec<Option<(usize, usize)>>,
+}
+
+impl XPixels {
+    /// Makes these the pixels of `points` on `x`, writing them only when they are not already.
+    fn update(&mut self, x: &Scale, points: &[(f64, f64)]) {
+        let same = self.scale.as_ref() == Some(x)
+            && self.steps.len() == points.len()
+            && self
+                .steps
+                .iter()
+                .zip(points)
+                .all(|(step, point)| step.to_bits() == point.0.to_bits());
+        if same {
+            return;
+        }
+        self.scale = Some(*x);
+        self.steps.clear();
+        self.steps.extend(points.iter().map(|p| p.0));
+        self.text.clear();
+        self.spans.clear();
+        for &step in &self.steps {
+            let span = x.px(step).map(|cx| {
+                let start = self.text.len();
+                push_px(&mut self.text, cx);
+                (start, self.text.len())
+            });
+            self.spans.push(span);
+        }
+    }
+
+    fn get(&self, i: usize) -> Option<&str> {
+        let (start, end) = self.spans[i]?;
+        self.text.get(start..end)
     }
 }
 
@@ -263,7 +340,7 @@ fn write_best_marker(out: &mut String, index: usize, s: &LineSeries, x: &Scale, 
 /// bottom edge (-Infinity) in its series' colour; returns how many there are.
 fn write_gap_markers(
     out: &mut String,
-    series: &[LineSeries],
+    series: &[&LineSeries],
     x: &Scale,
     top: f64,
     bottom: f64,
@@ -304,7 +381,7 @@ fn write_gap_markers(
         .max(count)
 }
 
-fn write_legend(out: &mut String, series: &[LineSeries], left: f64, top: f64) {
+fn write_legend(out: &mut String, series: &[&LineSeries], left: f64, top: f64) {
     out.push_str(r#"<g class="legend">"#);
     let shown: Vec<&str> = series
         .iter()
@@ -360,7 +437,7 @@ fn robust_range(extents: &[(f64, f64)]) -> Option<(f64, f64)> {
 }
 
 /// Each series' smallest and largest finite value (series with none are left out).
-fn series_extents(series: &[LineSeries]) -> Vec<(f64, f64)> {
+fn series_extents(series: &[&LineSeries]) -> Vec<(f64, f64)> {
     series
         .iter()
         .filter_map(|s| {
@@ -377,7 +454,7 @@ fn series_extents(series: &[LineSeries]) -> Vec<(f64, f64)> {
 /// series' colour; returns how many values are off the axis.
 fn write_off_scale_markers(
     out: &mut String,
-    series: &[LineSeries],
+    series: &[&LineSeries],
     x: &Scale,
     y: &Scale,
     top: f64,
@@ -439,7 +516,7 @@ fn write_off_scale_markers(
 fn write_footnote(
     out: &mut String,
     chart: &LineChart,
-    series: &[LineSeries],
+    series: &[&LineSeries],
     nonfinite: u64,
     off_scale: u64,
 ) {
