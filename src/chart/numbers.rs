@@ -82,13 +82,15 @@ pub fn push_json_number(out: &mut String, value: f64) {
 fn push_shortest(out: &mut String, value: f64) {
     let mut buffer = zmij::Buffer::new();
     let text = buffer.format_finite(value);
-    match text.find("e+") {
-        Some(at) => {
+    // Only numbers from 1e16 up are written with a positive exponent.
+    if value.abs() >= 1e16 {
+        if let Some(at) = text.find("e+") {
             out.push_str(&text[..=at]);
             out.push_str(&text[at + 2..]);
+            return;
         }
-        None => out.push_str(text),
     }
+    out.push_str(text);
 }
 
 #[cfg(test)]
