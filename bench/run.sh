@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Benchmarks of `ahnb build`, in one run on one machine: what docs/BENCHMARKS.md reports.
 #
-#   bench/run.sh [SECTION...]      sections: ratio steps runs incremental tti (default: all)
+#   bench/run.sh [SECTION...]      sections: ratio steps runs incremental tti scale (default: all but scale)
 #
 # Environment:
 #   BENCH_DIR   workloads, sites and results (default /tmp/ahnb-bench; never inside the repo)
@@ -21,6 +21,9 @@
 #   incremental  first build vs a second build over unchanged logs, and after one run grew by 100
 #                lines: 1 project x 1,000 runs x 1,000 steps, then 10 x 100 runs x 5,000 steps
 #   tti          project page bytes and time to interactive in headless Chromium
+#   scale        100,000 runs: 1,000, 10,000 and 100,000 runs in projects of 1,000 runs, 6 metrics x
+#                100 steps; time per run must stay flat (not in the default list: 2 GB of logs and
+#                about 5 GB of site at its largest)
 #
 # Every timed build writes a site folder that did not exist (a first build, with --no-cache unless
 # the cache is what is measured); sites are deleted and `sync` run between builds, so one build's
@@ -72,7 +75,7 @@ gen() {
         touch "$dir.done"
     fi
     # Read once so every timed run finds the logs in the page cache (24 GiB holds them all).
-    cat "$dir"/*/*.jsonl > /dev/null
+    find "$dir" -name "*.jsonl" -exec cat {} + > /dev/null
 }
 
 logs_bytes() { du -sb --apparent-size "$LOGS/$1" | cut -f1; }
@@ -234,6 +237,33 @@ section_steps() {
     log "target: S=100,000 within 1.5x of S=1,000"
 }
 
+section_scale() {
+    log ""
+    log "### Build time and memory as runs grow to 100,000: P projects x 1,000 runs x 6 metrics x 100 steps"
+    log ""
+    log "load before: $(quiet)"
+    log ""
+    log "| runs | projects | logs | wall | CPU | CPU per run | peak RSS | output | files |"
+    log "|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+    local p runs name t site n
+    for p in 1 10 100; do
+        runs=$((p * 1000))
+        name=p$p-r1000-s100
+        gen "$name" "$p" 1000 6 100
+        t=$BENCH_DIR/t-scale-$p
+        rm -f "$t"
+        n=$REPEAT
+        [ "$p" -lt 100 ] || n=1
+        [ "$p" -lt 10 ] || n=$(( n < 3 ? n : 3 ))
+        for _ in $(seq "$n"); do
+            new_site
+            timed "$t" "$AHNB" build "$LOGS/$name" -o "$site" --no-cache -q
+        done
+        log "| $runs | $p | $(mb "$(logs_bytes "$name")") MB | $(median "$t" 1) s | $(cpu_median "$t") s | $(awk -v c="$(cpu_median "$t")" -v r="$runs" 'BEGIN { printf "%.2f ms", c * 1000 / r }') | $(mib "$(max_col "$t" 4)") MiB | $(mb "$(site_bytes "$site")") MB | $(find "$site" -type f | wc -l) |"
+        drop_sites
+    done
+}
+
 section_runs() {
     log ""
     log "### Build time as runs grow: 1 project x R runs x 6 metrics x 1,000 steps"
@@ -352,8 +382,8 @@ section_tti() {
 
 for section in "${sections[@]}"; do
     case "$section" in
-        ratio | steps | runs | incremental | tti) "section_$section" ;;
-        *) echo "error: unknown section '$section' (ratio steps runs incremental tti)" >&2; exit 2 ;;
+        ratio | steps | runs | incremental | tti | scale) "section_$section" ;;
+        *) echo "error: unknown section '$section' (ratio steps runs incremental tti scale)" >&2; exit 2 ;;
     esac
 done
 echo

@@ -62,6 +62,10 @@ pub struct BuildArgs {
     /// Points kept per series for charts; longer series are downsampled keeping extremes.
     #[arg(long, value_name = "N", default_value_t = ahnb::DEFAULT_CHART_POINTS)]
     pub chart_points: usize,
+    /// MiB of runs' chart points held in memory while reading; the points of runs read after
+    /// that wait in a temporary file (TMPDIR) until their pages are drawn. 0 moves every run's.
+    #[arg(long, value_name = "MIB", hide = true, default_value_t = ahnb::log::spill::DEFAULT_BUDGET >> 20)]
+    pub memory_budget: usize,
     /// Copy each raw log into the site, linked from its run page. Off by default: the copies
     /// double a site's size (GitHub Pages allows 1 GB), and runs.csv and `ahnb summary` already
     /// export what the pages show.

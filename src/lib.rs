@@ -83,7 +83,8 @@ pub fn figures(
     }
     let loaded = load(logs, options)?;
     let paths = model::project::site_paths(&loaded.projects);
-    let report = export::write_figures(&loaded.projects, &paths, dir)?;
+    let summaries = model::summary::project_summaries(&loaded.projects);
+    let report = export::write_figures(&loaded.projects, &summaries, &paths, &loaded.spill, dir)?;
     Ok((report, loaded.warnings))
 }
 
@@ -131,6 +132,9 @@ pub struct BuildReport {
     pub removed: Vec<String>,
     /// Files carried over from the previous site without rendering them.
     pub carried: usize,
+    /// Runs whose chart points waited in the spill file rather than in memory (see
+    /// [`log::spill`]).
+    pub spilled: usize,
 }
 
 /// Reads `logs` and writes the site to `site`, atomically: one line per stage, each timed.
@@ -172,6 +176,7 @@ pub fn build(logs: &Path, site_dir: &Path, options: &BuildOptions) -> Result<Bui
             &theme_files,
             &writer,
             &units,
+            &loaded.spill,
         )
     })?;
     set_stage(options, "write");
@@ -183,7 +188,8 @@ pub fn build(logs: &Path, site_dir: &Path, options: &BuildOptions) -> Result<Bui
         Ok::<_, Error>(published)
     })?;
     let (figures, archived) = timings.time_some("export", || {
-        write_exports(site_dir, options, &loaded.projects, &paths)
+        let model = (&loaded.projects[..], &summaries[..], &loaded.spill);
+        write_exports(site_dir, options, model, &paths)
     })?;
 
     let mut warnings = std::mem::take(&mut loaded.warnings);
@@ -209,6 +215,7 @@ pub fn build(logs: &Path, site_dir: &Path, options: &BuildOptions) -> Result<Bui
         changed: published.changed,
         removed: published.removed,
         carried: published.carried,
+        spilled: loaded.spill.spilled_runs(),
     };
     if let Some(stamp) = stamp {
         save_stamp(
@@ -420,11 +427,17 @@ fn save_stamp(
 fn write_exports(
     site_dir: &Path,
     options: &BuildOptions,
-    projects: &[model::Project],
+    (projects, summaries, spill): (
+        &[model::Project],
+        &[model::summary::ProjectSummary],
+        &log::spill::Spill,
+    ),
     paths: &paths::SitePaths,
 ) -> Result<(Option<FiguresReport>, Option<usize>)> {
     let figures = match &options.figures {
-        Some(dir) => Some(export::write_figures(projects, paths, dir)?),
+        Some(dir) => Some(export::write_figures(
+            projects, summaries, paths, spill, dir,
+        )?),
         None => None,
     };
     let archived = match &options.archive {
@@ -456,6 +469,7 @@ impl BuildReport {
             changed: Vec::new(),
             removed: Vec::new(),
             carried: stamped.pages_written,
+            spilled: 0,
         }
     }
 }

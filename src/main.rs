@@ -93,6 +93,12 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 for (stage, time) in &report.timings {
                     eprintln!("  {stage:<10} {:>9.3} s", time.as_secs_f64());
                 }
+                if report.spilled > 0 {
+                    eprintln!(
+                        "  spilled    {} runs' chart points to a temporary file",
+                        report.spilled
+                    );
+                }
                 if let Some(peak) = peak_memory_kib() {
                     eprintln!("  peak memory {:.1} MiB", peak as f64 / 1024.0);
                 }

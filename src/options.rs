@@ -26,6 +26,10 @@ pub fn build_options(args: &BuildArgs, progress: Option<Arc<Progress>>) -> Build
                     .unwrap_or_else(|| ahnb::default_cache_path(&args.output))
             }),
             progress,
+            spill: ahnb::log::spill::SpillOptions {
+                budget: args.memory_budget.saturating_mul(1 << 20),
+                dir: None,
+            },
         },
         base_url: args.base_url.clone(),
         theme: args.theme.clone(),
@@ -42,6 +46,7 @@ pub fn serve_build_options(args: &ServeArgs, cache: PathBuf) -> BuildOptions {
             chart_points: args.chart_points.max(MIN_CHART_POINTS),
             cache: Some(cache),
             progress: None,
+            spill: Default::default(),
         },
         theme: args.theme.clone(),
         ..BuildOptions::default()

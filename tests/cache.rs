@@ -142,6 +142,67 @@ fn cached_builds_equal_clean_builds() {
     assert_cached_equals_clean(&logs_root, &site, "2 logs unchanged");
 }
 
+/// The cache file is checked before it is trusted: a damaged checkpoint is read again from its
+/// log (the others are still reused), a damaged index or a cut file is an empty cache; each
+/// build after it equals a clean one.
+#[test]
+fn a_damaged_cache_file_costs_speed_never_correctness() {
+    let dir = tempfile::tempdir().unwrap();
+    let logs = dir.path().join("logs/p");
+    std::fs::create_dir_all(&logs).unwrap();
+    for name in ["a", "b", "c"] {
+        write_run(&logs.join(format!("{name}.jsonl")), name, 0..2000);
+    }
+    let logs_root = dir.path().join("logs");
+    let site = dir.path().join("site");
+    let cache = ahnb::default_cache_path(&site);
+    let grow = |step: u32| {
+        let mut file = std::fs::File::options()
+            .append(true)
+            .open(logs.join("a.jsonl"))
+            .unwrap();
+        file.write_all(metrics_line(step).as_bytes()).unwrap();
+    };
+    assert_cached_equals_clean(
+        &logs_root,
+        &site,
+        "0 logs unchanged, 0 read from where they grew, 3 parsed",
+    );
+
+    // One byte of a checkpoint (they follow the file's 8 first bytes).
+    let mut bytes = std::fs::read(&cache).unwrap();
+    bytes[8 + 100] ^= 0x55;
+    std::fs::write(&cache, &bytes).unwrap();
+    grow(2000);
+    assert_cached_equals_clean(&logs_root, &site, ", 1 parsed");
+
+    // The footer's last byte, then a cut file: nothing in it is trusted.
+    let mut bytes = std::fs::read(&cache).unwrap();
+    *bytes.last_mut().unwrap() ^= 1;
+    std::fs::write(&cache, &bytes).unwrap();
+    grow(2001);
+    assert_cached_equals_clean(
+        &logs_root,
+        &site,
+        "0 logs unchanged, 0 read from where they grew, 3 parsed",
+    );
+    let bytes = std::fs::read(&cache).unwrap();
+    std::fs::write(&cache, &bytes[..bytes.len() / 2]).unwrap();
+    grow(2002);
+    assert_cached_equals_clean(
+        &logs_root,
+        &site,
+        "0 logs unchanged, 0 read from where they grew, 3 parsed",
+    );
+    // And the cache written after it is whole again.
+    grow(2003);
+    assert_cached_equals_clean(
+        &logs_root,
+        &site,
+        "2 logs unchanged, 1 read from where they grew, 0 parsed",
+    );
+}
+
 #[test]
 fn compressed_logs_are_reused_only_when_identical() {
     let dir = tempfile::tempdir().unwrap();

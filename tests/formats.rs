@@ -139,6 +139,52 @@ fn dvclive_folders_written_by_dvclive_are_runs() {
     assert_eq!(loss.nonfinite_since.unwrap().step, 2);
 }
 
+/// DVCLive saves `log_image` files as `.jpg`, `.jpeg`, `.gif` or `.png` under `plots/images/`:
+/// each is a media item of its run, and a GIF stays a GIF (it was passed over before).
+#[test]
+fn dvclive_images_are_media_and_a_gif_stays_a_gif() {
+    const GIF: &[u8] = b"GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff!\xf9\x04\x01\x00\x00\x00\x00,\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;";
+    let dir = tempfile::tempdir().unwrap();
+    let run = dir.path().join("sweep/run-a");
+    std::fs::create_dir_all(run.join("plots/metrics/train")).unwrap();
+    std::fs::create_dir_all(run.join("plots/images")).unwrap();
+    std::fs::write(run.join("dvc.yaml"), "metrics:\n- metrics.json\n").unwrap();
+    std::fs::write(
+        run.join("metrics.json"),
+        r#"{"step": 1, "train": {"loss": 0.5}}"#,
+    )
+    .unwrap();
+    std::fs::write(
+        run.join("plots/metrics/train/loss.tsv"),
+        "step\tloss\n0\t1.0\n1\t0.5\n",
+    )
+    .unwrap();
+    std::fs::write(run.join("plots/images/samples.GIF"), GIF).unwrap();
+    std::fs::write(run.join("plots/images/notes.txt"), "not an image").unwrap();
+    let loaded = ahnb::load(dir.path(), &ahnb::LoadOptions::default()).unwrap();
+    let (run, _) = find(&loaded, "run-a");
+    let media: Vec<(&str, ahnb::model::MediaKind)> = run
+        .media
+        .iter()
+        .map(|m| (m.name.as_str(), m.kind))
+        .collect();
+    assert_eq!(media, [("samples.GIF", ahnb::model::MediaKind::Gif)]);
+    // The site copies it under its content's name, as a .gif the run page shows.
+    let out = tempfile::tempdir().unwrap();
+    let site = out.path().join("site");
+    ahnb::build(dir.path(), &site, &ahnb::BuildOptions::default()).unwrap();
+    let gifs: Vec<_> = walkdir::WalkDir::new(&site)
+        .into_iter()
+        .map(|e| e.unwrap().into_path())
+        .filter(|p| p.extension().is_some_and(|e| e == "gif"))
+        .collect();
+    assert_eq!(gifs.len(), 1, "{gifs:?}");
+    assert_eq!(std::fs::read(&gifs[0]).unwrap(), GIF);
+    let gif_name = gifs[0].file_name().unwrap().to_str().unwrap();
+    let page = std::fs::read_to_string(site.join("sweep/runs/run-a.html")).unwrap();
+    assert!(page.contains(gif_name), "the run page shows the GIF");
+}
+
 #[test]
 fn a_run_or_experiment_folder_given_as_logs_itself_is_read() {
     let options = ahnb::LoadOptions::default();

@@ -8,21 +8,35 @@
 //! of the same length, is read by the next build. The hash is computed on the bytes the reader
 //! reads, from the same open file, so that what is cached is exactly what was parsed. A resumed
 //! reading continues the exact parser state, so output never differs from a clean build.
+//!
+//! The file is written as the logs are read, one checkpoint after another, then an index of them
+//! and a fixed-size footer (see [`Index`]): no build holds every checkpoint in memory (70 KB a
+//! log at the default chart bound, 700 MB for 10,000 logs). Reading it, the index is decoded
+//! and checked (its hash, ahnb's version, the LOGS folder, the chart bound), and a checkpoint is
+//! read, checked against its own hash and decoded only when its log is read. The new file
+//! replaces the old one atomically once complete; a missing, damaged or outdated file is an
+//! empty cache.
 
 use std::collections::BTreeMap;
 use std::fs::File;
 use std::hash::Hasher;
 use std::io::{BufReader, BufWriter, Read, Seek, SeekFrom, Take, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use serde::{Deserialize, Serialize};
 use xxhash_rust::xxh3::Xxh3;
 
+use super::positioned::read_at;
 use super::{Checkpoint, FileResult, LogFile, Reading, Start, finish_checkpoint, read_log_from};
 
 /// Bumped whenever the cached state's layout or meaning changes.
-const CACHE_FORMAT: u32 = 3;
+const CACHE_FORMAT: u32 = 4;
 const BUFFER: usize = 256 * 1024;
+/// The first and the last 8 bytes of a cache file.
+const MAGIC: [u8; 8] = *b"ahnbcach";
+/// The footer: the index's position, length and xxh3-64, then [`MAGIC`].
+const FOOTER: u64 = 32;
 
 /// What identifies the content a checkpoint was taken from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -34,32 +48,16 @@ pub struct Fingerprint {
 }
 
 /// One log's cached reading.
-#[derive(Clone, Serialize)]
+#[derive(Clone)]
 pub struct Entry {
     fingerprint: Fingerprint,
     /// Where the checkpoint's reading stopped, in bytes: kept outside the encoded checkpoint so
     /// that an entry is checked against its file before anything is decoded.
     offset: u64,
-    /// The checkpoint, encoded (postcard) as soon as it is taken. Decoded, it holds each
-    /// series' window at 16 bytes a point, and every log's checkpoint stayed in memory until the
-    /// cache was saved: the default build's peak memory grew 1.6x from 1,000 to 100,000 steps.
-    /// Written as one byte string, and read as a slice of the cache file's bytes (no copy): a
-    /// 1,000-run cache is 70 MB, and handling it byte by byte was a fifth of a rebuild.
-    #[serde(serialize_with = "as_bytes")]
-    checkpoint: bytes::Bytes,
-}
-
-fn as_bytes<S: serde::Serializer>(bytes: &bytes::Bytes, serializer: S) -> Result<S::Ok, S::Error> {
-    serializer.serialize_bytes(bytes)
-}
-
-/// [`Entry`] as decoded, borrowing its checkpoint from the cache file's bytes.
-#[derive(Deserialize)]
-struct EntryRef<'a> {
-    fingerprint: Fingerprint,
-    offset: u64,
-    #[serde(borrow)]
-    checkpoint: &'a [u8],
+    /// The checkpoint, encoded (postcard) as soon as it is taken: decoded, it holds each
+    /// series' window at 16 bytes a point. Written to the new cache file as soon as its log is
+    /// read, and dropped.
+    checkpoint: Vec<u8>,
 }
 
 impl Entry {
@@ -105,33 +103,51 @@ impl<R: Read> Read for Hashing<R> {
     }
 }
 
-/// Everything cached for one LOGS folder.
-#[derive(Serialize)]
-struct CacheFile {
+/// The index at the end of a cache file: what the cache is of, and where each checkpoint is.
+#[derive(Serialize, Deserialize)]
+struct Index {
     format: u32,
     tool: String,
     logs: PathBuf,
     chart_points: usize,
-    entries: BTreeMap<String, Entry>,
+    /// Sorted by key.
+    entries: Vec<Indexed>,
 }
 
-/// [`CacheFile`] as decoded (the same encoding), its checkpoints borrowed.
-#[derive(Deserialize)]
-struct CacheFileRef<'a> {
-    format: u32,
-    tool: String,
-    logs: PathBuf,
-    chart_points: usize,
-    #[serde(borrow)]
-    entries: BTreeMap<String, EntryRef<'a>>,
+/// An [`Entry`] in the index: its checkpoint is `length` bytes at `at` of the file, of xxh3-64
+/// `hash`.
+#[derive(Clone, Serialize, Deserialize)]
+struct Indexed {
+    key: String,
+    fingerprint: Fingerprint,
+    offset: u64,
+    at: u64,
+    length: u64,
+    hash: u64,
 }
 
-/// The cache of one build: entries read at the start, entries written at the end.
+/// The cache of one build: the previous build's index (its checkpoints read on demand), and
+/// the file this build's entries are written to as its logs are read.
 pub struct Cache {
     path: PathBuf,
-    old: BTreeMap<String, Entry>,
+    old: BTreeMap<String, Indexed>,
+    /// The previous cache file, open for reading checkpoints.
+    old_file: Option<File>,
     logs: PathBuf,
     chart_points: usize,
+    new: Mutex<NewFile>,
+}
+
+/// The cache file being written (beside the cache, renamed over it when complete).
+enum NewFile {
+    Unopened,
+    Open {
+        file: BufWriter<File>,
+        at: u64,
+        entries: Vec<Indexed>,
+    },
+    /// It could not be created or written: the old cache is left as it is.
+    Failed,
 }
 
 /// How a log was read, for the build report.
@@ -146,48 +162,54 @@ pub enum Reuse {
 }
 
 impl Cache {
-    /// Opens the cache at `path` for logs under `logs`; a missing, unreadable or outdated cache
-    /// is simply empty.
+    /// Opens the cache at `path` for logs under `logs`; a missing, unreadable, damaged or
+    /// outdated cache is simply empty.
     pub fn open(path: &Path, logs: &Path, chart_points: usize) -> Cache {
         let logs = logs.canonicalize().unwrap_or_else(|_| logs.to_path_buf());
-        let bytes = bytes::Bytes::from(std::fs::read(path).unwrap_or_default());
-        let old = postcard::from_bytes::<CacheFileRef>(&bytes)
-            .ok()
-            .filter(|c| {
-                c.format == CACHE_FORMAT
-                    && c.tool == env!("CARGO_PKG_VERSION")
-                    && c.logs == logs
-                    && c.chart_points == chart_points
+        let old_file = File::open(path).ok();
+        let old = old_file
+            .as_ref()
+            .and_then(read_index)
+            .filter(|index| {
+                index.format == CACHE_FORMAT
+                    && index.tool == env!("CARGO_PKG_VERSION")
+                    && index.logs == logs
+                    && index.chart_points == chart_points
             })
-            .map(|c| {
-                c.entries
+            .map(|index| {
+                index
+                    .entries
                     .into_iter()
-                    .map(|(key, entry)| {
-                        let entry = Entry {
-                            fingerprint: entry.fingerprint,
-                            offset: entry.offset,
-                            checkpoint: bytes.slice_ref(entry.checkpoint),
-                        };
-                        (key, entry)
-                    })
+                    .map(|entry| (entry.key.clone(), entry))
                     .collect()
             })
             .unwrap_or_default();
         Cache {
             path: path.to_path_buf(),
             old,
+            old_file,
             logs,
             chart_points,
+            new: Mutex::new(NewFile::Unopened),
         }
+    }
+
+    /// The old entry of a log with its checkpoint's bytes, checked against their hash.
+    fn old_entry(&self, key: &str) -> Option<Entry> {
+        let indexed = self.old.get(key)?;
+        let checkpoint = read_at(self.old_file.as_ref()?, indexed.at, indexed.length).ok()?;
+        (xxhash_rust::xxh3::xxh3_64(&checkpoint) == indexed.hash).then(|| Entry {
+            fingerprint: indexed.fingerprint.clone(),
+            offset: indexed.offset,
+            checkpoint,
+        })
     }
 
     /// Reads one log, reusing its cached state where the content allows. Returns the result,
     /// how it was obtained, and the entry to keep for the next build (if any).
     pub fn read(&self, file: &LogFile) -> (FileResult, Reuse, Option<(String, Entry)>) {
-        let resumed = self
-            .old
-            .get(&file.relative)
-            .and_then(|entry| self.try_resume(file, entry));
+        let old = self.old_entry(&file.relative);
+        let resumed = old.as_ref().and_then(|entry| self.try_resume(file, entry));
         let read = match resumed {
             Some(read) => Ok(read),
             None => self
@@ -200,25 +222,24 @@ impl Cache {
         };
         match read {
             Ok((reading, reuse, fingerprint)) => {
-                let old = self.old.get(&file.relative);
                 let entry = match (reading.checkpoint, fingerprint) {
                     // Nothing new was read: the checkpoint is the one the old entry encodes (a
                     // checkpoint is a function of the bytes before its offset, which the hash
                     // checked), so its bytes are kept rather than encoded again.
                     (Some(checkpoint), Some(fingerprint))
                         if reuse == Reuse::Unchanged
-                            && old.is_some_and(|old| {
+                            && old.as_ref().is_some_and(|old| {
                                 old.offset == checkpoint.offset && old.fingerprint == fingerprint
                             }) =>
                     {
-                        old.map(|old| (file.relative.clone(), old.clone()))
+                        old.map(|old| (file.relative.clone(), old))
                     }
                     (Some(checkpoint), Some(fingerprint)) => {
                         postcard::to_stdvec(&checkpoint).ok().map(|encoded| {
                             let entry = Entry {
                                 fingerprint,
                                 offset: checkpoint.offset,
-                                checkpoint: encoded.into(),
+                                checkpoint: encoded,
                             };
                             (file.relative.clone(), entry)
                         })
@@ -330,27 +351,116 @@ impl Cache {
         Some((reading, reuse, fingerprint))
     }
 
-    /// Writes the entries of this build (replacing the old cache) atomically.
-    pub fn save(&self, entries: Vec<(String, Entry)>) -> std::io::Result<()> {
-        let decoded: BTreeMap<String, Entry> = entries.into_iter().collect();
-        let file = CacheFile {
+    /// Writes one entry of this build to the new cache file (created on first use, beside
+    /// the cache); a file that cannot be written only costs the next build its speed.
+    pub fn keep(&self, key: String, entry: Entry) {
+        let Ok(mut new) = self.new.lock() else {
+            return;
+        };
+        if matches!(*new, NewFile::Unopened) {
+            *new = create(&self.path).unwrap_or(NewFile::Failed);
+        }
+        let NewFile::Open { file, at, entries } = &mut *new else {
+            return;
+        };
+        if file.write_all(&entry.checkpoint).is_err() {
+            *new = NewFile::Failed;
+            return;
+        }
+        let length = entry.checkpoint.len() as u64;
+        entries.push(Indexed {
+            key,
+            fingerprint: entry.fingerprint,
+            offset: entry.offset,
+            at: *at,
+            length,
+            hash: xxhash_rust::xxh3::xxh3_64(&entry.checkpoint),
+        });
+        *at += length;
+    }
+
+    /// Completes the new cache file (its index and footer) and puts it in place of the old
+    /// one, atomically. A build that kept no entry leaves an empty cache.
+    pub fn save(self) -> std::io::Result<()> {
+        let Cache {
+            path,
+            old_file,
+            logs,
+            chart_points,
+            new,
+            ..
+        } = self;
+        // Closed first: a file that is open cannot be replaced everywhere.
+        drop(old_file);
+        let mut new = new
+            .into_inner()
+            .map_err(|_| std::io::Error::other("poisoned"))?;
+        if matches!(new, NewFile::Unopened) {
+            new = create(&path)?;
+        }
+        let NewFile::Open {
+            mut file,
+            at,
+            mut entries,
+        } = new
+        else {
+            return Err(std::io::Error::other("the cache file could not be written"));
+        };
+        entries.sort_by(|a, b| a.key.cmp(&b.key));
+        let index = Index {
             format: CACHE_FORMAT,
             tool: env!("CARGO_PKG_VERSION").to_owned(),
-            logs: self.logs.clone(),
-            chart_points: self.chart_points,
-            entries: decoded,
+            logs,
+            chart_points,
+            entries,
         };
-        if let Some(parent) = self.path.parent() {
-            std::fs::create_dir_all(parent)?;
-        }
-        let temporary = self.path.with_extension("tmp");
-        // Streamed: the whole cache is never held a second time as one buffer.
-        let writer = BufWriter::new(File::create(&temporary)?);
-        let mut writer = postcard::to_io(&file, writer).map_err(std::io::Error::other)?;
-        writer.flush()?;
-        drop(writer);
-        std::fs::rename(&temporary, &self.path)
+        let index = postcard::to_stdvec(&index).map_err(std::io::Error::other)?;
+        file.write_all(&index)?;
+        file.write_all(&at.to_le_bytes())?;
+        file.write_all(&(index.len() as u64).to_le_bytes())?;
+        file.write_all(&xxhash_rust::xxh3::xxh3_64(&index).to_le_bytes())?;
+        file.write_all(&MAGIC)?;
+        let file = file.into_inner().map_err(|e| e.into_error())?;
+        drop(file);
+        std::fs::rename(path.with_extension("tmp"), &path)
     }
+}
+
+/// Starts the new cache file of the cache at `path`: `path.tmp`, renamed over it when complete.
+fn create(path: &Path) -> std::io::Result<NewFile> {
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent)?;
+    }
+    let mut file = BufWriter::with_capacity(BUFFER, File::create(path.with_extension("tmp"))?);
+    file.write_all(&MAGIC)?;
+    Ok(NewFile::Open {
+        file,
+        at: MAGIC.len() as u64,
+        entries: Vec::new(),
+    })
+}
+
+/// The index of a cache file, when its footer, its hash and its encoding check out.
+fn read_index(file: &File) -> Option<Index> {
+    let len = file.metadata().ok()?.len();
+    if len < MAGIC.len() as u64 + FOOTER {
+        return None;
+    }
+    let footer = read_at(file, len - FOOTER, FOOTER).ok()?;
+    let word =
+        |i: usize| u64::from_le_bytes(footer[i * 8..i * 8 + 8].try_into().unwrap_or_default());
+    let (at, length, hash) = (word(0), word(1), word(2));
+    if footer[24..] != MAGIC || at.checked_add(length)? != len - FOOTER {
+        return None;
+    }
+    let head = read_at(file, 0, MAGIC.len() as u64).ok()?;
+    let index = read_at(file, at, length).ok()?;
+    if head != MAGIC || xxhash_rust::xxh3::xxh3_64(&index) != hash {
+        return None;
+    }
+    let index: Index = postcard::from_bytes(&index).ok()?;
+    let inside = |e: &Indexed| e.at >= MAGIC.len() as u64 && e.at.saturating_add(e.length) <= at;
+    index.entries.iter().all(inside).then_some(index)
 }
 
 /// An entry's checkpoint; `None` (read the log from the start) if it does not decode.

@@ -11,15 +11,15 @@ pub mod json_fast;
 pub mod lines;
 pub mod load;
 pub mod media;
+mod positioned;
 pub mod readme;
 pub mod record;
+pub mod spill;
 pub mod walk;
 
 use std::fs::File;
 use std::io::{BufRead, BufReader};
 use std::path::Path;
-
-use rayon::prelude::*;
 
 use crate::diag::Warning;
 use crate::model::series::SeriesBuilder;
@@ -63,24 +63,6 @@ pub struct RunPlace<'a> {
     pub format: Format,
     /// The run's name when its header names none.
     pub default_name: &'a str,
-}
-
-/// Reads every source in parallel; results come back in the order of `sources`.
-pub fn read_sources(
-    sources: &[formats::Source],
-    bound: usize,
-    progress: Option<&crate::progress::Progress>,
-) -> Vec<FileResult> {
-    sources
-        .par_iter()
-        .map(|source| {
-            let result = formats::read_source(source, bound);
-            if let Some(progress) = progress {
-                progress.add_done_bytes(source.bytes());
-            }
-            result
-        })
-        .collect()
 }
 
 /// Reads one log file into a run. A log whose steps went back further than streaming resolves
@@ -447,7 +429,7 @@ pub fn finish_run(
         .clone()
         .or_else(|| place.folder.map(str::to_owned))
         .unwrap_or_else(|| DEFAULT_PROJECT.to_owned());
-    let run = Run {
+    let mut run = Run {
         source: place.relative.to_owned(),
         path_on_disk: place.path.to_path_buf(),
         folder: place.folder.map(str::to_owned),
@@ -467,7 +449,10 @@ pub fn finish_run(
         bytes,
         warnings: warnings.len() as u64,
         truncated,
+        points_digest: 0,
+        residence: crate::model::detail::Residence::Memory,
     };
+    run.points_digest = run.points_digest();
     (run, warnings)
 }
 

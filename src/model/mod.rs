@@ -2,6 +2,7 @@
 //! an end record. Built by the loader, summarized by pure functions, read by the renderer.
 
 pub mod config;
+pub mod detail;
 pub mod direction;
 pub mod downsample;
 pub mod format;
@@ -93,26 +94,19 @@ impl SeriesSummary {
     }
 }
 
-/// A finished series: the points kept for charts (at most the chart bound) and the summary of all.
+/// A finished series: the points kept for charts (at most the chart bound), the summary of all,
+/// and a small trend of them for tables.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Series {
-    #[serde(serialize_with = "points_as_bytes")]
+    /// Empty while the run's details are out of memory (see [`detail`]). Not serialized: the
+    /// pages' digests cover them through [`Run::points_digest`], taken when the run was read.
+    #[serde(skip)]
     pub points: Vec<Point>,
     pub summary: SeriesSummary,
-}
-
-/// Points serialized (for the pages' digests, site/digest.rs) as one byte string of 16 bytes a
-/// point: serde's point-by-point encoding was most of the time a rebuild spent on digests.
-fn points_as_bytes<S: serde::Serializer>(
-    points: &[Point],
-    serializer: S,
-) -> Result<S::Ok, S::Error> {
-    let mut bytes = Vec::with_capacity(points.len() * 16);
-    for point in points {
-        bytes.extend_from_slice(&point.step.to_le_bytes());
-        bytes.extend_from_slice(&point.value.to_bits().to_le_bytes());
-    }
-    serializer.serialize_bytes(&bytes)
+    /// [`detail::trend`] of the points' values, kept whatever becomes of the points (derived
+    /// from them, so not serialized either).
+    #[serde(skip)]
+    pub trend: Vec<f64>,
 }
 
 /// One layer of a model summary.
@@ -177,6 +171,22 @@ pub enum MediaKind {
     Svg,
     Html,
     Text,
+}
+
+impl MediaKind {
+    /// The kind of an image file written by another tool (an MLflow artifact, a DVCLive plot),
+    /// by its name: the loader's media stage then checks the bytes really are that. `None` for
+    /// any other file, which is no media item.
+    pub fn of_image_file(name: &str) -> Option<MediaKind> {
+        let lower = name.to_ascii_lowercase();
+        let (_, extension) = lower.rsplit_once('.')?;
+        match extension {
+            "png" | "jpg" | "jpeg" | "webp" | "bmp" => Some(MediaKind::Image),
+            "gif" => Some(MediaKind::Gif),
+            "svg" => Some(MediaKind::Svg),
+            _ => None,
+        }
+    }
 }
 
 /// Where a media item's content lives.
@@ -281,6 +291,12 @@ pub struct Run {
     pub warnings: u64,
     /// The last line was cut in the middle.
     pub truncated: bool,
+    /// [`Run::points_digest`] as read, before the details could leave memory.
+    pub points_digest: u128,
+    /// Where the chart points are (never shown, nor digested: a run's pages are the same
+    /// wherever its points waited).
+    #[serde(skip)]
+    pub residence: detail::Residence,
 }
 
 impl Run {

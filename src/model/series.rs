@@ -134,7 +134,9 @@ impl SeriesBuilder {
         self.fold_chunk();
         self.sort_kept();
         let points = downsample(&self.kept, self.bound);
+        let values: Vec<f64> = points.iter().map(|p| p.value).collect();
         let series = Series {
+            trend: super::detail::trend(&values),
             points,
             summary: self.summary,
         };

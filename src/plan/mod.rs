@@ -11,8 +11,9 @@ use std::path::PathBuf;
 use serde::Serialize;
 
 use crate::diag::{Warning, quote};
+use crate::model::detail::Featured;
 use crate::model::summary::ProjectSummary;
-use crate::model::{Format, MediaContent, MediaSource, Project};
+use crate::model::{Format, MediaContent, MediaSource, Project, Run};
 use crate::paths::{ProjectPaths, SitePaths};
 use crate::render::columns::page_columns;
 use crate::render::figures;
@@ -103,9 +104,10 @@ pub fn site_files(
     files
 }
 
-/// The index page.
+/// The index page; `featured` holds each project's best run with its details.
 pub fn index_file(
     projects: &[Project],
+    featured: &[Featured],
     summaries: &[ProjectSummary],
     paths: &SitePaths,
     warnings: usize,
@@ -116,16 +118,18 @@ pub fn index_file(
         content: Content::Page {
             template: "index.html",
             view: PageView::Index(IndexView::new(
-                projects, summaries, paths, warnings, base_url,
+                projects, featured, summaries, paths, warnings, base_url,
             )),
         },
     }
 }
 
 /// A project's files: its page, the page's figures as standalone SVG, runs.csv and the compare
-/// view's curves; and a warning when the page leaves metrics out.
+/// view's curves; and a warning when the page leaves metrics out. `featured` holds the runs the
+/// page draws ([`figures::featured_runs`]) with their details.
 pub fn project_files(
     project: &Project,
+    featured: &Featured,
     summary: &ProjectSummary,
     paths: &ProjectPaths,
     base_url: Option<&str>,
@@ -143,7 +147,7 @@ pub fn project_files(
         );
         warnings.push(Warning::at_file(at, message));
     }
-    let mut view = ProjectView::new(project, summary, paths, &columns, base_url);
+    let mut view = ProjectView::new(project, featured, summary, paths, &columns, base_url);
     let mut files = Vec::new();
     for figure in view
         .figures
@@ -155,10 +159,11 @@ pub fn project_files(
             format!("{}/figures/{}", paths.dir, figure.file),
             figure,
         ));
-        figure.file = format!("figures/{}", figure.file);
+        figure.name = std::mem::take(&mut figure.file);
+        figure.file = format!("figures/{}", figure.name);
     }
     let runs_csv = crate::report::csv::runs_csv(summary, &columns.metrics, &columns.params);
-    let curves = crate::render::project_data::compare_curves_js(project, &columns);
+    let curves = crate::render::project_data::compare_curves_js(project, featured, &columns);
     files.push(PlannedFile {
         path: paths.project_page(),
         content: Content::Page {
@@ -190,15 +195,16 @@ fn figure_file(path: String, figure: &Figure) -> PlannedFile {
 }
 
 /// A run's files: the images its page shows, its raw log when asked for, and its page; and a
-/// warning when the page charts only some of its metric families.
+/// warning when the page charts only some of its metric families. `run` is run `index` of
+/// `project` with its details.
 pub fn run_files(
     project: &Project,
     index: usize,
+    run: &Run,
     paths: &ProjectPaths,
     copy_raw_logs: bool,
     base_url: Option<&str>,
 ) -> (Vec<PlannedFile>, Vec<Warning>) {
-    let run = &project.runs[index];
     let slug = &paths.run_slugs[index];
     let from = CopyFrom {
         path_on_disk: run.path_on_disk.clone(),
@@ -247,7 +253,7 @@ pub fn run_files(
         warnings.push(Warning::at_file(&run.source, message));
     }
     let media = crate::render::media::media_groups(run, |_| true);
-    let view = RunView::new(project, index, paths, raw_log, media, base_url);
+    let view = RunView::new(project, index, run, paths, raw_log, media, base_url);
     files.push(PlannedFile {
         path: paths.run_page(index),
         content: Content::Page {

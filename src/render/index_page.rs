@@ -6,13 +6,16 @@ use super::project_page::best_of;
 use super::views::*;
 use crate::format;
 use crate::model::Project;
+use crate::model::detail::Featured;
 use crate::model::summary::ProjectSummary;
 use crate::paths::SitePaths;
 
 impl IndexView {
-    /// The index page's view: a card per project, most recently active first.
+    /// The index page's view: a card per project, most recently active first. `featured` holds,
+    /// per project, its best run with its details (for the card's sparkline).
     pub fn new(
         projects: &[Project],
+        featured: &[Featured],
         summaries: &[ProjectSummary],
         paths: &SitePaths,
         warnings: usize,
@@ -20,9 +23,10 @@ impl IndexView {
     ) -> IndexView {
         let mut cards: Vec<ProjectCard> = projects
             .iter()
+            .zip(featured)
             .zip(summaries)
             .zip(&paths.projects)
-            .map(|((project, summary), paths)| {
+            .map(|(((project, featured), summary), paths)| {
                 let (best_run, best_value) = best_of(project, summary, |i| paths.run_page(i));
                 let last = project
                     .runs
@@ -38,7 +42,7 @@ impl IndexView {
                     best_value,
                     best_run,
                     last_activity: last.map(format::timestamp),
-                    sparkline: figures::project_sparkline(project),
+                    sparkline: figures::project_sparkline(project, featured),
                     last_activity_raw: last.unwrap_or(f64::NEG_INFINITY),
                 }
             })

@@ -237,7 +237,11 @@ pub fn project_data_json(
 ///
 /// It sets `window.ahnbCurves` to `{"metrics": [...], "runs": {"<run index>": [[steps, values]
 /// or null, aligned with metrics]}}`.
-pub fn compare_curves_js(project: &Project, columns: &super::columns::PageColumns) -> String {
+pub fn compare_curves_js(
+    project: &Project,
+    featured: &crate::model::detail::Featured,
+    columns: &super::columns::PageColumns,
+) -> String {
     let mut chosen: Vec<usize> = project.ranking.iter().copied().take(COMPARE_RUNS).collect();
     chosen.sort_unstable();
     let runs: serde_json::Map<String, Value> = chosen
@@ -246,7 +250,7 @@ pub fn compare_curves_js(project: &Project, columns: &super::columns::PageColumn
             let curves: Vec<Value> = columns
                 .metrics
                 .iter()
-                .map(|name| match project.runs[i].series.get(name) {
+                .map(|name| match featured.run(i).series.get(name) {
                     Some(series) => {
                         let points = downsample(&series.points, COMPARE_POINTS);
                         let xs: Vec<Value> = points.iter().map(|p| json!(p.step)).collect();

@@ -6,6 +6,7 @@ use super::figures;
 use super::views::*;
 use crate::format;
 use crate::model::Project;
+use crate::model::detail::Featured;
 use crate::model::summary::stats::Spread;
 use crate::model::summary::{ProjectSummary, RunReport};
 use crate::paths::ProjectPaths;
@@ -19,9 +20,11 @@ pub const COMPARE_CURVES_FILE: &str = "compare-curves.js";
 
 impl ProjectView {
     /// The project page's view: its tables present `summary` (ranks, best cells, seed-group
-    /// spreads); its charts are drawn here.
+    /// spreads); its charts are drawn here, from the runs of `featured` (which must hold
+    /// [`figures::featured_runs`] with their details).
     pub fn new(
         project: &Project,
+        featured: &Featured,
         summary: &ProjectSummary,
         paths: &ProjectPaths,
         columns: &PageColumns,
@@ -185,7 +188,7 @@ impl ProjectView {
             more_metrics: columns.more_metrics.clone(),
             more_params: columns.more_params.clone(),
             curves_file: COMPARE_CURVES_FILE,
-            figures: figures::project_figures_of(project, &columns.metrics),
+            figures: figures::project_figures_of(project, featured, &columns.metrics),
             scatters: figures::scatter_figures(project),
             parallel: figures::parallel_figure(project),
             overlay_note: (shown < project.runs.len()).then(|| OverlayNote {

@@ -4,23 +4,25 @@
 use super::figures;
 use super::views::*;
 use crate::format;
-use crate::model::Status;
 use crate::model::project::Project;
+use crate::model::{Run, Status};
 use crate::paths::ProjectPaths;
 
 impl RunView {
     /// A run page's view: the run's tables and charts, its neighbours in the project for links,
-    /// and what the writer made of its files (the raw log's link, the media items). Pure: the
-    /// charts are drawn here, nothing is read or written.
+    /// and what the writer made of its files (the raw log's link, the media items). `run` is
+    /// run `index` of `project` with its details (its chart points, see `model::detail`). Pure:
+    /// the charts are drawn here, nothing is read or written.
+    #[allow(clippy::too_many_arguments)]
     pub fn new(
         project: &Project,
         index: usize,
+        run: &Run,
         paths: &ProjectPaths,
         raw_log: Option<String>,
         media: Vec<MediaGroup>,
         base_url: Option<&str>,
     ) -> RunView {
-        let run = &project.runs[index];
         let summary = &project.summaries[index];
         let slug = &paths.run_slugs[index];
         let metrics = run
@@ -46,14 +48,15 @@ impl RunView {
             })
             .collect();
 
-        let headline = headline_metrics(project, index);
+        let headline = headline_metrics(project, run);
         // A run's charts are not written as files of their own: with thousands of runs those files
         // were most of a site's files and a fifth of its bytes. The page's script saves a chart as
         // SVG when asked, and `ahnb figures` writes any run's figures for a paper.
-        let mut run_figures = figures::run_figures(project, index);
+        let mut run_figures = figures::run_figures(project, run);
         for figure in &mut run_figures {
             figure.standalone = false;
-            figure.file = format!("{slug}-{}", figure.file);
+            figure.name = std::mem::take(&mut figure.file);
+            figure.file = format!("{slug}-{}", figure.name);
         }
         let link_to = |i: usize| Link {
             label: project.runs[i].name.clone(),
@@ -168,8 +171,7 @@ impl RunView {
 
 /// The primary metric first, then the other metrics with a known direction (validation ones
 /// first), at most six cards.
-fn headline_metrics(project: &Project, index: usize) -> Vec<Headline> {
-    let run = &project.runs[index];
+fn headline_metrics(project: &Project, run: &Run) -> Vec<Headline> {
     let mut names: Vec<&String> = Vec::new();
     if let Some(primary) = project
         .primary_metric

@@ -1,8 +1,9 @@
 //! Unicode sparklines (`▁▂▄▆█`) for Markdown, where images cannot go: GitHub strips `data:`
 //! images from comments, but eight block characters survive everywhere.
 
-/// Characters per sparkline.
-pub const WIDTH: usize = 12;
+/// Characters per sparkline: the width of a series' trend, which is what tables draw (see
+/// `model::detail::trend`).
+pub const WIDTH: usize = crate::model::detail::TREND_WIDTH;
 
 const BLOCKS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
 

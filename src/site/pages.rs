@@ -1,5 +1,11 @@
 //! Builds every page's view from the model, renders it and hands it to the writer. Run pages are
 //! rendered in parallel; each file's content depends only on the model, never on thread order.
+//! A page that draws runs' points reads those runs back from the spill first (its own run for a
+//! run page, the featured runs for a project page, each project's best run for the index) and
+//! drops them once written: at most one run page's details per thread are in memory at a time.
+
+use std::borrow::Cow;
+use std::collections::BTreeMap;
 
 use rayon::prelude::*;
 
@@ -10,6 +16,8 @@ use super::media::{copy_image, copy_raw_log};
 use super::output::{SiteWriter, UnitWriter};
 use crate::diag::Warning;
 use crate::error::Result;
+use crate::log::spill::Spill;
+use crate::model::detail::Featured;
 use crate::model::project::Project;
 use crate::model::summary::ProjectSummary;
 use crate::paths::{ProjectPaths, SitePaths};
@@ -29,6 +37,7 @@ pub fn write_pages(
     theme_files: &[(&'static str, String)],
     writer: &SiteWriter,
     units: &Units,
+    spill: &Spill,
 ) -> Result<Vec<Warning>> {
     // Digests first, from the model alone: nothing is drawn for a unit that is carried over.
     let run_digests: Vec<Vec<Digest>> = projects
@@ -59,7 +68,23 @@ pub fn write_pages(
     })?;
     let index_digest = digest::index_digest(&project_digests, &dirs, options.warnings);
     units.unit(writer, "index.html".to_owned(), index_digest, |out| {
-        let index = plan::index_file(projects, summaries, plan, options.warnings, base_url);
+        let bests = projects
+            .iter()
+            .map(|p| read_back(spill, p, p.ranking.first().copied()))
+            .collect::<Result<Vec<_>>>()?;
+        let featured: Vec<Featured> = projects
+            .iter()
+            .zip(bests)
+            .map(|(p, best)| Featured::new(&p.runs, best))
+            .collect();
+        let index = plan::index_file(
+            projects,
+            &featured,
+            summaries,
+            plan,
+            options.warnings,
+            base_url,
+        );
         write_files(vec![index], renderer, out)
     })?;
 
@@ -76,6 +101,7 @@ pub fn write_pages(
                 renderer,
                 writer,
                 units,
+                spill,
             };
             write_project(&context, project, summary, paths, digest, runs)
         })
@@ -93,6 +119,7 @@ struct Context<'a> {
     renderer: &'a Renderer,
     writer: &'a SiteWriter,
     units: &'a Units,
+    spill: &'a Spill,
 }
 
 /// Writes one project's page, data, runs.csv and figures, and its runs' pages; returns the
@@ -110,11 +137,15 @@ fn write_project(
         renderer,
         writer,
         units,
+        spill,
     } = *context;
     let key = format!("{}/index.html", paths.dir);
     let mut warnings = units.unit(writer, key, digest, |out| {
         let base_url = options.base_url.as_deref();
-        let (files, mut warnings) = plan::project_files(project, summary, paths, base_url);
+        let featured = crate::render::figures::featured_runs(project);
+        let featured = Featured::new(&project.runs, read_back(spill, project, featured)?);
+        let (files, mut warnings) =
+            plan::project_files(project, &featured, summary, paths, base_url);
         warnings.extend(write_files(files, renderer, out)?);
         Ok(warnings)
     })?;
@@ -123,8 +154,9 @@ fn write_project(
         .map(|i| {
             units.unit(writer, paths.run_page(i), run_digests[i], |out| {
                 let base_url = options.base_url.as_deref();
+                let run = spill.details(&project.runs[i])?;
                 let (files, mut warnings) =
-                    plan::run_files(project, i, paths, options.copy_raw_logs, base_url);
+                    plan::run_files(project, i, &run, paths, options.copy_raw_logs, base_url);
                 warnings.extend(write_files(files, renderer, out)?);
                 Ok(warnings)
             })
@@ -134,6 +166,22 @@ fn write_project(
         warnings.extend(result?);
     }
     Ok(warnings)
+}
+
+/// The runs `indices` of `project` that are out of memory, read back with their details.
+fn read_back<'a>(
+    spill: &Spill,
+    project: &'a Project,
+    indices: impl IntoIterator<Item = usize>,
+) -> Result<BTreeMap<usize, Cow<'a, crate::model::Run>>> {
+    let mut runs = BTreeMap::new();
+    for i in indices {
+        let run = &project.runs[i];
+        if run.is_spilled() {
+            runs.insert(i, spill.details(run)?);
+        }
+    }
+    Ok(runs)
 }
 
 /// Writes planned files in order, rendering pages through the theme; a copy that fails is a

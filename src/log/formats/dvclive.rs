@@ -160,7 +160,7 @@ pub fn read_run(source: &Source, bound: usize) -> FileResult {
                     "expected DVCLive's metrics summary (a JSON object); ignored",
                 ),
             }
-        } else if let Some(kind) = image_kind(name) {
+        } else if let Some(kind) = MediaKind::of_image_file(name) {
             builder.add_media(Media {
                 step: None,
                 name: name.to_owned(),
@@ -181,17 +181,6 @@ pub fn read_run(source: &Source, bound: usize) -> FileResult {
         });
     }
     finish(builder, source, rows)
-}
-
-fn image_kind(name: &str) -> Option<MediaKind> {
-    let lower = name.to_ascii_lowercase();
-    if lower.ends_with(".png") || lower.ends_with(".jpg") || lower.ends_with(".jpeg") {
-        Some(MediaKind::Image)
-    } else if lower.ends_with(".svg") {
-        Some(MediaKind::Svg)
-    } else {
-        None
-    }
 }
 
 /// Numbers of a nested summary, with dotted keys... joined by `/` as DVCLive names them.

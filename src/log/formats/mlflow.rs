@@ -231,7 +231,7 @@ pub fn read_run(source: &Source, bound: usize) -> FileResult {
                 Err(e) => builder.warn_in("mlflow-artifact", &file.relative, None, e),
             },
             "artifacts" => {
-                if let Some(kind) = image_kind(name) {
+                if let Some(kind) = MediaKind::of_image_file(name) {
                     builder.add_media(Media {
                         step: None,
                         name: name.to_owned(),
@@ -289,19 +289,6 @@ pub fn read_run(source: &Source, bound: usize) -> FileResult {
         });
     }
     finish(builder, source, lines)
-}
-
-fn image_kind(name: &str) -> Option<MediaKind> {
-    let lower = name.to_ascii_lowercase();
-    if lower.ends_with(".png") || lower.ends_with(".jpg") || lower.ends_with(".jpeg") {
-        Some(MediaKind::Image)
-    } else if lower.ends_with(".gif") {
-        Some(MediaKind::Gif)
-    } else if lower.ends_with(".svg") {
-        Some(MediaKind::Svg)
-    } else {
-        None
-    }
 }
 
 /// Reads one metric's history (`timestamp value step` per line; very old stores omit the step).

@@ -378,7 +378,7 @@ fn summarize_project(
             let trend = ranking_metric
                 .as_ref()
                 .and_then(|m| run.series.get(m))
-                .map(|s| s.points.iter().map(|p| p.value).collect())
+                .map(|s| s.trend.clone())
                 .unwrap_or_default();
             RunReport {
                 index: i,
