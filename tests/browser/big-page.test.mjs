@@ -6,7 +6,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -44,7 +44,11 @@ before(async () => {
   execFileSync(ahnb, ["build", join(work, "logs"), "-o", site, "-q"], { stdio: "inherit" });
   browser = await chromium.launch({ executablePath: browserPath, args: ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"] });
 });
-after(async () => { if (browser) await browser.close(); });
+after(async () => {
+  if (browser) await browser.close();
+  // 1,200 run pages: not left behind in the temporary folder.
+  rmSync(work, { recursive: true, force: true });
+});
 
 async function open({ javaScriptEnabled = true, init = null, slowdown = 1 } = {}) {
   const context = await browser.newContext({ javaScriptEnabled, viewport: { width: 1400, height: 1000 } });
