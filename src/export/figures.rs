@@ -19,7 +19,6 @@ use super::pdf::svg_to_pdf;
 use crate::error::{Error, Result};
 use crate::log::spill::Spill;
 use crate::model::Project;
-use crate::model::detail::Featured;
 use crate::model::summary::ProjectSummary;
 use crate::paths::SitePaths;
 use crate::plan::{self, FigureSink};
@@ -83,13 +82,7 @@ pub fn write_figures(
 ) -> Result<FiguresReport> {
     let writer = FigureWriter::create(dir)?;
     for ((project, summary), paths) in projects.iter().zip(summaries).zip(&paths.projects) {
-        let mut read_back = std::collections::BTreeMap::new();
-        for i in featured_runs(project) {
-            if project.runs[i].is_spilled() {
-                read_back.insert(i, spill.details(&project.runs[i])?);
-            }
-        }
-        let featured = Featured::new(&project.runs, read_back);
+        let featured = spill.featured(&project.runs, featured_runs(project))?;
         let (files, _) = plan::project_files(project, &featured, summary, paths, None);
         plan::export_figures(&writer, &files, paths, None)?;
         (0..project.runs.len())

@@ -10,6 +10,7 @@
 //! build is then as it was without a spill, only bigger.
 
 use std::borrow::Cow;
+use std::collections::BTreeMap;
 use std::fs::File;
 use std::path::PathBuf;
 use std::sync::Mutex;
@@ -19,7 +20,7 @@ use super::positioned::{read_at, write_all_at};
 use crate::diag::Warning;
 use crate::error::{Error, Result};
 use crate::model::Run;
-use crate::model::detail::{Details, Residence};
+use crate::model::detail::{Details, Featured, Residence};
 
 /// Chart points kept in memory before runs are spilled: about 600 runs of 6 metrics at the
 /// default 1,000 points. Builds of a few hundred runs never touch the disk.
@@ -182,6 +183,22 @@ impl Spill {
             warning.get_or_insert(Warning::at_file(&dir.display().to_string(), message));
         }
         State::Failed
+    }
+
+    /// `runs` (a project's) for a view that draws the runs `indices`: those out of memory are
+    /// read back with their details.
+    pub fn featured<'a>(
+        &self,
+        runs: &'a [Run],
+        indices: impl IntoIterator<Item = usize>,
+    ) -> Result<Featured<'a>> {
+        let mut read_back = BTreeMap::new();
+        for i in indices {
+            if runs[i].is_spilled() {
+                read_back.insert(i, self.details(&runs[i])?);
+            }
+        }
+        Ok(Featured::new(runs, read_back))
     }
 
     /// The run with its details: itself when they are in memory, else a copy with them read

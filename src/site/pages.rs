@@ -4,9 +4,6 @@
 //! run page, the featured runs for a project page, each project's best run for the index) and
 //! drops them once written: at most one run page's details per thread are in memory at a time.
 
-use std::borrow::Cow;
-use std::collections::BTreeMap;
-
 use rayon::prelude::*;
 
 use super::SiteOptions;
@@ -17,7 +14,6 @@ use super::output::{SiteWriter, UnitWriter};
 use crate::diag::Warning;
 use crate::error::Result;
 use crate::log::spill::Spill;
-use crate::model::detail::Featured;
 use crate::model::project::Project;
 use crate::model::summary::ProjectSummary;
 use crate::paths::{ProjectPaths, SitePaths};
@@ -69,15 +65,10 @@ pub fn write_pages(
     })?;
     let index_digest = digest::index_digest(&project_digests, &dirs, options.warnings);
     units.unit(writer, "index.html".to_owned(), index_digest, |out| {
-        let bests = projects
+        let featured = projects
             .iter()
-            .map(|p| read_back(spill, p, p.ranking.first().copied()))
+            .map(|p| spill.featured(&p.runs, p.ranking.first().copied()))
             .collect::<Result<Vec<_>>>()?;
-        let featured: Vec<Featured> = projects
-            .iter()
-            .zip(bests)
-            .map(|(p, best)| Featured::new(&p.runs, best))
-            .collect();
         let index = plan::index_file(
             projects,
             &featured,
@@ -148,7 +139,7 @@ fn write_project(
     let mut warnings = units.unit(writer, key, digest, |out| {
         let base_url = options.base_url.as_deref();
         let featured = crate::render::figures::featured_runs(project);
-        let featured = Featured::new(&project.runs, read_back(spill, project, featured)?);
+        let featured = spill.featured(&project.runs, featured)?;
         let (files, mut warnings) =
             plan::project_files(project, &featured, summary, paths, base_url);
         if let Some(sink) = figures {
@@ -182,22 +173,6 @@ fn write_project(
         warnings.extend(result?);
     }
     Ok(warnings)
-}
-
-/// The runs `indices` of `project` that are out of memory, read back with their details.
-fn read_back<'a>(
-    spill: &Spill,
-    project: &'a Project,
-    indices: impl IntoIterator<Item = usize>,
-) -> Result<BTreeMap<usize, Cow<'a, crate::model::Run>>> {
-    let mut runs = BTreeMap::new();
-    for i in indices {
-        let run = &project.runs[i];
-        if run.is_spilled() {
-            runs.insert(i, spill.details(run)?);
-        }
-    }
-    Ok(runs)
 }
 
 /// Writes planned files in order, rendering pages through the theme; a copy that fails is a
