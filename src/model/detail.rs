@@ -51,6 +51,10 @@ pub enum Residence {
     /// Moved out to `length` bytes at `offset` of the loader's spill file. The run's series then
     /// hold no points, and its epoch series only the points where the epoch changed.
     Spilled { offset: u64, length: u64 },
+    /// Left in the incremental cache's data file, in the checkpoint (`length` bytes at `at`, of
+    /// xxh3-64 `hash`) that reading the log finished into: an unchanged log's points are not
+    /// decoded unless a page draws its run. Held like [`Residence::Spilled`].
+    Cached { at: u64, length: u64, hash: u64 },
 }
 
 /// A run's chart points, taken out of it: per series in name order, then wall time and epoch.
@@ -156,7 +160,7 @@ pub fn epoch_changes(points: &[Point]) -> Vec<Point> {
 impl Run {
     /// True when the run's details were moved out of memory: its series hold no points.
     pub fn is_spilled(&self) -> bool {
-        matches!(self.residence, Residence::Spilled { .. })
+        !matches!(self.residence, Residence::Memory)
     }
 
     /// Takes the run's details out of it, leaving its series without points (and the epoch
