@@ -142,9 +142,18 @@ fn cached_builds_equal_clean_builds() {
     assert_cached_equals_clean(&logs_root, &site, "2 logs unchanged");
 }
 
-/// The data file's blob (checkpoint, or the finished run) of the log `key`, from the cache's
-/// index: its file and its position.
-fn blob_of(cache: &Path, key: &str, finished: bool) -> (std::path::PathBuf, u64, u64) {
+/// A blob of a log's cache entry.
+#[derive(Clone, Copy)]
+enum Blob {
+    Checkpoint,
+    /// The run its reading finished into, without chart points.
+    Finished,
+    /// The run's chart points.
+    Details,
+}
+
+/// The data file's blob of the log `key`, from the cache's index: its file and its position.
+fn blob_of(cache: &Path, key: &str, blob: Blob) -> (std::path::PathBuf, u64, u64) {
     use ahnb::log::cache_store::{data_path, read_index};
     let index = read_index(cache).expect("a valid index");
     let entry = index
@@ -152,17 +161,20 @@ fn blob_of(cache: &Path, key: &str, finished: bool) -> (std::path::PathBuf, u64,
         .iter()
         .find(|e| e.key == key)
         .expect("an entry for the log");
-    let stored = if finished {
-        entry.finished.expect("a finished run")
-    } else {
-        entry.checkpoint
+    let stored = match blob {
+        Blob::Checkpoint => entry.checkpoint,
+        Blob::Finished => entry.finished.expect("a finished run").result,
+        Blob::Details => entry
+            .finished
+            .and_then(|f| f.details)
+            .expect("a run's points"),
     };
     (data_path(cache, index.data), stored.at, stored.length)
 }
 
 /// Flips one byte in the middle of the blob of `key`.
-fn damage(cache: &Path, key: &str, finished: bool) {
-    let (data, at, length) = blob_of(cache, key, finished);
+fn damage(cache: &Path, key: &str, blob: Blob) {
+    let (data, at, length) = blob_of(cache, key, blob);
     let mut bytes = std::fs::read(&data).unwrap();
     bytes[(at + length / 2) as usize] ^= 0x55;
     std::fs::write(&data, &bytes).unwrap();
@@ -196,7 +208,7 @@ fn a_damaged_cache_file_costs_speed_never_correctness() {
     );
 
     // One byte of a grown log's checkpoint: it is parsed from the start.
-    damage(&cache, "p/a.jsonl", false);
+    damage(&cache, "p/a.jsonl", Blob::Checkpoint);
     grow(2000);
     assert_cached_equals_clean(
         &logs_root,
@@ -204,7 +216,7 @@ fn a_damaged_cache_file_costs_speed_never_correctness() {
         "2 logs unchanged, 0 read from where they grew, 1 parsed",
     );
     // One byte of an unchanged log's finished run: it is resumed from its checkpoint instead.
-    damage(&cache, "p/b.jsonl", true);
+    damage(&cache, "p/b.jsonl", Blob::Finished);
     assert_cached_equals_clean(
         &logs_root,
         &site,
@@ -288,10 +300,10 @@ fn unchanged_runs_points_stay_in_the_cache_unless_drawn() {
     );
     assert_tree_equals_clean(&logs_root, &site);
 
-    // Every unchanged run's checkpoint damaged: the featured ones are read from their logs.
+    // Every unchanged run's points damaged: the featured ones are read from their logs.
     for i in 0..runs {
         if i != 0 {
-            damage(&cache, &format!("p/r{i:03}.jsonl"), false);
+            damage(&cache, &format!("p/r{i:03}.jsonl"), Blob::Details);
         }
     }
     let mut file = std::fs::File::options()

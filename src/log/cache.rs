@@ -11,10 +11,11 @@
 //!
 //! Beside each checkpoint, an entry keeps what reading the whole log finished into: the run
 //! without its chart points (header, summaries, trends, media, notes, end) and its warnings,
-//! a few kilobytes. An unchanged log is then hashed and that small blob decoded; its chart points
-//! stay in the checkpoint on disk ([`Residence::Cached`]) and are finished from it only when a
-//! page that is rendered draws the run ([`details_of`]). A log whose hash does not cover every
-//! byte (a cut last line after the checkpoint) is resumed from its checkpoint instead.
+//! a few kilobytes, and the run's chart points in the spill's encoding. An unchanged log is then
+//! hashed and that small blob decoded; its chart points stay on disk ([`Residence::Cached`]) and
+//! are read only when a page that is rendered draws the run ([`details_of`]). A log whose hash
+//! does not cover every byte (a cut last line after the checkpoint) is resumed from its
+//! checkpoint instead.
 //!
 //! The entries are written as the logs are read (see `log::cache_store` for the files): no build
 //! holds every checkpoint in memory (70 KB a log at the default chart bound, 700 MB for 10,000
@@ -60,8 +61,9 @@ pub struct Entry {
     offset: u64,
     /// The checkpoint: decoded, it holds each series' window at 16 bytes a point.
     checkpoint: Blob,
-    /// The finished reading ([`Finished`]), when the fingerprint covers the whole file.
-    finished: Option<Blob>,
+    /// The finished reading ([`Finished`]) and its run's details, when the fingerprint covers
+    /// the whole file.
+    finished: Option<(Blob, Option<Blob>)>,
 }
 
 /// A blob of an entry: new (encoded, to append to the data file), or one the data file holds.
@@ -137,9 +139,22 @@ impl Finished {
         postcard::to_stdvec(&finished).ok()
     }
 
-    /// The result, each run's details left in `checkpoint`.
-    fn decode(bytes: &[u8], checkpoint: Stored) -> Option<FileResult> {
+    /// The result and its run's details encoded ([`Run::encode_details`]); `None` for a
+    /// reading of more than one run (not a native log's).
+    fn encode_all(result: &FileResult) -> Option<(Vec<u8>, Option<Vec<u8>>)> {
+        if result.runs.len() > 1 {
+            return None;
+        }
+        let details = result.runs.first().map(Run::encode_details);
+        Some((Finished::encode(result)?, details))
+    }
+
+    /// The result, its run's details left in the data file at `details`.
+    fn decode(bytes: &[u8], details: Option<Stored>) -> Option<FileResult> {
         let finished: Finished = postcard::from_bytes(bytes).ok()?;
+        if finished.runs.len() != usize::from(details.is_some()) {
+            return None;
+        }
         let mut runs = Vec::with_capacity(finished.runs.len());
         for FinishedRun { mut run, kept } in finished.runs {
             let series = run.series.len() + usize::from(run.wall_time.is_some());
@@ -156,10 +171,11 @@ impl Finished {
                 series.trend = trend;
                 series.points = points;
             }
+            let details = details?;
             run.residence = Residence::Cached {
-                at: checkpoint.at,
-                length: checkpoint.length,
-                hash: checkpoint.hash,
+                at: details.at,
+                length: details.length,
+                hash: details.hash,
             };
             runs.push(run);
         }
@@ -322,9 +338,9 @@ impl Cache {
                     (Some(checkpoint), Some(fingerprint)) => {
                         let whole = file.gzip || checkpoint.offset == fingerprint.len;
                         let finished = whole
-                            .then(|| Finished::encode(&reading.result))
+                            .then(|| Finished::encode_all(&reading.result))
                             .flatten()
-                            .map(Blob::New);
+                            .map(|(result, details)| (Blob::New(result), details.map(Blob::New)));
                         let unchanged = reuse == Reuse::Unchanged
                             && old.as_ref().is_some_and(|(old, _)| {
                                 old.offset == checkpoint.offset && old.fingerprint == fingerprint
@@ -377,12 +393,15 @@ impl Cache {
             return None;
         }
         // The finished result holds the warnings of opening too (the file is the same).
-        let result = Finished::decode(&self.blob(&finished)?, indexed.checkpoint)?;
+        let result = Finished::decode(&self.blob(&finished.result)?, finished.details)?;
         let entry = Entry {
             fingerprint: indexed.fingerprint.clone(),
             offset: indexed.offset,
             checkpoint: Blob::Stored(indexed.checkpoint),
-            finished: Some(Blob::Stored(finished)),
+            finished: Some((
+                Blob::Stored(finished.result),
+                finished.details.map(Blob::Stored),
+            )),
         };
         Some((
             result,
@@ -506,7 +525,13 @@ impl Cache {
             Blob::New(bytes) => writer.append(&bytes),
         };
         let stored = store(entry.checkpoint).and_then(|checkpoint| {
-            let finished = entry.finished.map(&mut store).transpose()?;
+            let finished = match entry.finished {
+                Some((result, details)) => Some(super::cache_store::Finished {
+                    result: store(result)?,
+                    details: details.map(&mut store).transpose()?,
+                }),
+                None => None,
+            };
             Ok((checkpoint, finished))
         });
         match stored {
@@ -556,12 +581,18 @@ fn decode(checkpoint: &[u8]) -> Option<Checkpoint> {
     postcard::from_bytes(checkpoint).ok()
 }
 
-/// `run` with its details, which stayed in the cache's data file (`data`) in the checkpoint
-/// `stored`: the checkpoint is finished again, as the log's reading finished when it was cached.
-/// A checkpoint that does not check out is read again from the log; either way the points must
-/// be the ones the run was read with ([`Run::points_digest`]), or the log changed while the site
-/// was being built.
+/// `run` with its details, which stayed in the cache's data file (`data`) at `stored`. Details
+/// that do not check out are read again from the log, whose points must then be the ones the
+/// run was read with ([`Run::points_digest`]), or the log changed while the site was being
+/// built.
 pub fn details_of(data: &File, stored: Stored, run: &Run, chart_points: usize) -> Result<Run> {
+    let cached = stored
+        .read(data)
+        .and_then(|bytes| crate::model::detail::Details::decode(&bytes))
+        .and_then(|details| run.with_details(details));
+    if let Some(run) = cached {
+        return Ok(run);
+    }
     let suffix = super::walk::LOG_SUFFIXES
         .iter()
         .find(|s| run.source.ends_with(*s))
@@ -574,24 +605,12 @@ pub fn details_of(data: &File, stored: Stored, run: &Run, chart_points: usize) -
         gzip: suffix.ends_with(".gz"),
         suffix,
     };
-    let same = |mut read: Run| {
-        (read.points_digest == run.points_digest)
-            .then(|| run.with_details(read.take_details()))
-            .flatten()
-    };
-    let from_checkpoint = stored
-        .read(data)
-        .and_then(|bytes| decode(&bytes))
-        .and_then(|checkpoint| finish_checkpoint(checkpoint, &file).runs.into_iter().next())
-        .and_then(same);
-    if let Some(run) = from_checkpoint {
-        return Ok(run);
-    }
     super::read_log_file(&file, chart_points)
         .runs
         .into_iter()
         .next()
-        .and_then(same)
+        .filter(|read| read.points_digest == run.points_digest)
+        .and_then(|mut read| run.with_details(read.take_details()))
         .ok_or_else(|| {
             Error::read(
                 run.path_on_disk.clone(),

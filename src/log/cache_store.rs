@@ -62,8 +62,9 @@ pub struct Index {
     pub entries: Vec<Indexed>,
 }
 
-/// One log's entry: what its checkpoint was taken from, where the checkpoint is, and where the
-/// run reading the whole log finished into is (for logs whose hash covers every byte).
+/// One log's entry: what its checkpoint was taken from, where the checkpoint is, and, for logs
+/// whose hash covers every byte, where the run their reading finished into is and its chart
+/// points.
 #[derive(Clone, Serialize, Deserialize)]
 pub struct Indexed {
     pub key: String,
@@ -71,7 +72,25 @@ pub struct Indexed {
     /// Where the checkpoint's reading stopped, in bytes.
     pub offset: u64,
     pub checkpoint: Stored,
-    pub finished: Option<Stored>,
+    pub finished: Option<Finished>,
+}
+
+/// A log's finished reading: the result without its run's chart points, and the points
+/// (`model::detail::Details`' encoding; `None` without a run).
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
+pub struct Finished {
+    pub result: Stored,
+    pub details: Option<Stored>,
+}
+
+impl Indexed {
+    /// Its blobs.
+    pub fn blobs(&self) -> impl Iterator<Item = Stored> {
+        let finished = self.finished.iter();
+        std::iter::once(self.checkpoint)
+            .chain(finished.clone().map(|f| f.result))
+            .chain(finished.filter_map(|f| f.details))
+    }
 }
 
 /// The data file `which` (0 or 1) of the cache whose index is `index`.
@@ -101,10 +120,7 @@ pub fn read_index(path: &Path) -> Option<Index> {
     let index: Index = postcard::from_bytes(&index).ok()?;
     let inside =
         |s: &Stored| s.at >= MAGIC.len() as u64 && s.at.saturating_add(s.length) <= index.data_len;
-    let all_inside = index
-        .entries
-        .iter()
-        .all(|e| inside(&e.checkpoint) && e.finished.as_ref().is_none_or(inside));
+    let all_inside = index.entries.iter().all(|e| e.blobs().all(|s| inside(&s)));
     (index.data <= 1 && all_inside).then_some(index)
 }
 
@@ -187,7 +203,8 @@ impl Data {
         self.writer.flush()?;
         let live: u64 = entries
             .iter()
-            .map(|e| e.checkpoint.length + e.finished.map_or(0, |f| f.length))
+            .flat_map(|e| e.blobs())
+            .map(|s| s.length)
             .sum();
         let dead = self.end.saturating_sub(MAGIC.len() as u64 + live);
         let old = self.which;
@@ -217,8 +234,11 @@ impl Data {
         let mut fresh = Data::create(path, 1 - self.which)?;
         for entry in &mut entries {
             entry.checkpoint = copy(&self.file, entry.checkpoint, &mut fresh)?;
-            if let Some(finished) = entry.finished {
-                entry.finished = Some(copy(&self.file, finished, &mut fresh)?);
+            if let Some(finished) = &mut entry.finished {
+                finished.result = copy(&self.file, finished.result, &mut fresh)?;
+                if let Some(details) = &mut finished.details {
+                    *details = copy(&self.file, *details, &mut fresh)?;
+                }
             }
         }
         fresh.writer.flush()?;

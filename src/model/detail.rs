@@ -51,9 +51,9 @@ pub enum Residence {
     /// Moved out to `length` bytes at `offset` of the loader's spill file. The run's series then
     /// hold no points, and its epoch series only the points where the epoch changed.
     Spilled { offset: u64, length: u64 },
-    /// Left in the incremental cache's data file, in the checkpoint (`length` bytes at `at`, of
-    /// xxh3-64 `hash`) that reading the log finished into: an unchanged log's points are not
-    /// decoded unless a page draws its run. Held like [`Residence::Spilled`].
+    /// Left in the incremental cache's data file (`length` bytes at `at`, of xxh3-64 `hash`, in
+    /// [`Details::encode`]'s encoding): an unchanged log's points are not read unless a page
+    /// draws its run. Held like [`Residence::Spilled`].
     Cached { at: u64, length: u64, hash: u64 },
 }
 
@@ -210,6 +210,22 @@ impl Run {
         }
         self.residence = Residence::Memory;
         true
+    }
+
+    /// The run's details encoded as [`Details::encode`] encodes them, from the run as read
+    /// (without taking them out of it).
+    pub fn encode_details(&self) -> Vec<u8> {
+        let mut out = Vec::new();
+        out.extend_from_slice(&(self.series.len() as u64).to_le_bytes());
+        for series in self.series.values() {
+            encode_points(&mut out, Some(&series.points));
+        }
+        encode_points(
+            &mut out,
+            self.wall_time.as_ref().map(|s| s.points.as_slice()),
+        );
+        encode_points(&mut out, self.epoch.as_ref().map(|s| s.points.as_slice()));
+        out
     }
 
     /// A digest (xxh3-128) of the run's chart points, for the pages' digests: taken when the
