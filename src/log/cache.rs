@@ -32,26 +32,13 @@ use std::io::{BufReader, Read, Seek, SeekFrom, Take};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-use serde::{Deserialize, Serialize};
 use xxhash_rust::xxh3::Xxh3;
 
-use super::cache_store::{CACHE_FORMAT, Data, Index, Indexed, Stored};
+use super::cache_finished::Finished;
+use super::cache_store::{CACHE_FORMAT, Data, Fingerprint, Index, Indexed, Stored};
 use super::{Checkpoint, FileResult, LogFile, Reading, Start, finish_checkpoint, read_log_from};
-use crate::diag::Warning;
-use crate::error::{Error, Result};
-use crate::model::detail::{Residence, epoch_changes};
-use crate::model::{Point, Run, Series};
 
 const BUFFER: usize = 256 * 1024;
-
-/// What identifies the content a checkpoint was taken from.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Fingerprint {
-    /// Length of the file when cached.
-    pub len: u64,
-    /// xxh3-128 of the bytes before the checkpoint's offset (of the whole file, for gzip logs).
-    pub hash: u128,
-}
 
 /// One log's cached reading, to keep for the next build.
 pub struct Entry {
@@ -83,119 +70,6 @@ impl Entry {
     }
 }
 
-/// What reading a whole log finished into, without the runs' chart points: decoding it is all
-/// an unchanged log costs. Written from borrowed runs ([`FinishedOut`], the same encoding).
-#[derive(Deserialize)]
-struct Finished {
-    runs: Vec<FinishedRun>,
-    warnings: Vec<Warning>,
-}
-
-/// A run without its points (`Series` does not serialize them), with what it keeps whatever
-/// becomes of them: per series (in name order, then wall time and epoch) its trend and the
-/// points that stay in memory (the epoch's change points; see `model::detail`).
-#[derive(Deserialize)]
-struct FinishedRun {
-    run: Run,
-    kept: Vec<(Vec<f64>, Vec<Point>)>,
-}
-
-/// [`Finished`], borrowed for writing.
-#[derive(Serialize)]
-struct FinishedOut<'a> {
-    runs: Vec<FinishedRunOut<'a>>,
-    warnings: &'a [Warning],
-}
-
-#[derive(Serialize)]
-struct FinishedRunOut<'a> {
-    run: &'a Run,
-    kept: Vec<(&'a [f64], Vec<Point>)>,
-}
-
-impl Finished {
-    fn encode(result: &FileResult) -> Option<Vec<u8>> {
-        let runs = result
-            .runs
-            .iter()
-            .map(|run| FinishedRunOut {
-                run,
-                kept: all_series(run)
-                    .map(|(series, epoch)| {
-                        let points = if epoch {
-                            epoch_changes(&series.points)
-                        } else {
-                            Vec::new()
-                        };
-                        (series.trend.as_slice(), points)
-                    })
-                    .collect(),
-            })
-            .collect();
-        let finished = FinishedOut {
-            runs,
-            warnings: &result.warnings,
-        };
-        postcard::to_stdvec(&finished).ok()
-    }
-
-    /// The result and its run's details encoded ([`Run::encode_details`]); `None` for a
-    /// reading of more than one run (not a native log's).
-    fn encode_all(result: &FileResult) -> Option<(Vec<u8>, Option<Vec<u8>>)> {
-        if result.runs.len() > 1 {
-            return None;
-        }
-        let details = result.runs.first().map(Run::encode_details);
-        Some((Finished::encode(result)?, details))
-    }
-
-    /// The result, its run's details left in the data file at `details`.
-    fn decode(bytes: &[u8], details: Option<Stored>) -> Option<FileResult> {
-        let finished: Finished = postcard::from_bytes(bytes).ok()?;
-        if finished.runs.len() != usize::from(details.is_some()) {
-            return None;
-        }
-        let mut runs = Vec::with_capacity(finished.runs.len());
-        for FinishedRun { mut run, kept } in finished.runs {
-            let series = run.series.len() + usize::from(run.wall_time.is_some());
-            if kept.len() != series + usize::from(run.epoch.is_some()) {
-                return None;
-            }
-            let mut kept = kept.into_iter();
-            let all = run
-                .series
-                .values_mut()
-                .chain(run.wall_time.as_mut())
-                .chain(run.epoch.as_mut());
-            for (series, (trend, points)) in all.zip(&mut kept) {
-                series.trend = trend;
-                series.points = points;
-            }
-            let details = details?;
-            run.residence = Residence::Cached {
-                at: details.at,
-                length: details.length,
-                hash: details.hash,
-            };
-            runs.push(run);
-        }
-        Some(FileResult {
-            runs,
-            warnings: finished.warnings,
-            needs_exact: false,
-        })
-    }
-}
-
-/// A run's series in [`FinishedRun::kept`]'s order, each with whether it is the epoch.
-fn all_series(run: &Run) -> impl Iterator<Item = (&Series, bool)> {
-    run.series
-        .values()
-        .map(|s| (s, false))
-        .chain(run.wall_time.iter().map(|s| (s, false)))
-        .chain(run.epoch.iter().map(|s| (s, true)))
-}
-
 /// A reader that hashes every byte it passes on.
 struct Hashing<R> {
     inner: R,
@@ -214,8 +88,26 @@ impl<R: Read> Hashing<R> {
 
     /// Hashes the next `len` bytes without passing them on; false if the stream ends first.
     fn skip(&mut self, len: u64) -> std::io::Result<bool> {
-        let copied = std::io::copy(&mut (&mut *self).take(len), &mut std::io::sink())?;
-        Ok(copied == len)
+        // Through a large buffer kept per thread: `io::copy`'s 8 KiB one made hashing an
+        // unchanged log 20 read calls instead of one.
+        thread_local! {
+            static SCRATCH: std::cell::RefCell<Vec<u8>> = std::cell::RefCell::new(vec![0; BUFFER]);
+        }
+        SCRATCH.with_borrow_mut(|buffer| {
+            let mut left = len;
+            while left > 0 {
+                let want = buffer
+                    .len()
+                    .min(usize::try_from(left).unwrap_or(usize::MAX));
+                match self.read(&mut buffer[..want]) {
+                    Ok(0) => return Ok(false),
+                    Ok(n) => left -= n as u64,
+                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                    Err(e) => return Err(e),
+                }
+            }
+            Ok(true)
+        })
     }
 }
 
@@ -246,6 +138,9 @@ struct NewEntries {
     data: Option<Data>,
     entries: Vec<Indexed>,
 }
+
+/// A log read through the cache: the result, how it was obtained, and the entry to keep.
+pub type CachedRead = (FileResult, Reuse, Option<(String, Entry)>);
 
 /// How a log was read, for the build report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -310,7 +205,7 @@ impl Cache {
 
     /// Reads one log, reusing its cached state where the content allows. Returns the result,
     /// how it was obtained, and the entry to keep for the next build (if any).
-    pub fn read(&self, file: &LogFile) -> (FileResult, Reuse, Option<(String, Entry)>) {
+    pub fn read(&self, file: &LogFile) -> CachedRead {
         let indexed = self.old.get(&file.relative);
         if let Some(done) = indexed.and_then(|indexed| self.try_finished(file, indexed)) {
             return done;
@@ -371,13 +266,9 @@ impl Cache {
     }
 
     /// An unchanged log whose entry holds its finished reading: the file is hashed whole and
-    /// the small finished blob decoded, its runs' details left in the checkpoint. `None` when
+    /// the small finished blob decoded, its run's details left in the data file. `None` when
     /// the log changed or the blob does not check out (the checkpoint is tried next).
-    fn try_finished(
-        &self,
-        file: &LogFile,
-        indexed: &Indexed,
-    ) -> Option<(FileResult, Reuse, Option<(String, Entry)>)> {
+    fn try_finished(&self, file: &LogFile, indexed: &Indexed) -> Option<CachedRead> {
         let finished = indexed.finished?;
         if !file.gzip && indexed.offset != indexed.fingerprint.len {
             return None;
@@ -579,44 +470,6 @@ impl Cache {
 /// A checkpoint's bytes decoded; `None` (read the log from the start) if they do not decode.
 fn decode(checkpoint: &[u8]) -> Option<Checkpoint> {
     postcard::from_bytes(checkpoint).ok()
-}
-
-/// `run` with its details, which stayed in the cache's data file (`data`) at `stored`. Details
-/// that do not check out are read again from the log, whose points must then be the ones the
-/// run was read with ([`Run::points_digest`]), or the log changed while the site was being
-/// built.
-pub fn details_of(data: &File, stored: Stored, run: &Run, chart_points: usize) -> Result<Run> {
-    let cached = stored
-        .read(data)
-        .and_then(|bytes| crate::model::detail::Details::decode(&bytes))
-        .and_then(|details| run.with_details(details));
-    if let Some(run) = cached {
-        return Ok(run);
-    }
-    let suffix = super::walk::LOG_SUFFIXES
-        .iter()
-        .find(|s| run.source.ends_with(*s))
-        .copied()
-        .unwrap_or("");
-    let file = LogFile {
-        path: run.path_on_disk.clone(),
-        relative: run.source.clone(),
-        folder: run.folder.clone(),
-        gzip: suffix.ends_with(".gz"),
-        suffix,
-    };
-    super::read_log_file(&file, chart_points)
-        .runs
-        .into_iter()
-        .next()
-        .filter(|read| read.points_digest == run.points_digest)
-        .and_then(|mut read| run.with_details(read.take_details()))
-        .ok_or_else(|| {
-            Error::read(
-                run.path_on_disk.clone(),
-                std::io::Error::other("the log changed while the site was being built"),
-            )
-        })
 }
 
 /// The hash of the first `offset` bytes of what `raw` read. When the reading stopped exactly

@@ -20,7 +20,6 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use super::cache::Fingerprint;
 use super::positioned::read_at;
 
 /// Bumped whenever the cached state's layout or meaning changes.
@@ -30,6 +29,15 @@ const BUFFER: usize = 256 * 1024;
 const MAGIC: [u8; 8] = *b"ahnbcach";
 /// The index file's footer: the index's position, length and xxh3-64, then [`MAGIC`].
 const FOOTER: u64 = 32;
+
+/// What identifies the content a checkpoint was taken from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Fingerprint {
+    /// Length of the file when cached.
+    pub len: u64,
+    /// xxh3-128 of the bytes before the checkpoint's offset (of the whole file, for gzip logs).
+    pub hash: u128,
+}
 
 /// A blob of the data file: `length` bytes at `at`, of xxh3-64 `hash`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

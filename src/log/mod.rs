@@ -4,6 +4,7 @@
 
 pub mod boundary;
 pub mod cache;
+pub mod cache_finished;
 pub mod cache_store;
 pub mod config;
 pub mod formats;

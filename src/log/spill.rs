@@ -223,7 +223,8 @@ impl Spill {
                     )
                 })?;
                 let at = super::cache_store::Stored { at, length, hash };
-                return super::cache::details_of(file, at, run, *chart_points).map(Cow::Owned);
+                return super::cache_finished::details_of(file, at, run, *chart_points)
+                    .map(Cow::Owned);
             }
         };
         let broken = |message: String| {

@@ -132,12 +132,19 @@ fn decode_points(rest: &mut &[u8]) -> Option<Option<Vec<Point>>> {
     if rest.len() / 16 < count {
         return None;
     }
-    let mut points = Vec::with_capacity(count);
-    for _ in 0..count {
-        let step = take_u64(rest)? as i64;
-        let value = f64::from_bits(take_u64(rest)?);
-        points.push(Point { step, value });
-    }
+    let (body, tail) = rest.split_at(count * 16);
+    *rest = tail;
+    // Whole 16-byte chunks: a page drawing 300 runs read back decodes 2 million points.
+    let points = body
+        .chunks_exact(16)
+        .map(|chunk| {
+            let (step, value) = chunk.split_at(8);
+            Point {
+                step: i64::from_le_bytes(step.try_into().unwrap_or_default()),
+                value: f64::from_bits(u64::from_le_bytes(value.try_into().unwrap_or_default())),
+            }
+        })
+        .collect();
     Some(Some(points))
 }
 
