@@ -341,12 +341,12 @@ fn big_projects_render_the_best_rows_and_list_every_run_in_csv() {
         .unwrap();
     assert_eq!(
         table.matches("<tr ").count(),
-        200,
+        100,
         "only the best rows are in the HTML"
     );
     assert!(table.contains("r249"), "the best run is among them");
     assert!(!table.contains(">r000<"), "the worst is not");
-    assert!(page.contains("the best 200 of 250 runs"));
+    assert!(page.contains("the best 100 of 250 runs"));
     let csv = std::fs::read_to_string(site.join("sweep/runs.csv")).unwrap();
     assert_eq!(csv.lines().count(), 251, "a header and every run");
 }

@@ -2,15 +2,20 @@
 //! each series marked, non-finite values drawn as marked gaps and counted, optional min–max
 //! bands for seed groups, and a legend the script can click.
 
+use std::cell::RefCell;
 use std::fmt::Write;
 
 use plotters::prelude::IntoLogRange;
 
+pub use super::clock::WallClock;
 use super::frame::{Frame, draw_frame};
+pub use super::line_chart::{LineChart, LineSeries};
+pub use super::line_data::json_string;
+use super::line_data::script_data;
 use super::scale::{Scale, healthy_range, step_range, value_range, wants_log};
 use super::x_axis::write_x_axis;
 use super::y_axis::write_y_axis;
-use super::{Chart, HEIGHT, WIDTH, escape_xml, finish_svg, json_number, push_px};
+use super::{Chart, HEIGHT, WIDTH, escape_xml, finish_svg, push_px};
 use crate::format;
 use crate::model::Point;
 use crate::model::downsample::downsample;
@@ -21,121 +26,18 @@ pub const POINTS_PER_CHART: usize = 6000;
 const LEGEND_ENTRIES: usize = 16;
 const LEGEND_WIDTH: u32 = 176;
 
-/// One line of a chart.
-#[derive(Debug, Clone, PartialEq)]
-pub struct LineSeries {
-    pub label: String,
-    pub color: String,
-    /// A dash pattern (`stroke-dasharray`): validation series, runs whose colour repeats.
-    pub dash: Option<&'static str>,
-    /// (x, y) sorted by x; y may be NaN or infinite (drawn as a marked gap).
-    pub points: Vec<(f64, f64)>,
-    /// Points in the full series before any downsampling.
-    pub total_points: u64,
-    /// The best point, marked with a ring.
-    pub best: Option<(f64, f64)>,
-    /// Index of the run in its project, for highlighting a run across charts and the table.
-    pub run: Option<usize>,
-    /// A band (x, low, high) drawn under the line, for seed groups.
-    pub band: Vec<(f64, f64, f64)>,
-    /// Index into the chart's `clocks` of this series' run, when its wall time is known.
-    pub clock: Option<usize>,
-}
-
-impl LineSeries {
-    /// ` data-run="3"` for a run's series (highlighting across charts and the table), else "".
-    fn run_attribute(&self) -> String {
-        self.run
-            .map(|r| format!(r#" data-run="{r}""#))
-            .unwrap_or_default()
-    }
-
-    /// The dash pattern as an attribute, or "".
-    fn dash_attribute(&self) -> String {
-        self.dash
-            .map(|d| format!(r#" stroke-dasharray="{d}""#))
-            .unwrap_or_default()
-    }
-}
-
-/// A line chart to draw.
-#[derive(Debug, Clone, PartialEq)]
-pub struct LineChart {
-    /// Unique within a page (used for clip-path ids and the script's data).
-    pub id: String,
-    pub title: String,
-    pub x_label: String,
-    pub y_label: String,
-    pub series: Vec<LineSeries>,
-    /// Force a log or linear y axis; `None` decides from the data (log beyond two decades).
-    pub log_y: Option<bool>,
-    /// An extra footnote, e.g. what a band means.
-    pub note: Option<String>,
-    /// The wall time of the runs drawn. When any series has one, the theme's script offers the
-    /// chart against wall time too, drawn in the browser from the script's data: a second SVG
-    /// of every chart would double the bytes of each page for a view that is rarely opened.
-    pub clocks: Vec<WallClock>,
-    /// Title of the x axis in the wall-time view, without the unit (the script picks it).
-    pub time_label: String,
-}
-
-/// A run's wall time at some of its steps, in seconds since the run started; the script
-/// interpolates between them. See [`WallClock::simplified`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct WallClock {
-    pub points: Vec<(i64, f64)>,
-}
-
-impl WallClock {
-    /// The clock with the points that linear interpolation can do without dropped: wall time
-    /// grows almost linearly with steps, so a few points describe a long run to within
-    /// `tolerance` seconds, while pauses and slow stretches keep their corners.
-    /// (Ramer–Douglas–Peucker, iterative so that no run can exhaust the stack.)
-    pub fn simplified(points: &[(i64, f64)], tolerance: f64) -> WallClock {
-        if points.len() <= 2 {
-            return WallClock {
-                points: points.to_vec(),
-            };
-        }
-        let mut keep = vec![false; points.len()];
-        keep[0] = true;
-        keep[points.len() - 1] = true;
-        let mut stack = vec![(0, points.len() - 1)];
-        while let Some((a, b)) = stack.pop() {
-            let (sa, ta) = points[a];
-            let (sb, tb) = points[b];
-            let mut worst = (0.0, a);
-            for (i, &(s, t)) in points.iter().enumerate().take(b).skip(a + 1) {
-                let expected = if sb == sa {
-                    ta
-                } else {
-                    ta + (tb - ta) * (s - sa) as f64 / (sb - sa) as f64
-                };
-                let off = (t - expected).abs();
-                if off > worst.0 {
-                    worst = (off, i);
-                }
-            }
-            if worst.0 > tolerance {
-                keep[worst.1] = true;
-                stack.push((a, worst.1));
-                stack.push((worst.1, b));
-            }
-        }
-        WallClock {
-            points: points
-                .iter()
-                .zip(keep)
-                .filter_map(|(p, k)| k.then_some(*p))
-                .collect(),
-        }
-    }
-}
-
 /// Draws a line chart.
 pub fn render_line_chart(chart: &LineChart) -> Chart {
     let per_series = (POINTS_PER_CHART / chart.series.len().max(1)).clamp(60, 2000);
-    let series: Vec<LineSeries> = chart.series.iter().map(|s| reduce(s, per_series)).collect();
+    // Series within their share of the budget are drawn as they are, not copied.
+    let reduced: Vec<Option<LineSeries>> =
+        chart.series.iter().map(|s| reduce(s, per_series)).collect();
+    let series: Vec<&LineSeries> = chart
+        .series
+        .iter()
+        .zip(&reduced)
+        .map(|(s, r)| r.as_ref().unwrap_or(s))
+        .collect();
 
     let all_y = || {
         series.iter().flat_map(|s| {
@@ -150,11 +52,18 @@ pub fn render_line_chart(chart: &LineChart) -> Chart {
     let all = value_range(all_y(), log_all);
     let healthy = robust_range(&series_extents(&series));
     let on_axis = |v: &f64| healthy.is_none_or(|(lo, hi)| *v >= lo && *v <= hi);
-    let log = chart
-        .log_y
-        .unwrap_or_else(|| wants_log(all_y().filter(on_axis)));
+    // With every value on the axis (always so for fewer than three series: a run's charts),
+    // the axis is the "show all" one; the passes over the values are not made again.
+    let (log, (y0, y1)) = match healthy {
+        None => (log_all, all),
+        Some(_) => {
+            let log = chart
+                .log_y
+                .unwrap_or_else(|| wants_log(all_y().filter(on_axis)));
+            (log, value_range(all_y().filter(on_axis), log))
+        }
+    };
     let (x0, x1) = step_range(series.iter().flat_map(|s| s.points.iter().map(|p| p.0)));
-    let (y0, y1) = value_range(all_y().filter(on_axis), log);
     let show_all = healthy.map(|_| (all, log_all));
 
     let mut svg = String::new();
@@ -192,7 +101,13 @@ pub fn render_line_chart(chart: &LineChart) -> Chart {
         to_px: px_y.start as f64,
     };
 
-    let mut extra = String::new();
+    // Room for every point's coordinates (about 12 bytes each) and the rest, so that the
+    // markup is not copied again each time it outgrows its buffer.
+    let points: usize = series
+        .iter()
+        .map(|s| s.points.len() + s.band.len() * 2)
+        .sum();
+    let mut extra = String::with_capacity(points * 14 + 4096);
     let (left, top, right, bottom) = (px_x.start, px_y.start, px_x.end, px_y.end);
     let _ = write!(
         extra,
@@ -248,10 +163,11 @@ pub fn render_line_chart(chart: &LineChart) -> Chart {
     }
 }
 
-/// Reduces one series to at most `bound` points, keeping extremes and gaps.
-fn reduce(series: &LineSeries, bound: usize) -> LineSeries {
+/// Reduces one series to at most `bound` points, keeping extremes and gaps; `None` when it has
+/// no more than that.
+fn reduce(series: &LineSeries, bound: usize) -> Option<LineSeries> {
     if series.points.len() <= bound {
-        return series.clone();
+        return None;
     }
     let indexed: Vec<Point> = series
         .points
@@ -263,35 +179,50 @@ fn reduce(series: &LineSeries, bound: usize) -> LineSeries {
         })
         .collect();
     let kept = downsample(&indexed, bound);
-    let mut reduced = series.clone();
-    reduced.points = kept
-        .iter()
-        .map(|p| series.points[p.step as usize])
-        .collect();
-    reduced
+    Some(LineSeries {
+        label: series.label.clone(),
+        color: series.color.clone(),
+        dash: series.dash,
+        points: kept
+            .iter()
+            .map(|p| series.points[p.step as usize])
+            .collect(),
+        total_points: series.total_points,
+        best: series.best,
+        run: series.run,
+        band: series.band.clone(),
+        clock: series.clock,
+    })
 }
 
 fn write_series_path(out: &mut String, index: usize, s: &LineSeries, x: &Scale, y: &Scale) {
     let mut d = String::with_capacity(s.points.len() * 12);
     let mut pen_down = false;
     let mut single_points = Vec::new();
-    for (i, &(px, py)) in s.points.iter().enumerate() {
-        match (x.px(px), y.px(py)) {
-            (Some(cx), Some(cy)) => {
-                d.push(if pen_down { 'L' } else { 'M' });
-                push_px(&mut d, cx);
-                d.push(' ');
-                push_px(&mut d, cy);
-                // A finite point between two gaps would be invisible as a path: mark it.
-                let next_is_gap = s.points.get(i + 1).is_none_or(|n| y.px(n.1).is_none());
-                if !pen_down && next_is_gap {
-                    single_points.push((cx, cy));
+    // Each point's y pixel is needed twice (for it, and to tell whether the point before it
+    // stands alone), computed once.
+    let mut next_y = s.points.first().and_then(|p| y.px(p.1));
+    X_PIXELS.with_borrow_mut(|pixels| {
+        pixels.update(x, &s.points);
+        for (i, &(px, _)) in s.points.iter().enumerate() {
+            let this_y = next_y;
+            next_y = s.points.get(i + 1).and_then(|n| y.px(n.1));
+            match (pixels.get(i), this_y) {
+                (Some(cx), Some(cy)) => {
+                    d.push(if pen_down { 'L' } else { 'M' });
+                    d.push_str(cx);
+                    d.push(' ');
+                    push_px(&mut d, cy);
+                    // A finite point between two gaps would be invisible as a path: mark it.
+                    if !pen_down && next_y.is_none() {
+                        single_points.push((x.px(px).unwrap_or_default(), cy));
+                    }
+                    pen_down = true;
                 }
-                pen_down = true;
+                _ => pen_down = false,
             }
-            _ => pen_down = false,
         }
-    }
+    });
     let run = s.run_attribute();
     let dash = s.dash_attribute();
     let _ = write!(
@@ -305,6 +236,57 @@ fn write_series_path(out: &mut String, index: usize, s: &LineSeries, x: &Scale, 
             r#"<circle class="series-dot" data-series="{index}"{run} cx="{cx:.1}" cy="{cy:.1}" r="2.5" fill="{}"/>"#,
             escape_xml(&s.color)
         );
+    }
+}
+
+thread_local! {
+    /// The x pixels of the series this thread drew last, written out: the series of a run share
+    /// their steps and, on one page, their x axis, so each chart of a run page draws the same
+    /// x coordinates again.
+    static X_PIXELS: RefCell<XPixels> = RefCell::new(XPixels::default());
+}
+
+/// The written x pixels of some points on some scale.
+#[derive(Default)]
+struct XPixels {
+    scale: Option<Scale>,
+    steps: Vec<f64>,
+    text: String,
+    /// Each point's coordinate in `text`, or `None` where the scale cannot place it.
+    spans: Vec<Option<(usize, usize)>>,
+}
+
+impl XPixels {
+    /// Makes these the pixels of `points` on `x`, writing them only when they are not already.
+    fn update(&mut self, x: &Scale, points: &[(f64, f64)]) {
+        let same = self.scale.as_ref() == Some(x)
+            && self.steps.len() == points.len()
+            && self
+                .steps
+                .iter()
+                .zip(points)
+                .all(|(step, point)| step.to_bits() == point.0.to_bits());
+        if same {
+            return;
+        }
+        self.scale = Some(*x);
+        self.steps.clear();
+        self.steps.extend(points.iter().map(|p| p.0));
+        self.text.clear();
+        self.spans.clear();
+        for &step in &self.steps {
+            let span = x.px(step).map(|cx| {
+                let start = self.text.len();
+                push_px(&mut self.text, cx);
+                (start, self.text.len())
+            });
+            self.spans.push(span);
+        }
+    }
+
+    fn get(&self, i: usize) -> Option<&str> {
+        let (start, end) = self.spans[i]?;
+        self.text.get(start..end)
     }
 }
 
@@ -358,7 +340,7 @@ fn write_best_marker(out: &mut String, index: usize, s: &LineSeries, x: &Scale, 
 /// bottom edge (-Infinity) in its series' colour; returns how many there are.
 fn write_gap_markers(
     out: &mut String,
-    series: &[LineSeries],
+    series: &[&LineSeries],
     x: &Scale,
     top: f64,
     bottom: f64,
@@ -399,7 +381,7 @@ fn write_gap_markers(
         .max(count)
 }
 
-fn write_legend(out: &mut String, series: &[LineSeries], left: f64, top: f64) {
+fn write_legend(out: &mut String, series: &[&LineSeries], left: f64, top: f64) {
     out.push_str(r#"<g class="legend">"#);
     let shown: Vec<&str> = series
         .iter()
@@ -455,7 +437,7 @@ fn robust_range(extents: &[(f64, f64)]) -> Option<(f64, f64)> {
 }
 
 /// Each series' smallest and largest finite value (series with none are left out).
-fn series_extents(series: &[LineSeries]) -> Vec<(f64, f64)> {
+fn series_extents(series: &[&LineSeries]) -> Vec<(f64, f64)> {
     series
         .iter()
         .filter_map(|s| {
@@ -472,7 +454,7 @@ fn series_extents(series: &[LineSeries]) -> Vec<(f64, f64)> {
 /// series' colour; returns how many values are off the axis.
 fn write_off_scale_markers(
     out: &mut String,
-    series: &[LineSeries],
+    series: &[&LineSeries],
     x: &Scale,
     y: &Scale,
     top: f64,
@@ -534,7 +516,7 @@ fn write_off_scale_markers(
 fn write_footnote(
     out: &mut String,
     chart: &LineChart,
-    series: &[LineSeries],
+    series: &[&LineSeries],
     nonfinite: u64,
     off_scale: u64,
 ) {
@@ -570,104 +552,6 @@ fn write_footnote(
         HEIGHT - 7,
         escape_xml(&parts.join(" · "))
     );
-}
-
-fn script_data(
-    chart: &LineChart,
-    series: &[LineSeries],
-    x: (f64, f64),
-    y: (f64, f64),
-    log: bool,
-    px: (i32, i32, i32, i32),
-    show_all: Option<((f64, f64), bool)>,
-) -> String {
-    let mut out =
-        String::with_capacity(series.iter().map(|s| s.points.len() * 16).sum::<usize>() + 256);
-    let _ = write!(
-        out,
-        r#"{{"id":{},"x":[{},{}],"y":[{},{}],"logY":{log},"px":[{},{},{},{}],"xLabel":{},"#,
-        json_string(&chart.id),
-        json_number(x.0),
-        json_number(x.1),
-        json_number(y.0),
-        json_number(y.1),
-        px.0,
-        px.1,
-        px.2,
-        px.3,
-        json_string(&chart.x_label),
-    );
-    if let Some(((lo, hi), log_all)) = show_all {
-        let _ = write!(
-            out,
-            r#""yAll":[{},{}],"logAll":{log_all},"#,
-            json_number(lo),
-            json_number(hi)
-        );
-    }
-    out.push_str(r#""series":["#);
-    for (i, s) in series.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        let run = s.run.map_or("null".to_owned(), |r| r.to_string());
-        let _ = write!(
-            out,
-            r#"{{"label":{},"color":{},"run":{run},"x":["#,
-            json_string(&s.label),
-            json_string(&s.color)
-        );
-        join_numbers(&mut out, s.points.iter().map(|p| p.0));
-        out.push_str(r#"],"y":["#);
-        join_numbers(&mut out, s.points.iter().map(|p| p.1));
-        out.push(']');
-        if let Some((bx, by)) = s.best {
-            out.push_str(r#","best":["#);
-            join_numbers(&mut out, [bx, by].into_iter());
-            out.push(']');
-        }
-        if let Some(clock) = s.clock.filter(|&c| c < chart.clocks.len()) {
-            let _ = write!(out, r#","clock":{clock}"#);
-        }
-        out.push('}');
-    }
-    out.push(']');
-    if series.iter().any(|s| s.clock.is_some()) {
-        let _ = write!(
-            out,
-            r#","timeLabel":{},"clocks":["#,
-            json_string(&chart.time_label)
-        );
-        for (i, clock) in chart.clocks.iter().enumerate() {
-            if i > 0 {
-                out.push(',');
-            }
-            out.push_str(r#"{"s":["#);
-            join_numbers(&mut out, clock.points.iter().map(|p| p.0 as f64));
-            out.push_str(r#"],"t":["#);
-            join_numbers(&mut out, clock.points.iter().map(|p| p.1));
-            out.push_str("]}");
-        }
-        out.push(']');
-    }
-    out.push('}');
-    out
-}
-
-fn join_numbers(out: &mut String, values: impl Iterator<Item = f64>) {
-    for (i, v) in values.enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        super::push_json_number(out, v);
-    }
-}
-
-/// A JSON string literal that is also safe inside an HTML `<script type="application/json">`.
-pub fn json_string(text: &str) -> String {
-    serde_json::to_string(text)
-        .unwrap_or_else(|_| "\"\"".to_owned())
-        .replace('<', "\\u003c")
 }
 
 fn empty_svg(title: &str) -> String {

@@ -4,8 +4,12 @@
 //! classes and `data-` attributes that the theme's script uses for hover, legend clicks,
 //! smoothing and highlighting. Every chart is complete without the script.
 
+pub mod clock;
 pub mod frame;
 pub mod line;
+mod line_chart;
+mod line_data;
+pub mod numbers;
 pub mod palette;
 pub mod parallel;
 pub mod scale;
@@ -14,6 +18,7 @@ pub mod sparkline;
 pub mod x_axis;
 pub mod y_axis;
 
+pub use numbers::{json_number, push_json_number, push_px};
 pub use palette::run_color;
 
 /// Width and height of full-size charts, in pixels (fixed, so figures look the same everywhere).
@@ -133,33 +138,25 @@ pub fn shorten_distinct(labels: &[&str], max: usize) -> Vec<String> {
         .collect()
 }
 
-/// Appends a pixel coordinate with one decimal, without trailing ".0". Formatted from integer
-/// tenths: charts write hundreds of thousands of coordinates, and float formatting is slow.
-pub fn push_px(out: &mut String, value: f64) {
-    let tenths = (value * 10.0).round() as i64;
-    if tenths < 0 {
-        out.push('-');
-    }
-    let magnitude = tenths.unsigned_abs();
-    let mut digits = itoa::Buffer::new();
-    out.push_str(digits.format(magnitude / 10));
-    if magnitude % 10 != 0 {
-        out.push('.');
-        out.push(char::from(b'0' + (magnitude % 10) as u8));
-    }
-}
-
 /// Inserts `extra` markup just before the closing `</svg>` of a plotters drawing and adds
-/// attributes to its root element.
-pub fn finish_svg(mut svg: String, root_attributes: &str, extra: &str) -> String {
-    if let Some(end) = svg.rfind("</svg>") {
-        svg.insert_str(end, extra);
+/// attributes to its root element. The SVG is put together in one new string: inserting into
+/// plotters' moved the whole drawing twice.
+pub fn finish_svg(svg: String, root_attributes: &str, extra: &str) -> String {
+    let end = svg.rfind("</svg>").unwrap_or(svg.len());
+    let open = svg[..end].find("<svg ").map(|at| at + 5);
+    let mut out = String::with_capacity(svg.len() + root_attributes.len() + extra.len());
+    match open {
+        Some(open) => {
+            out.push_str(&svg[..open]);
+            out.push_str(root_attributes);
+            out.push_str(&svg[open..end]);
+        }
+        None => out.push_str(&svg[..end]),
     }
-    if let Some(open) = svg.find("<svg ") {
-        svg.insert_str(open + 5, root_attributes);
-    }
+    out.push_str(extra);
+    out.push_str(&svg[end..]);
     // plotters starts with an XML-less `<svg`; standalone files and inline use both work.
-    xml_characters_only(svg)
+    xml_characters_only(out)
 }
 
 /// True for characters XML 1.0 forbids anywhere (even escaped): C0 controls other than tab,
@@ -172,36 +169,15 @@ fn is_non_xml(c: char) -> bool {
 /// (metric names from logs) as they are, and one NUL made the whole SVG invalid: `figures` and
 /// `build --figures` stopped with "SVG data parsing failed".
 pub fn xml_characters_only(svg: String) -> String {
-    if !svg.contains(is_non_xml) {
+    // By bytes: every forbidden character is a C0 control (one byte) or starts with 0xEF in
+    // UTF-8, and a scan by `char` was a tenth of drawing a chart.
+    let suspect = |b: &u8| (*b < 0x20 && !matches!(*b, b'\t' | b'\n' | b'\r')) || *b == 0xEF;
+    if !svg.as_bytes().iter().any(suspect) || !svg.contains(is_non_xml) {
         return svg;
     }
     svg.chars()
         .map(|c| if is_non_xml(c) { '\u{FFFD}' } else { c })
         .collect()
-}
-
-/// Serializes a number for the script's JSON: non-finite values as strings the script knows.
-pub fn json_number(value: f64) -> String {
-    let mut out = String::new();
-    push_json_number(&mut out, value);
-    out
-}
-
-/// Appends a number for the script's JSON (shortest round-trip form, via ryu: fast).
-pub fn push_json_number(out: &mut String, value: f64) {
-    if value.is_nan() {
-        out.push_str("\"NaN\"");
-    } else if value.is_infinite() {
-        out.push_str(if value > 0.0 {
-            "\"Infinity\""
-        } else {
-            "\"-Infinity\""
-        });
-    } else if value.fract() == 0.0 && value.abs() < 1e15 {
-        out.push_str(itoa::Buffer::new().format(value as i64));
-    } else {
-        out.push_str(ryu::Buffer::new().format_finite(value));
-    }
 }
 
 #[cfg(test)]

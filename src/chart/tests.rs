@@ -159,6 +159,23 @@ fn labels_are_escaped() {
     assert!(!chart.data.unwrap().contains("</script>"));
 }
 
+/// The scan for characters XML forbids goes by bytes; both kinds (a C0 control, one byte, and
+/// U+FFFE/U+FFFF, three bytes led by 0xEF) are still found, alone too, and an ordinary character
+/// led by 0xEF (U+FF01) is left as it is.
+#[test]
+fn non_xml_characters_in_a_title_are_replaced() {
+    for (title, shown) in [
+        ("a\u{FFFE}b\u{FF01}", "a\u{FFFD}b\u{FF01}"),
+        ("a\u{1}b\u{FFFF}", "a\u{FFFD}b\u{FFFD}"),
+    ] {
+        let mut c = line_chart(vec![series("loss", vec![(0.0, 1.0), (1.0, 2.0)])]);
+        c.title = title.into();
+        let chart = render_line_chart(&c);
+        parse_xml(&chart.svg);
+        assert!(chart.svg.contains(shown), "{}", chart.svg);
+    }
+}
+
 #[test]
 fn scatter_parallel_and_sparkline_are_well_formed() {
     let points = (0..10)

@@ -3,6 +3,7 @@
 //! depends on the number of threads.
 
 pub mod boundary;
+pub mod bytes;
 pub mod cache;
 pub mod cache_finished;
 pub mod cache_store;
@@ -211,6 +212,8 @@ pub fn read_log_from<R: BufRead>(
     let mut checkpoint = None;
     let mut truncated = false;
     let mut read_error = None;
+    // One per log: it reads each line along the previous line's layout when they match.
+    let mut parser = json_fast::LineParser::default();
     loop {
         let line_start = reader.bytes_read();
         let (number, line) = match reader.next_line() {
@@ -258,9 +261,8 @@ pub fn read_log_from<R: BufRead>(
                     continue;
                 }
             };
-            let mut scratch = json::Scratch::default();
-            match json_fast::parse_line(text, &mut scratch) {
-                Ok(record) => builder.add(number, record),
+            match parser.read_into(text, number, &mut builder) {
+                Ok(()) => {}
                 Err(_) if !piece_terminated => {
                     truncated = true;
                     builder.warn(

@@ -11,8 +11,9 @@ use crate::model::summary::stats::Spread;
 use crate::model::summary::{ProjectSummary, RunReport};
 use crate::paths::ProjectPaths;
 
-/// Rows of the results table rendered into the HTML (the script shows every run).
-pub const STATIC_ROWS: usize = 200;
+/// Rows of the results table rendered into the HTML (the script shows every run): a page of
+/// the script's table, so that a big project's first layout is no bigger than it needs to be.
+pub const STATIC_ROWS: usize = 100;
 
 /// The compare view's curves beside each project page (see `compare_curves_js`).
 pub const COMPARE_CURVES_FILE: &str = "compare-curves.js";

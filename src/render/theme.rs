@@ -37,6 +37,7 @@ pub const DEFAULT_THEME: &[ThemeFile] = theme_files!(
     "static/parallel.js",
     "static/scatter.js",
     "static/colour.js",
+    "static/deferred.js",
 );
 
 /// A theme: the default, with files from a user folder taking precedence.

@@ -10,6 +10,7 @@ pub mod manifest;
 mod media;
 pub mod output;
 pub mod pages;
+mod staging;
 pub mod stamp;
 
 /// Options that shape the pages.

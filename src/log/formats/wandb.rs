@@ -188,7 +188,7 @@ fn read_history(builder: &mut RunBuilder, file: &LogFile) -> u64 {
         }
     };
     let mut reader = LineReader::new(BufReader::new(input.into_reader()));
-    let mut scratch = crate::log::json::Scratch::default();
+    let mut parser = crate::log::json_fast::LineParser::default();
     let mut lines = 0;
     while let Ok(Some((number, line))) = reader.next_line() {
         lines = number;
@@ -213,7 +213,7 @@ fn read_history(builder: &mut RunBuilder, file: &LogFile) -> u64 {
         if text.trim().is_empty() {
             continue;
         }
-        match crate::log::json_fast::parse_line(text, &mut scratch) {
+        match parser.parse(text) {
             Ok(mut record) => {
                 record
                     .fields

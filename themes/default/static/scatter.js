@@ -1,6 +1,7 @@
 // ahnb scatter.js: a scatter of any two numeric columns of the project page (metrics, best per
 // run, and numeric hyperparameters), drawn from the page's data; the axes' choice is kept in
 // ahnb.state.scatter (by label) and the chart is drawn again when a live update brings new data.
+// It is drawn when it first comes near the viewport (see `drawWhenNear`).
 (function (ahnb) {
   "use strict";
   var svgEl = ahnb.svgEl, fmt = ahnb.charts.fmt, tickRules = ahnb.ticks, tickLabel = ahnb.format.tick;
@@ -82,7 +83,25 @@
       sy.addEventListener("change", function () { fig.__ahnbDraw(); });
     }
     fig.hidden = false;
-    draw();
+    drawWhenNear(fig);
+  }
+
+  // A point per run is most of a big page's script work at load (10,000 circles on a
+  // 10,000-run page), and the figure is far below the fold: it is drawn when it comes near the
+  // viewport, or before printing; once drawn, new data from a live update is drawn at once.
+  function drawWhenNear(fig) {
+    function drawNow() {
+      if (fig.__ahnbNear) { fig.__ahnbNear.disconnect(); fig.__ahnbNear = null; }
+      fig.__ahnbDrawn = true;
+      fig.__ahnbDraw();
+    }
+    if (fig.__ahnbDrawn || !window.IntersectionObserver) { drawNow(); return; }
+    if (fig.__ahnbNear) return;
+    fig.__ahnbNear = new IntersectionObserver(function (entries) {
+      if (entries.some(function (e) { return e.isIntersecting; })) drawNow();
+    }, { rootMargin: "800px 0px" });
+    fig.__ahnbNear.observe(fig);
+    window.addEventListener("beforeprint", function () { if (!fig.__ahnbDrawn) drawNow(); });
   }
 
   ahnb.register("scatter", function () { wireAnyScatter(ahnb.projectData()); });

@@ -1,0 +1,76 @@
+// ahnb deferred.js: parts of a page written inside <noscript class="deferred">, built by the
+// script after the page is interactive. With JavaScript on, the browser keeps a noscript's
+// content as one string, not elements: a 10,000-run project's repeated-configurations table
+// (3,334 rows, 43,000 elements) then costs no parsing, styling or layout while the page loads.
+// Without JavaScript the noscript is the table itself, as Rust wrote it.
+//
+// A table is built in steps of rows, each step a few milliseconds of the main thread, so that
+// a reader's click or scroll is never kept waiting; the first step runs at once (a small table
+// is whole before the page's load event), the rest finish at once when the part comes near the
+// viewport or the page is printed. What is built is exactly the markup Rust wrote.
+(function (ahnb) {
+  "use strict";
+  var BUDGET_MS = 12, ROWS_PER_PARSE = 50;
+
+  // Replaces `noscript` by its markup, the rows of its table's first tbody added in steps.
+  function build(noscript) {
+    // The noscript's content as markup: text when the page was parsed with scripting on, and
+    // elements when live.js imported it from a fetched page (parsed without scripting).
+    var html = noscript.innerHTML;
+    var open = html.indexOf("<tbody>"), close = html.lastIndexOf("</tbody>");
+    var rows = [];
+    if (open >= 0 && close > open) {
+      // Rows end in "</tr>": a log's text inside them is escaped, so the tag is only markup.
+      rows = html.slice(open + 7, close).split("</tr>");
+      rows.pop();
+      html = html.slice(0, open + 7) + html.slice(close);
+    }
+    var holder = document.createElement("div");
+    holder.innerHTML = html;
+    var body = holder.querySelector("tbody");
+    var parent = noscript.parentNode;
+    while (holder.firstChild) parent.insertBefore(holder.firstChild, noscript);
+    parent.removeChild(noscript);
+    if (!body || !rows.length) return;
+
+    var next = 0, timer = null, near = null;
+    function add(count) {
+      var end = Math.min(rows.length, next + count);
+      body.insertAdjacentHTML("beforeend", rows.slice(next, end).join("</tr>") + "</tr>");
+      next = end;
+    }
+    function finish() {
+      if (next < rows.length && body.isConnected) add(rows.length - next);
+      stop();
+    }
+    function stop() {
+      if (timer !== null) clearTimeout(timer);
+      timer = null;
+      if (near) near.disconnect();
+      near = null;
+      window.removeEventListener("beforeprint", finish);
+    }
+    function step() {
+      timer = null;
+      // A live update replaced the page's main content: this table is gone.
+      if (!body.isConnected) { stop(); return; }
+      var t0 = performance.now();
+      while (next < rows.length && performance.now() - t0 < BUDGET_MS) add(ROWS_PER_PARSE);
+      if (next < rows.length) timer = setTimeout(step, 0); else stop();
+    }
+    step();
+    if (next >= rows.length) return;
+    window.addEventListener("beforeprint", finish);
+    var section = body.closest("section") || body.closest("table");
+    if (window.IntersectionObserver && section) {
+      near = new IntersectionObserver(function (entries) {
+        if (entries.some(function (e) { return e.isIntersecting; })) finish();
+      }, { rootMargin: "600px 0px" });
+      near.observe(section);
+    }
+  }
+
+  ahnb.register("deferred", function (root) {
+    ahnb.all(root, "noscript.deferred").forEach(function (el) { if (ahnb.once(el, "deferred")) build(el); });
+  });
+})(window.ahnb);
