@@ -11,8 +11,8 @@ use super::LogFile;
 use super::cache_store::Stored;
 use crate::diag::Warning;
 use crate::error::{Error, Result};
-use crate::model::detail::{Residence, epoch_changes};
-use crate::model::{Point, Run, Series};
+use crate::log::run::detail::{Residence, epoch_changes};
+use crate::log::run::{Point, Run, Series};
 
 /// What reading a whole log finished into, without the runs' chart points: decoding it is all
 /// an unchanged log costs. Written from borrowed runs ([`FinishedOut`], the same encoding).
@@ -134,7 +134,7 @@ fn all_series(run: &Run) -> impl Iterator<Item = (&Series, bool)> {
 pub fn details_of(data: &File, stored: Stored, run: &Run, chart_points: usize) -> Result<Run> {
     let cached = stored
         .read(data)
-        .and_then(|bytes| crate::model::detail::Details::decode(&bytes))
+        .and_then(|bytes| crate::log::run::detail::Details::decode(&bytes))
         .and_then(|details| run.with_details(details));
     if let Some(run) = cached {
         return Ok(run);
