@@ -13,8 +13,10 @@ pub mod lines;
 pub mod load;
 pub mod media;
 mod positioned;
+pub mod project_config;
 pub mod readme;
 pub mod record;
+pub mod run;
 pub mod spill;
 pub mod walk;
 
@@ -23,8 +25,8 @@ use std::io::{BufRead, BufReader};
 use std::path::Path;
 
 use crate::diag::Warning;
-use crate::model::series::SeriesBuilder;
-use crate::model::{Format, Run};
+use crate::log::run::series::SeriesBuilder;
+use crate::log::run::{Format, Run};
 use lines::{Line, LineReader};
 use record::RunBuilder;
 pub use walk::{LogFile, find_files};
@@ -448,7 +450,7 @@ pub fn finish_run(
         warnings: warnings.len() as u64,
         truncated,
         points_digest: 0,
-        residence: crate::model::detail::Residence::Memory,
+        residence: crate::log::run::detail::Residence::Memory,
     };
     run.points_digest = run.points_digest();
     (run, warnings)

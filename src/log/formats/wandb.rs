@@ -15,8 +15,8 @@ use crate::log::FileResult;
 use crate::log::LogFile;
 use crate::log::lines::{Line, LineReader};
 use crate::log::record::{RunBuilder, parse_timestamp};
-use crate::model::EndRecord;
-use crate::model::params::{flatten_env, flatten_params};
+use crate::log::run::EndRecord;
+use crate::log::run::params::{flatten_env, flatten_params};
 
 /// The files of a run folder, by name.
 const FILES: [&str; 4] = [

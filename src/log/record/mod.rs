@@ -17,9 +17,9 @@ use serde_json::Value;
 use super::bytes::same_bytes;
 use super::json::{RawJson, RawRecord, Scalar, raw_json, raw_json_checked, raw_scalar};
 use crate::diag::{Warning, quote};
-use crate::model::params::{flatten_env, flatten_params_checked};
-use crate::model::series::SeriesBuilder;
-use crate::model::{
+use crate::log::run::params::{flatten_env, flatten_params_checked};
+use crate::log::run::series::SeriesBuilder;
+use crate::log::run::{
     EndRecord, Layer, Media, MediaKind, MediaSource, ModelSummary, Note, RunHeader, Timestamp,
 };
 

@@ -109,9 +109,11 @@
   // name makes some 130,000 calls.
   var collator = new Intl.Collator(undefined, { numeric: true });
 
-  // Numbers as numbers; missing (and NaN) always last, whichever the direction.
-  ResultsTable.prototype.compare = function (a, b) {
-    var c = this.column(this.s.sortKey), x = c.get(a), y = c.get(b);
+  // Numbers as numbers; missing (and NaN) always last, whichever the direction. `c` is the
+  // sort column, found once per sort (a sort of 10,000 runs compares some 130,000 times).
+  ResultsTable.prototype.compare = function (a, b, c) {
+    c = c || this.column(this.s.sortKey);
+    var x = c.get(a), y = c.get(b);
     var mx = x === undefined || x === null || (c.numeric && !isNum(x));
     var my = y === undefined || y === null || (c.numeric && !isNum(y));
     if (mx && my) return a.i - b.i;
@@ -124,7 +126,8 @@
 
   ResultsTable.prototype.visibleRuns = function () {
     var self = this;
-    return this.data.runs.filter(function (r) { return self.matches(r); }).sort(function (a, b) { return self.compare(a, b); });
+    var c = this.column(this.s.sortKey);
+    return this.data.runs.filter(function (r) { return self.matches(r); }).sort(function (a, b) { return self.compare(a, b, c); });
   };
 
   // Rows in display order: with folding, each seed group becomes one summary row placed where
