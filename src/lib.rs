@@ -1,8 +1,9 @@
 //! ahnb turns folders of machine-learning training logs into static dashboards.
 //!
 //! The pipeline, one module per stage (CONTRIBUTING.md has the map of the types between them):
-//! `log` (walk LOGS once, read every log, config and README, tolerantly) → `model` (runs,
-//! projects, series, the one [`model::summary::ProjectSummary`]; pure functions) → `chart` (SVG
+//! `log` (walk LOGS once, read every log, config and README, tolerantly, into runs and
+//! series) → `model` (projects, statuses, seed groups, the one
+//! [`model::summary::ProjectSummary`]; pure functions) → `chart` (SVG
 //! strings) → `render` (pure view constructors, Tera, Markdown) → `site` (the only code that
 //! writes, atomically) → `export` (figures, archive).
 //!
@@ -42,18 +43,31 @@ pub use export::FiguresReport;
 use log::formats::{Format, Skipped};
 pub use render::theme::export_default_theme;
 
-pub use log::load::{DEFAULT_CHART_POINTS, LoadOptions, Loaded, count_formats};
+pub use log::load::{DEFAULT_CHART_POINTS, LoadOptions, count_formats};
+
+/// What the load and model stages give: the projects built from every log read, and what
+/// reading found (warnings, counts, formats, skipped files).
+pub type Loaded = log::load::Loaded<model::Project>;
+
+/// The model stage: the projects as read become [`model::Project`]s (statuses, ranking, seed
+/// groups), timed as "summarize".
+fn model_stage(read: log::load::Loaded) -> Loaded {
+    let started = Instant::now();
+    let mut loaded = read.map_projects(model::build_projects);
+    loaded.timings.push(("summarize", started.elapsed()));
+    loaded
+}
 
 /// Reads and summarizes every log under `logs`; a folder in which no run is found is an error
 /// ([`Error::NoRuns`]) naming the formats ahnb reads and what the folder held.
 pub fn load(logs: &Path, options: &LoadOptions) -> Result<Loaded> {
-    log::load::load(logs, log::load::walk(logs)?, options, true)
+    log::load::load(logs, log::load::walk(logs)?, options, true).map(model_stage)
 }
 
 /// Like [`load`], but a folder without runs gives no projects instead of an error: for a
 /// baseline, which may rightly hold nothing yet.
 pub fn load_allowing_no_runs(logs: &Path, options: &LoadOptions) -> Result<Loaded> {
-    log::load::load(logs, log::load::walk(logs)?, options, false)
+    log::load::load(logs, log::load::walk(logs)?, options, false).map(model_stage)
 }
 
 /// The default cache of a site: a file beside it, `.SITE.ahnb-cache`, never inside the published
@@ -149,11 +163,12 @@ pub fn build(logs: &Path, site_dir: &Path, options: &BuildOptions) -> Result<Bui
         Stamp::UpToDate(report) => return Ok(*report),
         Stamp::Stale(stamp) => stamp,
     };
-    let mut loaded = log::load::load(logs, walked, &options.load, true)?;
-    let mut timings = Timings(std::mem::take(&mut loaded.timings));
+    let mut read = log::load::load(logs, walked, &options.load, true)?;
+    let mut timings = Timings(std::mem::take(&mut read.timings));
     let media_warnings = timings.time("media", || {
-        log::media::check_projects_media(&mut loaded.projects)
+        log::media::check_projects_media(&mut read.projects)
     });
+    let mut loaded = timings.time("summarize", || read.map_projects(model::build_projects));
     let paths = model::project::site_paths(&loaded.projects);
     let summaries = timings.time("summary", || {
         model::summary::project_summaries(&loaded.projects)

@@ -1,13 +1,12 @@
 //! Reads `ahnb.toml` files (in LOGS and in project folders) through the read boundary into a
-//! [`ProjectConfig`]; what the settings mean lives in [`crate::model::config`].
+//! [`ProjectConfig`]; what the settings mean lives in [`super::project_config`].
 
 use std::path::Path;
 
 use super::boundary::{Boundary, Kind, Refusal};
+use super::project_config::{CONFIG_FILE, ProjectConfig};
 use crate::diag::Warning;
 use crate::error::{Error, Result};
-use crate::model::ProjectConfig;
-use crate::model::config::CONFIG_FILE;
 
 /// Reads `ahnb.toml` from `folder` (the folder `relative` to LOGS, `""` for LOGS itself)
 /// through the read boundary, or returns the default when there is none. A file that may

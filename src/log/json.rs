@@ -89,6 +89,11 @@ fn rewrite_outside_strings(
             copied_up_to = i + length;
         }
         i += length.max(1);
+        // Tokens are ASCII; a character outside strings that is not (`{"a":NaN}é`, malformed
+        // but possible) is passed whole, never sliced into.
+        while !text.is_char_boundary(i) {
+            i += 1;
+        }
     }
     out.push_str(&text[copied_up_to..]);
     out
@@ -180,7 +185,43 @@ pub struct RawRecord<'a> {
     /// A `metrics` field that was not an object (read as a metric of a bare line).
     pub metrics_value: Option<Scalar>,
     /// Every other field, in the order written.
-    pub fields: Vec<(Cow<'a, str>, &'a RawValue)>,
+    pub fields: Vec<(Cow<'a, str>, RawJson<'a>)>,
+}
+
+/// A field's value as JSON text, one value with no whitespace around it (what serde_json's
+/// `RawValue` holds), and its number when the fast path already read one, so that steps and
+/// times are not read twice.
+#[derive(Debug, Clone, Copy)]
+pub struct RawJson<'a> {
+    text: &'a str,
+    number: Option<f64>,
+}
+
+impl<'a> RawJson<'a> {
+    /// The value's JSON text.
+    pub fn get(&self) -> &'a str {
+        self.text
+    }
+
+    /// A value serde_json delimited.
+    pub fn from_raw(value: &'a RawValue) -> Self {
+        RawJson {
+            text: value.get(),
+            number: None,
+        }
+    }
+
+    /// The number the fast path read, if it read one.
+    pub(super) fn number(&self) -> Option<f64> {
+        self.number
+    }
+
+    /// A value the fast path checked against JSON's grammar itself: a literal, a string without
+    /// escapes, or a number with the value it read (exactly what `raw_scalar` reads from the
+    /// text, which `json_fast::same_as_serde` checks).
+    pub(super) fn checked(text: &'a str, number: Option<f64>) -> Self {
+        RawJson { text, number }
+    }
 }
 
 /// Parses one normalized line. The error text is serde_json's, with its column.
@@ -271,7 +312,7 @@ impl<'de: 'a, 'a> Visitor<'de> for RecordVisitor<'a> {
                 }
                 _ => {
                     let value: &'de RawValue = map.next_value()?;
-                    record.fields.push((key, value));
+                    record.fields.push((key, RawJson::from_raw(value)));
                 }
             }
         }
@@ -408,7 +449,10 @@ impl<'de: 'a, 'a> Deserialize<'de> for Key<'a> {
 }
 
 /// Reads a raw field as a [`Scalar`] (numbers, marker strings, null, strings).
-pub fn raw_scalar(value: &RawValue) -> Scalar {
+pub fn raw_scalar(value: &RawJson<'_>) -> Scalar {
+    if let Some(number) = value.number {
+        return Scalar::Number(number);
+    }
     let text = value.get();
     // Fast path for the common case: a plain number.
     if let Some(first) = text.bytes().next() {
@@ -423,7 +467,7 @@ pub fn raw_scalar(value: &RawValue) -> Scalar {
 
 /// Reads a raw field as a full JSON value, turning marker strings back into readable text; `null`
 /// when it nests deeper than [`MAX_DEPTH`] (see [`raw_json_checked`]).
-pub fn raw_json(value: &RawValue) -> serde_json::Value {
+pub fn raw_json(value: &RawJson<'_>) -> serde_json::Value {
     raw_json_checked(value).unwrap_or_default()
 }
 
@@ -461,7 +505,7 @@ fn unbuilt(error: &serde_json::Error) -> TooDeep {
 /// Reads a raw field as a full JSON value, like [`raw_json`], telling a value nested too deeply
 /// apart from `null`. Numbers beyond the range of a double become the strings `"Infinity"` and
 /// `"-Infinity"`, as written non-finite numbers do.
-pub fn raw_json_checked(value: &RawValue) -> Result<serde_json::Value, TooDeep> {
+pub fn raw_json_checked(value: &RawJson<'_>) -> Result<serde_json::Value, TooDeep> {
     let text = value.get();
     let parsed = match serde_json::from_str::<serde_json::Value>(text) {
         Ok(parsed) => parsed,
@@ -546,9 +590,22 @@ mod tests {
         let line = r#"{"note":"NaN and \"Infinity\" here","x":NaN}"#;
         let normalized = normalize_nonfinite(line);
         let record = parse_record(&normalized).unwrap();
-        let note = raw_json(record.fields[0].1);
+        let note = raw_json(&record.fields[0].1);
         assert_eq!(note, serde_json::json!("NaN and \"Infinity\" here"));
-        assert!(matches!(raw_scalar(record.fields[1].1), Scalar::Number(v) if v.is_nan()));
+        assert!(matches!(raw_scalar(&record.fields[1].1), Scalar::Number(v) if v.is_nan()));
+    }
+
+    /// Regression: a line holding `NaN` and a non-ASCII character outside strings panicked
+    /// (the rewrite sliced the character in two) and stopped the whole build.
+    #[test]
+    fn non_ascii_outside_strings_is_malformed_not_a_crash() {
+        let mut scratch = Scratch::default();
+        let line = "{\"type\":\"metrics\",\"metrics\":{\"a\":NaN}}\u{e9}";
+        assert!(parse_line(line, &mut scratch).is_err());
+        assert!(parse_line("{NaN\u{a1}:-0}", &mut scratch).is_err());
+        assert!(parse_line("{\"a\":1e400\u{e9}}", &mut scratch).is_err());
+        let m = metrics_of("{\"metrics\":{\"\u{e9}\":NaN,\"b\":1}}");
+        assert!(matches!(m[0].1, Scalar::Number(v) if v.is_nan()));
     }
 
     #[test]
@@ -589,7 +646,7 @@ mod tests {
         assert_eq!(m[5].1, Scalar::Number(18446744073709551616.0));
         let record = parse_record(r#"{"params":{"lr":1e400,"s":"1e400","n":[-2e308]}}"#).unwrap();
         assert_eq!(
-            raw_json(record.fields[0].1),
+            raw_json(&record.fields[0].1),
             serde_json::json!({"lr": "Infinity", "s": "1e400", "n": ["-Infinity"]})
         );
     }
@@ -608,17 +665,17 @@ mod tests {
         let metrics = record.metrics.unwrap();
         assert_eq!(metrics[0].1, Scalar::Other("an array"));
         assert_eq!(metrics[1].1, Scalar::Number(1.0));
-        assert_eq!(raw_json_checked(record.fields[0].1), Err(TooDeep::Deep));
+        assert_eq!(raw_json_checked(&record.fields[0].1), Err(TooDeep::Deep));
         let shallow = format!("{{\"a\":{}1{}}}", "[".repeat(100), "]".repeat(100));
         let record = parse_record(&shallow).unwrap();
-        assert!(raw_json_checked(record.fields[0].1).is_ok());
+        assert!(raw_json_checked(&record.fields[0].1).is_ok());
     }
 
     #[test]
     fn huge_integers_become_floats() {
         let record = parse_record(r#"{"step":18446744073709551616}"#).unwrap();
         assert_eq!(
-            raw_scalar(record.fields[0].1),
+            raw_scalar(&record.fields[0].1),
             Scalar::Number(18446744073709551616.0)
         );
     }

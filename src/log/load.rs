@@ -9,12 +9,12 @@ use std::time::{Duration, Instant};
 
 use super::config::read_config;
 use super::formats::{Format, Skipped, Source};
+use super::project_config::ProjectConfig;
+use super::run::Run;
 use super::spill::{Spill, SpillOptions};
 use super::walk::LogFile;
 use crate::diag::Warning;
 use crate::error::{Error, Result};
-use crate::model::project::ProjectInput;
-use crate::model::{Project, Run};
 
 /// Points kept per series for charts unless configured otherwise.
 pub const DEFAULT_CHART_POINTS: usize = 1000;
@@ -43,10 +43,23 @@ impl Default for LoadOptions {
     }
 }
 
-/// Everything read from LOGS.
+/// A project as read: its runs with its config and README, the input of the model stage
+/// (`model::build_projects`).
 #[derive(Debug)]
-pub struct Loaded {
-    pub projects: Vec<Project>,
+pub struct ProjectInput {
+    pub name: String,
+    pub folder: Option<String>,
+    pub config: ProjectConfig,
+    pub readme: Option<String>,
+    pub runs: Vec<Run>,
+}
+
+/// Everything read from LOGS: the projects as read (`P` = [`ProjectInput`]), or, once the model
+/// stage has built them, as `model::Project`s (the crate's `Loaded`); the rest is what reading
+/// found, carried forward unchanged.
+#[derive(Debug)]
+pub struct Loaded<P = ProjectInput> {
+    pub projects: Vec<P>,
     pub warnings: Vec<Warning>,
     pub files: usize,
     pub lines: u64,
@@ -65,6 +78,26 @@ pub struct Loaded {
     /// Where the chart points of runs that left memory are: read a run back with
     /// [`Spill::details`] before drawing it.
     pub spill: Spill,
+}
+
+impl<P> Loaded<P> {
+    /// The same reading with its projects replaced by `f` of them (the model stage's step).
+    pub fn map_projects<Q>(self, f: impl FnOnce(Vec<P>) -> Vec<Q>) -> Loaded<Q> {
+        Loaded {
+            projects: f(self.projects),
+            warnings: self.warnings,
+            files: self.files,
+            lines: self.lines,
+            bytes: self.bytes,
+            timings: self.timings,
+            unchanged: self.unchanged,
+            appended: self.appended,
+            formats: self.formats,
+            skipped: self.skipped,
+            content_hashes: self.content_hashes,
+            spill: self.spill,
+        }
+    }
 }
 
 /// Runs per format, in the order of [`Format::ALL`], formats without runs left out.
@@ -165,10 +198,9 @@ pub fn load(
     let lines = runs.iter().map(|r| r.lines).sum();
     let bytes = runs.iter().map(|r| r.bytes).sum();
     let formats = count_formats(runs.iter());
-    let (inputs, project_warnings) = group_into_projects(logs, runs)?;
+    let (projects, project_warnings) = group_into_projects(logs, runs)?;
     warnings.extend(project_warnings);
-    let projects = crate::model::build_projects(inputs);
-    timings.push(("summarize", started.elapsed()));
+    timings.push(("group", started.elapsed()));
     Ok(Loaded {
         projects,
         warnings,

@@ -8,9 +8,10 @@
 
 use std::path::Path;
 
+use super::load::ProjectInput;
+use super::run::{Media, MediaContent, MediaKind, MediaSource, Run};
 use crate::diag::{Warning, quote};
 use crate::log::boundary::{Boundary, Input, Kind, Refusal};
-use crate::model::{Media, MediaContent, MediaKind, MediaSource, Project, Run};
 
 /// Where a run's log is, for reading what it names through the read boundary: its path on disk
 /// and its path relative to LOGS.
@@ -31,7 +32,7 @@ impl<'a> LogRef<'a> {
 
 /// Checks the media of every run of every project (in parallel) and keeps what each item is in
 /// `Run::media_content`; returns the warnings about what was skipped, in run order.
-pub fn check_projects_media(projects: &mut [Project]) -> Vec<Warning> {
+pub fn check_projects_media(projects: &mut [ProjectInput]) -> Vec<Warning> {
     use rayon::prelude::*;
     let per_run: Vec<Vec<Warning>> = projects
         .par_iter_mut()

@@ -3,6 +3,7 @@
 //! depends on the number of threads.
 
 pub mod boundary;
+pub mod bytes;
 pub mod cache;
 pub mod config;
 pub mod formats;
@@ -12,8 +13,10 @@ pub mod lines;
 pub mod load;
 pub mod media;
 mod positioned;
+pub mod project_config;
 pub mod readme;
 pub mod record;
+pub mod run;
 pub mod spill;
 pub mod walk;
 
@@ -22,8 +25,8 @@ use std::io::{BufRead, BufReader};
 use std::path::Path;
 
 use crate::diag::Warning;
-use crate::model::series::SeriesBuilder;
-use crate::model::{Format, Run};
+use crate::log::run::series::SeriesBuilder;
+use crate::log::run::{Format, Run};
 use lines::{Line, LineReader};
 use record::RunBuilder;
 pub use walk::{LogFile, find_files};
@@ -209,6 +212,8 @@ pub fn read_log_from<R: BufRead>(
     let mut checkpoint = None;
     let mut truncated = false;
     let mut read_error = None;
+    // One per log: it reads each line along the previous line's layout when they match.
+    let mut parser = json_fast::LineParser::default();
     loop {
         let line_start = reader.bytes_read();
         let (number, line) = match reader.next_line() {
@@ -256,9 +261,8 @@ pub fn read_log_from<R: BufRead>(
                     continue;
                 }
             };
-            let mut scratch = json::Scratch::default();
-            match json_fast::parse_line(text, &mut scratch) {
-                Ok(record) => builder.add(number, record),
+            match parser.read_into(text, number, &mut builder) {
+                Ok(()) => {}
                 Err(_) if !piece_terminated => {
                     truncated = true;
                     builder.warn(
@@ -450,7 +454,7 @@ pub fn finish_run(
         warnings: warnings.len() as u64,
         truncated,
         points_digest: 0,
-        residence: crate::model::detail::Residence::Memory,
+        residence: crate::log::run::detail::Residence::Memory,
     };
     run.points_digest = run.points_digest();
     (run, warnings)

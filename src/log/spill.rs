@@ -18,8 +18,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use super::positioned::{read_at, write_all_at};
 use crate::diag::Warning;
 use crate::error::{Error, Result};
-use crate::model::Run;
-use crate::model::detail::{Details, Residence};
+use crate::log::run::Run;
+use crate::log::run::detail::{Details, Residence};
 
 /// Chart points kept in memory before runs are spilled: about 600 runs of 6 metrics at the
 /// default 1,000 points. Builds of a few hundred runs never touch the disk.
@@ -216,5 +216,5 @@ fn details_bytes(run: &Run) -> usize {
     let points = run.series.values().map(|s| s.points.len()).sum::<usize>()
         + run.wall_time.as_ref().map_or(0, |s| s.points.len())
         + run.epoch.as_ref().map_or(0, |s| s.points.len());
-    points * std::mem::size_of::<crate::model::Point>()
+    points * std::mem::size_of::<crate::log::run::Point>()
 }

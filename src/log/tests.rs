@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use super::*;
-use crate::model::{MediaKind, MediaSource, Run};
+use crate::log::run::{MediaKind, MediaSource, Run};
 
 fn file(relative: &str) -> LogFile {
     LogFile {

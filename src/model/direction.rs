@@ -1,18 +1,18 @@
 //! Whether a metric is better when lower (loss, error) or higher (accuracy, F1), inferred from its
 //! name. Projects can override any metric in `ahnb.toml`.
 
-use serde::{Deserialize, Serialize};
+pub use crate::log::run::Direction;
 
-/// Which way a metric improves.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Direction {
-    /// Lower is better (loss, error, perplexity).
-    #[serde(alias = "min", alias = "lower")]
-    Down,
-    /// Higher is better (accuracy, AUC, F1).
-    #[serde(alias = "max", alias = "higher")]
-    Up,
+use crate::log::project_config::ProjectConfig;
+
+/// The direction of a metric in a project: as its `ahnb.toml` configures it, else inferred from
+/// its name.
+pub fn direction_of(config: &ProjectConfig, metric: &str) -> Option<Direction> {
+    config
+        .directions
+        .get(metric)
+        .copied()
+        .or_else(|| infer_direction(metric))
 }
 
 const DOWN_WORDS: &[&str] = &[
@@ -118,6 +118,17 @@ pub fn is_validation_metric(name: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_configured_direction_wins_over_the_name() {
+        let config: ProjectConfig =
+            toml::from_str("[directions]\nbleu = \"max\"\nlr = \"down\"\nval_loss = \"up\"")
+                .unwrap();
+        assert_eq!(direction_of(&config, "bleu"), Some(Direction::Up));
+        assert_eq!(direction_of(&config, "lr"), Some(Direction::Down));
+        assert_eq!(direction_of(&config, "val_loss"), Some(Direction::Up));
+        assert_eq!(direction_of(&config, "train_loss"), Some(Direction::Down));
+    }
 
     #[test]
     fn infers_common_names() {

@@ -6,10 +6,12 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use rayon::prelude::*;
 
-use super::direction::is_validation_metric;
+use super::direction::{direction_of, is_validation_metric};
 use super::status::{Divergence, decide_status, find_divergence};
 use super::summary::metric::{rank_by, ranking_value};
 use super::{Direction, ParamValue, ProjectConfig, Run, Status};
+pub use crate::log::load::ProjectInput;
+pub use crate::log::run::params::is_seed_key;
 
 /// What the model stage derives for one run.
 #[derive(Debug, Clone, PartialEq)]
@@ -58,7 +60,7 @@ pub struct Project {
 impl Project {
     /// Direction of a metric in this project.
     pub fn direction_of(&self, metric: &str) -> Option<Direction> {
-        self.config.direction_of(metric)
+        direction_of(&self.config, metric)
     }
 
     /// A run's best value of the primary metric.
@@ -79,15 +81,6 @@ impl Project {
             .filter(|&(_, n)| n > 0)
             .collect()
     }
-}
-
-/// Input to [`build_projects`]: a project's runs with its config and README.
-pub struct ProjectInput {
-    pub name: String,
-    pub folder: Option<String>,
-    pub config: ProjectConfig,
-    pub readme: Option<String>,
-    pub runs: Vec<Run>,
 }
 
 /// Summarizes every project (in parallel) and returns them sorted by name.
@@ -111,7 +104,7 @@ fn summarize_project(input: ProjectInput) -> Project {
     let primary_metric = choose_primary_metric(&config, &runs, &metrics);
     let primary_direction = primary_metric
         .as_deref()
-        .and_then(|m| config.direction_of(m))
+        .and_then(|m| direction_of(&config, m))
         .unwrap_or(Direction::Down);
 
     let params: Vec<String> = runs
@@ -135,7 +128,7 @@ fn summarize_project(input: ProjectInput) -> Project {
     let mut summaries: Vec<RunSummary> = runs
         .par_iter()
         .map(|run| {
-            let divergence = find_divergence(run, |m| config.direction_of(m));
+            let divergence = find_divergence(run, |m| direction_of(&config, m));
             RunSummary {
                 status: decide_status(run, divergence.as_ref()),
                 divergence,
@@ -198,9 +191,9 @@ fn choose_primary_metric(
             .max_by_key(|(i, m)| (runs_with(m), std::cmp::Reverse(*i)))
             .map(|(_, m)| m.clone())
     };
-    pick(&|m| is_validation_metric(m) && config.direction_of(m) == Some(Direction::Up))
+    pick(&|m| is_validation_metric(m) && direction_of(config, m) == Some(Direction::Up))
         .or_else(|| pick(&|m| is_validation_metric(m) && m.to_ascii_lowercase().contains("loss")))
-        .or_else(|| pick(&|m| config.direction_of(m) == Some(Direction::Up)))
+        .or_else(|| pick(&|m| direction_of(config, m) == Some(Direction::Up)))
         .or_else(|| pick(&|m| m.to_ascii_lowercase().contains("loss")))
         .or_else(|| metrics.first().cloned())
 }
@@ -251,15 +244,6 @@ pub fn group_label(project: &Project, group: &SeedGroup) -> String {
     } else {
         parts.join(", ")
     }
-}
-
-/// Parameter keys that name a seed rather than a configuration.
-pub fn is_seed_key(key: &str) -> bool {
-    let last = key.rsplit('.').next().unwrap_or(key).to_ascii_lowercase();
-    matches!(
-        last.as_str(),
-        "seed" | "random_seed" | "random_state" | "rng_seed"
-    )
 }
 
 /// Groups runs by their `group` key, or — for runs with a seed and no group — by their

@@ -103,7 +103,7 @@ pub fn inputs_digest(
     let boundary = crate::log::boundary::Boundary::new(logs);
     for folder in folders {
         for (name, kind) in [
-            (crate::model::config::CONFIG_FILE, Kind::Config),
+            (crate::log::project_config::CONFIG_FILE, Kind::Config),
             (crate::log::readme::README_FILE, Kind::Readme),
         ] {
             // Through the boundary, as the build reads them: a FIFO named README.md must not

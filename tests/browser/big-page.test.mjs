@@ -141,3 +141,25 @@ test("the any-two scatter is drawn when it comes near, one point per run", { ski
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+test("a live update that replaces the page's main content builds the seed-group table again", { skip }, async () => {
+  const { readFileSync } = await import("node:fs");
+  const served = readFileSync(join(site, "sweep/index.html"), "utf8");
+  const { page, context, problems } = await open();
+  await page.waitForFunction(() => !document.querySelector("noscript.deferred"), null, { timeout: 10000 });
+  const before = await groupRows(page);
+  // As live.js does: the page fetched again is parsed by DOMParser (scripting off, so the
+  // noscript holds elements, not text), its <main> imported in place of the old one.
+  const rebuilt = await page.evaluate((html) => {
+    const fresh = new DOMParser().parseFromString(html, "text/html").querySelector("main");
+    document.querySelector("main").replaceWith(document.importNode(fresh, true));
+    window.ahnb.refresh(document);
+    window.dispatchEvent(new Event("beforeprint"));
+    return document.querySelectorAll("table.groups tbody tr").length;
+  }, served);
+  assert.equal(rebuilt, 400);
+  assert.deepEqual(await groupRows(page), before);
+  assert.equal(await page.locator("noscript.deferred").count(), 0);
+  assert.deepEqual(problems, []);
+  await context.close();
+});

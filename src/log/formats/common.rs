@@ -8,8 +8,8 @@ use serde_json::Value;
 
 use crate::log::LogFile;
 use crate::log::boundary::{Boundary, Input, Kind};
-use crate::model::ParamValue;
-use crate::model::project::is_seed_key;
+use crate::log::run::ParamValue;
+use crate::log::run::params::is_seed_key;
 
 /// Largest document (YAML, JSON, a param's text) read whole; larger ones are refused with a
 /// warning rather than read into memory.

@@ -13,7 +13,7 @@ use super::{Format, SkipReason, Source, finish_part};
 use crate::diag::quote;
 use crate::log::FileResult;
 use crate::log::record::{RunBuilder, parse_timestamp};
-use crate::model::EndRecord;
+use crate::log::run::EndRecord;
 
 /// First-column names that make a CSV a training log (besides Keras' `epoch`).
 const STEP_COLUMNS: [&str; 7] = [

@@ -14,8 +14,8 @@ use super::{Format, SkipReason, Source, finish};
 use crate::diag::quote;
 use crate::log::FileResult;
 use crate::log::record::RunBuilder;
-use crate::model::params::flatten_params;
-use crate::model::{EndRecord, Media, MediaKind, MediaSource};
+use crate::log::run::params::flatten_params;
+use crate::log::run::{EndRecord, Media, MediaKind, MediaSource};
 
 /// Where a generation keeps its metric TSVs, relative to the run folder.
 const CURRENT: &str = "plots/metrics";

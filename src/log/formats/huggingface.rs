@@ -10,7 +10,7 @@ use super::common::{number_of, parse_json, read_document, value_text};
 use super::detector::{Detector, file_name, parent_of};
 use super::{Format, Source, finish};
 use crate::log::FileResult;
-use crate::model::{EndRecord, Note, ParamValue};
+use crate::log::run::{EndRecord, Note, ParamValue};
 
 /// Fields of the state that describe the run's schedule: shown as its params.
 const SCHEDULE: [&str; 7] = [
@@ -89,9 +89,11 @@ pub fn read_run(source: &Source, bound: usize) -> FileResult {
     }
     if let Some(Value::Object(trial)) = state.get("trial_params") {
         for (key, value) in trial {
-            header.params.extend(crate::model::params::flatten_params(
-                &serde_json::json!({ key: value }),
-            ));
+            header
+                .params
+                .extend(crate::log::run::params::flatten_params(
+                    &serde_json::json!({ key: value }),
+                ));
         }
     }
     for key in [

@@ -11,8 +11,8 @@ use super::detector::{Detector, file_name, join, parent_of};
 use super::{Format, Source, finish};
 use crate::diag::quote;
 use crate::log::FileResult;
-use crate::model::EndRecord;
-use crate::model::params::flatten_params;
+use crate::log::run::EndRecord;
+use crate::log::run::params::flatten_params;
 
 /// A `metrics.csv` with an `epoch` or `step` column, beside `hparams.yaml` or `meta_tags.csv` or
 /// in a `version_N` or `lightning_logs` folder, makes its folder a run.

@@ -13,7 +13,7 @@ use super::detector::{Detector, file_name, join, parent_of, within};
 use super::{Format, SkipReason, Source, finish};
 use crate::log::FileResult;
 use crate::log::LogFile;
-use crate::model::{EndRecord, Media, MediaKind, MediaSource, ModelSummary, Note};
+use crate::log::run::{EndRecord, Media, MediaKind, MediaSource, ModelSummary, Note};
 
 /// Finds experiment folders (a `meta.yaml` with an `experiment_id`, or beside run folders) and
 /// makes each live run in them a source.

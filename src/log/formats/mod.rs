@@ -19,7 +19,7 @@ use std::path::{Path, PathBuf};
 use super::record::RunBuilder;
 use super::{FileResult, LogFile, RunPlace, finish_run};
 use crate::diag::Warning;
-pub use crate::model::Format;
+pub use crate::log::run::Format;
 
 /// One run to read (or, for a CSV file appended to by several runs, one file of runs).
 #[derive(Debug, Clone)]
@@ -151,7 +151,7 @@ pub fn finish_part(
     source: &Source,
     lines: u64,
     part: usize,
-) -> (crate::model::Run, Vec<Warning>, bool) {
+) -> (crate::log::run::Run, Vec<Warning>, bool) {
     let (relative, name) = if part <= 1 {
         (source.relative.clone(), source.default_name().to_owned())
     } else {

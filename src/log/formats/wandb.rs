@@ -15,8 +15,8 @@ use crate::log::FileResult;
 use crate::log::LogFile;
 use crate::log::lines::{Line, LineReader};
 use crate::log::record::{RunBuilder, parse_timestamp};
-use crate::model::EndRecord;
-use crate::model::params::{flatten_env, flatten_params};
+use crate::log::run::EndRecord;
+use crate::log::run::params::{flatten_env, flatten_params};
 
 /// The files of a run folder, by name.
 const FILES: [&str; 4] = [
@@ -188,7 +188,7 @@ fn read_history(builder: &mut RunBuilder, file: &LogFile) -> u64 {
         }
     };
     let mut reader = LineReader::new(BufReader::new(input.into_reader()));
-    let mut scratch = crate::log::json::Scratch::default();
+    let mut parser = crate::log::json_fast::LineParser::default();
     let mut lines = 0;
     while let Ok(Some((number, line))) = reader.next_line() {
         lines = number;
@@ -213,7 +213,7 @@ fn read_history(builder: &mut RunBuilder, file: &LogFile) -> u64 {
         if text.trim().is_empty() {
             continue;
         }
-        match crate::log::json_fast::parse_line(text, &mut scratch) {
+        match parser.parse(text) {
             Ok(mut record) => {
                 record
                     .fields

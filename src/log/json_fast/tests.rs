@@ -180,3 +180,152 @@ proptest! {
         takes(&changed);
     }
 }
+
+fn agreement(lines: &[&str]) -> (u64, u64) {
+    let agreement =
+        same_as_serde_lines(lines).unwrap_or_else(|difference| panic!("{lines:?}: {difference}"));
+    (agreement.by_shape, agreement.without_record)
+}
+
+#[test]
+fn lines_laid_out_like_the_one_before_are_read_along_its_shape() {
+    let log = [
+        r#"{"type":"metrics","step":0,"time":1772809200.000,"metrics":{"loss":2.497,"acc":0,"lr":3e-3}}"#,
+        r#"{"type":"metrics","step":1,"time":1772809200.355,"metrics":{"loss":NaN,"acc":0.001248,"lr":null}}"#,
+        r#"{"type":"metrics","step":"2","time":"2026-03-06T15:00:00Z","metrics":{"loss":"x","acc":true,"lr":-Infinity}}"#,
+        // Same layout, other record type: still the same record serde_json gives.
+        r#"{"type":"end","step":3,"time":1772809201.057,"metrics":{"loss":1.5,"acc":0.5,"lr":-0}}"#,
+    ];
+    // Line 2 holds a null, line 3 strings, line 4 is an end record: each is read along the
+    // shape, as a record.
+    assert_eq!(agreement(&log), (3, 0));
+    let numbers = [log[0], log[0], log[3], log[0]];
+    // Lines 2 and 4: metrics of numbers; line 3 an end record, read as one.
+    assert_eq!(agreement(&numbers), (3, 2));
+    // A field that is not a number (a step as a string, warned about) in a line of numbers.
+    let step_text = [
+        log[0],
+        r#"{"type":"metrics","step":"4","time":1772809201.057,"metrics":{"loss":1.5,"acc":0.5,"lr":-0}}"#,
+        r#"{"type":"metrics","step":5,"time":null,"metrics":{"loss":1.5,"acc":0.5,"lr":-0}}"#,
+    ];
+    assert_eq!(agreement(&step_text), (2, 0));
+    // A value the shape's readers refuse, a key of the same length, moved whitespace, a nested
+    // value, a line cut short, trailing bytes: each read afresh (or by serde_json), same answer.
+    let odd = [
+        log[0],
+        r#"{"type":"metrics","step":1,"time":1772809200.355,"metrics":{"loss":{"a":1},"acc":0,"lr":1}}"#,
+        r#"{"type":"metrics","step":1,"time":1772809200.355,"metrics":{"lost":2.497,"acc":0,"lr":1}}"#,
+        r#"{"type":"metrics","step":1,"time":1772809200.355,"metrics":{"loss": 2.497,"acc":0,"lr":1}}"#,
+        r#"{"type":"metrics","step":1,"time":1772809200.355,"metrics":{"loss":2.497,"acc":0,"lr":1}} x"#,
+        r#"{"type":"metrics","step":1,"time":1772809200.355,"metrics":{"loss":2.497,"acc":0,"lr":1"#,
+        r#"{"type":"metrics","step":1e400,"time":1772809200.355,"metrics":{"loss":2.497,"acc":0,"lr":1}}"#,
+        r#"{"type":"metrics","step":01,"time":1772809200.355,"metrics":{"loss":2.497,"acc":0,"lr":1}}"#,
+        r#"{"type":"metrics","step":1,"time":1772809200.355,"metrics":{"loss":nulls,"acc":0,"lr":1}}"#,
+        r#"{"type":"metrics","step":1,"time":1772809200.355,"metrics":{"loss":"a\"b","acc":0,"lr":1}}"#,
+        r#"{"type":5,"step":1,"time":1772809200.355,"metrics":{"loss":2.497,"acc":0,"lr":1}}"#,
+    ];
+    assert_eq!(agreement(&odd), (0, 0));
+    // Bare metric lines, and a line with no values at all.
+    assert_eq!(
+        agreement(&[r#"{"step":1,"loss":0.5}"#, r#"{"step":2,"loss":0.25}"#]),
+        (1, 0)
+    );
+    assert_eq!(agreement(&["{}", "{}", " {} "]), (1, 0));
+}
+
+/// Keys a log would have, mostly; sometimes odd ones.
+fn plain_key() -> impl Strategy<Value = String> {
+    prop_oneof![
+        4 => prop_oneof![Just("step"), Just("time"), Just("epoch"), Just("loss"), Just("acc")]
+            .prop_map(|k| format!("\"{k}\"")),
+        1 => key(),
+    ]
+}
+
+/// A log: lines that share a layout (keys, whitespace, where `metrics` stands) with values
+/// drawn afresh for each line, some of them cut or with a character put in.
+fn log() -> impl Strategy<Value = Vec<String>> {
+    // Most logs open their lines with a type: `"type"` is put first in three layouts of four.
+    let top = (
+        proptest::collection::vec((plain_key(), space()), 0..4),
+        0u8..4,
+    )
+        .prop_map(|(mut keys, typed)| {
+            if typed > 0 {
+                keys.insert(0, ("\"type\"".to_owned(), ""));
+            }
+            keys
+        });
+    let layout = (
+        top,
+        proptest::option::of(proptest::collection::vec((plain_key(), space()), 0..5)),
+        space(),
+    );
+    let values = proptest::collection::vec(
+        (
+            proptest::collection::vec(
+                prop_oneof![
+                    6 => (-1e6f64..1e6).prop_map(|v| v.to_string()),
+                    2 => any::<i32>().prop_map(|v| v.to_string()),
+                    2 => number(),
+                    1 => value(),
+                ],
+                9,
+            ),
+            prop_oneof![
+                4 => Just("\"metrics\"".to_owned()),
+                1 => Just("\"end\"".to_owned()),
+                1 => value()
+            ],
+            0u8..10,
+            any::<(prop::sample::Index, char)>(),
+        ),
+        1..6,
+    );
+    (layout, values).prop_map(|((top, metrics, sp), lines)| {
+        (lines.into_iter())
+            .map(|(values, kind, odd, (at, c))| {
+                let mut values = values.into_iter();
+                let mut entries: Vec<String> = (top.iter())
+                    .map(|(k, s)| {
+                        let v = if k == "\"type\"" {
+                            kind.clone()
+                        } else {
+                            values.next().unwrap()
+                        };
+                        format!("{s}{k}{s}:{s}{v}{s}")
+                    })
+                    .collect();
+                if let Some(metrics) = &metrics {
+                    let body: Vec<String> = (metrics.iter())
+                        .map(|(k, s)| {
+                            format!("{s}{k}{s}:{s}{}{s}", values.next().unwrap_or_default())
+                        })
+                        .collect();
+                    entries.push(format!("{sp}\"metrics\":{{{}}}", body.join(",")));
+                }
+                let mut line = format!("{sp}{{{}}}", entries.join(","));
+                let boundaries: Vec<usize> = (0..=line.len())
+                    .filter(|&i| line.is_char_boundary(i))
+                    .collect();
+                let at = boundaries[at.index(boundaries.len())];
+                match odd {
+                    0 => line.truncate(at),
+                    1 => line.insert(at, c),
+                    _ => {}
+                }
+                line
+            })
+            .collect()
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2000))]
+
+    #[test]
+    fn a_line_parser_and_serde_json_agree_on_any_log(lines in log()) {
+        let lines: Vec<&str> = lines.iter().map(String::as_str).collect();
+        agreement(&lines);
+    }
+}

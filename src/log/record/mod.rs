@@ -14,11 +14,12 @@ use std::path::{Component, Path, PathBuf};
 
 use serde_json::Value;
 
-use super::json::{RawRecord, Scalar, raw_json, raw_json_checked, raw_scalar};
+use super::bytes::same_bytes;
+use super::json::{RawJson, RawRecord, Scalar, raw_json, raw_json_checked, raw_scalar};
 use crate::diag::{Warning, quote};
-use crate::model::params::{flatten_env, flatten_params_checked};
-use crate::model::series::SeriesBuilder;
-use crate::model::{
+use crate::log::run::params::{flatten_env, flatten_params_checked};
+use crate::log::run::series::SeriesBuilder;
+use crate::log::run::{
     EndRecord, Layer, Media, MediaKind, MediaSource, ModelSummary, Note, RunHeader, Timestamp,
 };
 
@@ -328,7 +329,8 @@ impl RunBuilder {
     /// when the name matches there, else by name.
     fn find_series(&mut self, position: usize, name: &str) -> Option<usize> {
         if let Some(&guess) = self.series_at_position.get(position) {
-            if self.metric_order.get(guess).is_some_and(|n| n == name) {
+            let known = self.metric_order.get(guess);
+            if known.is_some_and(|n| same_bytes(n.as_bytes(), name.as_bytes())) {
                 return Some(guess);
             }
         }
@@ -394,14 +396,30 @@ impl RunBuilder {
     }
 
     fn add_metrics(&mut self, line: u64, record: RawRecord<'_>) {
+        let RawRecord {
+            fields, metrics, ..
+        } = record;
+        let fields = fields.iter().map(|(key, value)| (key.as_ref(), *value));
+        self.add_metrics_parts(line, fields, metrics.map(Vec::into_iter));
+    }
+
+    /// A metrics record given as its fields (other than `type` and `metrics`) and its
+    /// `metrics` object, in the order written: what [`RunBuilder::add`] does with one, for the
+    /// reader that has the parts without building the record (`json_fast::LineParser`).
+    pub(crate) fn add_metrics_parts<'r>(
+        &mut self,
+        line: u64,
+        fields: impl Iterator<Item = (&'r str, RawJson<'r>)>,
+        metrics: Option<impl Iterator<Item = (Cow<'r, str>, Scalar)>>,
+    ) {
         let mut step = None;
         let mut epoch = None;
         let mut time = None;
-        for (key, value) in &record.fields {
-            match key.as_ref() {
-                "step" => step = Some(raw_scalar(value)),
-                "epoch" => epoch = Some(raw_scalar(value)),
-                "time" => time = Some(raw_scalar(value)),
+        for (key, value) in fields {
+            match key {
+                "step" => step = Some(raw_scalar(&value)),
+                "epoch" => epoch = Some(raw_scalar(&value)),
+                "time" => time = Some(raw_scalar(&value)),
                 other => self.note_unknown_field("metrics", other),
             }
         }
@@ -412,9 +430,9 @@ impl RunBuilder {
         if let Some(time) = time {
             self.push_time(line, step, time);
         }
-        match record.metrics {
+        match metrics {
             Some(metrics) => {
-                for (position, (name, value)) in metrics.into_iter().enumerate() {
+                for (position, (name, value)) in metrics.enumerate() {
                     self.push_metric(line, step, position, name, value);
                 }
             }

@@ -17,10 +17,10 @@ pub mod tfrecord;
 
 use super::{Source, finish};
 use crate::diag::Warning;
+use crate::log::run::EndRecord;
+use crate::log::run::params::flatten_params;
+use crate::log::run::params::is_seed_key;
 use crate::log::{FileResult, open_log};
-use crate::model::EndRecord;
-use crate::model::params::flatten_params;
-use crate::model::project::is_seed_key;
 use reader::RunFacts;
 
 /// Reads one run: every event file of its folder (with Keras' `train/` and `validation/`), in

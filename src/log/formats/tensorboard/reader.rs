@@ -14,7 +14,7 @@ use super::layout::{self, Role};
 use super::tfrecord::{FrameError, RecordReader};
 use crate::log::LogFile;
 use crate::log::record::RunBuilder;
-use crate::model::{Media, MediaKind, MediaSource, Note};
+use crate::log::run::{Media, MediaKind, MediaSource, Note};
 
 /// What a run's files say about the run as a whole, gathered across its files.
 #[derive(Default)]

@@ -36,39 +36,61 @@ fn reduce_with_buckets(points: &[Point], buckets: usize) -> Vec<Point> {
     out.push(points[0]);
     let inner = &points[1..n - 1];
     let len = inner.len();
-    for b in 0..buckets {
-        let start = b * len / buckets;
-        let end = (b + 1) * len / buckets;
-        if start == end {
-            continue;
+    // Bucket `b` is `inner[b * len / buckets..(b + 1) * len / buckets]`; its bounds are stepped
+    // by quotient and remainder, as two divisions per bucket cost more than its few points.
+    let (step, remainder) = (len / buckets, len % buckets);
+    let mut start = 0;
+    let mut carried = 0;
+    for _ in 0..buckets {
+        let mut end = start + step;
+        carried += remainder;
+        if carried >= buckets {
+            carried -= buckets;
+            end += 1;
         }
         let bucket = &inner[start..end];
-        // Values alongside indices, so the loop compares locals instead of indexing back.
-        let mut min: Option<(usize, f64)> = None;
-        let mut max: Option<(usize, f64)> = None;
-        let mut gap: Option<usize> = None;
+        start = end;
+        if bucket.is_empty() {
+            continue;
+        }
+        // The first smallest and first largest finite value and the first non-finite one, as
+        // indices (`NONE` for none), compared as plain locals.
+        const NONE: usize = usize::MAX;
+        let (mut min, mut max, mut gap) = (NONE, NONE, NONE);
+        let (mut min_value, mut max_value) = (f64::INFINITY, f64::NEG_INFINITY);
         for (i, p) in bucket.iter().enumerate() {
             let v = p.value;
             if !v.is_finite() {
-                gap.get_or_insert(i);
+                if gap == NONE {
+                    gap = i;
+                }
                 continue;
             }
-            if min.is_none_or(|(_, m)| v < m) {
-                min = Some((i, v));
+            // Every finite value is below +Infinity and above -Infinity: the first one found
+            // sets both, as an empty slot would.
+            if v < min_value {
+                (min, min_value) = (i, v);
             }
-            if max.is_none_or(|(_, m)| v > m) {
-                max = Some((i, v));
+            if v > max_value {
+                (max, max_value) = (i, v);
             }
         }
-        let (min, max) = (min.map(|m| m.0), max.map(|m| m.0));
-        // At most three indices, kept in step order without allocating (this runs per bucket).
+        // At most three indices, pushed in step order once each (`NONE` sorts last).
         let mut picked = [min, max, gap];
-        picked.sort_unstable();
-        let mut last = None;
-        for i in picked.into_iter().flatten() {
-            if last != Some(i) {
+        if picked[0] > picked[1] {
+            picked.swap(0, 1);
+        }
+        if picked[1] > picked[2] {
+            picked.swap(1, 2);
+        }
+        if picked[0] > picked[1] {
+            picked.swap(0, 1);
+        }
+        let mut last = NONE;
+        for i in picked {
+            if i != NONE && i != last {
                 out.push(bucket[i]);
-                last = Some(i);
+                last = i;
             }
         }
     }
@@ -155,7 +177,76 @@ mod properties {
         ]
     }
 
+    /// The reduction as first written (two divisions per bucket, optional slots): the faster
+    /// one must pick the very same points.
+    fn reference(points: &[Point], bound: usize) -> Vec<Point> {
+        let bound = bound.max(MIN_BOUND);
+        if points.len() <= bound {
+            return points.to_vec();
+        }
+        let reduce = |buckets: usize| {
+            let n = points.len();
+            let mut out = vec![points[0]];
+            let inner = &points[1..n - 1];
+            let len = inner.len();
+            for b in 0..buckets {
+                let bucket = &inner[b * len / buckets..(b + 1) * len / buckets];
+                let (mut min, mut max, mut gap): (Option<usize>, Option<usize>, Option<usize>) =
+                    (None, None, None);
+                for (i, p) in bucket.iter().enumerate() {
+                    if !p.value.is_finite() {
+                        gap.get_or_insert(i);
+                        continue;
+                    }
+                    if min.is_none_or(|m| p.value < bucket[m].value) {
+                        min = Some(i);
+                    }
+                    if max.is_none_or(|m| p.value > bucket[m].value) {
+                        max = Some(i);
+                    }
+                }
+                let mut picked = [min, max, gap];
+                picked.sort_unstable();
+                let mut last = None;
+                for i in picked.into_iter().flatten() {
+                    if last != Some(i) {
+                        out.push(bucket[i]);
+                        last = Some(i);
+                    }
+                }
+            }
+            out.push(points[n - 1]);
+            out
+        };
+        let mut buckets = (bound - 2) / 2;
+        loop {
+            let reduced = reduce(buckets);
+            if reduced.len() <= bound || buckets <= 1 {
+                return reduced;
+            }
+            buckets = (buckets * 9 / 10).max(1);
+        }
+    }
+
     proptest! {
+        #[test]
+        fn picks_the_same_points_as_the_first_version(
+            values in proptest::collection::vec(prop_oneof![
+                4 => -10f64..10.0,
+                2 => (-3i32..3).prop_map(f64::from),
+                1 => Just(-0.0),
+                1 => Just(f64::NAN),
+                1 => Just(f64::INFINITY),
+                1 => Just(f64::NEG_INFINITY),
+                1 => any::<f64>(),
+            ], 0..5000),
+            bound in 0usize..1200,
+        ) {
+            let points: Vec<Point> = (0..).zip(&values).map(|(step, &value)| Point { step, value }).collect();
+            let bits = |p: &[Point]| p.iter().map(|p| (p.step, p.value.to_bits())).collect::<Vec<_>>();
+            prop_assert_eq!(bits(&downsample(&points, bound)), bits(&reference(&points, bound)));
+        }
+
         #[test]
         fn keeps_bound_order_extremes_and_gaps(values in proptest::collection::vec(value(), 0..3000), bound in 4usize..400) {
             let points: Vec<Point> = values.iter().enumerate().map(|(i, &value)| Point { step: i as i64 * 3, value }).collect();

@@ -39,6 +39,15 @@ impl ParamValue {
 /// Deepest nesting flattened; deeper values are kept as JSON text.
 const MAX_PARAM_DEPTH: usize = 16;
 
+/// Parameter keys that name a seed rather than a configuration.
+pub fn is_seed_key(key: &str) -> bool {
+    let last = key.rsplit('.').next().unwrap_or(key).to_ascii_lowercase();
+    matches!(
+        last.as_str(),
+        "seed" | "random_seed" | "random_state" | "rng_seed"
+    )
+}
+
 /// Flattens a JSON object into dotted keys. Non-object input yields one entry under `prefix`.
 pub fn flatten_params(value: &Value) -> BTreeMap<String, ParamValue> {
     flatten_params_checked(value).0

@@ -1,13 +1,12 @@
 //! The optional `ahnb.toml`, in LOGS or in a project's folder: the primary metric and metric
 //! directions. Unknown keys are an error, so a typo never silently does nothing. The file is read
-//! by the load stage (its `config` module, which sits above this one); this module only says what
-//! it means.
+//! by [`super::config`]; this module only says what it means.
 
 use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
-use super::Direction;
+use super::run::Direction;
 
 /// File name looked for in LOGS and in each project folder.
 pub const CONFIG_FILE: &str = "ahnb.toml";
@@ -36,14 +35,6 @@ impl ProjectConfig {
             directions,
         }
     }
-
-    /// The direction of a metric: configured, else inferred from its name.
-    pub fn direction_of(&self, metric: &str) -> Option<Direction> {
-        self.directions
-            .get(metric)
-            .copied()
-            .or_else(|| super::direction::infer_direction(metric))
-    }
 }
 
 #[cfg(test)]
@@ -57,8 +48,8 @@ mod tests {
         )
         .unwrap();
         assert_eq!(c.primary_metric.as_deref(), Some("bleu"));
-        assert_eq!(c.direction_of("bleu"), Some(Direction::Up));
-        assert_eq!(c.direction_of("lr"), Some(Direction::Down));
+        assert_eq!(c.directions["bleu"], Direction::Up);
+        assert_eq!(c.directions["lr"], Direction::Down);
         assert!(toml::from_str::<ProjectConfig>("primary = 1").is_err());
     }
 }

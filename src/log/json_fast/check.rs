@@ -1,0 +1,156 @@
+//! The fast path against serde_json, for the tests and the fuzz target: the same records, and
+//! the same run once the records are read into one (series, steps and warnings byte for byte,
+//! floats bit for bit).
+
+use std::path::Path;
+
+use super::{LineParser, parse_fast};
+use crate::log::json::{self, RawRecord, Scalar, Scratch, raw_scalar};
+use crate::log::record::RunBuilder;
+
+/// Checks the fast path against serde_json on one line: `Ok(false)` when the fast path leaves
+/// the line to serde_json, `Ok(true)` when it takes it and both give the same record, and the
+/// same series and warnings once the record is read into a run; `Err` says how they differ.
+pub fn same_as_serde(line: &str) -> Result<bool, String> {
+    let Some(fast) = parse_fast(line) else {
+        return Ok(false);
+    };
+    let mut scratch = Scratch::default();
+    let exact = json::parse_line(line, &mut scratch)
+        .map_err(|e| format!("taken, but serde_json refuses it: {e}"))?;
+    same_record(&fast, &exact)?;
+    let (fast_run, exact_run) = (read(vec![(1, fast)]), read(vec![(1, exact)]));
+    if fast_run != exact_run {
+        return Err(format!(
+            "runs differ: {:?} vs {:?}",
+            fast_run.1, exact_run.1
+        ));
+    }
+    Ok(true)
+}
+
+/// Checks a [`LineParser`] against serde_json on the lines of one log, read in order: every
+/// line must give the same record or the same error, and the run read from them the same
+/// series and warnings, whether read as records or straight into the run
+/// ([`LineParser::read_into`]).
+pub fn same_as_serde_lines(lines: &[&str]) -> Result<Agreement, String> {
+    let mut parser = LineParser::default();
+    let mut scratches: Vec<Scratch> = (0..lines.len()).map(|_| Scratch::default()).collect();
+    let mut exact_records = Vec::new();
+    for ((number, line), scratch) in (1..).zip(lines).zip(&mut scratches) {
+        let exact = json::parse_line(line, scratch);
+        // Each record borrows the parser for as long as it lives: parse, compare, and keep
+        // only what the run needs (the comparison of runs reads them again below).
+        let fast = parser.parse(line);
+        match (&fast, &exact) {
+            (Ok(fast), Ok(exact)) => {
+                same_record(fast, exact).map_err(|e| format!("line {number} {line:?}: {e}"))?
+            }
+            (Err(a), Err(b)) if a.to_string() == b.to_string() => {}
+            (a, b) => {
+                return Err(format!(
+                    "line {number} {line:?}: {:?} vs {:?}",
+                    a.as_ref().err().map(ToString::to_string),
+                    b.as_ref().err().map(ToString::to_string)
+                ));
+            }
+        }
+        drop(fast);
+        if let Ok(exact) = exact {
+            exact_records.push((number, exact));
+        }
+    }
+    // The parser's records, again in one pass (each lived only until the next line above).
+    // The run as the log reader builds it: numbers-only metrics lines straight from the text.
+    let mut again = LineParser::default();
+    let mut run = RunBuilder::new("p/run.jsonl", Path::new("p"), 16);
+    for (number, line) in (1..).zip(lines) {
+        // An error leaves the run as it was, as for serde_json's.
+        let _ = again.read_into(line, number, &mut run);
+    }
+    let agreement = Agreement {
+        by_shape: parser.lines_by_shape,
+        without_record: again.lines_without_record,
+    };
+    let warnings = format!("{:?}", run.take_warnings(0));
+    let fast_run = (postcard::to_allocvec(&run).ok(), warnings);
+    let exact_run = read(exact_records);
+    if fast_run != exact_run {
+        return Err(format!(
+            "runs differ: {:?} vs {:?}",
+            fast_run.1, exact_run.1
+        ));
+    }
+    Ok(agreement)
+}
+
+/// How a [`LineParser`] read the lines it agreed on with serde_json.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Agreement {
+    /// Lines read along the previous line's shape.
+    pub by_shape: u64,
+    /// Of those, the metrics lines of numbers that went to the run without a record.
+    pub without_record: u64,
+}
+
+/// What a run makes of records: every series, step and warning, as bytes.
+fn read(records: Vec<(u64, RawRecord<'_>)>) -> (Option<Vec<u8>>, String) {
+    let mut builder = RunBuilder::new("p/run.jsonl", Path::new("p"), 16);
+    for (number, record) in records {
+        builder.add(number, record);
+    }
+    let warnings = format!("{:?}", builder.take_warnings(0));
+    (postcard::to_allocvec(&builder).ok(), warnings)
+}
+
+fn same_scalar(a: &Scalar, b: &Scalar) -> bool {
+    match (a, b) {
+        (Scalar::Number(a), Scalar::Number(b)) => a.to_bits() == b.to_bits(),
+        (a, b) => a == b,
+    }
+}
+
+/// The same type, metrics (floats bit for bit) and fields (text, and the number read from it).
+fn same_record(fast: &RawRecord<'_>, exact: &RawRecord<'_>) -> Result<(), String> {
+    if fast.kind.as_deref() != exact.kind.as_deref() {
+        return Err(format!("type {:?} vs {:?}", fast.kind, exact.kind));
+    }
+    let same_metrics = match (&fast.metrics, &exact.metrics) {
+        (Some(a), Some(b)) => {
+            a.len() == b.len()
+                && (a.iter().zip(b)).all(|((ka, va), (kb, vb))| ka == kb && same_scalar(va, vb))
+        }
+        (a, b) => a.is_none() && b.is_none(),
+    };
+    if !same_metrics {
+        return Err(format!("metrics {:?} vs {:?}", fast.metrics, exact.metrics));
+    }
+    let same_value = match (&fast.metrics_value, &exact.metrics_value) {
+        (Some(a), Some(b)) => same_scalar(a, b),
+        (a, b) => a.is_none() && b.is_none(),
+    };
+    if !same_value {
+        return Err(format!(
+            "metrics value {:?} vs {:?}",
+            fast.metrics_value, exact.metrics_value
+        ));
+    }
+    let fields = |r: &RawRecord<'_>| -> Vec<(String, String)> {
+        (r.fields.iter())
+            .map(|(k, v)| (k.to_string(), v.get().to_owned()))
+            .collect()
+    };
+    if fields(fast) != fields(exact) {
+        return Err(format!("fields {:?} vs {:?}", fields(fast), fields(exact)));
+    }
+    for ((key, a), (_, b)) in fast.fields.iter().zip(&exact.fields) {
+        if !same_scalar(&raw_scalar(a), &raw_scalar(b)) {
+            return Err(format!(
+                "field {key}: {:?} vs {:?}",
+                raw_scalar(a),
+                raw_scalar(b)
+            ));
+        }
+    }
+    Ok(())
+}

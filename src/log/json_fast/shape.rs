@@ -1,0 +1,263 @@
+//! The layout of the last line the fast path took: its text between values (braces, keys,
+//! colons, commas, whitespace) and what kind of value stands in each gap. Writers put the same
+//! keys in the same order on every line, so the next line is nearly always the same text with
+//! other numbers: comparing each piece of text whole and reading only the values gives the
+//! record without scanning keys byte by byte.
+//!
+//! Why this is the same record: the one-pass parser's path through a line depends only on the
+//! bytes outside values and on which value-reading function it called in each gap. A line that
+//! has the same bytes outside its values, each value read by the same function, is parsed along
+//! the same path; the record is built here in the same order from the same pieces. The value
+//! readers stop where their grammar ends (a number at its last digit, a string at its closing
+//! quote, a word only before a delimiter), so a value cannot swallow a piece of the layout.
+
+use std::borrow::Cow;
+
+use super::Parser;
+use crate::log::bytes::same_bytes;
+use crate::log::json::{RawJson, RawRecord, Scalar};
+
+/// Longest line whose layout is kept: real metric lines are a few hundred bytes, and a long
+/// flat line is no reason to hold a copy of it.
+const MAX_LAYOUT_BYTES: usize = 64 * 1024;
+
+/// What the parser read in a gap, and so what the record does with it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Slot {
+    /// The `type` field's string.
+    Type,
+    /// A `metrics` field that is not an object (a metric of a bare line).
+    MetricsValue,
+    /// Any other top-level field's value, kept as raw JSON.
+    Field,
+    /// A value inside the `metrics` object.
+    Metric,
+}
+
+/// Where one value of a line read by [`Shape::read_numbers`] lies, and its number.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Value {
+    key_start: usize,
+    value_start: usize,
+    value_end: usize,
+    number: f64,
+}
+
+impl Value {
+    fn key<'a>(&self, line: &'a str, gap: &Gap) -> &'a str {
+        let end = self.key_start + gap.key_length;
+        line.get(self.key_start..end).unwrap_or_default()
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Gap {
+    /// Where the text before this value ends in `Shape::text`.
+    text_end: usize,
+    /// Where the value's key starts, counted from the start of the text before the value, and
+    /// its length (the key lies inside that text).
+    key_offset: usize,
+    key_length: usize,
+    slot: Slot,
+}
+
+/// The layout of one line (see the module comment); empty until a line is recorded.
+#[derive(Default)]
+pub(super) struct Shape {
+    /// A line is being recorded (one short enough to keep).
+    recording: bool,
+    /// The text outside values, every piece after the other; the last piece follows the last
+    /// value.
+    text: Vec<u8>,
+    gaps: Vec<Gap>,
+    /// End of the previous value in the line being recorded.
+    last_end: usize,
+    fields: usize,
+    metrics: usize,
+    has_metrics_object: bool,
+    /// The recorded line has a `type` and no `metrics` that is not an object: a line laid out
+    /// the same may be a native metrics record [`Shape::read_numbers`] can take.
+    numbers_only: bool,
+    /// A whole line was recorded (else the shape matches nothing).
+    ready: bool,
+}
+
+impl Shape {
+    /// Starts recording `line` (whatever was recorded before is forgotten).
+    pub(super) fn start(&mut self, line: &str) {
+        self.ready = false;
+        self.text.clear();
+        self.gaps.clear();
+        self.recording = line.len() <= MAX_LAYOUT_BYTES;
+        self.last_end = 0;
+        self.fields = 0;
+        self.metrics = 0;
+    }
+
+    /// Notes a value of `line`, the line being recorded: it spans `value_start..value_end`, and
+    /// its key (unused for `Slot::Type`) starts at `key_start`.
+    pub(super) fn value(
+        &mut self,
+        line: &[u8],
+        slot: Slot,
+        key_start: usize,
+        key_length: usize,
+        value_start: usize,
+        value_end: usize,
+    ) {
+        if !self.recording {
+            return;
+        }
+        let text_start = self.last_end;
+        self.text.extend_from_slice(&line[text_start..value_start]);
+        self.gaps.push(Gap {
+            text_end: self.text.len(),
+            key_offset: key_start - text_start,
+            key_length,
+            slot,
+        });
+        match slot {
+            Slot::Field => self.fields += 1,
+            Slot::Metric => self.metrics += 1,
+            Slot::Type | Slot::MetricsValue => {}
+        }
+        self.last_end = value_end;
+    }
+
+    /// Ends `line`, which the parser took; `has_metrics_object` says whether it had a
+    /// `metrics` object.
+    pub(super) fn finish(&mut self, line: &[u8], has_metrics_object: bool) {
+        if !self.recording {
+            return;
+        }
+        self.text.extend_from_slice(&line[self.last_end..]);
+        self.has_metrics_object = has_metrics_object;
+        let slots = || self.gaps.iter().map(|gap| gap.slot);
+        self.numbers_only = slots().any(|slot| slot == Slot::Type)
+            && slots().all(|slot| slot != Slot::MetricsValue);
+        self.ready = true;
+    }
+
+    /// Reads `line` into `values` when it is laid out as the recorded line, is a native metrics
+    /// record (its last `type` is `"metrics"`) and every field and metric in it is a number:
+    /// the line nearly every log is made of, handed to the run without building a record
+    /// ([`Shape::fields_of`], [`Shape::metrics_of`]). `None` otherwise, and the line is read as
+    /// a record.
+    pub(super) fn read_numbers(&self, line: &str, values: &mut Vec<Value>) -> Option<()> {
+        if !self.ready || !self.numbers_only {
+            return None;
+        }
+        values.clear();
+        let mut p = Parser::new(line);
+        let mut text_start = 0;
+        let mut is_metrics = false;
+        for gap in &self.gaps {
+            let piece = &self.text[text_start..gap.text_end];
+            if !same_bytes(p.bytes.get(p.at..p.at + piece.len())?, piece) {
+                return None;
+            }
+            let key_start = p.at + gap.key_offset;
+            p.at += piece.len();
+            text_start = gap.text_end;
+            let value_start = p.at;
+            let number = match gap.slot {
+                Slot::Type => {
+                    if p.peek()? != b'"' {
+                        return None;
+                    }
+                    is_metrics = p.string()? == "metrics";
+                    0.0
+                }
+                Slot::Field => p.raw_value()?.number()?,
+                Slot::Metric => match p.scalar()? {
+                    Scalar::Number(number) => number,
+                    _ => return None,
+                },
+                Slot::MetricsValue => return None,
+            };
+            values.push(Value {
+                key_start,
+                value_start,
+                value_end: p.at,
+                number,
+            });
+        }
+        (is_metrics && same_bytes(&p.bytes[p.at..], &self.text[text_start..])).then_some(())
+    }
+
+    /// The fields of a line [`Shape::read_numbers`] read, as `RunBuilder::add_metrics_parts`
+    /// takes them: the same keys, texts and numbers, in the same order, as its record holds.
+    pub(super) fn fields_of<'a>(
+        &'a self,
+        line: &'a str,
+        values: &'a [Value],
+    ) -> impl Iterator<Item = (&'a str, RawJson<'a>)> {
+        (self.gaps.iter().zip(values))
+            .filter(|(gap, _)| gap.slot == Slot::Field)
+            .map(move |(gap, value)| {
+                let text = line.get(value.value_start..value.value_end);
+                let raw = RawJson::checked(text.unwrap_or_default(), Some(value.number));
+                (value.key(line, gap), raw)
+            })
+    }
+
+    /// The `metrics` object of a line [`Shape::read_numbers`] read, `None` when it has none,
+    /// as its record holds it.
+    pub(super) fn metrics_of<'a>(
+        &'a self,
+        line: &'a str,
+        values: &'a [Value],
+    ) -> Option<impl Iterator<Item = (Cow<'a, str>, Scalar)>> {
+        let metrics = (self.gaps.iter().zip(values))
+            .filter(|(gap, _)| gap.slot == Slot::Metric)
+            .map(move |(gap, value)| {
+                let key = Cow::Borrowed(value.key(line, gap));
+                (key, Scalar::Number(value.number))
+            });
+        self.has_metrics_object.then_some(metrics)
+    }
+
+    /// The record of `line` when it is laid out as the recorded line; `None` otherwise.
+    pub(super) fn parse<'a>(&self, line: &'a str) -> Option<RawRecord<'a>> {
+        if !self.ready {
+            return None;
+        }
+        let mut p = Parser::new(line);
+        let mut record = RawRecord {
+            fields: Vec::with_capacity(self.fields),
+            metrics: self
+                .has_metrics_object
+                .then(|| Vec::with_capacity(self.metrics)),
+            ..RawRecord::default()
+        };
+        let mut text_start = 0;
+        for gap in &self.gaps {
+            let piece = &self.text[text_start..gap.text_end];
+            if !same_bytes(p.bytes.get(p.at..p.at + piece.len())?, piece) {
+                return None;
+            }
+            let key_start = p.at + gap.key_offset;
+            p.at += piece.len();
+            text_start = gap.text_end;
+            match gap.slot {
+                Slot::Type => {
+                    if p.peek()? != b'"' {
+                        return None;
+                    }
+                    record.kind = Some(Cow::Borrowed(p.string()?));
+                }
+                Slot::MetricsValue => record.metrics_value = Some(p.scalar()?),
+                Slot::Field => {
+                    let key = line.get(key_start..key_start + gap.key_length)?;
+                    record.fields.push((Cow::Borrowed(key), p.raw_value()?));
+                }
+                Slot::Metric => {
+                    let key = line.get(key_start..key_start + gap.key_length)?;
+                    let value = p.scalar()?;
+                    record.metrics.as_mut()?.push((Cow::Borrowed(key), value));
+                }
+            }
+        }
+        same_bytes(&p.bytes[p.at..], &self.text[text_start..]).then_some(record)
+    }
+}
