@@ -211,11 +211,6 @@ impl<'a> RawJson<'a> {
         }
     }
 
-    /// The number the fast path read, if it read one.
-    pub(super) fn number(&self) -> Option<f64> {
-        self.number
-    }
-
     /// A value the fast path checked against JSON's grammar itself: a literal, a string without
     /// escapes, or a number with the value it read (exactly what `raw_scalar` reads from the
     /// text, which `json_fast::same_as_serde` checks).

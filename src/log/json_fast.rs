@@ -40,6 +40,13 @@ pub fn parse_line<'a>(
     }
 }
 
+/// Why a line was not read: it is not UTF-8, or serde_json refused it.
+#[derive(Debug)]
+pub enum LineError {
+    Utf8(std::str::Utf8Error),
+    Json(serde_json::Error),
+}
+
 /// Parses `line` when it has the common shape; `None` otherwise (see the module comment).
 pub fn parse_fast(line: &str) -> Option<RawRecord<'_>> {
     parse_general(line, None)
@@ -61,24 +68,27 @@ pub struct LineParser {
 }
 
 impl LineParser {
-    /// Reads one line into `run`, with what `run.add(number, record)` of serde_json's record
-    /// gives (or serde_json's error). A native metrics line of numbers laid out like the
-    /// previous line goes to the run straight from the text, without a record.
+    /// Reads one line, as it came from the file, into `run`: what `run.add(number, record)`
+    /// does with serde_json's record of it, or serde_json's error, or [`LineError::Utf8`] when
+    /// the line is not text. A native metrics line of numbers laid out like the previous line
+    /// goes to the run straight from its bytes, without a record (and without a UTF-8 check of
+    /// its own: it matched text byte for byte outside its values, which are ASCII).
     pub fn read_into(
         &mut self,
-        line: &str,
+        line: &[u8],
         number: u64,
         run: &mut RunBuilder,
-    ) -> Result<(), serde_json::Error> {
+    ) -> Result<(), LineError> {
         if self.shape.read_numbers(line, &mut self.values).is_some() {
             self.lines_by_shape += 1;
             self.lines_without_record += 1;
             let fields = self.shape.fields_of(line, &self.values);
-            let metrics = self.shape.metrics_of(line, &self.values);
+            let metrics = self.shape.metrics_of(&self.values);
             run.add_metrics_parts(number, fields, metrics);
             return Ok(());
         }
-        let record = self.parse(line)?;
+        let text = std::str::from_utf8(line).map_err(LineError::Utf8)?;
+        let record = self.parse(text).map_err(LineError::Json)?;
         run.add(number, record);
         Ok(())
     }
@@ -145,7 +155,7 @@ fn parse_general<'a>(line: &'a str, mut shape: Option<&mut Shape>) -> Option<Raw
                 }
             };
             if let (Some(shape), Some(slot)) = (shape.as_deref_mut(), slot) {
-                shape.value(p.bytes, slot, key_start, key.len(), value_start, p.at);
+                shape.value(p.bytes, slot, key, key_start, value_start, p.at);
             }
             p.skip_space();
             match p.next()? {
@@ -222,7 +232,7 @@ impl<'a> Parser<'a> {
     /// A JSON number as serde_json reads it (see [`number::read`]).
     #[inline]
     fn number(&mut self) -> Option<f64> {
-        let (value, end) = number::read(self.text, self.at)?;
+        let (value, end) = number::read(self.bytes, self.at)?;
         self.at = end;
         Some(value)
     }
@@ -299,14 +309,7 @@ impl<'a> Parser<'a> {
             entries.push((Cow::Borrowed(key), self.scalar()?));
             if let Some(shape) = shape.as_deref_mut() {
                 let bytes = self.bytes;
-                shape.value(
-                    bytes,
-                    Slot::Metric,
-                    key_start,
-                    key.len(),
-                    value_start,
-                    self.at,
-                );
+                shape.value(bytes, Slot::Metric, key, key_start, value_start, self.at);
             }
             self.skip_space();
             match self.next()? {

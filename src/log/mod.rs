@@ -5,6 +5,8 @@
 pub mod boundary;
 pub mod bytes;
 pub mod cache;
+pub mod cache_finished;
+pub mod cache_store;
 pub mod config;
 pub mod formats;
 pub mod json;
@@ -251,19 +253,15 @@ pub fn read_log_from<R: BufRead>(
                 continue;
             }
             lines_with_content += 1;
-            let text = match std::str::from_utf8(piece) {
-                Ok(text) => text,
-                Err(e) => {
+            match parser.read_into(piece, number, &mut builder) {
+                Ok(()) => {}
+                Err(json_fast::LineError::Utf8(e)) => {
                     truncated |= !piece_terminated;
                     let at = e.valid_up_to();
                     let message = format!("line is not valid UTF-8 (at byte {at}); skipped");
                     builder.warn("utf8", number, message);
-                    continue;
                 }
-            };
-            match parser.read_into(text, number, &mut builder) {
-                Ok(()) => {}
-                Err(_) if !piece_terminated => {
+                Err(json_fast::LineError::Json(_)) if !piece_terminated => {
                     truncated = true;
                     builder.warn(
                         "cut-line",
@@ -271,7 +269,7 @@ pub fn read_log_from<R: BufRead>(
                         "last line is cut off (the run may still be writing, or it crashed); ignored",
                     );
                 }
-                Err(e) => builder.warn(
+                Err(json_fast::LineError::Json(e)) => builder.warn(
                     "malformed",
                     number,
                     format!("malformed JSON: {}", describe_json_error(&e)),

@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use super::{LineParser, parse_fast};
+use super::{LineError, LineParser, parse_fast};
 use crate::log::json::{self, RawRecord, Scalar, Scratch, raw_scalar};
 use crate::log::record::RunBuilder;
 
@@ -29,44 +29,62 @@ pub fn same_as_serde(line: &str) -> Result<bool, String> {
     Ok(true)
 }
 
-/// Checks a [`LineParser`] against serde_json on the lines of one log, read in order: every
-/// line must give the same record or the same error, and the run read from them the same
-/// series and warnings, whether read as records or straight into the run
-/// ([`LineParser::read_into`]).
-pub fn same_as_serde_lines(lines: &[&str]) -> Result<Agreement, String> {
+/// Checks a [`LineParser`] against serde_json on the lines of one log as they come from the
+/// file, read in order: every line must give the same record, or the same error (not UTF-8 at
+/// the same byte, or serde_json's words), and the run read from them by
+/// [`LineParser::read_into`] the same series and warnings as the run of serde_json's records.
+pub fn same_as_serde_lines(lines: &[&[u8]]) -> Result<Agreement, String> {
     let mut parser = LineParser::default();
     let mut scratches: Vec<Scratch> = (0..lines.len()).map(|_| Scratch::default()).collect();
     let mut exact_records = Vec::new();
+    let mut exact_errors = Vec::new();
     for ((number, line), scratch) in (1..).zip(lines).zip(&mut scratches) {
-        let exact = json::parse_line(line, scratch);
-        // Each record borrows the parser for as long as it lives: parse, compare, and keep
-        // only what the run needs (the comparison of runs reads them again below).
-        let fast = parser.parse(line);
+        let shown = String::from_utf8_lossy(line);
+        let text = match std::str::from_utf8(line) {
+            Ok(text) => text,
+            Err(e) => {
+                exact_errors.push(format!("not UTF-8 at byte {}", e.valid_up_to()));
+                continue;
+            }
+        };
+        let exact = json::parse_line(text, scratch);
+        // Each record borrows the parser until the next line: the run is read again below.
+        let fast = parser.parse(text);
         match (&fast, &exact) {
             (Ok(fast), Ok(exact)) => {
-                same_record(fast, exact).map_err(|e| format!("line {number} {line:?}: {e}"))?
+                same_record(fast, exact).map_err(|e| format!("line {number} {shown:?}: {e}"))?
             }
             (Err(a), Err(b)) if a.to_string() == b.to_string() => {}
             (a, b) => {
                 return Err(format!(
-                    "line {number} {line:?}: {:?} vs {:?}",
+                    "line {number} {shown:?}: {:?} vs {:?}",
                     a.as_ref().err().map(ToString::to_string),
                     b.as_ref().err().map(ToString::to_string)
                 ));
             }
         }
         drop(fast);
-        if let Ok(exact) = exact {
-            exact_records.push((number, exact));
+        match exact {
+            Ok(exact) => exact_records.push((number, exact)),
+            Err(e) => exact_errors.push(e.to_string()),
         }
     }
-    // The parser's records, again in one pass (each lived only until the next line above).
-    // The run as the log reader builds it: numbers-only metrics lines straight from the text.
+    // The run as the log reader builds it: numbers-only metrics lines straight from the bytes.
     let mut again = LineParser::default();
     let mut run = RunBuilder::new("p/run.jsonl", Path::new("p"), 16);
+    let mut errors = Vec::new();
     for (number, line) in (1..).zip(lines) {
         // An error leaves the run as it was, as for serde_json's.
-        let _ = again.read_into(line, number, &mut run);
+        match again.read_into(line, number, &mut run) {
+            Ok(()) => {}
+            Err(LineError::Utf8(e)) => {
+                errors.push(format!("not UTF-8 at byte {}", e.valid_up_to()))
+            }
+            Err(LineError::Json(e)) => errors.push(e.to_string()),
+        }
+    }
+    if errors != exact_errors {
+        return Err(format!("errors differ: {errors:?} vs {exact_errors:?}"));
     }
     let agreement = Agreement {
         by_shape: parser.lines_by_shape,

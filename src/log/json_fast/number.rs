@@ -9,7 +9,7 @@ const POWERS_OF_TEN: [f64; 23] = [
 /// Digits (leading zeros included) that always fit in a `u64`: 10^19 - 1 < 2^64.
 const EXACT_DIGITS: usize = 19;
 
-/// The number starting at byte `at` of `text` and the offset just past it: correctly rounded
+/// The number starting at byte `at` of `bytes` and the offset just past it: correctly rounded
 /// (serde_json's `float_roundtrip` and the standard library both are, and an integer's `as f64`
 /// rounds the same way), or `None` when its syntax is not JSON's (`01`, `1.`, `.5`, `+1`, which
 /// `str::parse` is looser about) or it overflows a double (serde_json refuses those, the caller
@@ -19,8 +19,7 @@ const EXACT_DIGITS: usize = 19;
 /// integer below 2^53 and the exponent is within ±22, one IEEE multiplication or division of two
 /// exact doubles is the correctly rounded value (Clinger's fast path, the first thing
 /// `str::parse` tries too); anything else is read by `str::parse` from the text.
-pub(super) fn read(text: &str, at: usize) -> Option<(f64, usize)> {
-    let bytes = text.as_bytes();
+pub(super) fn read(bytes: &[u8], at: usize) -> Option<(f64, usize)> {
     let start = at;
     let mut i = at;
     let negative = bytes.get(i) == Some(&b'-');
@@ -102,7 +101,11 @@ pub(super) fn read(text: &str, at: usize) -> Option<(f64, usize)> {
         });
     let value = match fast {
         Some(value) => value,
-        None => text.get(start..i)?.parse().ok()?,
+        // Digits, signs, a point and an exponent: ASCII.
+        None => std::str::from_utf8(bytes.get(start..i)?)
+            .ok()?
+            .parse()
+            .ok()?,
     };
     value.is_finite().then_some((value, i))
 }
@@ -112,7 +115,7 @@ mod tests {
     use super::*;
 
     fn value(text: &str) -> Option<f64> {
-        read(text, 0)
+        read(text.as_bytes(), 0)
             .filter(|&(_, end)| end == text.len())
             .map(|(v, _)| v)
     }
@@ -151,7 +154,7 @@ mod tests {
             assert_eq!(value(text), None, "{text}");
         }
         // The number ends where its grammar does; the caller checks the byte after it.
-        assert_eq!(read("12,", 0), Some((12.0, 2)));
-        assert_eq!(read("1.5e3}", 0), Some((1500.0, 5)));
+        assert_eq!(read(b"12,", 0), Some((12.0, 2)));
+        assert_eq!(read(b"1.5e3}", 0), Some((1500.0, 5)));
     }
 }

@@ -13,7 +13,7 @@
 
 use std::borrow::Cow;
 
-use super::Parser;
+use super::{Parser, number};
 use crate::log::bytes::same_bytes;
 use crate::log::json::{RawJson, RawRecord, Scalar};
 
@@ -37,17 +37,9 @@ pub(super) enum Slot {
 /// Where one value of a line read by [`Shape::read_numbers`] lies, and its number.
 #[derive(Debug, Clone, Copy)]
 pub(super) struct Value {
-    key_start: usize,
     value_start: usize,
     value_end: usize,
     number: f64,
-}
-
-impl Value {
-    fn key<'a>(&self, line: &'a str, gap: &Gap) -> &'a str {
-        let end = self.key_start + gap.key_length;
-        line.get(self.key_start..end).unwrap_or_default()
-    }
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -58,6 +50,8 @@ struct Gap {
     /// its length (the key lies inside that text).
     key_offset: usize,
     key_length: usize,
+    /// Where the key is in `Shape::keys`.
+    key: (usize, usize),
     slot: Slot,
 }
 
@@ -70,6 +64,8 @@ pub(super) struct Shape {
     /// value.
     text: Vec<u8>,
     gaps: Vec<Gap>,
+    /// The keys of the recorded line, one after another (`Gap::key` gives each one's place).
+    keys: String,
     /// End of the previous value in the line being recorded.
     last_end: usize,
     fields: usize,
@@ -88,6 +84,7 @@ impl Shape {
         self.ready = false;
         self.text.clear();
         self.gaps.clear();
+        self.keys.clear();
         self.recording = line.len() <= MAX_LAYOUT_BYTES;
         self.last_end = 0;
         self.fields = 0;
@@ -100,8 +97,8 @@ impl Shape {
         &mut self,
         line: &[u8],
         slot: Slot,
+        key: &str,
         key_start: usize,
-        key_length: usize,
         value_start: usize,
         value_end: usize,
     ) {
@@ -110,10 +107,13 @@ impl Shape {
         }
         let text_start = self.last_end;
         self.text.extend_from_slice(&line[text_start..value_start]);
+        let keys_start = self.keys.len();
+        self.keys.push_str(key);
         self.gaps.push(Gap {
             text_end: self.text.len(),
             key_offset: key_start - text_start,
-            key_length,
+            key_length: key.len(),
+            key: (keys_start, self.keys.len()),
             slot,
         });
         match slot {
@@ -143,61 +143,71 @@ impl Shape {
     /// the line nearly every log is made of, handed to the run without building a record
     /// ([`Shape::fields_of`], [`Shape::metrics_of`]). `None` otherwise, and the line is read as
     /// a record.
-    pub(super) fn read_numbers(&self, line: &str, values: &mut Vec<Value>) -> Option<()> {
+    pub(super) fn read_numbers(&self, line: &[u8], values: &mut Vec<Value>) -> Option<()> {
         if !self.ready || !self.numbers_only {
             return None;
         }
         values.clear();
-        let mut p = Parser::new(line);
+        let mut at = 0;
         let mut text_start = 0;
         let mut is_metrics = false;
         for gap in &self.gaps {
             let piece = &self.text[text_start..gap.text_end];
-            if !same_bytes(p.bytes.get(p.at..p.at + piece.len())?, piece) {
+            if !same_bytes(line.get(at..at + piece.len())?, piece) {
                 return None;
             }
-            let key_start = p.at + gap.key_offset;
-            p.at += piece.len();
+            at += piece.len();
             text_start = gap.text_end;
-            let value_start = p.at;
+            let value_start = at;
             let number = match gap.slot {
                 Slot::Type => {
-                    if p.peek()? != b'"' {
+                    // `Parser::string` of this would give "metrics"; any other string, or
+                    // anything else, is read as a record.
+                    is_metrics = line.get(at..at + 9) == Some(b"\"metrics\"");
+                    if !is_metrics {
                         return None;
                     }
-                    is_metrics = p.string()? == "metrics";
+                    at += 9;
                     0.0
                 }
-                Slot::Field => p.raw_value()?.number()?,
-                Slot::Metric => match p.scalar()? {
-                    Scalar::Number(number) => number,
-                    _ => return None,
-                },
+                // `Parser::raw_value` of a number (its other values are not numbers).
+                Slot::Field => {
+                    let (number, end) = number::read(line, at)?;
+                    at = end;
+                    number
+                }
+                Slot::Metric => {
+                    let (number, end) = metric_number(line, at)?;
+                    at = end;
+                    number
+                }
                 Slot::MetricsValue => return None,
             };
             values.push(Value {
-                key_start,
                 value_start,
-                value_end: p.at,
+                value_end: at,
                 number,
             });
         }
-        (is_metrics && same_bytes(&p.bytes[p.at..], &self.text[text_start..])).then_some(())
+        // The pieces matched the recorded line's, which was text, and every value read is ASCII:
+        // so is this line text, with no check of its own.
+        (is_metrics && same_bytes(&line[at..], &self.text[text_start..])).then_some(())
     }
 
     /// The fields of a line [`Shape::read_numbers`] read, as `RunBuilder::add_metrics_parts`
     /// takes them: the same keys, texts and numbers, in the same order, as its record holds.
     pub(super) fn fields_of<'a>(
         &'a self,
-        line: &'a str,
+        line: &'a [u8],
         values: &'a [Value],
     ) -> impl Iterator<Item = (&'a str, RawJson<'a>)> {
         (self.gaps.iter().zip(values))
             .filter(|(gap, _)| gap.slot == Slot::Field)
             .map(move |(gap, value)| {
-                let text = line.get(value.value_start..value.value_end);
+                // A number's text: ASCII, as `read_numbers` checked.
+                let text = std::str::from_utf8(&line[value.value_start..value.value_end]);
                 let raw = RawJson::checked(text.unwrap_or_default(), Some(value.number));
-                (value.key(line, gap), raw)
+                (self.key(gap), raw)
             })
     }
 
@@ -205,16 +215,17 @@ impl Shape {
     /// as its record holds it.
     pub(super) fn metrics_of<'a>(
         &'a self,
-        line: &'a str,
         values: &'a [Value],
     ) -> Option<impl Iterator<Item = (Cow<'a, str>, Scalar)>> {
         let metrics = (self.gaps.iter().zip(values))
             .filter(|(gap, _)| gap.slot == Slot::Metric)
-            .map(move |(gap, value)| {
-                let key = Cow::Borrowed(value.key(line, gap));
-                (key, Scalar::Number(value.number))
-            });
+            .map(move |(gap, value)| (Cow::Borrowed(self.key(gap)), Scalar::Number(value.number)));
         self.has_metrics_object.then_some(metrics)
+    }
+
+    /// A gap's key, as recorded (the same bytes as in any line that matched).
+    fn key(&self, gap: &Gap) -> &str {
+        self.keys.get(gap.key.0..gap.key.1).unwrap_or_default()
     }
 
     /// The record of `line` when it is laid out as the recorded line; `None` otherwise.
@@ -259,5 +270,24 @@ impl Shape {
             }
         }
         same_bytes(&p.bytes[p.at..], &self.text[text_start..]).then_some(record)
+    }
+}
+
+/// A metric's value as `Parser::scalar` reads it when that is a number (Python's bare `NaN`,
+/// `Infinity` and `-Infinity` included), and where it ends; `None` for anything else.
+fn metric_number(line: &[u8], at: usize) -> Option<(f64, usize)> {
+    let word = |word: &[u8], value: f64| {
+        let end = at + word.len();
+        let delimited = matches!(
+            line.get(end),
+            None | Some(b' ' | b'\n' | b'\t' | b'\r' | b',' | b'}')
+        );
+        (line.get(at..end)? == word && delimited).then_some((value, end))
+    };
+    match *line.get(at)? {
+        b'N' => word(b"NaN", f64::NAN),
+        b'I' => word(b"Infinity", f64::INFINITY),
+        b'-' if line.get(at + 1) == Some(&b'I') => word(b"-Infinity", f64::NEG_INFINITY),
+        _ => number::read(line, at),
     }
 }

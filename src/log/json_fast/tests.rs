@@ -107,6 +107,7 @@ fn value() -> impl Strategy<Value = String> {
         1 => prop_oneof![
             Just("NaN"), Just("Infinity"), Just("-Infinity"), Just("-NaN"), Just("nan"),
             Just("null"), Just("true"), Just("false"), Just("nul"), Just("truex"),
+            Just("NaX"), Just("Inf"), Just("-Infinit"), Just("Infinityy"), Just("NaN0"),
         ]
         .prop_map(str::to_owned),
         2 => "\"([a-z_/ü]|\\\\[nt\"\\\\u]|\\\\u00[0-9a-f]{2}|\t|\u{1}){0,8}\"",
@@ -182,8 +183,9 @@ proptest! {
 }
 
 fn agreement(lines: &[&str]) -> (u64, u64) {
+    let bytes: Vec<&[u8]> = lines.iter().map(|line| line.as_bytes()).collect();
     let agreement =
-        same_as_serde_lines(lines).unwrap_or_else(|difference| panic!("{lines:?}: {difference}"));
+        same_as_serde_lines(&bytes).unwrap_or_else(|difference| panic!("{lines:?}: {difference}"));
     (agreement.by_shape, agreement.without_record)
 }
 
@@ -231,6 +233,36 @@ fn lines_laid_out_like_the_one_before_are_read_along_its_shape() {
         (1, 0)
     );
     assert_eq!(agreement(&["{}", "{}", " {} "]), (1, 0));
+    // Bytes that are not UTF-8 where a value stands, after a line that set the shape: the
+    // same error as checking the line first.
+    let numbers_line = log[0].as_bytes();
+    let broken = |value: &[u8]| {
+        let at = numbers_line.windows(5).position(|w| w == b"2.497").unwrap();
+        [&numbers_line[..at], value, &numbers_line[at + 5..]].concat()
+    };
+    let (invalid, cut) = (broken(b"2.\xff97"), broken(b"\xc3"));
+    let lines: [&[u8]; 4] = [numbers_line, &invalid, &cut, numbers_line];
+    let agreed = same_as_serde_lines(&lines).unwrap();
+    assert_eq!((agreed.by_shape, agreed.without_record), (1, 1));
+    // Python's words where a number stood, and words that only look like them.
+    let words = [
+        "NaN",
+        "Infinity",
+        "-Infinity",
+        "NaX",
+        "Nan",
+        "Inf",
+        "-Infinit",
+        "NaN0",
+        "-NaN",
+    ];
+    let lines: Vec<Vec<u8>> = (words.iter())
+        .flat_map(|word| [numbers_line.to_vec(), broken(word.as_bytes())])
+        .collect();
+    let lines: Vec<&[u8]> = lines.iter().map(Vec::as_slice).collect();
+    let agreed = same_as_serde_lines(&lines).unwrap();
+    // A line the fast path refuses clears the shape: the numbers line after it sets it again.
+    assert_eq!((agreed.by_shape, agreed.without_record), (6, 6));
 }
 
 /// Keys a log would have, mostly; sometimes odd ones.
@@ -244,7 +276,7 @@ fn plain_key() -> impl Strategy<Value = String> {
 
 /// A log: lines that share a layout (keys, whitespace, where `metrics` stands) with values
 /// drawn afresh for each line, some of them cut or with a character put in.
-fn log() -> impl Strategy<Value = Vec<String>> {
+fn log() -> impl Strategy<Value = Vec<Vec<u8>>> {
     // Most logs open their lines with a type: `"type"` is put first in three layouts of four.
     let top = (
         proptest::collection::vec((plain_key(), space()), 0..4),
@@ -305,6 +337,7 @@ fn log() -> impl Strategy<Value = Vec<String>> {
                     entries.push(format!("{sp}\"metrics\":{{{}}}", body.join(",")));
                 }
                 let mut line = format!("{sp}{{{}}}", entries.join(","));
+                let broken = odd == 2;
                 let boundaries: Vec<usize> = (0..=line.len())
                     .filter(|&i| line.is_char_boundary(i))
                     .collect();
@@ -313,6 +346,11 @@ fn log() -> impl Strategy<Value = Vec<String>> {
                     0 => line.truncate(at),
                     1 => line.insert(at, c),
                     _ => {}
+                }
+                let mut line = line.into_bytes();
+                if broken {
+                    // A byte that is never UTF-8, or the first of a character cut short.
+                    line.insert(at, if c.is_ascii() { 0xff } else { 0xc3 });
                 }
                 line
             })
@@ -325,7 +363,9 @@ proptest! {
 
     #[test]
     fn a_line_parser_and_serde_json_agree_on_any_log(lines in log()) {
-        let lines: Vec<&str> = lines.iter().map(String::as_str).collect();
-        agreement(&lines);
+        let lines: Vec<&[u8]> = lines.iter().map(Vec::as_slice).collect();
+        if let Err(difference) = same_as_serde_lines(&lines) {
+            panic!("{lines:?}: {difference}");
+        }
     }
 }
