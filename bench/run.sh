@@ -110,7 +110,7 @@ new_site() {
 drop_sites() {
     local s
     for s in "${sites[@]}"; do
-        rm -rf "$s" "$(dirname "$s")/.$(basename "$s").ahnb-"{cache,stamp,manifest}
+        rm -rf "$s" "$(dirname "$s")/.$(basename "$s").ahnb-"{cache,cache-0,cache-1,stamp,manifest}
     done
     sites=()
 }

@@ -149,6 +149,9 @@ pub struct BuildReport {
     /// Runs whose chart points waited in the spill file rather than in memory (see
     /// [`log::spill`]).
     pub spilled: usize,
+    /// Runs of unchanged logs whose chart points, left in the incremental cache, were read back
+    /// because a page this build rendered draws them (the others' points are never decoded).
+    pub read_from_cache: usize,
 }
 
 /// Reads `logs` and writes the site to `site`, atomically: one line per stage, each timed.
@@ -231,6 +234,7 @@ pub fn build(logs: &Path, site_dir: &Path, options: &BuildOptions) -> Result<Bui
         removed: published.removed,
         carried: published.carried,
         spilled: loaded.spill.spilled_runs(),
+        read_from_cache: loaded.spill.read_from_cache(),
     };
     if let Some(stamp) = stamp {
         save_stamp(
@@ -485,6 +489,7 @@ impl BuildReport {
             removed: Vec::new(),
             carried: stamped.pages_written,
             spilled: 0,
+            read_from_cache: 0,
         }
     }
 }

@@ -142,9 +142,47 @@ fn cached_builds_equal_clean_builds() {
     assert_cached_equals_clean(&logs_root, &site, "2 logs unchanged");
 }
 
-/// The cache file is checked before it is trusted: a damaged checkpoint is read again from its
-/// log (the others are still reused), a damaged index or a cut file is an empty cache; each
-/// build after it equals a clean one.
+/// A blob of a log's cache entry.
+#[derive(Clone, Copy)]
+enum Blob {
+    Checkpoint,
+    /// The run its reading finished into, without chart points.
+    Finished,
+    /// The run's chart points.
+    Details,
+}
+
+/// The data file's blob of the log `key`, from the cache's index: its file and its position.
+fn blob_of(cache: &Path, key: &str, blob: Blob) -> (std::path::PathBuf, u64, u64) {
+    use ahnb::log::cache_store::{data_path, read_index};
+    let index = read_index(cache).expect("a valid index");
+    let entry = index
+        .entries
+        .iter()
+        .find(|e| e.key == key)
+        .expect("an entry for the log");
+    let stored = match blob {
+        Blob::Checkpoint => entry.checkpoint,
+        Blob::Finished => entry.finished.expect("a finished run").result,
+        Blob::Details => entry
+            .finished
+            .and_then(|f| f.details)
+            .expect("a run's points"),
+    };
+    (data_path(cache, index.data), stored.at, stored.length)
+}
+
+/// Flips one byte in the middle of the blob of `key`.
+fn damage(cache: &Path, key: &str, blob: Blob) {
+    let (data, at, length) = blob_of(cache, key, blob);
+    let mut bytes = std::fs::read(&data).unwrap();
+    bytes[(at + length / 2) as usize] ^= 0x55;
+    std::fs::write(&data, &bytes).unwrap();
+}
+
+/// The cache is checked before it is trusted: a damaged checkpoint or finished run is read
+/// again from its log (the others are still reused), a damaged index or a cut one is an empty
+/// cache; each build after it equals a clean one.
 #[test]
 fn a_damaged_cache_file_costs_speed_never_correctness() {
     let dir = tempfile::tempdir().unwrap();
@@ -169,14 +207,23 @@ fn a_damaged_cache_file_costs_speed_never_correctness() {
         "0 logs unchanged, 0 read from where they grew, 3 parsed",
     );
 
-    // One byte of a checkpoint (they follow the file's 8 first bytes).
-    let mut bytes = std::fs::read(&cache).unwrap();
-    bytes[8 + 100] ^= 0x55;
-    std::fs::write(&cache, &bytes).unwrap();
+    // One byte of a grown log's checkpoint: it is parsed from the start.
+    damage(&cache, "p/a.jsonl", Blob::Checkpoint);
     grow(2000);
-    assert_cached_equals_clean(&logs_root, &site, ", 1 parsed");
+    assert_cached_equals_clean(
+        &logs_root,
+        &site,
+        "2 logs unchanged, 0 read from where they grew, 1 parsed",
+    );
+    // One byte of an unchanged log's finished run: it is resumed from its checkpoint instead.
+    damage(&cache, "p/b.jsonl", Blob::Finished);
+    assert_cached_equals_clean(
+        &logs_root,
+        &site,
+        "3 logs unchanged, 0 read from where they grew, 0 parsed",
+    );
 
-    // The footer's last byte, then a cut file: nothing in it is trusted.
+    // The index's last byte, then a cut index: nothing in it is trusted.
     let mut bytes = std::fs::read(&cache).unwrap();
     *bytes.last_mut().unwrap() ^= 1;
     std::fs::write(&cache, &bytes).unwrap();
@@ -201,6 +248,100 @@ fn a_damaged_cache_file_costs_speed_never_correctness() {
         &site,
         "2 logs unchanged, 1 read from where they grew, 0 parsed",
     );
+}
+
+/// An unchanged log's chart points stay in the cache: a rebuild after one run of many grew
+/// reads back only the runs a page it renders draws (the project page's featured runs), never
+/// the rest; and when the checkpoint holding a drawn run's points is damaged, the run is read
+/// again from its log, to the same bytes as a clean build.
+#[test]
+fn unchanged_runs_points_stay_in_the_cache_unless_drawn() {
+    let dir = tempfile::tempdir().unwrap();
+    let logs = dir.path().join("logs/p");
+    std::fs::create_dir_all(&logs).unwrap();
+    // More runs than the compare view's curves (300): those runs are never drawn.
+    let runs = 310;
+    for i in 0..runs {
+        write_run(
+            &logs.join(format!("r{i:03}.jsonl")),
+            &format!("r{i:03}"),
+            0..(40 + i),
+        );
+    }
+    let logs_root = dir.path().join("logs");
+    let site = dir.path().join("site");
+    let cache = ahnb::default_cache_path(&site);
+    let options = ahnb::BuildOptions {
+        load: ahnb::LoadOptions {
+            cache: Some(cache.clone()),
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    let first = ahnb::build(&logs_root, &site, &options).unwrap();
+    assert_eq!(first.read_from_cache, 0);
+
+    let mut file = std::fs::File::options()
+        .append(true)
+        .open(logs.join("r000.jsonl"))
+        .unwrap();
+    // The worst run grows worse: no other run's rank, so no other run's page, changes.
+    file.write_all(worse_line(5000).as_bytes()).unwrap();
+    drop(file);
+    let grown = ahnb::build(&logs_root, &site, &options).unwrap();
+    assert_eq!((grown.unchanged, grown.appended), (runs as usize - 1, 1));
+    // The project page draws its featured runs (the compare view's 300 best), the index card
+    // the best run: those are read back; the 9 others, and every run page, are never decoded.
+    assert!(
+        grown.read_from_cache > 0 && grown.read_from_cache <= 301,
+        "{} runs read back from the cache; changed: {:?}",
+        grown.read_from_cache,
+        grown.changed
+    );
+    assert_tree_equals_clean(&logs_root, &site);
+
+    // Every unchanged run's points damaged: the featured ones are read from their logs.
+    for i in 0..runs {
+        if i != 0 {
+            damage(&cache, &format!("p/r{i:03}.jsonl"), Blob::Details);
+        }
+    }
+    let mut file = std::fs::File::options()
+        .append(true)
+        .open(logs.join("r000.jsonl"))
+        .unwrap();
+    file.write_all(worse_line(5001).as_bytes()).unwrap();
+    drop(file);
+    let again = ahnb::build(&logs_root, &site, &options).unwrap();
+    assert_eq!(again.unchanged, runs as usize - 1);
+    assert!(again.read_from_cache > 0);
+    assert_tree_equals_clean(&logs_root, &site);
+}
+
+/// A metrics line worse than any of [`metrics_line`]'s.
+fn worse_line(step: u32) -> String {
+    format!(
+        "{{\"type\":\"metrics\",\"step\":{step},\"metrics\":{{\"loss\":2.0,\"val_accuracy\":0.1}}}}\n"
+    )
+}
+
+/// `site` equals a clean build of `logs`, file for file.
+fn assert_tree_equals_clean(logs: &Path, site: &Path) {
+    let clean = tempfile::tempdir().unwrap();
+    let clean_site = clean.path().join("site");
+    ahnb()
+        .arg("build")
+        .arg(logs)
+        .arg("-o")
+        .arg(&clean_site)
+        .arg("--no-cache")
+        .assert()
+        .success();
+    let (a, b) = (read_tree(site), read_tree(&clean_site));
+    assert_eq!(a.keys().collect::<Vec<_>>(), b.keys().collect::<Vec<_>>());
+    for (path, bytes) in &a {
+        assert!(bytes == &b[path], "{path} differs from a clean build");
+    }
 }
 
 #[test]

@@ -9,55 +9,54 @@
 //! reads, from the same open file, so that what is cached is exactly what was parsed. A resumed
 //! reading continues the exact parser state, so output never differs from a clean build.
 //!
-//! The file is written as the logs are read, one checkpoint after another, then an index of them
-//! and a fixed-size footer (see [`Index`]): no build holds every checkpoint in memory (70 KB a
-//! log at the default chart bound, 700 MB for 10,000 logs). Reading it, the index is decoded
-//! and checked (its hash, ahnb's version, the LOGS folder, the chart bound), and a checkpoint is
-//! read, checked against its own hash and decoded only when its log is read. The new file
-//! replaces the old one atomically once complete; a missing, damaged or outdated file is an
-//! empty cache.
+//! Beside each checkpoint, an entry keeps what reading the whole log finished into: the run
+//! without its chart points (header, summaries, trends, media, notes, end) and its warnings,
+//! a few kilobytes, and the run's chart points in the spill's encoding. An unchanged log is then
+//! hashed and that small blob decoded; its chart points stay on disk ([`Residence::Cached`]) and
+//! are read only when a page that is rendered draws the run ([`details_of`]). A log whose hash
+//! does not cover every byte (a cut last line after the checkpoint) is resumed from its
+//! checkpoint instead.
+//!
+//! The entries are written as the logs are read (see `log::cache_store` for the files): no build
+//! holds every checkpoint in memory (70 KB a log at the default chart bound, 700 MB for 10,000
+//! logs), and an unchanged log's entry is not written again. Reading, the index is decoded and
+//! checked (its hash, ahnb's version, the LOGS folder, the chart bound), and a blob is read and
+//! checked against its own hash only when its log is read; a damaged blob is read again from
+//! its log. The new index replaces the old one atomically; a missing, damaged or outdated index
+//! is an empty cache.
 
 use std::collections::BTreeMap;
 use std::fs::File;
 use std::hash::Hasher;
-use std::io::{BufReader, BufWriter, Read, Seek, SeekFrom, Take, Write};
+use std::io::{BufReader, Read, Seek, SeekFrom, Take};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-use serde::{Deserialize, Serialize};
 use xxhash_rust::xxh3::Xxh3;
 
-use super::positioned::read_at;
+use super::cache_finished::Finished;
+use super::cache_store::{CACHE_FORMAT, Data, Fingerprint, Index, Indexed, Stored};
 use super::{Checkpoint, FileResult, LogFile, Reading, Start, finish_checkpoint, read_log_from};
 
-/// Bumped whenever the cached state's layout or meaning changes.
-const CACHE_FORMAT: u32 = 4;
 const BUFFER: usize = 256 * 1024;
-/// The first and the last 8 bytes of a cache file.
-const MAGIC: [u8; 8] = *b"ahnbcach";
-/// The footer: the index's position, length and xxh3-64, then [`MAGIC`].
-const FOOTER: u64 = 32;
 
-/// What identifies the content a checkpoint was taken from.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Fingerprint {
-    /// Length of the file when cached.
-    pub len: u64,
-    /// xxh3-128 of the bytes before the checkpoint's offset (of the whole file, for gzip logs).
-    pub hash: u128,
-}
-
-/// One log's cached reading.
-#[derive(Clone)]
+/// One log's cached reading, to keep for the next build.
 pub struct Entry {
     fingerprint: Fingerprint,
     /// Where the checkpoint's reading stopped, in bytes: kept outside the encoded checkpoint so
     /// that an entry is checked against its file before anything is decoded.
     offset: u64,
-    /// The checkpoint, encoded (postcard) as soon as it is taken: decoded, it holds each
-    /// series' window at 16 bytes a point. Written to the new cache file as soon as its log is
-    /// read, and dropped.
-    checkpoint: Vec<u8>,
+    /// The checkpoint: decoded, it holds each series' window at 16 bytes a point.
+    checkpoint: Blob,
+    /// The finished reading ([`Finished`]) and its run's details, when the fingerprint covers
+    /// the whole file.
+    finished: Option<(Blob, Option<Blob>)>,
+}
+
+/// A blob of an entry: new (encoded, to append to the data file), or one the data file holds.
+enum Blob {
+    New(Vec<u8>),
+    Stored(Stored),
 }
 
 impl Entry {
@@ -89,8 +88,26 @@ impl<R: Read> Hashing<R> {
 
     /// Hashes the next `len` bytes without passing them on; false if the stream ends first.
     fn skip(&mut self, len: u64) -> std::io::Result<bool> {
-        let copied = std::io::copy(&mut (&mut *self).take(len), &mut std::io::sink())?;
-        Ok(copied == len)
+        // Through a large buffer kept per thread: `io::copy`'s 8 KiB one made hashing an
+        // unchanged log 20 read calls instead of one.
+        thread_local! {
+            static SCRATCH: std::cell::RefCell<Vec<u8>> = std::cell::RefCell::new(vec![0; BUFFER]);
+        }
+        SCRATCH.with_borrow_mut(|buffer| {
+            let mut left = len;
+            while left > 0 {
+                let want = buffer
+                    .len()
+                    .min(usize::try_from(left).unwrap_or(usize::MAX));
+                match self.read(&mut buffer[..want]) {
+                    Ok(0) => return Ok(false),
+                    Ok(n) => left -= n as u64,
+                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                    Err(e) => return Err(e),
+                }
+            }
+            Ok(true)
+        })
     }
 }
 
@@ -103,52 +120,27 @@ impl<R: Read> Read for Hashing<R> {
     }
 }
 
-/// The index at the end of a cache file: what the cache is of, and where each checkpoint is.
-#[derive(Serialize, Deserialize)]
-struct Index {
-    format: u32,
-    tool: String,
-    logs: PathBuf,
-    chart_points: usize,
-    /// Sorted by key.
-    entries: Vec<Indexed>,
-}
-
-/// An [`Entry`] in the index: its checkpoint is `length` bytes at `at` of the file, of xxh3-64
-/// `hash`.
-#[derive(Clone, Serialize, Deserialize)]
-struct Indexed {
-    key: String,
-    fingerprint: Fingerprint,
-    offset: u64,
-    at: u64,
-    length: u64,
-    hash: u64,
-}
-
-/// The cache of one build: the previous build's index (its checkpoints read on demand), and
-/// the file this build's entries are written to as its logs are read.
+/// The cache of one build: the previous build's index (its blobs read on demand from the data
+/// file), and the data file this build appends its new entries to.
 pub struct Cache {
     path: PathBuf,
     old: BTreeMap<String, Indexed>,
-    /// The previous cache file, open for reading checkpoints.
-    old_file: Option<File>,
+    /// The data file, for reading the old entries' blobs (positioned reads, no lock).
+    reader: Option<File>,
     logs: PathBuf,
     chart_points: usize,
-    new: Mutex<NewFile>,
+    new: Mutex<NewEntries>,
 }
 
-/// The cache file being written (beside the cache, renamed over it when complete).
-enum NewFile {
-    Unopened,
-    Open {
-        file: BufWriter<File>,
-        at: u64,
-        entries: Vec<Indexed>,
-    },
-    /// It could not be created or written: the old cache is left as it is.
-    Failed,
+/// This build's entries, and the data file (`None` when it could not be opened or written: the
+/// old cache is then left as it is).
+struct NewEntries {
+    data: Option<Data>,
+    entries: Vec<Indexed>,
 }
+
+/// A log read through the cache: the result, how it was obtained, and the entry to keep.
+pub type CachedRead = (FileResult, Reuse, Option<(String, Entry)>);
 
 /// How a log was read, for the build report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -166,50 +158,65 @@ impl Cache {
     /// outdated cache is simply empty.
     pub fn open(path: &Path, logs: &Path, chart_points: usize) -> Cache {
         let logs = logs.canonicalize().unwrap_or_else(|_| logs.to_path_buf());
-        let old_file = File::open(path).ok();
-        let old = old_file
-            .as_ref()
-            .and_then(read_index)
-            .filter(|index| {
-                index.format == CACHE_FORMAT
-                    && index.tool == env!("CARGO_PKG_VERSION")
-                    && index.logs == logs
-                    && index.chart_points == chart_points
-            })
-            .map(|index| {
-                index
+        let index = super::cache_store::read_index(path).filter(|index| {
+            index.format == CACHE_FORMAT
+                && index.tool == env!("CARGO_PKG_VERSION")
+                && index.logs == logs
+                && index.chart_points == chart_points
+        });
+        let (data, old) = match index.and_then(|i| Data::open(path, &i).map(|d| (d, i))) {
+            Some((data, index)) => {
+                let old = index
                     .entries
                     .into_iter()
                     .map(|entry| (entry.key.clone(), entry))
-                    .collect()
-            })
-            .unwrap_or_default();
+                    .collect();
+                (Some(data), old)
+            }
+            None => {
+                // Nothing trusted: start a data file afresh (the other name's is stale).
+                let _ = std::fs::remove_file(super::cache_store::data_path(path, 1));
+                (Data::create(path, 0).ok(), BTreeMap::new())
+            }
+        };
+        let reader = data.as_ref().and_then(|d| d.file.try_clone().ok());
         Cache {
             path: path.to_path_buf(),
             old,
-            old_file,
+            reader,
             logs,
             chart_points,
-            new: Mutex::new(NewFile::Unopened),
+            new: Mutex::new(NewEntries {
+                data,
+                entries: Vec::new(),
+            }),
         }
     }
 
-    /// The old entry of a log with its checkpoint's bytes, checked against their hash.
-    fn old_entry(&self, key: &str) -> Option<Entry> {
-        let indexed = self.old.get(key)?;
-        let checkpoint = read_at(self.old_file.as_ref()?, indexed.at, indexed.length).ok()?;
-        (xxhash_rust::xxh3::xxh3_64(&checkpoint) == indexed.hash).then(|| Entry {
-            fingerprint: indexed.fingerprint.clone(),
-            offset: indexed.offset,
-            checkpoint,
-        })
+    /// A handle of the data file, for reading runs' details back after the cache is saved.
+    pub fn data_file(&self) -> Option<File> {
+        self.reader.as_ref()?.try_clone().ok()
+    }
+
+    /// Reads a blob of the data file, checked against its hash.
+    fn blob(&self, stored: &Stored) -> Option<Vec<u8>> {
+        stored.read(self.reader.as_ref()?)
     }
 
     /// Reads one log, reusing its cached state where the content allows. Returns the result,
     /// how it was obtained, and the entry to keep for the next build (if any).
-    pub fn read(&self, file: &LogFile) -> (FileResult, Reuse, Option<(String, Entry)>) {
-        let old = self.old_entry(&file.relative);
-        let resumed = old.as_ref().and_then(|entry| self.try_resume(file, entry));
+    pub fn read(&self, file: &LogFile) -> CachedRead {
+        let indexed = self.old.get(&file.relative);
+        if let Some(done) = indexed.and_then(|indexed| self.try_finished(file, indexed)) {
+            return done;
+        }
+        let old = indexed.and_then(|indexed| {
+            let checkpoint = self.blob(&indexed.checkpoint)?;
+            Some((indexed, checkpoint))
+        });
+        let resumed = old
+            .as_ref()
+            .and_then(|(indexed, bytes)| self.try_resume(file, indexed, bytes));
         let read = match resumed {
             Some(read) => Ok(read),
             None => self
@@ -223,23 +230,29 @@ impl Cache {
         match read {
             Ok((reading, reuse, fingerprint)) => {
                 let entry = match (reading.checkpoint, fingerprint) {
-                    // Nothing new was read: the checkpoint is the one the old entry encodes (a
-                    // checkpoint is a function of the bytes before its offset, which the hash
-                    // checked), so its bytes are kept rather than encoded again.
-                    (Some(checkpoint), Some(fingerprint))
-                        if reuse == Reuse::Unchanged
-                            && old.as_ref().is_some_and(|old| {
-                                old.offset == checkpoint.offset && old.fingerprint == fingerprint
-                            }) =>
-                    {
-                        old.map(|old| (file.relative.clone(), old))
-                    }
                     (Some(checkpoint), Some(fingerprint)) => {
-                        postcard::to_stdvec(&checkpoint).ok().map(|encoded| {
+                        let whole = file.gzip || checkpoint.offset == fingerprint.len;
+                        let finished = whole
+                            .then(|| Finished::encode_all(&reading.result))
+                            .flatten()
+                            .map(|(result, details)| (Blob::New(result), details.map(Blob::New)));
+                        let unchanged = reuse == Reuse::Unchanged
+                            && old.as_ref().is_some_and(|(old, _)| {
+                                old.offset == checkpoint.offset && old.fingerprint == fingerprint
+                            });
+                        // Nothing new was read: the checkpoint is the one the old entry holds (a
+                        // checkpoint is a function of the bytes before its offset, which the hash
+                        // checked), so it is kept where it is rather than encoded again.
+                        let encoded = match &old {
+                            Some((old, _)) if unchanged => Some(Blob::Stored(old.checkpoint)),
+                            _ => postcard::to_stdvec(&checkpoint).ok().map(Blob::New),
+                        };
+                        encoded.map(|checkpoint_blob| {
                             let entry = Entry {
                                 fingerprint,
                                 offset: checkpoint.offset,
-                                checkpoint: encoded,
+                                checkpoint: checkpoint_blob,
+                                finished,
                             };
                             (file.relative.clone(), entry)
                         })
@@ -252,6 +265,41 @@ impl Cache {
         }
     }
 
+    /// An unchanged log whose entry holds its finished reading: the file is hashed whole and
+    /// the small finished blob decoded, its run's details left in the data file. `None` when
+    /// the log changed or the blob does not check out (the checkpoint is tried next).
+    fn try_finished(&self, file: &LogFile, indexed: &Indexed) -> Option<CachedRead> {
+        let finished = indexed.finished?;
+        if !file.gzip && indexed.offset != indexed.fingerprint.len {
+            return None;
+        }
+        let (opened, _) = super::open_log(file).ok()?;
+        let len = opened.get_ref().metadata().ok()?.len();
+        if len != indexed.fingerprint.len {
+            return None;
+        }
+        let mut raw = Hashing::new(opened);
+        raw.skip(u64::MAX).ok()?;
+        if raw.bytes != len || raw.hasher.digest128() != indexed.fingerprint.hash {
+            return None;
+        }
+        // The finished result holds the warnings of opening too (the file is the same).
+        let result = Finished::decode(&self.blob(&finished.result)?, finished.details)?;
+        let entry = Entry {
+            fingerprint: indexed.fingerprint.clone(),
+            offset: indexed.offset,
+            checkpoint: Blob::Stored(indexed.checkpoint),
+            finished: Some((
+                Blob::Stored(finished.result),
+                finished.details.map(Blob::Stored),
+            )),
+        };
+        Some((
+            result,
+            Reuse::Unchanged,
+            Some((file.relative.clone(), entry)),
+        ))
+    }
     /// Reads a log from its first byte, hashing what is read for the entry.
     fn read_from_start(
         &self,
@@ -297,7 +345,8 @@ impl Cache {
     fn try_resume(
         &self,
         file: &LogFile,
-        entry: &Entry,
+        entry: &Indexed,
+        checkpoint: &[u8],
     ) -> Option<(Reading, Reuse, Option<Fingerprint>)> {
         let (opened, limit_warnings) = super::open_log(file).ok()?;
         let len = opened.get_ref().metadata().ok()?.len();
@@ -312,7 +361,7 @@ impl Cache {
             if now != entry.fingerprint {
                 return None;
             }
-            let checkpoint = decode(entry)?;
+            let checkpoint = decode(checkpoint)?;
             let mut result = finish_checkpoint(checkpoint.clone(), file);
             result.warnings.extend(limit_warnings);
             let reading = Reading {
@@ -336,7 +385,7 @@ impl Cache {
             BufReader::with_capacity(BUFFER, &mut raw),
             file,
             self.chart_points,
-            Start::Resume(Box::new(decode(entry)?)),
+            Start::Resume(Box::new(decode(checkpoint)?)),
             true,
         );
         if reading.needs_exact {
@@ -351,121 +400,76 @@ impl Cache {
         Some((reading, reuse, fingerprint))
     }
 
-    /// Writes one entry of this build to the new cache file (created on first use, beside
-    /// the cache); a file that cannot be written only costs the next build its speed.
+    /// Writes one entry of this build: its new blobs are appended to the data file (an
+    /// unchanged log's stay where they are); a file that cannot be written only costs the next
+    /// build its speed.
     pub fn keep(&self, key: String, entry: Entry) {
         let Ok(mut new) = self.new.lock() else {
             return;
         };
-        if matches!(*new, NewFile::Unopened) {
-            *new = create(&self.path).unwrap_or(NewFile::Failed);
-        }
-        let NewFile::Open { file, at, entries } = &mut *new else {
+        let NewEntries { data, entries } = &mut *new;
+        let Some(writer) = data.as_mut() else {
             return;
         };
-        if file.write_all(&entry.checkpoint).is_err() {
-            *new = NewFile::Failed;
-            return;
-        }
-        let length = entry.checkpoint.len() as u64;
-        entries.push(Indexed {
-            key,
-            fingerprint: entry.fingerprint,
-            offset: entry.offset,
-            at: *at,
-            length,
-            hash: xxhash_rust::xxh3::xxh3_64(&entry.checkpoint),
+        let mut store = |blob: Blob| match blob {
+            Blob::Stored(stored) => Ok(stored),
+            Blob::New(bytes) => writer.append(&bytes),
+        };
+        let stored = store(entry.checkpoint).and_then(|checkpoint| {
+            let finished = match entry.finished {
+                Some((result, details)) => Some(super::cache_store::Finished {
+                    result: store(result)?,
+                    details: details.map(&mut store).transpose()?,
+                }),
+                None => None,
+            };
+            Ok((checkpoint, finished))
         });
-        *at += length;
+        match stored {
+            Ok((checkpoint, finished)) => entries.push(Indexed {
+                key,
+                fingerprint: entry.fingerprint,
+                offset: entry.offset,
+                checkpoint,
+                finished,
+            }),
+            Err(_) => *data = None,
+        }
     }
 
-    /// Completes the new cache file (its index and footer) and puts it in place of the old
-    /// one, atomically. A build that kept no entry leaves an empty cache.
+    /// Completes this build's cache and puts its index in place of the old one, atomically. A
+    /// build that kept no entry leaves an empty cache.
     pub fn save(self) -> std::io::Result<()> {
         let Cache {
             path,
-            old_file,
+            reader,
             logs,
             chart_points,
             new,
             ..
         } = self;
-        // Closed first: a file that is open cannot be replaced everywhere.
-        drop(old_file);
-        let mut new = new
+        drop(reader);
+        let NewEntries { data, mut entries } = new
             .into_inner()
             .map_err(|_| std::io::Error::other("poisoned"))?;
-        if matches!(new, NewFile::Unopened) {
-            new = create(&path)?;
-        }
-        let NewFile::Open {
-            mut file,
-            at,
-            mut entries,
-        } = new
-        else {
-            return Err(std::io::Error::other("the cache file could not be written"));
-        };
+        let data = data.ok_or_else(|| std::io::Error::other("the cache could not be written"))?;
         entries.sort_by(|a, b| a.key.cmp(&b.key));
         let index = Index {
             format: CACHE_FORMAT,
             tool: env!("CARGO_PKG_VERSION").to_owned(),
             logs,
             chart_points,
-            entries,
+            data: 0,
+            data_len: 0,
+            entries: Vec::new(),
         };
-        let index = postcard::to_stdvec(&index).map_err(std::io::Error::other)?;
-        file.write_all(&index)?;
-        file.write_all(&at.to_le_bytes())?;
-        file.write_all(&(index.len() as u64).to_le_bytes())?;
-        file.write_all(&xxhash_rust::xxh3::xxh3_64(&index).to_le_bytes())?;
-        file.write_all(&MAGIC)?;
-        let file = file.into_inner().map_err(|e| e.into_error())?;
-        drop(file);
-        std::fs::rename(path.with_extension("tmp"), &path)
+        data.commit(&path, index, entries)
     }
 }
 
-/// Starts the new cache file of the cache at `path`: `path.tmp`, renamed over it when complete.
-fn create(path: &Path) -> std::io::Result<NewFile> {
-    if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent)?;
-    }
-    let mut file = BufWriter::with_capacity(BUFFER, File::create(path.with_extension("tmp"))?);
-    file.write_all(&MAGIC)?;
-    Ok(NewFile::Open {
-        file,
-        at: MAGIC.len() as u64,
-        entries: Vec::new(),
-    })
-}
-
-/// The index of a cache file, when its footer, its hash and its encoding check out.
-fn read_index(file: &File) -> Option<Index> {
-    let len = file.metadata().ok()?.len();
-    if len < MAGIC.len() as u64 + FOOTER {
-        return None;
-    }
-    let footer = read_at(file, len - FOOTER, FOOTER).ok()?;
-    let word =
-        |i: usize| u64::from_le_bytes(footer[i * 8..i * 8 + 8].try_into().unwrap_or_default());
-    let (at, length, hash) = (word(0), word(1), word(2));
-    if footer[24..] != MAGIC || at.checked_add(length)? != len - FOOTER {
-        return None;
-    }
-    let head = read_at(file, 0, MAGIC.len() as u64).ok()?;
-    let index = read_at(file, at, length).ok()?;
-    if head != MAGIC || xxhash_rust::xxh3::xxh3_64(&index) != hash {
-        return None;
-    }
-    let index: Index = postcard::from_bytes(&index).ok()?;
-    let inside = |e: &Indexed| e.at >= MAGIC.len() as u64 && e.at.saturating_add(e.length) <= at;
-    index.entries.iter().all(inside).then_some(index)
-}
-
-/// An entry's checkpoint; `None` (read the log from the start) if it does not decode.
-fn decode(entry: &Entry) -> Option<Checkpoint> {
-    postcard::from_bytes(&entry.checkpoint).ok()
+/// A checkpoint's bytes decoded; `None` (read the log from the start) if they do not decode.
+fn decode(checkpoint: &[u8]) -> Option<Checkpoint> {
+    postcard::from_bytes(checkpoint).ok()
 }
 
 /// The hash of the first `offset` bytes of what `raw` read. When the reading stopped exactly

@@ -280,6 +280,11 @@ fn read_with_cache(
         results.push(result);
         hashes.extend(hash);
     }
+    // Runs of unchanged logs left their details in the cache's data file: pages read them back
+    // through the spill, from a handle that outlives the cache's own.
+    if let Some(data) = cache.data_file() {
+        spill.set_cache_file(data, chart_points);
+    }
     let _ = cache.save();
     (results, unchanged, appended, hashes)
 }

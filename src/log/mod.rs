@@ -5,6 +5,8 @@
 pub mod boundary;
 pub mod bytes;
 pub mod cache;
+pub mod cache_finished;
+pub mod cache_store;
 pub mod config;
 pub mod formats;
 pub mod json;

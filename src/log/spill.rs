@@ -64,6 +64,12 @@ pub struct Spill {
     /// The file for reading back (positioned reads need no lock); set with `State::Open`.
     reader: std::sync::OnceLock<File>,
     warning: Mutex<Option<Warning>>,
+    /// The incremental cache's data file, for runs whose details stayed in it
+    /// ([`Residence::Cached`]), with the chart bound their checkpoints finish at.
+    cached: std::sync::OnceLock<(File, usize)>,
+    /// Runs whose details were read back from the cache (for the build report: an unchanged
+    /// run that no rendered page draws is never decoded).
+    read_from_cache: AtomicUsize,
 }
 
 impl std::fmt::Debug for Spill {
@@ -84,7 +90,21 @@ impl Spill {
             state: Mutex::new(State::Unopened),
             reader: std::sync::OnceLock::new(),
             warning: Mutex::new(None),
+            cached: std::sync::OnceLock::new(),
+            read_from_cache: AtomicUsize::new(0),
         }
+    }
+
+    /// Where runs of [`Residence::Cached`] find their details: the cache's data file (a handle
+    /// of its own, so the file stays readable whatever the cache does with its name), read at
+    /// `chart_points`.
+    pub fn set_cache_file(&self, file: File, chart_points: usize) {
+        let _ = self.cached.set((file, chart_points));
+    }
+
+    /// Runs whose details were read back from the incremental cache.
+    pub fn read_from_cache(&self) -> usize {
+        self.read_from_cache.load(Ordering::Relaxed)
     }
 
     /// A spill that never spills (every run stays in memory).
@@ -108,6 +128,10 @@ impl Spill {
     /// Takes in a run just read: it keeps its details while they fit the budget, else they are
     /// written to the file and the run keeps only its summaries and trends.
     pub fn admit(&self, run: &mut Run) {
+        if run.is_spilled() {
+            // Its details are already out of memory (left in the cache).
+            return;
+        }
         let size = details_bytes(run);
         if size == 0 {
             return;
@@ -187,8 +211,21 @@ impl Spill {
     /// The run with its details: itself when they are in memory, else a copy with them read
     /// back from the file.
     pub fn details<'a>(&self, run: &'a Run) -> Result<Cow<'a, Run>> {
-        let Residence::Spilled { offset, length } = run.residence else {
-            return Ok(Cow::Borrowed(run));
+        let (offset, length) = match run.residence {
+            Residence::Memory => return Ok(Cow::Borrowed(run)),
+            Residence::Spilled { offset, length } => (offset, length),
+            Residence::Cached { at, length, hash } => {
+                self.read_from_cache.fetch_add(1, Ordering::Relaxed);
+                let (file, chart_points) = self.cached.get().ok_or_else(|| {
+                    Error::read(
+                        run.path_on_disk.clone(),
+                        std::io::Error::other("the incremental cache's data file is not open"),
+                    )
+                })?;
+                let at = super::cache_store::Stored { at, length, hash };
+                return super::cache_finished::details_of(file, at, run, *chart_points)
+                    .map(Cow::Owned);
+            }
         };
         let broken = |message: String| {
             Error::read(

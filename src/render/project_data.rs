@@ -242,27 +242,66 @@ pub fn compare_curves_js(
     featured: &crate::model::detail::Featured,
     columns: &super::columns::PageColumns,
 ) -> String {
-    let mut chosen: Vec<usize> = project.ranking.iter().copied().take(COMPARE_RUNS).collect();
-    chosen.sort_unstable();
-    let runs: serde_json::Map<String, Value> = chosen
-        .into_iter()
-        .map(|i| {
-            let curves: Vec<Value> = columns
-                .metrics
-                .iter()
-                .map(|name| match featured.run(i).series.get(name) {
-                    Some(series) => {
-                        let points = downsample(&series.points, COMPARE_POINTS);
-                        let xs: Vec<Value> = points.iter().map(|p| json!(p.step)).collect();
-                        let ys: Vec<Value> = points.iter().map(|p| number(p.value)).collect();
-                        json!([xs, ys])
-                    }
-                    None => Value::Null,
-                })
-                .collect();
-            (i.to_string(), Value::Array(curves))
-        })
+    // Written straight out rather than through a `serde_json::Value` tree (300 runs × 6 metrics ×
+    // 120 points were 400,000 values to allocate, a large part of a rebuild after one run
+    // grew), in the order and with the number formatting that tree printed: a map's keys are
+    // sorted as strings (serde_json's map without `preserve_order`), each number written by
+    // serde_json.
+    let mut chosen: Vec<(String, usize)> = project
+        .ranking
+        .iter()
+        .take(COMPARE_RUNS)
+        .map(|&i| (i.to_string(), i))
         .collect();
-    let data = json!({ "metrics": columns.metrics, "runs": runs });
-    format!("window.ahnbCurves = {data};\n")
+    chosen.sort_unstable();
+    chosen.dedup_by(|a, b| a.0 == b.0);
+    let mut out: Vec<u8> = Vec::with_capacity(chosen.len() * columns.metrics.len() * 1600);
+    out.extend_from_slice(b"window.ahnbCurves = {\"metrics\":");
+    write_json(&mut out, &columns.metrics);
+    out.extend_from_slice(b",\"runs\":{");
+    for (n, (key, i)) in chosen.iter().enumerate() {
+        if n > 0 {
+            out.push(b',');
+        }
+        write_json(&mut out, key);
+        out.extend_from_slice(b":[");
+        for (m, name) in columns.metrics.iter().enumerate() {
+            if m > 0 {
+                out.push(b',');
+            }
+            let Some(series) = featured.run(*i).series.get(name) else {
+                out.extend_from_slice(b"null");
+                continue;
+            };
+            let points = downsample(&series.points, COMPARE_POINTS);
+            out.extend_from_slice(b"[[");
+            for (k, p) in points.iter().enumerate() {
+                if k > 0 {
+                    out.push(b',');
+                }
+                write_json(&mut out, &p.step);
+            }
+            out.extend_from_slice(b"],[");
+            for (k, p) in points.iter().enumerate() {
+                if k > 0 {
+                    out.push(b',');
+                }
+                if p.value.is_finite() {
+                    write_json(&mut out, &p.value);
+                } else {
+                    write_json(&mut out, &format::number_full(p.value));
+                }
+            }
+            out.extend_from_slice(b"]]");
+        }
+        out.push(b']');
+    }
+    out.extend_from_slice(b"}};\n");
+    // Only JSON (UTF-8) was written.
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// Appends `value` as compact JSON (serializing these types cannot fail).
+fn write_json<T: serde::Serialize + ?Sized>(out: &mut Vec<u8>, value: &T) {
+    let _ = serde_json::to_writer(&mut *out, value);
 }

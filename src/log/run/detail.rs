@@ -51,6 +51,10 @@ pub enum Residence {
     /// Moved out to `length` bytes at `offset` of the loader's spill file. The run's series then
     /// hold no points, and its epoch series only the points where the epoch changed.
     Spilled { offset: u64, length: u64 },
+    /// Left in the incremental cache's data file (`length` bytes at `at`, of xxh3-64 `hash`, in
+    /// [`Details::encode`]'s encoding): an unchanged log's points are not read unless a page
+    /// draws its run. Held like [`Residence::Spilled`].
+    Cached { at: u64, length: u64, hash: u64 },
 }
 
 /// A run's chart points, taken out of it: per series in name order, then wall time and epoch.
@@ -128,12 +132,19 @@ fn decode_points(rest: &mut &[u8]) -> Option<Option<Vec<Point>>> {
     if rest.len() / 16 < count {
         return None;
     }
-    let mut points = Vec::with_capacity(count);
-    for _ in 0..count {
-        let step = take_u64(rest)? as i64;
-        let value = f64::from_bits(take_u64(rest)?);
-        points.push(Point { step, value });
-    }
+    let (body, tail) = rest.split_at(count * 16);
+    *rest = tail;
+    // Whole 16-byte chunks: a page drawing 300 runs read back decodes 2 million points.
+    let points = body
+        .chunks_exact(16)
+        .map(|chunk| {
+            let (step, value) = chunk.split_at(8);
+            Point {
+                step: i64::from_le_bytes(step.try_into().unwrap_or_default()),
+                value: f64::from_bits(u64::from_le_bytes(value.try_into().unwrap_or_default())),
+            }
+        })
+        .collect();
     Some(Some(points))
 }
 
@@ -156,7 +167,7 @@ pub fn epoch_changes(points: &[Point]) -> Vec<Point> {
 impl Run {
     /// True when the run's details were moved out of memory: its series hold no points.
     pub fn is_spilled(&self) -> bool {
-        matches!(self.residence, Residence::Spilled { .. })
+        !matches!(self.residence, Residence::Memory)
     }
 
     /// Takes the run's details out of it, leaving its series without points (and the epoch
@@ -206,6 +217,22 @@ impl Run {
         }
         self.residence = Residence::Memory;
         true
+    }
+
+    /// The run's details encoded as [`Details::encode`] encodes them, from the run as read
+    /// (without taking them out of it).
+    pub fn encode_details(&self) -> Vec<u8> {
+        let mut out = Vec::new();
+        out.extend_from_slice(&(self.series.len() as u64).to_le_bytes());
+        for series in self.series.values() {
+            encode_points(&mut out, Some(&series.points));
+        }
+        encode_points(
+            &mut out,
+            self.wall_time.as_ref().map(|s| s.points.as_slice()),
+        );
+        encode_points(&mut out, self.epoch.as_ref().map(|s| s.points.as_slice()));
+        out
     }
 
     /// A digest (xxh3-128) of the run's chart points, for the pages' digests: taken when the

@@ -101,7 +101,7 @@ impl SeriesSummary {
 
 /// A finished series: the points kept for charts (at most the chart bound), the summary of all,
 /// and a small trend of them for tables.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Series {
     /// Empty while the run's details are out of memory (see [`detail`]). Not serialized: the
     /// pages' digests cover them through [`Run::points_digest`], taken when the run was read.
@@ -213,7 +213,7 @@ pub enum MediaSource {
 
 /// What the loader made of a media item after reading and checking it (see `log::media`): the
 /// site shows this and never opens the media file itself, except to copy an image it names.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum MediaContent {
     /// SVG, shown through a `data:` URL.
     Svg(Vec<u8>),
@@ -259,8 +259,9 @@ pub struct EndRecord {
 }
 
 /// One training run, as read from one log file (or one run folder of another tool's format).
-/// Serializable so that a page's digest covers every field (site/digest.rs).
-#[derive(Debug, Clone, serde::Serialize)]
+/// Serializable so that a page's digest covers every field (site/digest.rs); deserializable so
+/// that the incremental cache can keep a finished run (without its points, see `log::cache`).
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Run {
     /// The log's path relative to LOGS, with `/` separators: a file, or a run's folder (MLflow,
     /// DVCLive, W&B, ...); a file holding several runs appends `#2`, `#3`, ... after the first.
