@@ -12,7 +12,7 @@ use super::frame::{Frame, draw_frame};
 pub use super::line_chart::{LineChart, LineSeries};
 pub use super::line_data::json_string;
 use super::line_data::script_data;
-use super::scale::{Scale, healthy_range, step_range, value_range, wants_log};
+use super::scale::{Extent, Scale, healthy_range, step_range, value_range, wants_log};
 use super::x_axis::write_x_axis;
 use super::y_axis::write_y_axis;
 use super::{Chart, HEIGHT, WIDTH, escape_xml, finish_svg, push_px};
@@ -48,8 +48,9 @@ pub fn render_line_chart(chart: &LineChart) -> Chart {
         })
     };
     // Everything, for the script's "show all"; the default axis leaves far outliers off it.
-    let log_all = chart.log_y.unwrap_or_else(|| wants_log(all_y()));
-    let all = value_range(all_y(), log_all);
+    let extent = Extent::of(all_y());
+    let log_all = chart.log_y.unwrap_or_else(|| extent.wants_log());
+    let all = extent.range(log_all);
     let healthy = robust_range(&series_extents(&series));
     let on_axis = |v: &f64| healthy.is_none_or(|(lo, hi)| *v >= lo && *v <= hi);
     // With every value on the axis (always so for fewer than three series: a run's charts),
@@ -201,6 +202,7 @@ fn write_series_path(out: &mut String, index: usize, s: &LineSeries, x: &Scale, 
     let mut single_points = Vec::new();
     // Each point's y pixel is needed twice (for it, and to tell whether the point before it
     // stands alone), computed once.
+    let y = y.mapper();
     let mut next_y = s.points.first().and_then(|p| y.px(p.1));
     X_PIXELS.with_borrow_mut(|pixels| {
         pixels.update(x, &s.points);
@@ -274,8 +276,9 @@ impl XPixels {
         self.steps.extend(points.iter().map(|p| p.0));
         self.text.clear();
         self.spans.clear();
+        let mapper = x.mapper();
         for &step in &self.steps {
-            let span = x.px(step).map(|cx| {
+            let span = mapper.px(step).map(|cx| {
                 let start = self.text.len();
                 push_px(&mut self.text, cx);
                 (start, self.text.len())

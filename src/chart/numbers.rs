@@ -30,23 +30,12 @@ pub fn push_px(out: &mut String, value: f64) {
 
 /// Writes `tenths / 10` with one decimal, without trailing ".0".
 fn push_tenths(out: &mut String, tenths: u32) {
-    let mut buffer = [0u8; 12];
-    let mut at = buffer.len();
-    let (mut whole, tenth) = (tenths / 10, tenths % 10);
+    out.push_str(itoa::Buffer::new().format(tenths / 10));
+    let tenth = (tenths % 10) as u8;
     if tenth != 0 {
-        at -= 2;
-        buffer[at] = b'.';
-        buffer[at + 1] = b'0' + tenth as u8;
+        out.push('.');
+        out.push(char::from(b'0' + tenth));
     }
-    loop {
-        at -= 1;
-        buffer[at] = b'0' + (whole % 10) as u8;
-        whole /= 10;
-        if whole == 0 {
-            break;
-        }
-    }
-    out.push_str(std::str::from_utf8(&buffer[at..]).unwrap_or_default());
 }
 
 /// Serializes a number for the script's JSON: non-finite values as strings the script knows.

@@ -16,16 +16,87 @@ impl Scale {
     /// Pixel position of a value; `None` for values the scale cannot show (non-finite, or not
     /// positive on a log scale).
     pub fn px(&self, value: f64) -> Option<f64> {
+        self.mapper().px(value)
+    }
+
+    /// The scale with its ends' logarithms taken once, for placing many values.
+    pub fn mapper(&self) -> Mapper {
+        let (lo, hi) = if self.log {
+            (self.min.log10(), self.max.log10())
+        } else {
+            (self.min, self.max)
+        };
+        Mapper {
+            log: self.log,
+            lo,
+            hi,
+            from_px: self.from_px,
+            to_px: self.to_px,
+        }
+    }
+}
+
+/// [`Scale::px`] for many values: a log chart's 1,000 points took three logarithms each.
+#[derive(Debug, Clone, Copy)]
+pub struct Mapper {
+    log: bool,
+    lo: f64,
+    hi: f64,
+    from_px: f64,
+    to_px: f64,
+}
+
+impl Mapper {
+    /// See [`Scale::px`].
+    pub fn px(&self, value: f64) -> Option<f64> {
         if !value.is_finite() || (self.log && value <= 0.0) {
             return None;
         }
-        let (v, lo, hi) = if self.log {
-            (value.log10(), self.min.log10(), self.max.log10())
-        } else {
-            (value, self.min, self.max)
-        };
+        let v = if self.log { value.log10() } else { value };
+        let (lo, hi) = (self.lo, self.hi);
         let t = if hi > lo { (v - lo) / (hi - lo) } else { 0.5 };
         Some(self.from_px + t * (self.to_px - self.from_px))
+    }
+}
+
+/// The smallest and largest finite values of a sequence, and of its positive values, and
+/// whether it holds a finite value at or below zero: what [`wants_log`] and [`value_range`]
+/// both need, found in one pass (each fold sees the values in the same order as theirs).
+#[derive(Debug, Clone, Copy)]
+pub struct Extent {
+    finite: (f64, f64),
+    positive: (f64, f64),
+    not_positive: bool,
+}
+
+impl Extent {
+    pub fn of(values: impl Iterator<Item = f64>) -> Extent {
+        let mut extent = Extent {
+            finite: (f64::INFINITY, f64::NEG_INFINITY),
+            positive: (f64::INFINITY, f64::NEG_INFINITY),
+            not_positive: false,
+        };
+        for v in values.filter(|v| v.is_finite()) {
+            extent.finite = (extent.finite.0.min(v), extent.finite.1.max(v));
+            if v > 0.0 {
+                extent.positive = (extent.positive.0.min(v), extent.positive.1.max(v));
+            } else {
+                extent.not_positive = true;
+            }
+        }
+        extent
+    }
+
+    /// [`wants_log`] of the same values.
+    pub fn wants_log(&self) -> bool {
+        let (lo, hi) = self.finite;
+        !self.not_positive && lo.is_finite() && hi / lo > 100.0
+    }
+
+    /// [`value_range`] of the same values.
+    pub fn range(&self, log: bool) -> (f64, f64) {
+        let (lo, hi) = if log { self.positive } else { self.finite };
+        padded_range(lo, hi, log)
     }
 }
 
@@ -37,6 +108,11 @@ pub fn value_range(values: impl Iterator<Item = f64>, log: bool) -> (f64, f64) {
         lo = lo.min(v);
         hi = hi.max(v);
     }
+    padded_range(lo, hi, log)
+}
+
+/// The padded range around values from `lo` to `hi` (infinite when there were none).
+fn padded_range(lo: f64, hi: f64, log: bool) -> (f64, f64) {
     if !lo.is_finite() {
         return if log { (0.1, 10.0) } else { (0.0, 1.0) };
     }
@@ -120,6 +196,38 @@ pub fn step_range(values: impl Iterator<Item = f64>) -> (f64, f64) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn one_pass_extent_agrees_with_the_two_passes() {
+        let cases: [&[f64]; 9] = [
+            &[],
+            &[f64::NAN, f64::INFINITY],
+            &[0.5, 2.0, 300.0],
+            &[0.001, 0.002, f64::NAN, 7.0],
+            &[-1.0, 3.0, 1e6],
+            &[0.0, 1e-9, 5.0],
+            &[-0.0, 0.0, -0.0],
+            &[2.0, 2.0],
+            &[1e-300, f64::NEG_INFINITY, 1e300, -5.0],
+        ];
+        for values in cases {
+            let extent = Extent::of(values.iter().copied());
+            assert_eq!(
+                extent.wants_log(),
+                wants_log(values.iter().copied()),
+                "{values:?}"
+            );
+            for log in [false, true] {
+                let (a, b) = extent.range(log);
+                let (c, d) = value_range(values.iter().copied(), log);
+                assert_eq!(
+                    (a.to_bits(), b.to_bits()),
+                    (c.to_bits(), d.to_bits()),
+                    "{values:?}"
+                );
+            }
+        }
+    }
 
     #[test]
     fn a_diverged_series_is_left_off_the_default_range() {
