@@ -17,18 +17,11 @@ pub fn sparkline(values: &[f64]) -> String {
     if values.is_empty() {
         return String::new();
     }
-    let width = values.len().min(WIDTH);
-    let buckets: Vec<Option<f64>> = (0..width)
-        .map(|b| {
-            let start = b * values.len() / width;
-            let end = ((b + 1) * values.len() / width).max(start + 1);
-            let finite: Vec<f64> = values[start..end]
-                .iter()
-                .copied()
-                .filter(|v| v.is_finite())
-                .collect();
-            (!finite.is_empty()).then(|| finite.iter().sum::<f64>() / finite.len() as f64)
-        })
+    // The same buckets as the trend every run keeps (a bucket without a finite value is NaN
+    // there, a gap here), so a sparkline drawn from a trend is the one drawn from every value.
+    let buckets: Vec<Option<f64>> = crate::model::detail::trend(values)
+        .into_iter()
+        .map(|v| (!v.is_nan()).then_some(v))
         .collect();
     let (lo, hi) = buckets
         .iter()

@@ -27,7 +27,6 @@ pub fn trend(values: &[f64]) -> Vec<f64> {
         .map(|b| {
             let start = b * values.len() / width;
             let end = ((b + 1) * values.len() / width).max(start + 1);
-            // Summed as `report::sparkline` sums a bucket, to the bit.
             let finite: Vec<f64> = values[start..end]
                 .iter()
                 .copied()
