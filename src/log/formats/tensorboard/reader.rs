@@ -256,3 +256,42 @@ fn escape_markdown(text: &str) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tag_names_are_made_once_per_tag_and_never_mixed_up() {
+        // Two tags in one slot: each is named for itself, in turn, however often they alternate.
+        let (a, b) = (b"epoch_loss".as_slice(), b"epoch_mloss".as_slice());
+        let other = (2..8)
+            .flat_map(|len| {
+                (b'a'..=b'z').flat_map(move |x| (b'a'..=b'z').map(move |y| (len, x, y)))
+            })
+            .map(|(len, x, y)| [vec![b'v'; len - 2], vec![x, y]].concat())
+            .find(|tag| tag_slot(tag) == tag_slot(a));
+        let other = other.expect("a tag in the slot of epoch_loss");
+        let mut names = TagNames::default();
+        for _ in 0..3 {
+            let slot = tag_slot(a);
+            assert_eq!(names.name(slot, a, Role::Validation), "val_loss");
+            assert_eq!(
+                names.name(slot, &other, Role::Validation),
+                format!("val_{}", String::from_utf8_lossy(&other))
+            );
+            assert_eq!(names.name(tag_slot(b), b, Role::Train), "mloss");
+        }
+        // The same bytes in another role of another file's names: Keras' prefix dropped only.
+        assert_eq!(
+            TagNames::default().name(tag_slot(a), a, Role::Run),
+            "epoch_loss"
+        );
+        // A tag that is not UTF-8 is shown with its bytes replaced, as the full decode shows it.
+        let bad = b"lo\xffss";
+        assert_eq!(
+            TagNames::default().name(tag_slot(bad), bad, Role::Run),
+            "lo\u{fffd}ss"
+        );
+    }
+}
