@@ -157,7 +157,17 @@ mod tests {
     #[test]
     fn exact_double_is_the_conversion() {
         let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
-        let edges = [0, 1, 2, 9, 10, (1 << 52) - 1, (1 << 52) - 2, 1 << 51, 1 << 32];
+        let edges = [
+            0,
+            1,
+            2,
+            9,
+            10,
+            (1 << 52) - 1,
+            (1 << 52) - 2,
+            1 << 51,
+            1 << 32,
+        ];
         for i in 0..200_000u64 {
             x ^= x << 13;
             x ^= x >> 7;

@@ -33,6 +33,25 @@ const WARNINGS_PER_KIND: usize = 5;
 /// Weights & Biases writes in its history JSON lines).
 pub const STEP_KEYS: [&str; 5] = ["step", "global_step", "iteration", "_step", "epoch"];
 
+/// A field's value as [`RunBuilder::add_metrics_parts`] takes it: read only for the fields a
+/// metrics record uses (step, epoch, time), so an unknown field's JSON is never read.
+pub(crate) trait FieldValue {
+    fn scalar(&self) -> Scalar;
+}
+
+impl FieldValue for RawJson<'_> {
+    fn scalar(&self) -> Scalar {
+        raw_scalar(self)
+    }
+}
+
+/// A number the fast path already read (what `raw_scalar` gives for its text).
+impl FieldValue for f64 {
+    fn scalar(&self) -> Scalar {
+        Scalar::Number(*self)
+    }
+}
+
 /// Reads records of one log into series, media and notes. Serializable, so that the
 /// incremental cache can resume it where the log was appended to.
 #[derive(Clone, serde::Serialize, serde::Deserialize)]
@@ -406,10 +425,10 @@ impl RunBuilder {
     /// A metrics record given as its fields (other than `type` and `metrics`) and its
     /// `metrics` object, in the order written: what [`RunBuilder::add`] does with one, for the
     /// reader that has the parts without building the record (`json_fast::LineParser`).
-    pub(crate) fn add_metrics_parts<'r>(
+    pub(crate) fn add_metrics_parts<'r, V: FieldValue>(
         &mut self,
         line: u64,
-        fields: impl Iterator<Item = (&'r str, RawJson<'r>)>,
+        fields: impl Iterator<Item = (&'r str, V)>,
         metrics: Option<impl Iterator<Item = (Cow<'r, str>, Scalar)>>,
     ) {
         let mut step = None;
@@ -417,9 +436,9 @@ impl RunBuilder {
         let mut time = None;
         for (key, value) in fields {
             match key {
-                "step" => step = Some(raw_scalar(&value)),
-                "epoch" => epoch = Some(raw_scalar(&value)),
-                "time" => time = Some(raw_scalar(&value)),
+                "step" => step = Some(value.scalar()),
+                "epoch" => epoch = Some(value.scalar()),
+                "time" => time = Some(value.scalar()),
                 other => self.note_unknown_field("metrics", other),
             }
         }
