@@ -19,6 +19,7 @@ const EXACT_DIGITS: usize = 19;
 /// integer below 2^52 and the exponent is within ±22, one IEEE multiplication or division of two
 /// exact doubles is the correctly rounded value (Clinger's fast path, the first thing
 /// `str::parse` tries too); anything else is read by `str::parse` from the text.
+#[inline(always)]
 pub(super) fn read(bytes: &[u8], at: usize) -> Option<(f64, usize)> {
     let start = at;
     let mut i = at;
@@ -98,12 +99,21 @@ pub(super) fn read(bytes: &[u8], at: usize) -> Option<(f64, usize)> {
         // Below 2^52 × 10^22: always finite, so nothing waits on the division to answer.
         return Some((if negative { -magnitude } else { magnitude }, i));
     }
+    read_by_parse(bytes, start, i)
+}
+
+/// The number of `bytes[start..end]`, whose syntax was checked, read by `str::parse`: digits
+/// too many or an exponent too large for one exact operation. Out of line, so that the fast
+/// path stays small enough to be inlined into the readers' loops.
+#[cold]
+#[inline(never)]
+fn read_by_parse(bytes: &[u8], start: usize, end: usize) -> Option<(f64, usize)> {
     // Digits, signs, a point and an exponent: ASCII.
-    let value: f64 = std::str::from_utf8(bytes.get(start..i)?)
+    let value: f64 = std::str::from_utf8(bytes.get(start..end)?)
         .ok()?
         .parse()
         .ok()?;
-    value.is_finite().then_some((value, i))
+    value.is_finite().then_some((value, end))
 }
 
 /// `integer as f64` for an integer below 2^52, exactly: the double whose exponent is 2^52 and
