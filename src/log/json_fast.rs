@@ -84,7 +84,7 @@ impl LineParser {
             self.lines_without_record += 1;
             let fields = self.shape.fields_of(&self.values);
             let metrics = self.shape.metrics_of(&self.values);
-            run.add_metrics_parts(number, fields, metrics);
+            run.add_metrics_parts(number, fields, metrics, Some(self.shape.layout()));
             return Ok(());
         }
         let text = std::str::from_utf8(line).map_err(LineError::Utf8)?;

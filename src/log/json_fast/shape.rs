@@ -12,6 +12,7 @@
 //! quote, a word only before a delimiter), so a value cannot swallow a piece of the layout.
 
 use std::borrow::Cow;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use super::{Parser, number};
 use crate::log::bytes::same_bytes;
@@ -68,7 +69,13 @@ pub(super) struct Shape {
     numbers_only: bool,
     /// A whole line was recorded (else the shape matches nothing).
     ready: bool,
+    /// The number of this recording, which no other recording in the process has (see
+    /// [`Shape::layout`]).
+    layout: u64,
 }
+
+/// The last number given to a recorded layout.
+static LAYOUTS: AtomicU64 = AtomicU64::new(0);
 
 impl Shape {
     /// Starts recording `line` (whatever was recorded before is forgotten).
@@ -128,6 +135,14 @@ impl Shape {
         self.numbers_only = slots().any(|slot| slot == Slot::Type)
             && slots().all(|slot| slot != Slot::MetricsValue);
         self.ready = true;
+        self.layout = LAYOUTS.fetch_add(1, Ordering::Relaxed) + 1;
+    }
+
+    /// A number for the recorded layout, the same for every line read along it and different
+    /// from every other recording's: lines with the same number have the same keys in the same
+    /// order (`RunBuilder::add_metrics_parts` keeps its metrics' series by it).
+    pub(super) fn layout(&self) -> u64 {
+        self.layout
     }
 
     /// Reads `line` into `values` when it is laid out as the recorded line, is a native metrics
