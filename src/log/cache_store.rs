@@ -23,7 +23,7 @@ use serde::{Deserialize, Serialize};
 use super::positioned::read_at;
 
 /// Bumped whenever the cached state's layout or meaning changes.
-pub const CACHE_FORMAT: u32 = 5;
+pub const CACHE_FORMAT: u32 = 6;
 const BUFFER: usize = 256 * 1024;
 /// The first 8 bytes of both files, and the last 8 of an index file.
 const MAGIC: [u8; 8] = *b"ahnbcach";
@@ -77,6 +77,8 @@ pub struct Index {
 pub struct Indexed {
     pub key: String,
     pub fingerprint: Fingerprint,
+    /// The file's identity when it was read, when it had settled (`log::file_identity`).
+    pub identity: Option<super::file_identity::FileIdentity>,
     /// Where the checkpoint's reading stopped, in bytes.
     pub offset: u64,
     pub checkpoint: Stored,
