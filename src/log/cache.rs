@@ -57,7 +57,7 @@ pub struct Entry {
     checkpoint: Blob,
     /// The finished reading ([`Finished`]) and its run's details, when the fingerprint covers
     /// the whole file.
-    finished: Option<(Blob, Option<Blob>)>,
+    finished: Option<super::cache_store::Finished<Blob>>,
 }
 
 /// A blob of an entry: new (encoded, to append to the data file), or one the data file holds.
@@ -248,7 +248,7 @@ impl Cache {
                         let finished = whole
                             .then(|| Finished::encode_all(&reading.result))
                             .flatten()
-                            .map(|(result, details)| (Blob::New(result), details.map(Blob::New)));
+                            .map(|blobs| blobs.map(Blob::New));
                         let unchanged = reuse == Reuse::Unchanged
                             && old.as_ref().is_some_and(|(old, _)| {
                                 old.offset == checkpoint.offset && old.fingerprint == fingerprint
@@ -308,16 +308,13 @@ impl Cache {
             }
         };
         // The finished result holds the warnings of opening too (the file is the same).
-        let result = Finished::decode(&self.blob(&finished.result)?, finished.details)?;
+        let result = Finished::decode(&self.blob(&finished.result)?, finished)?;
         let entry = Entry {
             fingerprint: indexed.fingerprint.clone(),
             identity,
             offset: indexed.offset,
             checkpoint: Blob::Stored(indexed.checkpoint),
-            finished: Some((
-                Blob::Stored(finished.result),
-                finished.details.map(Blob::Stored),
-            )),
+            finished: Some(finished.map(Blob::Stored)),
         };
         Some((result, reuse, Some((file.relative.clone(), entry))))
     }
@@ -443,13 +440,7 @@ impl Cache {
             Blob::New(bytes) => writer.append(&bytes),
         };
         let stored = store(entry.checkpoint).and_then(|checkpoint| {
-            let finished = match entry.finished {
-                Some((result, details)) => Some(super::cache_store::Finished {
-                    result: store(result)?,
-                    details: details.map(&mut store).transpose()?,
-                }),
-                None => None,
-            };
+            let finished = entry.finished.map(|f| f.try_map(&mut store)).transpose()?;
             Ok((checkpoint, finished))
         });
         match stored {

@@ -176,10 +176,12 @@ pub fn index_file(
 
 /// A project's files: its page, the page's figures as standalone SVG, runs.csv and the compare
 /// view's curves; and a warning when the page leaves metrics out. `featured` holds the runs the
-/// page draws ([`figures::featured_runs`]) with their details.
+/// page draws ([`figures::featured_runs`]) with their details, `overviews` the compare view's
+/// runs' overviews ([`crate::render::project_data::compare_runs`]).
 pub fn project_files(
     project: &Project,
     featured: &Featured,
+    overviews: &std::collections::BTreeMap<usize, crate::model::overview::Overview>,
     summary: &ProjectSummary,
     paths: &ProjectPaths,
     base_url: Option<&str>,
@@ -213,7 +215,7 @@ pub fn project_files(
         figure.file = format!("figures/{}", figure.name);
     }
     let runs_csv = crate::report::csv::runs_csv(summary, &columns.metrics, &columns.params);
-    let curves = crate::render::project_data::compare_curves_js(project, featured, &columns);
+    let curves = crate::render::project_data::compare_curves_js(project, overviews, &columns);
     files.push(PlannedFile {
         path: paths.project_page(),
         content: Content::Page {

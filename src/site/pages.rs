@@ -139,9 +139,14 @@ fn write_project(
     let mut warnings = units.unit(writer, key, digest, |out| {
         let base_url = options.base_url.as_deref();
         let featured = crate::render::figures::featured_runs(project);
-        let featured = spill.featured(&project.runs, featured)?;
+        let compared = crate::render::project_data::compare_runs(project);
+        let (featured, overviews) = rayon::join(
+            || spill.featured(&project.runs, featured),
+            || spill.overviews(&project.runs, compared),
+        );
+        let (featured, overviews) = (featured?, overviews?);
         let (files, mut warnings) =
-            plan::project_files(project, &featured, summary, paths, base_url);
+            plan::project_files(project, &featured, &overviews, summary, paths, base_url);
         if let Some(sink) = figures {
             plan::export_figures(sink, &files, paths, None)?;
         }
