@@ -6,7 +6,8 @@
 # For each STEPS, the generator's 100 runs x 6 metrics x STEPS steps (bench/run.sh's workload) are
 # written as event files with tensorboardX (peers.py convert-tb: one folder per run, params as
 # the hparams plugin; not timed), then each task runs REPEAT times and the median is reported:
-#   ahnb        `ahnb build TB -o SITE --no-cache` (all cores), the whole site written
+#   ahnb        `ahnb build TB -o SITE --no-cache` (all cores), the whole site written, each
+#               build into a new SITE (the sites are deleted when the script ends)
 #   ahnb -j 1   the same on one thread
 #   rustboard   tensorboard-data-server's `server --logdir TB --reload once -v`, from its start to
 #               its "Finished load cycle" line (it loads, keeps nothing on disk, writes no page)
@@ -51,16 +52,39 @@ if [ ! -x "$PY" ]; then
 fi
 mkdir -p "$WORK"
 
+# Each timed build writes a fresh site folder, and the sites are deleted only when the script
+# ends (bench/run.sh's new_site and drop_sites do the same): on an ext4 without a journal, this
+# machine's disk, creating files shortly after deleting many makes the kernel skip every inode
+# freed in the last minute or more (ialloc.c, recently_deleted()), about 0.1 s charged to the next
+# build of 100 run pages if the previous site were deleted right before it.
+sites=()
+drop_sites() {
+    local s
+    for s in "${sites[@]}"; do
+        rm -rf "$s" "$(dirname "$s")/.$(basename "$s").ahnb-"{cache,cache-0,cache-1,stamp,manifest}
+    done
+    sites=()
+}
+trap drop_sites EXIT
+# A site left by an interrupted run (or by this script before it kept one site per build).
+rm -rf "$WORK/site" "$WORK"/site-*
+
 declare -A wall rss said cmd cpu
-# run_once NAME: one timed run of task NAME (its command in cmd[NAME]), appended to its file.
+# run_once NAME: one timed run of task NAME (its command in cmd[NAME]; a build is given a fresh
+# `-o SITE`), appended to its file. `sync` first, so that the writeback of one build is not
+# charged to the next.
 run_once() {
-    local name=$1 file=$WORK/t-$1
-    case $name in ahnb* | before*) rm -rf "$WORK/site" ;; esac
+    local name=$1 file=$WORK/t-$1 output=()
+    case $name in ahnb* | before*)
+        output=(-o "$(mktemp -u "$WORK/site-XXXXXXXX")")
+        sites+=("${output[1]}")
+        ;;
+    esac
     sync
     # shellcheck disable=SC2086
     local started ended
     started=$(date +%s.%N)
-    /usr/bin/time -f "%M %U %S" -o "$file.one" ${cmd[$name]} > "$WORK/out-$name" 2>&1 || {
+    /usr/bin/time -f "%M %U %S" -o "$file.one" ${cmd[$name]} "${output[@]}" > "$WORK/out-$name" 2>&1 || {
         echo "error: $name failed:" >&2
         tail -20 "$WORK/out-$name" >&2
         exit 1
@@ -94,12 +118,12 @@ for steps in "${steps_list[@]}"; do
     cat "$tb"/*/*/* > /dev/null
 
     tasks=(ahnb ahnb-j1)
-    cmd[ahnb]="$AHNB build $tb -o $WORK/site --no-cache"
-    cmd[ahnb-j1]="$AHNB build $tb -o $WORK/site --no-cache -j 1"
+    cmd[ahnb]="$AHNB build $tb --no-cache"
+    cmd[ahnb-j1]="$AHNB build $tb --no-cache -j 1"
     if [ -n "${AHNB_BEFORE:-}" ]; then
         tasks+=(before before-j1)
-        cmd[before]="$AHNB_BEFORE build $tb -o $WORK/site --no-cache"
-        cmd[before-j1]="$AHNB_BEFORE build $tb -o $WORK/site --no-cache -j 1"
+        cmd[before]="$AHNB_BEFORE build $tb --no-cache"
+        cmd[before-j1]="$AHNB_BEFORE build $tb --no-cache -j 1"
     fi
     tasks+=(rustboard)
     cmd[rustboard]="$PY $PEERS rustboard $tb"

@@ -3,7 +3,7 @@
 
 use std::io::IsTerminal;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{self, RecvTimeoutError, Sender};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
@@ -11,17 +11,26 @@ use ahnb::progress::Progress;
 
 /// A running display; dropping it stops and clears it.
 pub struct ProgressDisplay {
-    done: Arc<AtomicBool>,
+    /// Dropped to stop the display: its thread waits on the other end between updates, so it
+    /// wakes at once instead of finishing a sleep (which kept every short build waiting up to
+    /// 0.1 s for nothing).
+    stop: Option<Sender<()>>,
     thread: Option<JoinHandle<()>>,
 }
 
 impl ProgressDisplay {
     pub fn start(progress: Arc<Progress>) -> Self {
-        let done = Arc::new(AtomicBool::new(false));
-        let flag = Arc::clone(&done);
-        let thread = std::thread::spawn(move || show(&progress, &flag));
+        let (stop, stopped) = mpsc::channel();
+        let thread = std::thread::spawn(move || {
+            // Updates every 0.1 s until the sender is dropped (or, never, sends).
+            let tick = || match stopped.recv_timeout(Duration::from_millis(100)) {
+                Err(RecvTimeoutError::Timeout) => true,
+                Ok(()) | Err(RecvTimeoutError::Disconnected) => false,
+            };
+            show(&progress, tick)
+        });
         ProgressDisplay {
-            done,
+            stop: Some(stop),
             thread: Some(thread),
         }
     }
@@ -29,22 +38,23 @@ impl ProgressDisplay {
 
 impl Drop for ProgressDisplay {
     fn drop(&mut self) {
-        self.done.store(true, Ordering::Relaxed);
+        drop(self.stop.take());
         if let Some(thread) = self.thread.take() {
             let _ = thread.join();
         }
     }
 }
 
-fn show(progress: &Progress, done: &AtomicBool) {
+/// Shows `progress` after each `tick` (which waits for the next update and is false once the
+/// build is done).
+fn show(progress: &Progress, mut tick: impl FnMut() -> bool) {
     const QUIET_START: Duration = Duration::from_secs(1);
     const PLAIN_EVERY: Duration = Duration::from_secs(5);
     let started = Instant::now();
     let terminal = std::io::stderr().is_terminal();
     let mut bar: Option<indicatif::ProgressBar> = None;
     let mut last_line = Instant::now();
-    while !done.load(Ordering::Relaxed) {
-        std::thread::sleep(Duration::from_millis(100));
+    while tick() {
         if started.elapsed() < QUIET_START {
             continue;
         }

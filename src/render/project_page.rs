@@ -72,68 +72,68 @@ impl ProjectView {
         };
 
         let row_of = |i: usize, run: &crate::model::Run| RunRow {
-                index: i,
-                color: crate::chart::run_color(i),
-                name: run.name.clone(),
-                href: format!("runs/{}", paths.runs[i]),
-                rank: rank_of(i),
-                status: project.summaries[i].status.as_str(),
-                // Unknown is "—", never "0 s"; its empty sort key sorts it last.
-                duration: run
-                    .duration()
-                    .map(|d| Cell {
-                        text: format::duration(d),
-                        raw: format::number_full(d),
+            index: i,
+            color: crate::chart::run_color(i),
+            name: run.name.clone(),
+            href: format!("runs/{}", paths.runs[i]),
+            rank: rank_of(i),
+            status: project.summaries[i].status.as_str(),
+            // Unknown is "—", never "0 s"; its empty sort key sorts it last.
+            duration: run
+                .duration()
+                .map(|d| Cell {
+                    text: format::duration(d),
+                    raw: format::number_full(d),
+                    is_best: false,
+                })
+                .unwrap_or_else(|| Cell {
+                    text: "—".to_owned(),
+                    ..Cell::empty()
+                }),
+            steps: Cell::number(crate::model::progress::logged_steps(run) as f64),
+            progress: progress_view(run, project.summaries[i].status),
+            group: project.summaries[i].group.clone(),
+            seed: run.header.seed.map(|s| s.to_string()),
+            params: param_keys
+                .iter()
+                .map(|k| match run.header.params.get(*k) {
+                    // Hyperparameters are shown as written (0.001, not 0.001000).
+                    Some(crate::model::ParamValue::Number(v)) => Cell {
+                        text: format::number_full(*v),
+                        raw: format::number_full(*v),
                         is_best: false,
-                    })
-                    .unwrap_or_else(|| Cell {
-                        text: "—".to_owned(),
-                        ..Cell::empty()
-                    }),
-                steps: Cell::number(crate::model::progress::logged_steps(run) as f64),
-                progress: progress_view(run, project.summaries[i].status),
-                group: project.summaries[i].group.clone(),
-                seed: run.header.seed.map(|s| s.to_string()),
-                params: param_keys
-                    .iter()
-                    .map(|k| match run.header.params.get(*k) {
-                        // Hyperparameters are shown as written (0.001, not 0.001000).
-                        Some(crate::model::ParamValue::Number(v)) => Cell {
-                            text: format::number_full(*v),
-                            raw: format::number_full(*v),
-                            is_best: false,
-                        },
-                        Some(v) => Cell::text(v.to_text()),
-                        None => Cell::empty(),
-                    })
-                    .collect(),
-                metrics: metric_order
-                    .iter()
-                    .enumerate()
-                    .map(|(column, m)| match run.series.get(m) {
-                        Some(series) => {
-                            let dir = project
-                                .direction_of(m)
-                                .unwrap_or(crate::model::Direction::Down);
-                            MetricCells {
-                                best: series
-                                    .summary
-                                    .best(dir)
-                                    .map(|p| best_cell(p.value, column))
-                                    .unwrap_or_else(Cell::empty),
-                                last: series
-                                    .summary
-                                    .last
-                                    .map(|p| Cell::number(p.value))
-                                    .unwrap_or_else(Cell::empty),
-                            }
+                    },
+                    Some(v) => Cell::text(v.to_text()),
+                    None => Cell::empty(),
+                })
+                .collect(),
+            metrics: metric_order
+                .iter()
+                .enumerate()
+                .map(|(column, m)| match run.series.get(m) {
+                    Some(series) => {
+                        let dir = project
+                            .direction_of(m)
+                            .unwrap_or(crate::model::Direction::Down);
+                        MetricCells {
+                            best: series
+                                .summary
+                                .best(dir)
+                                .map(|p| best_cell(p.value, column))
+                                .unwrap_or_else(Cell::empty),
+                            last: series
+                                .summary
+                                .last
+                                .map(|p| Cell::number(p.value))
+                                .unwrap_or_else(Cell::empty),
                         }
-                        None => MetricCells {
-                            best: Cell::empty(),
-                            last: Cell::empty(),
-                        },
-                    })
-                    .collect(),
+                    }
+                    None => MetricCells {
+                        best: Cell::empty(),
+                        last: Cell::empty(),
+                    },
+                })
+                .collect(),
         };
         // Without JavaScript the table shows the best runs only: a 10,000-run project must not
         // become 10,000 DOM rows. The script renders every run from the page's data, and runs.csv

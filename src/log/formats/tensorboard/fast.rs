@@ -32,12 +32,93 @@ const VALUE: u32 = 1;
 const TAG: u32 = 1;
 const SIMPLE_VALUE: u32 = 2;
 
+/// The keys (field number and wire type in one byte) of the shape [`decode_single`] reads.
+const WALL_TIME_KEY: u8 = (WALL_TIME << 3 | 1) as u8;
+const STEP_KEY: u8 = (STEP << 3) as u8;
+const SUMMARY_KEY: u8 = (SUMMARY << 3 | 2) as u8;
+const VALUE_KEY: u8 = (VALUE << 3 | 2) as u8;
+const TAG_KEY: u8 = (TAG << 3 | 2) as u8;
+const SIMPLE_VALUE_KEY: u8 = (SIMPLE_VALUE << 3 | 5) as u8;
+
 /// Reads `record` into `out` (its values cleared first) when it is a scalar event of the common
 /// shape; `None` otherwise, with `out` in an unspecified state.
 pub fn decode_scalars(record: &[u8], out: &mut Scalars) -> Option<()> {
     out.values.clear();
     out.wall_time = 0.0;
     out.step = 0;
+    if decode_single(record, out).is_some() {
+        return Some(());
+    }
+    decode_fields(record, out)
+}
+
+/// The record every writer of one scalar per event gives (tensorboardX, PyTorch, Lightning),
+/// read at fixed places instead of field by field: `wall_time`, the step when it is not 0, and
+/// one summary of one value with a short tag, in that order, each length in one byte, nothing
+/// after. Any other record (or any doubt) is `None`, for [`decode_fields`]; for the records it
+/// takes, both read the same (the `tests` check it).
+fn decode_single(record: &[u8], out: &mut Scalars) -> Option<()> {
+    let (&WALL_TIME_KEY, rest) = record.split_first()? else {
+        return None;
+    };
+    let (wall_time, mut rest) = rest.split_first_chunk::<8>()?;
+    let mut step = 0;
+    if let Some((&STEP_KEY, after)) = rest.split_first() {
+        rest = after;
+        step = short_varint(&mut rest)?;
+    }
+    let [
+        SUMMARY_KEY,
+        summary,
+        VALUE_KEY,
+        value,
+        TAG_KEY,
+        tag,
+        ref tail @ ..,
+    ] = *rest
+    else {
+        return None;
+    };
+    let tag = usize::from(tag);
+    // One-byte lengths (below 0x80), each the exact rest of its message: the summary holds the
+    // value, the value holds the tag and the float, the record ends with them.
+    let fits = summary < 0x80
+        && usize::from(summary) == rest.len() - 2
+        && usize::from(value) + 2 == usize::from(summary)
+        && tag + 7 == usize::from(value)
+        && tag > 0;
+    if !fits {
+        return None;
+    }
+    let (&SIMPLE_VALUE_KEY, bits) = tail[tag..].split_first()? else {
+        return None;
+    };
+    let bits: [u8; 4] = bits.try_into().ok()?;
+    out.wall_time = f64::from_le_bytes(*wall_time);
+    // int64 on the wire: the varint's 64 bits, as prost reads them.
+    out.step = step as i64;
+    let start = record.len() - tail.len();
+    out.values
+        .push((start..start + tag, f32::from_le_bytes(bits)));
+    Some(())
+}
+
+/// A varint of at most 9 bytes (63 bits, so no overflow to check); longer ones are `None`, for
+/// prost's own reading in [`decode_fields`].
+fn short_varint(buf: &mut &[u8]) -> Option<u64> {
+    let mut value = 0u64;
+    for (i, &byte) in buf.iter().take(9).enumerate() {
+        value |= u64::from(byte & 0x7f) << (7 * i);
+        if byte < 0x80 {
+            *buf = &buf[i + 1..];
+            return Some(value);
+        }
+    }
+    None
+}
+
+/// The common shape read field by field, in any order, with any number of values.
+fn decode_fields(record: &[u8], out: &mut Scalars) -> Option<()> {
     let mut buf = record;
     let (mut wall_time, mut step, mut summary) = (false, false, false);
     while !buf.is_empty() {
@@ -295,8 +376,103 @@ mod tests {
         ]
     }
 
+    /// The fixed-place reading and the field-by-field one, each alone.
+    fn both(record: &[u8]) -> (Option<Scalars>, Option<Scalars>) {
+        let (mut single, mut fields) = (Scalars::default(), Scalars::default());
+        let single = decode_single(record, &mut single).map(|()| single);
+        let fields = decode_fields(record, &mut fields).map(|()| fields);
+        (single, fields)
+    }
+
+    fn same(a: &Scalars, b: &Scalars) -> bool {
+        a.wall_time.to_bits() == b.wall_time.to_bits()
+            && a.step == b.step
+            && a.values.len() == b.values.len()
+            && (a.values.iter().zip(&b.values))
+                .all(|((ta, va), (tb, vb))| ta == tb && va.to_bits() == vb.to_bits())
+    }
+
+    #[test]
+    fn the_single_value_shape_is_read_at_fixed_places() {
+        let record = scalar_event(300, &[("train/loss", 0.25)]);
+        let (single, fields) = both(&record);
+        let single = single.expect("the common record is read at fixed places");
+        assert_eq!(single.step, 300);
+        assert_eq!(single.wall_time, 1.7e9 + 0.25);
+        assert_eq!(&record[single.values[0].0.clone()], b"train/loss");
+        assert_eq!(single.values[0].1, 0.25);
+        assert!(same(&single, &fields.unwrap()));
+        // Step 0 has no step field; a step of 2^62 has a 9-byte varint, 2^63 and -1 ten bytes
+        // (left to prost); a tag of 120 bytes needs two-byte lengths.
+        assert!(both(&scalar_event(0, &[("x", 1.0)])).0.is_some());
+        assert!(both(&scalar_event(1 << 62, &[("x", 1.0)])).0.is_some());
+        assert!(both(&scalar_event(-1, &[("x", 1.0)])).0.is_none());
+        assert!(
+            both(&scalar_event(5, &[(&"t".repeat(120), 1.0)]))
+                .0
+                .is_none()
+        );
+        assert!(
+            both(&scalar_event(5, &[("a", 1.0), ("b", 2.0)]))
+                .0
+                .is_none()
+        );
+        for record in [
+            scalar_event(-1, &[("x", 1.0)]),
+            scalar_event(5, &[(&"t".repeat(120), 1.0)]),
+            scalar_event(5, &[("a", 1.0), ("b", 2.0)]),
+        ] {
+            assert!(agree(&record));
+        }
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(4000))]
+
+        /// Differential: the single-value shape, then one byte changed and the record cut
+        /// anywhere. Whenever the fixed-place reading takes a record, the field-by-field reading
+        /// and prost read the same from it; the unchanged record is always taken.
+        #[test]
+        fn the_fixed_place_reading_agrees_with_the_field_by_field_one(
+            wall_time in any::<u64>(),
+            step in prop_oneof![0i64..300, any::<i64>()],
+            tag in proptest::collection::vec(any::<u8>(), 1..130),
+            bits in any::<u32>(),
+            flip in any::<(prop::sample::Index, u8)>(),
+            cut in any::<prop::sample::Index>(),
+        ) {
+            let event = Event {
+                wall_time: f64::from_bits(wall_time),
+                step,
+                what: Some(What::Summary(Summary {
+                    value: vec![SummaryValue {
+                        tag: Bytes::from(tag.clone()),
+                        value: Some(summary_value::Value::SimpleValue(f32::from_bits(bits))),
+                        ..Default::default()
+                    }],
+                })),
+            };
+            let record = event.encode_to_vec();
+            let (single, fields) = both(&record);
+            // The summary holds the value (2 + tag + 5 bytes) in a length below 0x80.
+            let expected = wall_time != 0 && tag.len() + 9 < 0x80 && step >= 0;
+            prop_assert_eq!(single.is_some(), expected);
+            if let Some(single) = single {
+                prop_assert!(same(&single, &fields.unwrap()));
+                prop_assert!(agree(&record));
+            }
+            let mut changed = record.clone();
+            let at = flip.0.index(changed.len());
+            changed[at] ^= flip.1.max(1);
+            let changed = &changed[..cut.index(changed.len() + 1)];
+            for record in [changed, &record[..cut.index(record.len() + 1)]] {
+                if let (Some(single), fields) = both(record) {
+                    let fields = fields.expect("the fixed-place reading took a record the field-by-field one refuses");
+                    prop_assert!(same(&single, &fields));
+                    prop_assert!(agree(record));
+                }
+            }
+        }
 
         /// Differential: events built field by field (with repeats, wrong wire types, unknown
         /// fields, odd tags, any float bits), and any bytes at all.

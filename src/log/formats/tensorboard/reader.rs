@@ -46,6 +46,7 @@ pub fn read_event_file(
     let mut spare_items = Vec::new();
     let mut scalars = Scalars::default();
     let mut widen = WidenCache::default();
+    let mut names = TagNames::default();
     loop {
         let record = match reader.next_record() {
             Ok(Some(record)) => record,
@@ -79,7 +80,8 @@ pub fn read_event_file(
             let step = scalars.step;
             for (tag, value) in &scalars.values {
                 let tag = &record.data[tag.clone()];
-                push_scalar(builder, number, role, tag, step, widen.widen(*value));
+                let value = widen.widen(*value);
+                push_scalar(builder, &mut names, (number, role), tag, step, value);
             }
             (step, scalars.wall_time, !scalars.values.is_empty())
         } else {
@@ -87,7 +89,8 @@ pub fn read_event_file(
             match decoder.decode_into(data, std::mem::take(&mut spare_items)) {
                 Ok(mut decoded) => {
                     let at = (number, record.offset);
-                    let shown = take_items(file, role, at, &mut decoded, builder, facts);
+                    let into = (&mut *builder, &mut names, &mut *facts);
+                    let shown = take_items(file, role, at, &mut decoded, into);
                     spare_items = decoded.items;
                     (decoded.step, decoded.wall_time, shown)
                 }
@@ -107,36 +110,70 @@ pub fn read_event_file(
     }
 }
 
-/// Slots of the series hint (see `RunBuilder::push_point_at`).
+/// Slots of the series hint (see `RunBuilder::push_point_at`) and of [`TagNames`].
 const TAG_SLOTS: usize = 64;
 
-/// One scalar into its series. The tag is a slice of the record; a tag that is not UTF-8 is
-/// shown with its bytes escaped (see `text_of`).
+/// The metric names of one file's tags, by slot: a file repeats a handful of tags, and the name
+/// of one (its UTF-8 check, Keras' prefixes, `val_` for a validation file) is then made once
+/// instead of once per value. Direct-mapped, so it never grows; a slot is checked against the
+/// tag's bytes, so two tags sharing one only cost the name again.
+pub struct TagNames {
+    /// `(tag bytes, metric name)`.
+    slots: Vec<Option<(Box<[u8]>, String)>>,
+}
+
+impl Default for TagNames {
+    fn default() -> Self {
+        TagNames {
+            slots: vec![None; TAG_SLOTS],
+        }
+    }
+}
+
+impl TagNames {
+    /// The metric named by `tag` (a slice of the record) in `role`, kept in `slot`. A tag that
+    /// is not UTF-8 is shown with its bytes escaped (see `text_of`).
+    fn name(&mut self, slot: usize, tag: &[u8], role: Role) -> &str {
+        let entry = &mut self.slots[slot];
+        if entry.as_ref().is_none_or(|(known, _)| **known != *tag) {
+            let text = match std::str::from_utf8(tag) {
+                Ok(text) => Cow::Borrowed(text),
+                Err(_) => Cow::Owned(text_of(tag)),
+            };
+            let name = layout::metric_name(&text, role).into_owned();
+            *entry = Some((tag.into(), name));
+        }
+        entry.as_ref().map_or("", |(_, name)| name)
+    }
+}
+
+/// A slot from the tag's length and last bytes: writers log a handful of tags in turn, and
+/// distinct tags rarely share a slot (when they do, the checks against the name catch it).
+fn tag_slot(tag: &[u8]) -> usize {
+    match tag {
+        [.., a, b] => (tag.len() * 7 + usize::from(*a) * 3 + usize::from(*b)) % TAG_SLOTS,
+        _ => tag.len() % TAG_SLOTS,
+    }
+}
+
+/// One scalar into its series. The tag is a slice of the record.
 fn push_scalar(
     builder: &mut RunBuilder,
-    number: u64,
-    role: Role,
+    names: &mut TagNames,
+    at: (u64, Role),
     tag: &[u8],
     step: i64,
     value: f64,
 ) {
-    let tag = match std::str::from_utf8(tag) {
-        Ok(tag) => Cow::Borrowed(tag),
-        Err(_) => Cow::Owned(text_of(tag)),
-    };
-    let name = layout::metric_name(&tag, role);
+    let (number, role) = at;
+    let slot = tag_slot(tag);
+    let name = names.name(slot, tag, role);
     // Lightning logs the epoch as a scalar named `epoch`: the run's epoch axis, as for a bare
     // JSON line's `epoch`.
     if name == "epoch" {
         builder.push_epoch(step, value);
     } else {
-        // A slot from the tag's length and last bytes: writers log a handful of tags in turn,
-        // and distinct tags rarely share a slot (when they do, the name check catches it).
-        let slot = match tag.as_bytes() {
-            [.., a, b] => (tag.len() * 7 + usize::from(*a) * 3 + usize::from(*b)) % TAG_SLOTS,
-            _ => tag.len() % TAG_SLOTS,
-        };
-        builder.push_point_at(number, &name, step, value, slot);
+        builder.push_point_at(number, name, step, value, slot);
     }
 }
 
@@ -147,8 +184,7 @@ fn take_items(
     role: Role,
     at: (u64, u64),
     decoded: &mut Decoded,
-    builder: &mut RunBuilder,
-    facts: &mut RunFacts,
+    (builder, names, facts): (&mut RunBuilder, &mut TagNames, &mut RunFacts),
 ) -> bool {
     let (number, data_offset) = at;
     let step = decoded.step;
@@ -157,7 +193,7 @@ fn take_items(
         match item {
             Item::Scalar { tag, value } => {
                 shown = true;
-                push_scalar(builder, number, role, &tag, step, value);
+                push_scalar(builder, names, (number, role), &tag, step, value);
             }
             Item::Text { tag, text } => {
                 shown = true;
@@ -219,4 +255,43 @@ fn escape_markdown(text: &str) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tag_names_are_made_once_per_tag_and_never_mixed_up() {
+        // Two tags in one slot: each is named for itself, in turn, however often they alternate.
+        let (a, b) = (b"epoch_loss".as_slice(), b"epoch_mloss".as_slice());
+        let other = (2..8)
+            .flat_map(|len| {
+                (b'a'..=b'z').flat_map(move |x| (b'a'..=b'z').map(move |y| (len, x, y)))
+            })
+            .map(|(len, x, y)| [vec![b'v'; len - 2], vec![x, y]].concat())
+            .find(|tag| tag_slot(tag) == tag_slot(a));
+        let other = other.expect("a tag in the slot of epoch_loss");
+        let mut names = TagNames::default();
+        for _ in 0..3 {
+            let slot = tag_slot(a);
+            assert_eq!(names.name(slot, a, Role::Validation), "val_loss");
+            assert_eq!(
+                names.name(slot, &other, Role::Validation),
+                format!("val_{}", String::from_utf8_lossy(&other))
+            );
+            assert_eq!(names.name(tag_slot(b), b, Role::Train), "mloss");
+        }
+        // The same bytes in another role of another file's names: Keras' prefix dropped only.
+        assert_eq!(
+            TagNames::default().name(tag_slot(a), a, Role::Run),
+            "epoch_loss"
+        );
+        // A tag that is not UTF-8 is shown with its bytes replaced, as the full decode shows it.
+        let bad = b"lo\xffss";
+        assert_eq!(
+            TagNames::default().name(tag_slot(bad), bad, Role::Run),
+            "lo\u{fffd}ss"
+        );
+    }
 }

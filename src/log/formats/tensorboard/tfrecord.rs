@@ -86,6 +86,38 @@ pub struct RecordReader<R> {
     records: u64,
     /// Bytes consumed from the stream.
     offset: u64,
+    /// The masked checksums of lengths already seen (see [`LengthChecksums`]).
+    length_checksums: LengthChecksums,
+}
+
+/// The masked CRC-32C of a record's 8 length bytes, remembered by length: a file's records have
+/// a handful of lengths (one scalar event is as long as the next but for its step's varint), so
+/// the header's checksum is computed once per length instead of once per record. Exact: the
+/// checksum is a function of the 8 bytes alone. Direct-mapped, so it never grows.
+struct LengthChecksums {
+    /// `(length, its masked checksum)`; length 0's own entry to start with, so that no slot
+    /// holds a wrong pair.
+    slots: [(u64, u32); LENGTH_SLOTS],
+}
+
+const LENGTH_SLOTS: usize = 64;
+
+impl Default for LengthChecksums {
+    fn default() -> Self {
+        LengthChecksums {
+            slots: [(0, masked_crc32c(&0u64.to_le_bytes())); LENGTH_SLOTS],
+        }
+    }
+}
+
+impl LengthChecksums {
+    fn of(&mut self, length: u64) -> u32 {
+        let slot = &mut self.slots[length as usize % LENGTH_SLOTS];
+        if slot.0 != length {
+            *slot = (length, masked_crc32c(&length.to_le_bytes()));
+        }
+        slot.1
+    }
 }
 
 /// One record's data, borrowed from the reader until the next call.
@@ -111,6 +143,7 @@ impl<R: Read> RecordReader<R> {
             ended: false,
             records: 0,
             offset: 0,
+            length_checksums: LengthChecksums::default(),
         }
     }
 
@@ -142,7 +175,7 @@ impl<R: Read> RecordReader<R> {
         let (length_bytes, length_crc) = header.split_at(8);
         let length = u64::from_le_bytes(length_bytes.try_into().expect("8 bytes"));
         let length_crc = u32::from_le_bytes(length_crc.try_into().expect("4 bytes"));
-        if masked_crc32c(length_bytes) != length_crc {
+        if self.length_checksums.of(length) != length_crc {
             self.consume(12);
             return Err(FrameError::LengthChecksum);
         }
@@ -290,6 +323,28 @@ mod tests {
         assert_eq!(records, [b"first".to_vec()]);
         assert_eq!(errors[0].0, 2);
         assert!(errors[0].1.contains("length"));
+    }
+
+    #[test]
+    fn remembered_length_checksums_still_catch_a_bad_one() {
+        // Lengths 1, 65 and 129 share a slot of the memo; each is checked against its own sum.
+        let mut file = Vec::new();
+        for data in [&b"a"[..], &[7; 65], b"b", &[9; 129], b"c"] {
+            file.extend(frame_record(data));
+        }
+        let (records, errors) = read_all(&file);
+        assert_eq!(records.len(), 5);
+        assert!(errors.is_empty());
+        // A length seen before, now with a checksum that does not match it.
+        let mut bad = frame_record(b"d");
+        bad[8] ^= 1;
+        file.extend(bad);
+        let (records, errors) = read_all(&file);
+        assert_eq!(records.len(), 5);
+        assert_eq!(
+            errors,
+            [(6, "has a length whose checksum does not match".to_owned())]
+        );
     }
 
     #[test]
