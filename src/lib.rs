@@ -134,6 +134,8 @@ pub struct BuildReport {
     /// Logs reused unchanged from the cache, and logs read on from where they grew.
     pub unchanged: usize,
     pub appended: usize,
+    /// Of the unchanged logs, those known unchanged on disk without reading them.
+    pub vouched: usize,
     /// The site already matched the inputs; nothing was read or written.
     pub up_to_date: bool,
     /// Runs read per format, and files passed over with why (see [`Loaded`]).
@@ -233,6 +235,7 @@ pub fn build(logs: &Path, site_dir: &Path, options: &BuildOptions) -> Result<Bui
         archived,
         timings: timings.0,
         unchanged: loaded.unchanged,
+        vouched: loaded.vouched,
         appended: loaded.appended,
         up_to_date: false,
         formats: std::mem::take(&mut loaded.formats),
@@ -356,8 +359,8 @@ enum Stamp {
 /// while reading.
 struct PendingStamp {
     file: PathBuf,
-    inputs: Option<u64>,
-    lengths: Vec<(String, u64)>,
+    inputs: Option<site::stamp::InputsDigest>,
+    stats: Vec<site::stamp::LogStat>,
     files: Vec<log::LogFile>,
     walk_warnings: Vec<Warning>,
 }
@@ -378,20 +381,22 @@ fn check_stamp(
     }
     let started = Instant::now();
     let file = site::stamp::stamp_path(cache);
-    let lengths = site::stamp::lengths(&walked.files);
+    let stats = site::stamp::stat_logs(&walked.files);
     let mut inputs = None;
-    if site::stamp::may_be_up_to_date(&file, &walked.files) {
+    if let Some(known) = site::stamp::may_be_up_to_date(&file, &stats) {
+        let vouched = known.len();
         let digest = site::stamp::inputs_digest(
             logs,
             &walked.files,
             &walked.warnings,
             theme_files,
             settings,
-            &std::collections::BTreeMap::new(),
+            &known,
         );
-        if let Some(report) = site::stamp::up_to_date(&file, digest, site_dir) {
+        if let Some(report) = site::stamp::up_to_date(&file, digest.digest, site_dir) {
             return Stamp::UpToDate(Box::new(BuildReport::up_to_date(
                 report,
+                vouched,
                 walked.elapsed + started.elapsed(),
             )));
         }
@@ -400,7 +405,7 @@ fn check_stamp(
     Stamp::Stale(Some(PendingStamp {
         file,
         inputs,
-        lengths,
+        stats,
         files: walked.files.clone(),
         walk_warnings: walked.warnings.clone(),
     }))
@@ -448,12 +453,20 @@ fn save_stamp(
         formats: report.formats.clone(),
         skipped: report.skipped.clone(),
     };
-    site::stamp::save(&stamp.file, inputs, stamp.lengths, site_dir, media, stamped);
+    let stamped_logs = site::stamp::stamped_logs(stamp.stats, &inputs);
+    site::stamp::save(
+        &stamp.file,
+        inputs.digest,
+        stamped_logs,
+        site_dir,
+        media,
+        stamped,
+    );
 }
 
 impl BuildReport {
     /// The report of a build that found the site already up to date.
-    fn up_to_date(stamped: site::stamp::StampedReport, elapsed: Duration) -> Self {
+    fn up_to_date(stamped: site::stamp::StampedReport, vouched: usize, elapsed: Duration) -> Self {
         BuildReport {
             projects: stamped.projects,
             runs: stamped.runs,
@@ -467,6 +480,7 @@ impl BuildReport {
             timings: vec![("check", elapsed)],
             unchanged: stamped.files,
             appended: 0,
+            vouched,
             up_to_date: true,
             formats: stamped.formats,
             skipped: stamped.skipped,

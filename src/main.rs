@@ -73,8 +73,12 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 print_formats(&report.formats, &report.skipped);
                 print_exports(&args, &report);
                 if !args.no_cache {
+                    let vouched = match report.vouched {
+                        0 => String::new(),
+                        n => format!(" ({n} known unchanged on disk, not read)"),
+                    };
                     eprintln!(
-                        "  cache: {} logs unchanged, {} read from where they grew, {} parsed",
+                        "  cache: {} logs unchanged, {} read from where they grew, {} parsed{vouched}",
                         report.unchanged,
                         report.appended,
                         report.files - report.unchanged - report.appended

@@ -467,6 +467,79 @@ fn a_same_length_edit_in_the_middle_of_a_long_log_reaches_the_next_build() {
     assert_eq!(loss["best_step"], 4500, "{loss}");
 }
 
+/// A log that had settled before a build is known unchanged by its identity the next time,
+/// without a byte of it being read (`log::file_identity`); a same-length edit with its old mtime
+/// put back still reaches the next build, since the write sets the change time.
+#[test]
+fn settled_logs_are_known_by_their_identity_and_an_edit_hiding_its_mtime_still_reaches_the_build() {
+    let dir = tempfile::tempdir().unwrap();
+    let logs = dir.path().join("logs/p");
+    std::fs::create_dir_all(&logs).unwrap();
+    write_run(&logs.join("a.jsonl"), "a", 0..200);
+    write_run(&logs.join("b.jsonl"), "b", 0..200);
+    // Older than `file_identity::SETTLED` (2 s) when first read: their identities are recorded.
+    std::thread::sleep(std::time::Duration::from_millis(2300));
+    let logs_root = dir.path().join("logs");
+    let site = dir.path().join("site");
+    let build = || {
+        let output = ahnb()
+            .arg("build")
+            .arg(&logs_root)
+            .arg("-o")
+            .arg(&site)
+            .output()
+            .unwrap();
+        assert!(output.status.success());
+        String::from_utf8(output.stderr).unwrap()
+    };
+    let first = build();
+    assert!(
+        first.contains("0 logs unchanged, 0 read from where they grew, 2 parsed\n"),
+        "{first}"
+    );
+    let second = build();
+    assert!(second.contains("is up to date"), "{second}");
+    assert!(
+        second.contains("(2 known unchanged on disk, not read)"),
+        "{second}"
+    );
+
+    // Step 100's loss, 1/101 = 0.009900990099009901, becomes 0.000900990099009901: a new best,
+    // same length, and the file's mtime is put back as it was.
+    let path = logs.join("a.jsonl");
+    let modified = std::fs::metadata(&path).unwrap().modified().unwrap();
+    let mut bytes = std::fs::read(&path).unwrap();
+    let needle = b"\"loss\":0.009900990099009901";
+    let at = bytes
+        .windows(needle.len())
+        .position(|w| w == needle)
+        .expect("step 100's loss");
+    assert_eq!(bytes[at + 11], b'9');
+    bytes[at + 11] = b'0';
+    std::fs::write(&path, &bytes).unwrap();
+    std::fs::File::options()
+        .write(true)
+        .open(&path)
+        .unwrap()
+        .set_modified(modified)
+        .unwrap();
+    assert_eq!(
+        std::fs::metadata(&path).unwrap().modified().unwrap(),
+        modified
+    );
+    // b is known by its identity; a is read again whole, and the site equals a clean build's.
+    assert_cached_equals_clean(
+        &logs_root,
+        &site,
+        "1 logs unchanged, 0 read from where they grew, 1 parsed (1 known unchanged on disk, not read)",
+    );
+    let page = std::fs::read_to_string(site.join("p/index.html")).unwrap();
+    assert!(
+        page.contains("9.01e-4 at 100"),
+        "the edited best loss is on the project page"
+    );
+}
+
 mod random_edits {
     use super::*;
     use proptest::prelude::*;

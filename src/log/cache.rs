@@ -3,11 +3,13 @@
 //!
 //! An entry is keyed by the log's path relative to LOGS and trusted only when the file's content
 //! still matches it: a hash (xxh3-128) of every byte up to the cached offset (the whole file, for
-//! gzip logs). Hashing runs at memory speed, many times faster than parsing, so a build never
-//! trusts lengths, modification times or samples of a file: an edit of one byte in the middle,
-//! of the same length, is read by the next build. The hash is computed on the bytes the reader
-//! reads, from the same open file, so that what is cached is exactly what was parsed. A resumed
-//! reading continues the exact parser state, so output never differs from a clean build.
+//! gzip logs), or, for a log read whole that had settled before it was read, its unchanged
+//! identity (device, inode, length, mtime and ctime: `log::file_identity`, git's shortcut with
+//! git's guard against racy edits). Never lengths, modification times or samples alone: an edit
+//! of one byte in the middle, of the same length, with the old mtime put back, sets the ctime and
+//! is read by the next build. The hash is computed on the bytes the reader reads, from the same
+//! open file, so that what is cached is exactly what was parsed. A resumed reading continues the
+//! exact parser state, so output never differs from a clean build.
 //!
 //! Beside each checkpoint, an entry keeps what reading the whole log finished into: the run
 //! without its chart points (header, summaries, trends, media, notes, end) and its warnings,
@@ -31,11 +33,13 @@ use std::hash::Hasher;
 use std::io::{BufReader, Read, Seek, SeekFrom, Take};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
+use std::time::SystemTime;
 
 use xxhash_rust::xxh3::Xxh3;
 
 use super::cache_finished::Finished;
 use super::cache_store::{CACHE_FORMAT, Data, Fingerprint, Index, Indexed, Stored};
+use super::file_identity::FileIdentity;
 use super::{Checkpoint, FileResult, LogFile, Reading, Start, finish_checkpoint, read_log_from};
 
 const BUFFER: usize = 256 * 1024;
@@ -43,6 +47,9 @@ const BUFFER: usize = 256 * 1024;
 /// One log's cached reading, to keep for the next build.
 pub struct Entry {
     fingerprint: Fingerprint,
+    /// The file's identity when it was read, if it had settled ([`FileIdentity::settled`]): the
+    /// next build trusts an unchanged identity instead of hashing the file again.
+    identity: Option<FileIdentity>,
     /// Where the checkpoint's reading stopped, in bytes: kept outside the encoded checkpoint so
     /// that an entry is checked against its file before anything is decoded.
     offset: u64,
@@ -50,7 +57,7 @@ pub struct Entry {
     checkpoint: Blob,
     /// The finished reading ([`Finished`]) and its run's details, when the fingerprint covers
     /// the whole file.
-    finished: Option<(Blob, Option<Blob>)>,
+    finished: Option<super::cache_store::Finished<Blob>>,
 }
 
 /// A blob of an entry: new (encoded, to append to the data file), or one the data file holds.
@@ -139,6 +146,10 @@ struct NewEntries {
     entries: Vec<Indexed>,
 }
 
+/// A reading with the fingerprint of the bytes before its checkpoint and the file's identity
+/// before it was read (when settled).
+type FingerprintedReading = (Reading, Reuse, Option<Fingerprint>, Option<FileIdentity>);
+
 /// A log read through the cache: the result, how it was obtained, and the entry to keep.
 pub type CachedRead = (FileResult, Reuse, Option<(String, Entry)>);
 
@@ -149,6 +160,8 @@ pub enum Reuse {
     Parsed,
     /// Unchanged: nothing parsed (a cut last line is read again).
     Unchanged,
+    /// Unchanged, known by the file's identity without reading a byte of it.
+    Vouched,
     /// Grown: only the new bytes parsed.
     Appended,
 }
@@ -228,14 +241,14 @@ impl Cache {
                 }),
         };
         match read {
-            Ok((reading, reuse, fingerprint)) => {
+            Ok((reading, reuse, fingerprint, identity)) => {
                 let entry = match (reading.checkpoint, fingerprint) {
                     (Some(checkpoint), Some(fingerprint)) => {
                         let whole = file.gzip || checkpoint.offset == fingerprint.len;
                         let finished = whole
                             .then(|| Finished::encode_all(&reading.result))
                             .flatten()
-                            .map(|(result, details)| (Blob::New(result), details.map(Blob::New)));
+                            .map(|blobs| blobs.map(Blob::New));
                         let unchanged = reuse == Reuse::Unchanged
                             && old.as_ref().is_some_and(|(old, _)| {
                                 old.offset == checkpoint.offset && old.fingerprint == fingerprint
@@ -250,6 +263,7 @@ impl Cache {
                         encoded.map(|checkpoint_blob| {
                             let entry = Entry {
                                 fingerprint,
+                                identity,
                                 offset: checkpoint.offset,
                                 checkpoint: checkpoint_blob,
                                 finished,
@@ -274,40 +288,47 @@ impl Cache {
             return None;
         }
         let (opened, _) = super::open_log(file).ok()?;
-        let len = opened.get_ref().metadata().ok()?.len();
+        let now = SystemTime::now();
+        let metadata = opened.get_ref().metadata().ok()?;
+        let len = metadata.len();
         if len != indexed.fingerprint.len {
             return None;
         }
-        let mut raw = Hashing::new(opened);
-        raw.skip(u64::MAX).ok()?;
-        if raw.bytes != len || raw.hasher.digest128() != indexed.fingerprint.hash {
-            return None;
-        }
+        // A file whose identity is the one recorded when it was last read is that content
+        // (see `log::file_identity`); any other is hashed whole.
+        let (identity, reuse) = match indexed.identity {
+            Some(identity) if identity.still(&metadata) => (Some(identity), Reuse::Vouched),
+            _ => {
+                let mut raw = Hashing::new(opened);
+                raw.skip(u64::MAX).ok()?;
+                if raw.bytes != len || raw.hasher.digest128() != indexed.fingerprint.hash {
+                    return None;
+                }
+                (FileIdentity::settled(&metadata, now), Reuse::Unchanged)
+            }
+        };
         // The finished result holds the warnings of opening too (the file is the same).
-        let result = Finished::decode(&self.blob(&finished.result)?, finished.details)?;
+        let result = Finished::decode(&self.blob(&finished.result)?, finished)?;
         let entry = Entry {
             fingerprint: indexed.fingerprint.clone(),
+            identity,
             offset: indexed.offset,
             checkpoint: Blob::Stored(indexed.checkpoint),
-            finished: Some((
-                Blob::Stored(finished.result),
-                finished.details.map(Blob::Stored),
-            )),
+            finished: Some(finished.map(Blob::Stored)),
         };
-        Some((
-            result,
-            Reuse::Unchanged,
-            Some((file.relative.clone(), entry)),
-        ))
+        Some((result, reuse, Some((file.relative.clone(), entry))))
     }
     /// Reads a log from its first byte, hashing what is read for the entry.
     fn read_from_start(
         &self,
         file: &LogFile,
         exact: bool,
-    ) -> Result<(Reading, Reuse, Option<Fingerprint>), super::Warning> {
+    ) -> Result<FingerprintedReading, super::Warning> {
         let (opened, mut limit_warnings) = super::open_log(file)?;
-        let len = opened.get_ref().metadata().map_or(0, |m| m.len());
+        let now = SystemTime::now();
+        let metadata = opened.get_ref().metadata().ok();
+        let len = metadata.as_ref().map_or(0, |m| m.len());
+        let identity = metadata.and_then(|m| FileIdentity::settled(&m, now));
         let start = if exact { Start::Exact } else { Start::Fresh };
         let mut raw = Hashing::new(opened);
         let mut reading = if file.gzip {
@@ -337,7 +358,7 @@ impl Cache {
             None => None,
         }
         .map(|hash| Fingerprint { len, hash });
-        Ok((reading, Reuse::Parsed, fingerprint))
+        Ok((reading, Reuse::Parsed, fingerprint, identity))
     }
 
     /// Resumes a log from its cached checkpoint when the bytes before the checkpoint are the
@@ -347,18 +368,21 @@ impl Cache {
         file: &LogFile,
         entry: &Indexed,
         checkpoint: &[u8],
-    ) -> Option<(Reading, Reuse, Option<Fingerprint>)> {
+    ) -> Option<FingerprintedReading> {
         let (opened, limit_warnings) = super::open_log(file).ok()?;
-        let len = opened.get_ref().metadata().ok()?.len();
+        let now = SystemTime::now();
+        let metadata = opened.get_ref().metadata().ok()?;
+        let len = metadata.len();
+        let identity = FileIdentity::settled(&metadata, now);
         let mut raw = Hashing::new(opened);
         if file.gzip {
             // A compressed log cannot be resumed mid-stream: only an identical file is reused.
             raw.skip(u64::MAX).ok()?;
-            let now = Fingerprint {
+            let whole = Fingerprint {
                 len,
                 hash: raw.hasher.digest128(),
             };
-            if now != entry.fingerprint {
+            if whole != entry.fingerprint {
                 return None;
             }
             let checkpoint = decode(checkpoint)?;
@@ -369,7 +393,7 @@ impl Cache {
                 checkpoint: Some(checkpoint),
                 needs_exact: false,
             };
-            return Some((reading, Reuse::Unchanged, Some(now)));
+            return Some((reading, Reuse::Unchanged, Some(whole), identity));
         }
         if !raw.skip(entry.offset).ok()? || raw.hasher.digest128() != entry.fingerprint.hash {
             return None;
@@ -397,7 +421,7 @@ impl Cache {
             .as_ref()
             .and_then(|checkpoint| prefix_hash(raw, checkpoint.offset))
             .map(|hash| Fingerprint { len, hash });
-        Some((reading, reuse, fingerprint))
+        Some((reading, reuse, fingerprint, identity))
     }
 
     /// Writes one entry of this build: its new blobs are appended to the data file (an
@@ -416,19 +440,14 @@ impl Cache {
             Blob::New(bytes) => writer.append(&bytes),
         };
         let stored = store(entry.checkpoint).and_then(|checkpoint| {
-            let finished = match entry.finished {
-                Some((result, details)) => Some(super::cache_store::Finished {
-                    result: store(result)?,
-                    details: details.map(&mut store).transpose()?,
-                }),
-                None => None,
-            };
+            let finished = entry.finished.map(|f| f.try_map(&mut store)).transpose()?;
             Ok((checkpoint, finished))
         });
         match stored {
             Ok((checkpoint, finished)) => entries.push(Indexed {
                 key,
                 fingerprint: entry.fingerprint,
+                identity: entry.identity,
                 offset: entry.offset,
                 checkpoint,
                 finished,

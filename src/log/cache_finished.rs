@@ -8,10 +8,11 @@ use serde::{Deserialize, Serialize};
 
 use super::FileResult;
 use super::LogFile;
-use super::cache_store::Stored;
+use super::cache_store::{self, Stored};
 use crate::diag::Warning;
 use crate::error::{Error, Result};
-use crate::log::run::detail::{Residence, epoch_changes};
+use crate::log::run::detail::{Extent, Residence, epoch_changes};
+use crate::log::run::overview::Overview;
 use crate::log::run::{Point, Run, Series};
 
 /// What reading a whole log finished into, without the runs' chart points: decoding it is all
@@ -70,19 +71,24 @@ impl Finished {
         postcard::to_stdvec(&finished).ok()
     }
 
-    /// The result and its run's details encoded ([`Run::encode_details`]); `None` for a
-    /// reading of more than one run (not a native log's).
-    pub fn encode_all(result: &FileResult) -> Option<(Vec<u8>, Option<Vec<u8>>)> {
+    /// The result, its run's details encoded ([`Run::encode_details`]) and their overview;
+    /// `None` for a reading of more than one run (not a native log's).
+    pub fn encode_all(result: &FileResult) -> Option<cache_store::Finished<Vec<u8>>> {
         if result.runs.len() > 1 {
             return None;
         }
-        let details = result.runs.first().map(Run::encode_details);
-        Some((Finished::encode(result)?, details))
+        let run = result.runs.first();
+        Some(cache_store::Finished {
+            result: Finished::encode(result)?,
+            details: run.map(Run::encode_details),
+            overview: run.map(|run| Overview::of(run).encode()),
+        })
     }
 
-    /// The result, its run's details left in the data file at `details`.
-    pub fn decode(bytes: &[u8], details: Option<Stored>) -> Option<FileResult> {
+    /// The result, its run's details and overview left in the data file where `stored` says.
+    pub fn decode(bytes: &[u8], stored: cache_store::Finished) -> Option<FileResult> {
         let finished: Finished = postcard::from_bytes(bytes).ok()?;
+        let details = stored.details;
         if finished.runs.len() != usize::from(details.is_some()) {
             return None;
         }
@@ -107,6 +113,11 @@ impl Finished {
                 at: details.at,
                 length: details.length,
                 hash: details.hash,
+                overview: stored.overview.map(|o| Extent {
+                    at: o.at,
+                    length: o.length,
+                    hash: o.hash,
+                }),
             };
             runs.push(run);
         }

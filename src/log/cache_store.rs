@@ -23,7 +23,7 @@ use serde::{Deserialize, Serialize};
 use super::positioned::read_at;
 
 /// Bumped whenever the cached state's layout or meaning changes.
-pub const CACHE_FORMAT: u32 = 5;
+pub const CACHE_FORMAT: u32 = 7;
 const BUFFER: usize = 256 * 1024;
 /// The first 8 bytes of both files, and the last 8 of an index file.
 const MAGIC: [u8; 8] = *b"ahnbcach";
@@ -77,18 +77,43 @@ pub struct Index {
 pub struct Indexed {
     pub key: String,
     pub fingerprint: Fingerprint,
+    /// The file's identity when it was read, when it had settled (`log::file_identity`).
+    pub identity: Option<super::file_identity::FileIdentity>,
     /// Where the checkpoint's reading stopped, in bytes.
     pub offset: u64,
     pub checkpoint: Stored,
     pub finished: Option<Finished>,
 }
 
-/// A log's finished reading: the result without its run's chart points, and the points
-/// (`model::detail::Details`' encoding; `None` without a run).
+/// A log's finished reading: the result without its run's chart points, the points
+/// (`log::run::detail::Details`' encoding) and their overview (`log::run::overview`), both `None`
+/// without a run. `B` is where each blob is: [`Stored`] in the index, or new bytes or stored
+/// ones in an entry being kept (`log::cache`).
 #[derive(Debug, Clone, Copy, Serialize, Deserialize)]
-pub struct Finished {
-    pub result: Stored,
-    pub details: Option<Stored>,
+pub struct Finished<B = Stored> {
+    pub result: B,
+    pub details: Option<B>,
+    pub overview: Option<B>,
+}
+
+impl<B> Finished<B> {
+    /// Each blob turned by `f`.
+    pub fn map<C>(self, mut f: impl FnMut(B) -> C) -> Finished<C> {
+        Finished {
+            result: f(self.result),
+            details: self.details.map(&mut f),
+            overview: self.overview.map(&mut f),
+        }
+    }
+
+    /// Each blob turned by `f`, stopping at its first error.
+    pub fn try_map<C, E>(self, mut f: impl FnMut(B) -> Result<C, E>) -> Result<Finished<C>, E> {
+        Ok(Finished {
+            result: f(self.result)?,
+            details: self.details.map(&mut f).transpose()?,
+            overview: self.overview.map(&mut f).transpose()?,
+        })
+    }
 }
 
 impl Indexed {
@@ -97,7 +122,8 @@ impl Indexed {
         let finished = self.finished.iter();
         std::iter::once(self.checkpoint)
             .chain(finished.clone().map(|f| f.result))
-            .chain(finished.filter_map(|f| f.details))
+            .chain(finished.clone().filter_map(|f| f.details))
+            .chain(finished.filter_map(|f| f.overview))
     }
 }
 

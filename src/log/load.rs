@@ -68,6 +68,9 @@ pub struct Loaded<P = ProjectInput> {
     /// Logs reused from the cache unchanged, and logs of which only the new bytes were read.
     pub unchanged: usize,
     pub appended: usize,
+    /// Of the unchanged logs, those known unchanged by their identity (`log::file_identity`):
+    /// not a byte of them was read.
+    pub vouched: usize,
     /// Runs read per format, in the order of [`Format::ALL`]; formats without runs left out.
     pub formats: Vec<(Format, usize)>,
     /// Files that could have been logs and were not read, with why, sorted.
@@ -92,6 +95,7 @@ impl<P> Loaded<P> {
             timings: self.timings,
             unchanged: self.unchanged,
             appended: self.appended,
+            vouched: self.vouched,
             formats: self.formats,
             skipped: self.skipped,
             content_hashes: self.content_hashes,
@@ -162,13 +166,17 @@ pub fn load(
         progress.set_total_bytes(sources.iter().map(Source::bytes).sum());
     }
     let spill = Spill::new(options.spill.clone());
-    let (results, unchanged, appended, content_hashes) = match &options.cache {
-        None => (
-            read_sources(&sources, options, &spill),
-            0,
-            0,
-            BTreeMap::new(),
-        ),
+    let CachedReading {
+        results,
+        unchanged,
+        vouched,
+        appended,
+        content_hashes,
+    } = match &options.cache {
+        None => CachedReading {
+            results: read_sources(&sources, options, &spill),
+            ..CachedReading::default()
+        },
         Some(path) => read_with_cache(path, logs, &sources, options, &spill),
     };
     warnings.extend(spill.take_warning());
@@ -210,6 +218,7 @@ pub fn load(
         timings,
         unchanged,
         appended,
+        vouched,
         formats,
         skipped: detection.skipped,
         content_hashes,
@@ -217,14 +226,17 @@ pub fn load(
     })
 }
 
-/// What reading through the cache gave: the results, the logs unchanged and grown, and the
-/// content hashes of the logs hashed whole (see [`Loaded::content_hashes`]).
-type CachedReading = (
-    Vec<super::FileResult>,
-    usize,
-    usize,
-    BTreeMap<String, (u64, u128)>,
-);
+/// What reading through the cache gave.
+#[derive(Default)]
+struct CachedReading {
+    results: Vec<super::FileResult>,
+    /// Logs unchanged, of them those known by their identity alone, and logs read on.
+    unchanged: usize,
+    vouched: usize,
+    appended: usize,
+    /// The content hashes of the logs hashed whole (see [`Loaded::content_hashes`]).
+    content_hashes: BTreeMap<String, (u64, u128)>,
+}
 
 /// Reads every log through the incremental cache, writing this build's entries to the new cache
 /// as they come, which then replaces the old one (a cache that cannot be written only costs the
@@ -266,14 +278,13 @@ fn read_with_cache(
             (result, reuse, hash)
         })
         .collect();
+    use super::cache::Reuse;
     let unchanged = read
         .iter()
-        .filter(|r| r.1 == super::cache::Reuse::Unchanged)
+        .filter(|r| matches!(r.1, Reuse::Unchanged | Reuse::Vouched))
         .count();
-    let appended = read
-        .iter()
-        .filter(|r| r.1 == super::cache::Reuse::Appended)
-        .count();
+    let vouched = read.iter().filter(|r| r.1 == Reuse::Vouched).count();
+    let appended = read.iter().filter(|r| r.1 == Reuse::Appended).count();
     let mut results = Vec::with_capacity(read.len());
     let mut hashes = BTreeMap::new();
     for (result, _, hash) in read {
@@ -286,7 +297,13 @@ fn read_with_cache(
         spill.set_cache_file(data, chart_points);
     }
     let _ = cache.save();
-    (results, unchanged, appended, hashes)
+    CachedReading {
+        results,
+        unchanged,
+        vouched,
+        appended,
+        content_hashes: hashes,
+    }
 }
 
 /// Reads every source in parallel (results in the order of `sources`), each run handed to the

@@ -8,6 +8,7 @@ pub mod cache;
 pub mod cache_finished;
 pub mod cache_store;
 pub mod config;
+pub mod file_identity;
 pub mod formats;
 pub mod json;
 pub mod json_fast;

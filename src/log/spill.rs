@@ -16,11 +16,14 @@ use std::path::PathBuf;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use rayon::prelude::*;
+
 use super::positioned::{read_at, write_all_at};
 use crate::diag::Warning;
 use crate::error::{Error, Result};
 use crate::log::run::Run;
-use crate::log::run::detail::{Details, Featured, Residence};
+use crate::log::run::detail::{Details, Extent, Featured, Residence};
+use crate::log::run::overview::Overview;
 
 /// Chart points kept in memory before runs are spilled: about 600 runs of 6 metrics at the
 /// default 1,000 points. Builds of a few hundred runs never touch the disk.
@@ -142,13 +145,20 @@ impl Spill {
             return;
         }
         self.resident.fetch_sub(size, Ordering::Relaxed);
+        let overview = Overview::of(run).encode();
         let details = run.take_details();
         let bytes = details.encode();
         match self.append(&bytes) {
             Some(offset) => {
+                let overview = self.append(&overview).map(|at| Extent {
+                    at,
+                    length: overview.len() as u64,
+                    hash: 0,
+                });
                 run.residence = Residence::Spilled {
                     offset,
                     length: bytes.len() as u64,
+                    overview,
                 };
                 self.spilled.fetch_add(1, Ordering::Relaxed);
             }
@@ -216,13 +226,62 @@ impl Spill {
         runs: &'a [Run],
         indices: impl IntoIterator<Item = usize>,
     ) -> Result<Featured<'a>> {
-        let mut read_back = BTreeMap::new();
-        for i in indices {
-            if runs[i].is_spilled() {
-                read_back.insert(i, self.details(&runs[i])?);
-            }
-        }
+        // In parallel: a project page's featured runs are read back while the other thread
+        // has nothing else to do on a rebuild.
+        let spilled: Vec<usize> = indices
+            .into_iter()
+            .filter(|&i| runs[i].is_spilled())
+            .collect();
+        let read_back = spilled
+            .into_par_iter()
+            .map(|i| Ok((i, self.details(&runs[i])?)))
+            .collect::<Result<BTreeMap<_, _>>>()?;
         Ok(Featured::new(runs, read_back))
+    }
+
+    /// The overviews of the runs `indices` of `runs` (a project's), by index: read from where
+    /// each run's points went, or made from its points when they are in memory or the stored
+    /// overview does not check out.
+    pub fn overviews(
+        &self,
+        runs: &[Run],
+        indices: impl IntoIterator<Item = usize>,
+    ) -> Result<BTreeMap<usize, Overview>> {
+        let indices: Vec<usize> = indices.into_iter().collect();
+        indices
+            .into_par_iter()
+            .map(|i| Ok((i, self.overview(&runs[i])?)))
+            .collect()
+    }
+
+    fn overview(&self, run: &Run) -> Result<Overview> {
+        let stored = match run.residence {
+            Residence::Memory => return Ok(Overview::of(run)),
+            Residence::Spilled {
+                overview: Some(extent),
+                ..
+            } => self
+                .reader
+                .get()
+                .and_then(|file| read_at(file, extent.at, extent.length).ok()),
+            Residence::Cached {
+                overview: Some(extent),
+                ..
+            } => self.cached.get().and_then(|(file, _)| {
+                let stored = super::cache_store::Stored {
+                    at: extent.at,
+                    length: extent.length,
+                    hash: extent.hash,
+                };
+                stored.read(file)
+            }),
+            Residence::Spilled { overview: None, .. }
+            | Residence::Cached { overview: None, .. } => None,
+        };
+        match stored.and_then(|bytes| Overview::decode(&bytes, run.series.len())) {
+            Some(overview) => Ok(overview),
+            None => Ok(Overview::of(self.details(run)?.as_ref())),
+        }
     }
 
     /// The run with its details: itself when they are in memory, else a copy with them read
@@ -230,8 +289,10 @@ impl Spill {
     pub fn details<'a>(&self, run: &'a Run) -> Result<Cow<'a, Run>> {
         let (offset, length) = match run.residence {
             Residence::Memory => return Ok(Cow::Borrowed(run)),
-            Residence::Spilled { offset, length } => (offset, length),
-            Residence::Cached { at, length, hash } => {
+            Residence::Spilled { offset, length, .. } => (offset, length),
+            Residence::Cached {
+                at, length, hash, ..
+            } => {
                 self.read_from_cache.fetch_add(1, Ordering::Relaxed);
                 let (file, chart_points) = self.cached.get().ok_or_else(|| {
                     Error::read(

@@ -14,7 +14,7 @@ pub use crate::log::run::{
     EndRecord, Format, Layer, Media, MediaContent, MediaKind, MediaSource, ModelSummary, Note,
     ParamValue, Point, Run, RunHeader, Series, SeriesSummary, Timestamp,
 };
-pub use crate::log::run::{detail, downsample, format, params, series};
+pub use crate::log::run::{detail, downsample, format, overview, params, series};
 pub use direction::Direction;
 pub use project::{Project, build_projects};
 pub use status::Status;

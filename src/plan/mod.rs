@@ -176,10 +176,12 @@ pub fn index_file(
 
 /// A project's files: its page, the page's figures as standalone SVG, runs.csv and the compare
 /// view's curves; and a warning when the page leaves metrics out. `featured` holds the runs the
-/// page draws ([`figures::featured_runs`]) with their details.
+/// page draws ([`figures::featured_runs`]) with their details, `overviews` the compare view's
+/// runs' overviews ([`crate::render::project_data::compare_runs`]).
 pub fn project_files(
     project: &Project,
     featured: &Featured,
+    overviews: &std::collections::BTreeMap<usize, crate::model::overview::Overview>,
     summary: &ProjectSummary,
     paths: &ProjectPaths,
     base_url: Option<&str>,
@@ -197,7 +199,17 @@ pub fn project_files(
         );
         warnings.push(Warning::at_file(at, message));
     }
-    let mut view = ProjectView::new(project, featured, summary, paths, &columns, base_url);
+    // The page's view, runs.csv and the compare curves are independent: built side by side, since
+    // on a rebuild the project page is often the one unit left to render.
+    let ((mut view, runs_csv), curves) = rayon::join(
+        || {
+            rayon::join(
+                || ProjectView::new(project, featured, summary, paths, &columns, base_url),
+                || crate::report::csv::runs_csv(summary, &columns.metrics, &columns.params),
+            )
+        },
+        || crate::render::project_data::compare_curves_js(project, overviews, &columns),
+    );
     let mut files = Vec::new();
     for figure in view
         .figures
@@ -212,8 +224,6 @@ pub fn project_files(
         figure.name = std::mem::take(&mut figure.file);
         figure.file = format!("figures/{}", figure.name);
     }
-    let runs_csv = crate::report::csv::runs_csv(summary, &columns.metrics, &columns.params);
-    let curves = crate::render::project_data::compare_curves_js(project, featured, &columns);
     files.push(PlannedFile {
         path: paths.project_page(),
         content: Content::Page {

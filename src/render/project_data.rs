@@ -7,14 +7,20 @@ use serde_json::{Value, json};
 
 use crate::chart::palette::run_color;
 use crate::format;
-use crate::model::downsample::downsample;
+use crate::model::overview::Overview;
 use crate::model::project::Project;
 use crate::model::{Direction, ParamValue};
 
-/// Points per curve embedded for the compare view.
-pub const COMPARE_POINTS: usize = 120;
 /// Runs (the best ranked) whose curves are embedded for the compare view.
 pub const COMPARE_RUNS: usize = 300;
+
+/// The runs whose curves the compare view embeds (the best [`COMPARE_RUNS`]), by index, sorted.
+pub fn compare_runs(project: &Project) -> Vec<usize> {
+    let mut runs: Vec<usize> = project.ranking.iter().take(COMPARE_RUNS).copied().collect();
+    runs.sort_unstable();
+    runs.dedup();
+    runs
+}
 
 fn number(v: f64) -> Value {
     if v.is_finite() {
@@ -232,14 +238,15 @@ pub fn project_data_json(
 
 /// The curves of the compare view, as a script for the project page to load when the view is
 /// first opened (a `<script>` element works from `file://`, where fetching JSON does not): the
-/// best [`COMPARE_RUNS`] runs, each metric reduced to [`COMPARE_POINTS`]. They were a third of a
-/// 10,000-run project page's data, for a view most readers never open.
+/// best [`COMPARE_RUNS`] runs ([`compare_runs`]), each metric reduced to
+/// [`crate::model::overview::OVERVIEW_POINTS`] (the runs' overviews, by run index). They were a
+/// third of a 10,000-run project page's data, for a view most readers never open.
 ///
 /// It sets `window.ahnbCurves` to `{"metrics": [...], "runs": {"<run index>": [[steps, values]
 /// or null, aligned with metrics]}}`.
 pub fn compare_curves_js(
     project: &Project,
-    featured: &crate::model::detail::Featured,
+    overviews: &std::collections::BTreeMap<usize, Overview>,
     columns: &super::columns::PageColumns,
 ) -> String {
     // Written straight out rather than through a `serde_json::Value` tree (300 runs × 6 metrics ×
@@ -247,14 +254,11 @@ pub fn compare_curves_js(
     // grew), in the order and with the number formatting that tree printed: a map's keys are
     // sorted as strings (serde_json's map without `preserve_order`), each number written by
     // serde_json.
-    let mut chosen: Vec<(String, usize)> = project
-        .ranking
-        .iter()
-        .take(COMPARE_RUNS)
-        .map(|&i| (i.to_string(), i))
+    let mut chosen: Vec<(String, usize)> = compare_runs(project)
+        .into_iter()
+        .map(|i| (i.to_string(), i))
         .collect();
     chosen.sort_unstable();
-    chosen.dedup_by(|a, b| a.0 == b.0);
     let mut out: Vec<u8> = Vec::with_capacity(chosen.len() * columns.metrics.len() * 1600);
     out.extend_from_slice(b"window.ahnbCurves = {\"metrics\":");
     write_json(&mut out, &columns.metrics);
@@ -265,15 +269,18 @@ pub fn compare_curves_js(
         }
         write_json(&mut out, key);
         out.extend_from_slice(b":[");
+        let by_name = overviews
+            .get(i)
+            .map(|o| o.by_name(&project.runs[*i]))
+            .unwrap_or_default();
         for (m, name) in columns.metrics.iter().enumerate() {
             if m > 0 {
                 out.push(b',');
             }
-            let Some(series) = featured.run(*i).series.get(name) else {
+            let Some(points) = by_name.get(name.as_str()) else {
                 out.extend_from_slice(b"null");
                 continue;
             };
-            let points = downsample(&series.points, COMPARE_POINTS);
             out.extend_from_slice(b"[[");
             for (k, p) in points.iter().enumerate() {
                 if k > 0 {

@@ -71,84 +71,81 @@ impl ProjectView {
             cell
         };
 
-        let rows: Vec<RunRow> = project
-            .runs
-            .iter()
-            .enumerate()
-            .map(|(i, run)| RunRow {
-                index: i,
-                color: crate::chart::run_color(i),
-                name: run.name.clone(),
-                href: format!("runs/{}", paths.runs[i]),
-                rank: rank_of(i),
-                status: project.summaries[i].status.as_str(),
-                // Unknown is "—", never "0 s"; its empty sort key sorts it last.
-                duration: run
-                    .duration()
-                    .map(|d| Cell {
-                        text: format::duration(d),
-                        raw: format::number_full(d),
+        let row_of = |i: usize, run: &crate::model::Run| RunRow {
+            index: i,
+            color: crate::chart::run_color(i),
+            name: run.name.clone(),
+            href: format!("runs/{}", paths.runs[i]),
+            rank: rank_of(i),
+            status: project.summaries[i].status.as_str(),
+            // Unknown is "—", never "0 s"; its empty sort key sorts it last.
+            duration: run
+                .duration()
+                .map(|d| Cell {
+                    text: format::duration(d),
+                    raw: format::number_full(d),
+                    is_best: false,
+                })
+                .unwrap_or_else(|| Cell {
+                    text: "—".to_owned(),
+                    ..Cell::empty()
+                }),
+            steps: Cell::number(crate::model::progress::logged_steps(run) as f64),
+            progress: progress_view(run, project.summaries[i].status),
+            group: project.summaries[i].group.clone(),
+            seed: run.header.seed.map(|s| s.to_string()),
+            params: param_keys
+                .iter()
+                .map(|k| match run.header.params.get(*k) {
+                    // Hyperparameters are shown as written (0.001, not 0.001000).
+                    Some(crate::model::ParamValue::Number(v)) => Cell {
+                        text: format::number_full(*v),
+                        raw: format::number_full(*v),
                         is_best: false,
-                    })
-                    .unwrap_or_else(|| Cell {
-                        text: "—".to_owned(),
-                        ..Cell::empty()
-                    }),
-                steps: Cell::number(crate::model::progress::logged_steps(run) as f64),
-                progress: progress_view(run, project.summaries[i].status),
-                group: project.summaries[i].group.clone(),
-                seed: run.header.seed.map(|s| s.to_string()),
-                params: param_keys
-                    .iter()
-                    .map(|k| match run.header.params.get(*k) {
-                        // Hyperparameters are shown as written (0.001, not 0.001000).
-                        Some(crate::model::ParamValue::Number(v)) => Cell {
-                            text: format::number_full(*v),
-                            raw: format::number_full(*v),
-                            is_best: false,
-                        },
-                        Some(v) => Cell::text(v.to_text()),
-                        None => Cell::empty(),
-                    })
-                    .collect(),
-                metrics: metric_order
-                    .iter()
-                    .enumerate()
-                    .map(|(column, m)| match run.series.get(m) {
-                        Some(series) => {
-                            let dir = project
-                                .direction_of(m)
-                                .unwrap_or(crate::model::Direction::Down);
-                            MetricCells {
-                                best: series
-                                    .summary
-                                    .best(dir)
-                                    .map(|p| best_cell(p.value, column))
-                                    .unwrap_or_else(Cell::empty),
-                                last: series
-                                    .summary
-                                    .last
-                                    .map(|p| Cell::number(p.value))
-                                    .unwrap_or_else(Cell::empty),
-                            }
+                    },
+                    Some(v) => Cell::text(v.to_text()),
+                    None => Cell::empty(),
+                })
+                .collect(),
+            metrics: metric_order
+                .iter()
+                .enumerate()
+                .map(|(column, m)| match run.series.get(m) {
+                    Some(series) => {
+                        let dir = project
+                            .direction_of(m)
+                            .unwrap_or(crate::model::Direction::Down);
+                        MetricCells {
+                            best: series
+                                .summary
+                                .best(dir)
+                                .map(|p| best_cell(p.value, column))
+                                .unwrap_or_else(Cell::empty),
+                            last: series
+                                .summary
+                                .last
+                                .map(|p| Cell::number(p.value))
+                                .unwrap_or_else(Cell::empty),
                         }
-                        None => MetricCells {
-                            best: Cell::empty(),
-                            last: Cell::empty(),
-                        },
-                    })
-                    .collect(),
-            })
-            .collect();
-        let order: Vec<usize> = project.ranking.clone();
-        let mut by_rank: Vec<Option<RunRow>> = rows.into_iter().map(Some).collect();
+                    }
+                    None => MetricCells {
+                        best: Cell::empty(),
+                        last: Cell::empty(),
+                    },
+                })
+                .collect(),
+        };
         // Without JavaScript the table shows the best runs only: a 10,000-run project must not
         // become 10,000 DOM rows. The script renders every run from the page's data, and runs.csv
-        // has them all.
-        let rows: Vec<RunRow> = order
+        // has them all. Only those rows are formatted (formatting every run's cells to keep 100
+        // was a twentieth of a rebuild after one run grew).
+        let mut shown = vec![false; project.runs.len()];
+        let rows: Vec<RunRow> = project
+            .ranking
             .iter()
             .take(STATIC_ROWS)
-            .filter_map(|&i| by_rank[i].take())
+            .filter(|&&i| !std::mem::replace(&mut shown[i], true))
+            .map(|&i| row_of(i, &project.runs[i]))
             .collect();
 
         let (best_run, best_value) =
@@ -183,14 +180,29 @@ impl ProjectView {
 
         let shown = figures::overlay_runs(project).len();
         let hrefs: Vec<String> = paths.runs.iter().map(|r| format!("runs/{r}")).collect();
+        // The page's data and its charts are independent, and the biggest parts of the page.
+        let ((data_json, figures), (scatters, parallel)) = rayon::join(
+            || {
+                rayon::join(
+                    || crate::render::project_data::project_data_json(project, &hrefs, columns),
+                    || figures::project_figures_of(project, featured, &columns.metrics),
+                )
+            },
+            || {
+                rayon::join(
+                    || figures::scatter_figures(project),
+                    || figures::parallel_figure(project),
+                )
+            },
+        );
         ProjectView {
-            data_json: crate::render::project_data::project_data_json(project, &hrefs, columns),
+            data_json,
             more_metrics: columns.more_metrics.clone(),
             more_params: columns.more_params.clone(),
             curves_file: COMPARE_CURVES_FILE,
-            figures: figures::project_figures_of(project, featured, &columns.metrics),
-            scatters: figures::scatter_figures(project),
-            parallel: figures::parallel_figure(project),
+            figures,
+            scatters,
+            parallel,
             overlay_note: (shown < project.runs.len()).then(|| OverlayNote {
                 shown,
                 runs: project.runs.len(),

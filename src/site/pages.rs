@@ -137,15 +137,20 @@ fn write_project(
     } = *context;
     let key = format!("{}/index.html", paths.dir);
     // The project page and the run pages are written at the same time: the project page alone
-    // is a fifth of a small project's rendering (its compare curves hold every run's points),
+    // is a fifth of a small project's rendering (its view, data and charts),
     // and written first it kept the other threads idle. The warnings keep their order.
     let project_page = || {
         units.unit(writer, key, digest, |out| {
             let base_url = options.base_url.as_deref();
             let featured = crate::render::figures::featured_runs(project);
-            let featured = spill.featured(&project.runs, featured)?;
+            let compared = crate::render::project_data::compare_runs(project);
+            let (featured, overviews) = rayon::join(
+                || spill.featured(&project.runs, featured),
+                || spill.overviews(&project.runs, compared),
+            );
+            let (featured, overviews) = (featured?, overviews?);
             let (files, mut warnings) =
-                plan::project_files(project, &featured, summary, paths, base_url);
+                plan::project_files(project, &featured, &overviews, summary, paths, base_url);
             if let Some(sink) = figures {
                 plan::export_figures(sink, &files, paths, None)?;
             }

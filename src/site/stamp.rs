@@ -6,6 +6,7 @@
 
 use std::hash::Hasher;
 use std::path::{Path, PathBuf};
+use std::time::SystemTime;
 
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -14,23 +15,51 @@ use crate::diag::Warning;
 use crate::log::LogFile;
 use crate::log::boundary::{Input, Kind};
 use crate::log::cache::{Fnv64, content_hash, hash_bytes};
+use crate::log::file_identity::FileIdentity;
 use crate::log::walk::SITE_MARKER;
 
-const STAMP_FORMAT: u32 = 3;
+const STAMP_FORMAT: u32 = 4;
 
 /// What the last build read and reported.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Stamp {
     format: u32,
     inputs: u64,
-    /// Every log's path and length, checked first: a log of another length means out of date
-    /// without hashing anything (a grown log would otherwise be read once here and once more
-    /// by the build).
-    lengths: Vec<(String, u64)>,
+    /// Every log's path, length and content hash, with its identity when it had settled
+    /// (`log::file_identity`). Lengths are checked first: a log of another length means out of
+    /// date without hashing anything (a grown log would otherwise be read once here and once
+    /// more by the build). A log whose identity is unchanged is not read at all.
+    logs: Vec<StampedLog>,
     marker: u64,
     /// Media files the pages copied, with their length and content hash.
     media: Vec<(PathBuf, u64, u64)>,
     pub report: StampedReport,
+}
+
+/// A log as the stamp keeps it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct StampedLog {
+    relative: String,
+    len: u64,
+    identity: Option<FileIdentity>,
+    hash: u128,
+}
+
+/// A log as a build found it before reading anything: its length and identity now, and the
+/// identity to record for it (when it had settled).
+#[derive(Debug, Clone)]
+pub struct LogStat {
+    relative: String,
+    len: u64,
+    now: Option<FileIdentity>,
+    settled: Option<FileIdentity>,
+}
+
+/// The digest of a build's inputs, and each log's length and hash in it (in walk order).
+#[derive(Debug, Clone)]
+pub struct InputsDigest {
+    pub digest: u64,
+    logs: Vec<Option<(u64, u128)>>,
 }
 
 /// The numbers of the build report, replayed when the site is up to date.
@@ -64,7 +93,7 @@ pub fn inputs_digest(
     theme: &[(&str, String)],
     options: &str,
     known: &std::collections::BTreeMap<String, (u64, u128)>,
-) -> u64 {
+) -> InputsDigest {
     // Whole contents: a same-length edit in the middle must make the site out of date.
     let fingerprints: Vec<Option<(u64, u128)>> = files
         .par_iter()
@@ -117,7 +146,10 @@ pub fn inputs_digest(
             }
         }
     }
-    hasher.finish()
+    InputsDigest {
+        digest: hasher.finish(),
+        logs: fingerprints,
+    }
 }
 
 /// Hash of the site's marker (the list of files the build wrote), to notice a deleted site.
@@ -164,27 +196,70 @@ fn media_fingerprint(path: &Path) -> Option<(u64, u64)> {
     Some((len, hasher.finish()))
 }
 
-/// The logs' paths and lengths on disk now.
-pub fn lengths(files: &[LogFile]) -> Vec<(String, u64)> {
+/// The logs as they are on disk now (a `stat` each), before the build reads them.
+pub fn stat_logs(files: &[LogFile]) -> Vec<LogStat> {
+    let now = SystemTime::now();
     files
         .par_iter()
         .map(|f| {
-            let len = std::fs::metadata(&f.path).map_or(u64::MAX, |m| m.len());
-            (f.relative.clone(), len)
+            let metadata = std::fs::metadata(&f.path).ok();
+            LogStat {
+                relative: f.relative.clone(),
+                len: metadata.as_ref().map_or(u64::MAX, |m| m.len()),
+                now: metadata.as_ref().and_then(FileIdentity::of),
+                settled: metadata.and_then(|m| FileIdentity::settled(&m, now)),
+            }
         })
         .collect()
 }
 
-/// False when the stamp cannot match: missing, of another format, or another set of logs or
-/// lengths. Costs a `stat` per log, where [`inputs_digest`] reads every byte.
-pub fn may_be_up_to_date(stamp_file: &Path, files: &[LogFile]) -> bool {
-    let Some(stamp) = std::fs::read(stamp_file)
+/// The logs as the stamp keeps them: their state before the build read them (`stats`) and
+/// their hashes in the inputs' digest. A log whose hash is of another length than it had
+/// before changed while the build ran, and gets no identity.
+pub fn stamped_logs(stats: Vec<LogStat>, inputs: &InputsDigest) -> Vec<StampedLog> {
+    stats
+        .into_iter()
+        .zip(&inputs.logs)
+        .map(|(stat, fingerprint)| {
+            let (len, hash) = fingerprint.unwrap_or_default();
+            StampedLog {
+                identity: stat
+                    .settled
+                    .filter(|_| fingerprint.is_some() && len == stat.len),
+                relative: stat.relative,
+                len: stat.len,
+                hash,
+            }
+        })
+        .collect()
+}
+
+/// `None` when the stamp cannot match: missing, of another format, or another set of logs or
+/// lengths. Costs a `stat` per log, where [`inputs_digest`] reads every byte. Otherwise, the
+/// hashes of the logs whose identity is the one the stamp recorded, which need not be read.
+pub fn may_be_up_to_date(
+    stamp_file: &Path,
+    stats: &[LogStat],
+) -> Option<std::collections::BTreeMap<String, (u64, u128)>> {
+    let stamp = std::fs::read(stamp_file)
         .ok()
-        .and_then(|bytes| postcard::from_bytes::<Stamp>(&bytes).ok())
-    else {
-        return false;
-    };
-    stamp.format == STAMP_FORMAT && stamp.lengths == lengths(files)
+        .and_then(|bytes| postcard::from_bytes::<Stamp>(&bytes).ok())?;
+    let same = stamp.format == STAMP_FORMAT
+        && stamp.logs.len() == stats.len()
+        && stamp
+            .logs
+            .iter()
+            .zip(stats)
+            .all(|(logged, stat)| logged.relative == stat.relative && logged.len == stat.len);
+    same.then(|| {
+        stamp
+            .logs
+            .into_iter()
+            .zip(stats)
+            .filter(|(logged, stat)| logged.identity.is_some() && logged.identity == stat.now)
+            .map(|(logged, _)| (logged.relative, (logged.len, logged.hash)))
+            .collect()
+    })
 }
 
 /// The stamped report when the site at `site` is exactly what a build of these inputs writes.
@@ -207,7 +282,7 @@ pub fn up_to_date(stamp_file: &Path, inputs: u64, site: &Path) -> Option<Stamped
 pub fn save(
     stamp_file: &Path,
     inputs: u64,
-    lengths: Vec<(String, u64)>,
+    logs: Vec<StampedLog>,
     site: &Path,
     media: Vec<PathBuf>,
     report: StampedReport,
@@ -222,7 +297,7 @@ pub fn save(
     let stamp = Stamp {
         format: STAMP_FORMAT,
         inputs,
-        lengths,
+        logs,
         marker,
         media,
         report,

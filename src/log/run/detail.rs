@@ -48,12 +48,31 @@ pub enum Residence {
     #[default]
     Memory,
     /// Moved out to `length` bytes at `offset` of the loader's spill file. The run's series then
-    /// hold no points, and its epoch series only the points where the epoch changed.
-    Spilled { offset: u64, length: u64 },
+    /// hold no points, and its epoch series only the points where the epoch changed. Its
+    /// overview (`log::run::overview`) follows at `overview`, when it could be written.
+    Spilled {
+        offset: u64,
+        length: u64,
+        overview: Option<Extent>,
+    },
     /// Left in the incremental cache's data file (`length` bytes at `at`, of xxh3-64 `hash`, in
     /// [`Details::encode`]'s encoding): an unchanged log's points are not read unless a page
-    /// draws its run. Held like [`Residence::Spilled`].
-    Cached { at: u64, length: u64, hash: u64 },
+    /// draws its run. Held like [`Residence::Spilled`]; its overview is at `overview`.
+    Cached {
+        at: u64,
+        length: u64,
+        hash: u64,
+        overview: Option<Extent>,
+    },
+}
+
+/// Bytes of a file: `length` at `at`, of xxh3-64 `hash` (in the cache's data file; the spill,
+/// a file of this build's own, records 0 and is not checked).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Extent {
+    pub at: u64,
+    pub length: u64,
+    pub hash: u64,
 }
 
 /// A run's chart points, taken out of it: per series in name order, then wall time and epoch.
@@ -104,7 +123,7 @@ impl Details {
     }
 }
 
-fn encode_points(out: &mut Vec<u8>, points: Option<&[Point]>) {
+pub(super) fn encode_points(out: &mut Vec<u8>, points: Option<&[Point]>) {
     let Some(points) = points else {
         out.extend_from_slice(&u64::MAX.to_le_bytes());
         return;
@@ -116,13 +135,13 @@ fn encode_points(out: &mut Vec<u8>, points: Option<&[Point]>) {
     }
 }
 
-fn take_u64(rest: &mut &[u8]) -> Option<u64> {
+pub(super) fn take_u64(rest: &mut &[u8]) -> Option<u64> {
     let (head, tail) = rest.split_first_chunk::<8>()?;
     *rest = tail;
     Some(u64::from_le_bytes(*head))
 }
 
-fn decode_points(rest: &mut &[u8]) -> Option<Option<Vec<Point>>> {
+pub(super) fn decode_points(rest: &mut &[u8]) -> Option<Option<Vec<Point>>> {
     let count = take_u64(rest)?;
     if count == u64::MAX {
         return Some(None);

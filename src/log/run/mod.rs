@@ -5,6 +5,7 @@
 pub mod detail;
 pub mod downsample;
 pub mod format;
+pub mod overview;
 pub mod params;
 pub mod series;
 

@@ -83,18 +83,22 @@ impl SeriesBuilder {
             return;
         }
         let mut chunk = std::mem::take(&mut self.chunk);
-        // Stable sort: among equal steps the later line stays last, and wins below.
-        chunk.sort_by_key(|p| p.step);
-        let before = chunk.len();
-        chunk.dedup_by(|later, earlier| {
-            if later.step == earlier.step {
-                *earlier = *later;
-                true
-            } else {
-                false
-            }
-        });
-        self.repeated_steps += (before - chunk.len()) as u64;
+        // Steps nearly always only go forward: then there is nothing to sort or resolve (and
+        // the sort would allocate its scratch buffer for every chunk).
+        if !chunk.is_sorted_by(|earlier, later| earlier.step < later.step) {
+            // Stable sort: among equal steps the later line stays last, and wins below.
+            chunk.sort_by_key(|p| p.step);
+            let before = chunk.len();
+            chunk.dedup_by(|later, earlier| {
+                if later.step == earlier.step {
+                    *earlier = *later;
+                    true
+                } else {
+                    false
+                }
+            });
+            self.repeated_steps += (before - chunk.len()) as u64;
+        }
 
         if let (Some(last_kept), Some(first_new)) = (self.kept.last(), chunk.first()) {
             if first_new.step <= last_kept.step {

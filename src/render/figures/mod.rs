@@ -160,14 +160,11 @@ pub(crate) fn best_of_note(project: &Project, drawn: usize) -> Option<String> {
 }
 
 /// The runs a project's page draws with their points, in run order: the overlays' runs, the
-/// members of the charted seed groups, the compare view's curves (the best
-/// [`super::project_data::COMPARE_RUNS`]) and the index card's best run. Only these are read
-/// back from the spill for the project's page.
+/// members of the charted seed groups and the index card's best run. Only these are read back
+/// from the spill for the project's page; the compare view draws the runs' overviews instead
+/// ([`super::project_data::compare_runs`]).
 pub fn featured_runs(project: &Project) -> Vec<usize> {
-    let mut runs = best_runs(
-        project,
-        MAX_OVERLAY_RUNS.max(super::project_data::COMPARE_RUNS),
-    );
+    let mut runs = best_runs(project, MAX_OVERLAY_RUNS);
     if project.primary_metric.is_some() {
         for g in project::chart_groups(project) {
             runs.extend(&project.groups[g].members);
