@@ -401,6 +401,49 @@ fn one_appended_line_rewrites_only_the_pages_that_show_it() {
     assert_same_site(&site, &clean, &[]);
 }
 
+/// The compare view's curves are a unit of their own: a change that leaves the best runs' points
+/// as they were (a hyperparameter edited) carries them over; a point added to one of them
+/// renders them again.
+#[test]
+fn the_compare_curves_are_rendered_only_when_the_best_runs_points_change() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("logs");
+    let mut logs = Logs::new(&root);
+    let site = dir.path().join("site");
+    build_incremental(&root, &site);
+    let curves = "alpha/compare-curves.js";
+    let before = inodes(&site);
+
+    logs.change_param("alpha/r1.jsonl", 0.5);
+    let report = build_incremental(&root, &site);
+    assert!(
+        report.changed.contains(&"alpha/index.html".to_owned()),
+        "{:?}",
+        report.changed
+    );
+    assert!(
+        !report.changed.contains(&curves.to_owned()),
+        "{:?}",
+        report.changed
+    );
+    assert_eq!(
+        inodes(&site)[curves],
+        before[curves],
+        "carried over, not written"
+    );
+
+    logs.append("alpha/r1.jsonl", 1);
+    let report = build_incremental(&root, &site);
+    assert!(
+        report.changed.contains(&curves.to_owned()),
+        "{:?}",
+        report.changed
+    );
+    let clean = dir.path().join("clean");
+    build_clean(&root, &clean);
+    assert_same_site(&site, &clean, &[]);
+}
+
 /// A manifest that is missing, corrupt or of another theme/setting means a full render, and a
 /// site file changed by hand since the last build is never carried over as it is.
 #[test]
