@@ -175,12 +175,12 @@ pub fn index_file(
 }
 
 /// A project's files: its page, the page's figures as standalone SVG and runs.csv; and a warning
-/// when the page leaves metrics out. `featured` holds the runs the page draws
-/// ([`figures::featured_runs`]) with their details. The compare view's curves are a file of
-/// their own ([`compare_file`]): they change only when the best runs do.
+/// when the page leaves metrics out. `figures` are the page's charts of runs' points
+/// ([`project_figures`]). The compare view's curves are a file of their own ([`compare_file`]):
+/// they change only when the best runs do.
 pub fn project_files(
     project: &Project,
-    featured: &Featured,
+    figures: Vec<Figure>,
     summary: &ProjectSummary,
     paths: &ProjectPaths,
     base_url: Option<&str>,
@@ -201,7 +201,7 @@ pub fn project_files(
     // The page's view and runs.csv are independent: built side by side, since on a rebuild the
     // project page is often the one unit left to render.
     let (mut view, runs_csv) = rayon::join(
-        || ProjectView::new(project, featured, summary, paths, &columns, base_url),
+        || ProjectView::new(project, figures, summary, paths, &columns, base_url),
         || crate::report::csv::runs_csv(summary, &columns.metrics, &columns.params),
     );
     let mut files = Vec::new();
@@ -230,6 +230,13 @@ pub fn project_files(
         content: Content::Bytes(runs_csv.into_bytes()),
     });
     (files, warnings)
+}
+
+/// A project page's charts of runs' points: each charted metric with the overlaid runs, and the
+/// seed groups'. `featured` holds the runs they draw ([`figures::featured_runs`]) with their
+/// details.
+pub fn project_figures(project: &Project, featured: &Featured) -> Vec<Figure> {
+    figures::project_figures_of(project, featured, &page_columns(project).metrics)
 }
 
 /// The compare view's curves beside a project's page: the overviews of its best runs

@@ -142,10 +142,23 @@ fn write_project(
     let project_page = || {
         units.unit(writer, key, digest, |out| {
             let base_url = options.base_url.as_deref();
+            // The charts of runs' points as the last build drew them, when what they show is
+            // unchanged: their runs' points are then not read back at all.
             let featured = crate::render::figures::featured_runs(project);
-            let featured = spill.featured(&project.runs, featured)?;
+            let metrics = crate::render::columns::page_columns(project).metrics;
+            let figures_digest =
+                digest::project_figures_digest(project, &featured, run_digests, &metrics);
+            let drawn = match units.figures().load(&paths.dir, figures_digest) {
+                Some(drawn) => drawn,
+                None => {
+                    let featured = spill.featured(&project.runs, featured)?;
+                    let drawn = plan::project_figures(project, &featured);
+                    units.figures().save(&paths.dir, figures_digest, &drawn);
+                    drawn
+                }
+            };
             let (files, mut warnings) =
-                plan::project_files(project, &featured, summary, paths, base_url);
+                plan::project_files(project, drawn, summary, paths, base_url);
             if let Some(sink) = figures {
                 plan::export_figures(sink, &files, paths, None)?;
             }
