@@ -210,9 +210,12 @@ fn write_series_path(out: &mut String, index: usize, s: &LineSeries, x: &Scale, 
             let this_y = next_y;
             next_y = s.points.get(i + 1).and_then(|n| y.px(n.1));
             match (pixels.get(i), this_y) {
-                (Some(cx), Some(cy)) => {
+                (Some((cx, length)), Some(cy)) => {
                     d.push(if pen_down { 'L' } else { 'M' });
+                    // Eight bytes copied whole, then cut to the coordinate (see `XPixels`).
+                    let end = d.len() + length;
                     d.push_str(cx);
+                    d.truncate(end);
                     d.push(' ');
                     push_px(&mut d, cy);
                     // A finite point between two gaps would be invisible as a path: mark it.
@@ -247,6 +250,9 @@ thread_local! {
     /// x coordinates again.
     static X_PIXELS: RefCell<XPixels> = RefCell::new(XPixels::default());
 }
+
+/// Bytes copied per x coordinate: more than any coordinate on a chart ("719.9").
+const PX_COPY: usize = 8;
 
 /// The written x pixels of some points on some scale.
 #[derive(Default)]
@@ -285,11 +291,22 @@ impl XPixels {
             });
             self.spans.push(span);
         }
+        // So that eight bytes from any coordinate's start lie in the text.
+        self.text.push_str(&" ".repeat(PX_COPY));
     }
 
-    fn get(&self, i: usize) -> Option<&str> {
+    /// The `i`th point's coordinate: [`PX_COPY`] bytes of `text` from its start, and its
+    /// length. A copy of a fixed length is one move, where one of the coordinate's own length
+    /// is a call to `memcpy`; the text holds only ASCII, so any byte is a character's start.
+    fn get(&self, i: usize) -> Option<(&str, usize)> {
         let (start, end) = self.spans[i]?;
-        self.text.get(start..end)
+        // A coordinate longer than the copy (far off the chart) is copied as it is.
+        let copied = if end - start <= PX_COPY {
+            start + PX_COPY
+        } else {
+            end
+        };
+        Some((self.text.get(start..copied)?, end - start))
     }
 }
 

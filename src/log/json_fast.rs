@@ -64,7 +64,7 @@ pub struct LineParser {
     /// Lines [`LineParser::read_into`] gave the run without a record (for the tests).
     lines_without_record: u64,
     /// The values of the line [`LineParser::read_into`] reads along the shape.
-    values: Vec<shape::Value>,
+    values: Vec<f64>,
 }
 
 impl LineParser {
@@ -82,9 +82,9 @@ impl LineParser {
         if self.shape.read_numbers(line, &mut self.values).is_some() {
             self.lines_by_shape += 1;
             self.lines_without_record += 1;
-            let fields = self.shape.fields_of(line, &self.values);
+            let fields = self.shape.fields_of(&self.values);
             let metrics = self.shape.metrics_of(&self.values);
-            run.add_metrics_parts(number, fields, metrics);
+            run.add_metrics_parts(number, fields, metrics, Some(self.shape.layout()));
             return Ok(());
         }
         let text = std::str::from_utf8(line).map_err(LineError::Utf8)?;

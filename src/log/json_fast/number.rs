@@ -16,9 +16,10 @@ const EXACT_DIGITS: usize = 19;
 /// saturates). What follows the number is the caller's to check.
 ///
 /// Digits and exponent are gathered while the syntax is checked. When the digits make an
-/// integer below 2^53 and the exponent is within ±22, one IEEE multiplication or division of two
+/// integer below 2^52 and the exponent is within ±22, one IEEE multiplication or division of two
 /// exact doubles is the correctly rounded value (Clinger's fast path, the first thing
 /// `str::parse` tries too); anything else is read by `str::parse` from the text.
+#[inline(always)]
 pub(super) fn read(bytes: &[u8], at: usize) -> Option<(f64, usize)> {
     let start = at;
     let mut i = at;
@@ -87,27 +88,44 @@ pub(super) fn read(bytes: &[u8], at: usize) -> Option<(f64, usize)> {
         }
         exponent += if negative_exponent { -written } else { written };
     }
-    let exact = integer_digits + fraction_digits <= EXACT_DIGITS && mantissa < 1 << 53;
-    let fast = exact
-        .then(|| POWERS_OF_TEN.get(exponent.unsigned_abs() as usize))
-        .flatten()
-        .map(|&power| {
-            let magnitude = if exponent < 0 {
-                mantissa as f64 / power
-            } else {
-                mantissa as f64 * power
-            };
-            if negative { -magnitude } else { magnitude }
-        });
-    let value = match fast {
-        Some(value) => value,
-        // Digits, signs, a point and an exponent: ASCII.
-        None => std::str::from_utf8(bytes.get(start..i)?)
-            .ok()?
-            .parse()
-            .ok()?,
-    };
-    value.is_finite().then_some((value, i))
+    let exact = integer_digits + fraction_digits <= EXACT_DIGITS && mantissa < 1 << 52;
+    if let (true, Some(&power)) = (exact, POWERS_OF_TEN.get(exponent.unsigned_abs() as usize)) {
+        let mantissa = exact_double(mantissa);
+        let magnitude = if exponent < 0 {
+            mantissa / power
+        } else {
+            mantissa * power
+        };
+        // Below 2^52 × 10^22: always finite, so nothing waits on the division to answer.
+        return Some((if negative { -magnitude } else { magnitude }, i));
+    }
+    read_by_parse(bytes, start, i)
+}
+
+/// The number of `bytes[start..end]`, whose syntax was checked, read by `str::parse`: digits
+/// too many or an exponent too large for one exact operation. Out of line, so that the fast
+/// path stays small enough to be inlined into the readers' loops.
+#[cold]
+#[inline(never)]
+fn read_by_parse(bytes: &[u8], start: usize, end: usize) -> Option<(f64, usize)> {
+    // Digits, signs, a point and an exponent: ASCII.
+    let value: f64 = std::str::from_utf8(bytes.get(start..end)?)
+        .ok()?
+        .parse()
+        .ok()?;
+    value.is_finite().then_some((value, end))
+}
+
+/// `integer as f64` for an integer below 2^52, exactly: the double whose exponent is 2^52 and
+/// whose mantissa field is the integer, minus 2^52. The conversion instruction (`cvtsi2sd`)
+/// writes only half of its register and so waits for whatever was there last, here the previous
+/// number's division: every number of a line queued behind the one before. A whole-register move
+/// of the bits has no such wait.
+#[inline]
+fn exact_double(integer: u64) -> f64 {
+    const TWO_TO_52: u64 = 0x4330_0000_0000_0000;
+    debug_assert!(integer < 1 << 52);
+    f64::from_bits(TWO_TO_52 | integer) - f64::from_bits(TWO_TO_52)
 }
 
 #[cfg(test)]
@@ -143,6 +161,29 @@ mod tests {
             let expected: f64 = serde_json::from_str(text).unwrap();
             let got = value(text).unwrap_or_else(|| panic!("{text} refused"));
             assert_eq!(got.to_bits(), expected.to_bits(), "{text}");
+        }
+    }
+
+    #[test]
+    fn exact_double_is_the_conversion() {
+        let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+        let edges = [
+            0,
+            1,
+            2,
+            9,
+            10,
+            (1 << 52) - 1,
+            (1 << 52) - 2,
+            1 << 51,
+            1 << 32,
+        ];
+        for i in 0..200_000u64 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let integer = edges.get(i as usize).copied().unwrap_or(x >> (12 + i % 52));
+            assert_eq!(exact_double(integer).to_bits(), (integer as f64).to_bits());
         }
     }
 

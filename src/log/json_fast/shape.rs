@@ -12,10 +12,11 @@
 //! quote, a word only before a delimiter), so a value cannot swallow a piece of the layout.
 
 use std::borrow::Cow;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use super::{Parser, number};
 use crate::log::bytes::same_bytes;
-use crate::log::json::{RawJson, RawRecord, Scalar};
+use crate::log::json::{RawRecord, Scalar};
 
 /// Longest line whose layout is kept: real metric lines are a few hundred bytes, and a long
 /// flat line is no reason to hold a copy of it.
@@ -32,14 +33,6 @@ pub(super) enum Slot {
     Field,
     /// A value inside the `metrics` object.
     Metric,
-}
-
-/// Where one value of a line read by [`Shape::read_numbers`] lies, and its number.
-#[derive(Debug, Clone, Copy)]
-pub(super) struct Value {
-    value_start: usize,
-    value_end: usize,
-    number: f64,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -76,7 +69,13 @@ pub(super) struct Shape {
     numbers_only: bool,
     /// A whole line was recorded (else the shape matches nothing).
     ready: bool,
+    /// The number of this recording, which no other recording in the process has (see
+    /// [`Shape::layout`]).
+    layout: u64,
 }
+
+/// The last number given to a recorded layout.
+static LAYOUTS: AtomicU64 = AtomicU64::new(0);
 
 impl Shape {
     /// Starts recording `line` (whatever was recorded before is forgotten).
@@ -136,6 +135,14 @@ impl Shape {
         self.numbers_only = slots().any(|slot| slot == Slot::Type)
             && slots().all(|slot| slot != Slot::MetricsValue);
         self.ready = true;
+        self.layout = LAYOUTS.fetch_add(1, Ordering::Relaxed) + 1;
+    }
+
+    /// A number for the recorded layout, the same for every line read along it and different
+    /// from every other recording's: lines with the same number have the same keys in the same
+    /// order (`RunBuilder::add_metrics_parts` keeps its metrics' series by it).
+    pub(super) fn layout(&self) -> u64 {
+        self.layout
     }
 
     /// Reads `line` into `values` when it is laid out as the recorded line, is a native metrics
@@ -143,7 +150,7 @@ impl Shape {
     /// the line nearly every log is made of, handed to the run without building a record
     /// ([`Shape::fields_of`], [`Shape::metrics_of`]). `None` otherwise, and the line is read as
     /// a record.
-    pub(super) fn read_numbers(&self, line: &[u8], values: &mut Vec<Value>) -> Option<()> {
+    pub(super) fn read_numbers(&self, line: &[u8], values: &mut Vec<f64>) -> Option<()> {
         if !self.ready || !self.numbers_only {
             return None;
         }
@@ -158,7 +165,6 @@ impl Shape {
             }
             at += piece.len();
             text_start = gap.text_end;
-            let value_start = at;
             let number = match gap.slot {
                 Slot::Type => {
                     // `Parser::string` of this would give "metrics"; any other string, or
@@ -183,11 +189,7 @@ impl Shape {
                 }
                 Slot::MetricsValue => return None,
             };
-            values.push(Value {
-                value_start,
-                value_end: at,
-                number,
-            });
+            values.push(number);
         }
         // The pieces matched the recorded line's, which was text, and every value read is ASCII:
         // so is this line text, with no check of its own.
@@ -195,31 +197,26 @@ impl Shape {
     }
 
     /// The fields of a line [`Shape::read_numbers`] read, as `RunBuilder::add_metrics_parts`
-    /// takes them: the same keys, texts and numbers, in the same order, as its record holds.
+    /// takes them: the same keys and numbers, in the same order, as its record holds (the
+    /// record's texts are those numbers' JSON, which `raw_scalar` reads to the same value).
     pub(super) fn fields_of<'a>(
         &'a self,
-        line: &'a [u8],
-        values: &'a [Value],
-    ) -> impl Iterator<Item = (&'a str, RawJson<'a>)> {
+        values: &'a [f64],
+    ) -> impl Iterator<Item = (&'a str, f64)> {
         (self.gaps.iter().zip(values))
             .filter(|(gap, _)| gap.slot == Slot::Field)
-            .map(move |(gap, value)| {
-                // A number's text: ASCII, as `read_numbers` checked.
-                let text = std::str::from_utf8(&line[value.value_start..value.value_end]);
-                let raw = RawJson::checked(text.unwrap_or_default(), Some(value.number));
-                (self.key(gap), raw)
-            })
+            .map(move |(gap, &number)| (self.key(gap), number))
     }
 
     /// The `metrics` object of a line [`Shape::read_numbers`] read, `None` when it has none,
     /// as its record holds it.
     pub(super) fn metrics_of<'a>(
         &'a self,
-        values: &'a [Value],
+        values: &'a [f64],
     ) -> Option<impl Iterator<Item = (Cow<'a, str>, Scalar)>> {
         let metrics = (self.gaps.iter().zip(values))
             .filter(|(gap, _)| gap.slot == Slot::Metric)
-            .map(move |(gap, value)| (Cow::Borrowed(self.key(gap)), Scalar::Number(value.number)));
+            .map(move |(gap, &number)| (Cow::Borrowed(self.key(gap)), Scalar::Number(number)));
         self.has_metrics_object.then_some(metrics)
     }
 

@@ -4,6 +4,8 @@
 use proptest::prelude::*;
 
 use super::*;
+use crate::log::record::RunBuilder;
+use crate::log::run::series::SeriesBuilder;
 
 fn takes(line: &str) -> bool {
     match same_as_serde(line) {
@@ -263,6 +265,65 @@ fn lines_laid_out_like_the_one_before_are_read_along_its_shape() {
     let agreed = same_as_serde_lines(&lines).unwrap();
     // A line the fast path refuses clears the shape: the numbers line after it sets it again.
     assert_eq!((agreed.by_shape, agreed.without_record), (6, 6));
+}
+
+/// The series a layout's metrics went to are kept for the lines of that layout only: a log
+/// whose writer changed the order of its metrics, or renamed one, and changed back, gives each
+/// value to the series of its own name.
+#[test]
+fn each_layout_gives_its_metrics_to_their_own_series() {
+    let line = |step: u32, metrics: &str| {
+        format!(r#"{{"type":"metrics","step":{step},"time":1772809200.5,"metrics":{{{metrics}}}}}"#)
+    };
+    let a = |step| line(step, r#""loss":0.5,"acc":0.25"#);
+    let swapped = |step| line(step, r#""acc":0.75,"loss":1.5"#);
+    let renamed = |step| line(step, r#""lost":2.5,"acc":0.125"#);
+    let lines = [
+        a(0),
+        a(1),
+        a(2),
+        swapped(3),
+        swapped(4),
+        swapped(5),
+        a(6),
+        a(7),
+        renamed(8),
+        renamed(9),
+        renamed(10),
+        a(11),
+        a(12),
+    ];
+    let lines: Vec<&str> = lines.iter().map(String::as_str).collect();
+    // Each layout's first line records it; the others are read along it, without a record.
+    assert_eq!(agreement(&lines), (8, 8));
+    let bytes: Vec<&[u8]> = lines.iter().map(|line| line.as_bytes()).collect();
+    let mut parser = LineParser::default();
+    let mut run = RunBuilder::new("p/run.jsonl", std::path::Path::new("p"), 100);
+    for (number, line) in (1..).zip(&bytes) {
+        parser.read_into(line, number, &mut run).unwrap();
+    }
+    assert_eq!(run.metric_order, ["loss", "acc", "lost"]);
+    let values = |series: SeriesBuilder| -> Vec<(i64, f64)> {
+        let (series, _) = series.finish();
+        series.points.iter().map(|p| (p.step, p.value)).collect()
+    };
+    let [loss, acc, lost]: [SeriesBuilder; 3] = run.series.clone().try_into().unwrap();
+    let loss_at = |steps: &[i64], value: f64| -> Vec<(i64, f64)> {
+        steps.iter().map(|&s| (s, value)).collect()
+    };
+    let expected: Vec<(i64, f64)> = [
+        loss_at(&[0, 1, 2], 0.5),
+        loss_at(&[3, 4, 5], 1.5),
+        loss_at(&[6, 7, 11, 12], 0.5),
+    ]
+    .concat();
+    assert_eq!(values(loss), expected);
+    let acc = values(acc);
+    assert_eq!(acc.len(), 13);
+    assert_eq!(acc[4], (4, 0.75));
+    assert_eq!(acc[9], (9, 0.125));
+    assert_eq!(acc[12], (12, 0.25));
+    assert_eq!(values(lost), [(8, 2.5), (9, 2.5), (10, 2.5)]);
 }
 
 /// Keys a log would have, mostly; sometimes odd ones.

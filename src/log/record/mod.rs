@@ -33,6 +33,38 @@ const WARNINGS_PER_KIND: usize = 5;
 /// Weights & Biases writes in its history JSON lines).
 pub const STEP_KEYS: [&str; 5] = ["step", "global_step", "iteration", "_step", "epoch"];
 
+/// A field's value as [`RunBuilder::add_metrics_parts`] takes it: read only for the fields a
+/// metrics record uses (step, epoch, time), so an unknown field's JSON is never read.
+pub(crate) trait FieldValue {
+    fn scalar(&self) -> Scalar;
+}
+
+impl FieldValue for RawJson<'_> {
+    fn scalar(&self) -> Scalar {
+        raw_scalar(self)
+    }
+}
+
+/// A number the fast path already read (what `raw_scalar` gives for its text).
+impl FieldValue for f64 {
+    fn scalar(&self) -> Scalar {
+        Scalar::Number(*self)
+    }
+}
+
+/// Which series the metric at each place of the lines of one layout goes to. A reader that
+/// knows two lines have the same keys in the same order (`json_fast`'s shape) names the layout
+/// by a number no other layout gets; the metrics of its lines then go to their series without
+/// the name being compared or looked up. The series of a name never changes once made, so the
+/// index found for the first line holds for every line of the layout.
+#[derive(Clone, Default)]
+struct LayoutSeries {
+    /// The layout these are for; 0 for none (layouts are numbered from 1).
+    layout: u64,
+    /// The series of the metric at each place, `None` until a line put a value there.
+    series: Vec<Option<usize>>,
+}
+
 /// Reads records of one log into series, media and notes. Serializable, so that the
 /// incremental cache can resume it where the log was appended to.
 #[derive(Clone, serde::Serialize, serde::Deserialize)]
@@ -52,6 +84,10 @@ pub struct RunBuilder {
     /// the name) saves a map lookup per value.
     #[serde(skip)]
     series_at_position: Vec<usize>,
+    /// The series of each metric of the lines of one layout (see
+    /// [`RunBuilder::add_metrics_parts`]).
+    #[serde(skip)]
+    layout_series: LayoutSeries,
     pub wall_time: SeriesBuilder,
     pub epoch: SeriesBuilder,
     pub media: Vec<Media>,
@@ -83,6 +119,7 @@ impl RunBuilder {
             metric_order: Vec::new(),
             series_index: HashMap::new(),
             series_at_position: Vec::new(),
+            layout_series: LayoutSeries::default(),
             wall_time: SeriesBuilder::new(bound),
             epoch: SeriesBuilder::new(bound),
             media: Vec::new(),
@@ -277,6 +314,8 @@ impl RunBuilder {
     }
 
     /// Adds one value; `position` is the metric's place in its line (see `series_at_position`).
+    /// Returns the series of its name, `None` when it has none (the value was not a number, or
+    /// the run has too many metrics).
     fn push_metric(
         &mut self,
         line: u64,
@@ -284,11 +323,11 @@ impl RunBuilder {
         position: usize,
         name: Cow<'_, str>,
         value: Scalar,
-    ) {
+    ) -> Option<usize> {
         let value = match value {
             Scalar::Number(v) => v,
             // null: no value at this step (an evaluation that did not run), never a gap.
-            Scalar::Null => return,
+            Scalar::Null => return None,
             // Writers whose encoder refuses NaN can spell the non-finite values as strings.
             Scalar::Text(text) if nonfinite_word(&text).is_some() => {
                 nonfinite_word(&text).unwrap_or(f64::NAN)
@@ -300,16 +339,16 @@ impl RunBuilder {
                     other.kind()
                 );
                 self.warn("non-numeric", line, message);
-                return;
+                return None;
             }
         };
         if let Some(index) = self.find_series(position, &name) {
             self.series[index].push(step, value);
-            return;
+            return Some(index);
         }
         if self.series.len() >= MAX_METRICS_PER_RUN {
             self.dropped_metrics += 1;
-            return;
+            return None;
         }
         let name = name.into_owned();
         let index = self.series.len();
@@ -323,6 +362,7 @@ impl RunBuilder {
         self.series_index.insert(name.clone(), index);
         self.metric_order.push(name);
         self.remember_position(position, index);
+        Some(index)
     }
 
     /// The series of metric `name`, found at the index its position had on the previous line
@@ -400,26 +440,30 @@ impl RunBuilder {
             fields, metrics, ..
         } = record;
         let fields = fields.iter().map(|(key, value)| (key.as_ref(), *value));
-        self.add_metrics_parts(line, fields, metrics.map(Vec::into_iter));
+        self.add_metrics_parts(line, fields, metrics.map(Vec::into_iter), None);
     }
 
     /// A metrics record given as its fields (other than `type` and `metrics`) and its
     /// `metrics` object, in the order written: what [`RunBuilder::add`] does with one, for the
     /// reader that has the parts without building the record (`json_fast::LineParser`).
-    pub(crate) fn add_metrics_parts<'r>(
+    ///
+    /// `layout`, when given, says the line has the keys of the other lines given with the same
+    /// number in the same order (see [`LayoutSeries`]).
+    pub(crate) fn add_metrics_parts<'r, V: FieldValue>(
         &mut self,
         line: u64,
-        fields: impl Iterator<Item = (&'r str, RawJson<'r>)>,
+        fields: impl Iterator<Item = (&'r str, V)>,
         metrics: Option<impl Iterator<Item = (Cow<'r, str>, Scalar)>>,
+        layout: Option<u64>,
     ) {
         let mut step = None;
         let mut epoch = None;
         let mut time = None;
         for (key, value) in fields {
             match key {
-                "step" => step = Some(raw_scalar(&value)),
-                "epoch" => epoch = Some(raw_scalar(&value)),
-                "time" => time = Some(raw_scalar(&value)),
+                "step" => step = Some(value.scalar()),
+                "epoch" => epoch = Some(value.scalar()),
+                "time" => time = Some(value.scalar()),
                 other => self.note_unknown_field("metrics", other),
             }
         }
@@ -430,14 +474,43 @@ impl RunBuilder {
         if let Some(time) = time {
             self.push_time(line, step, time);
         }
-        match metrics {
-            Some(metrics) => {
+        match (metrics, layout) {
+            (Some(metrics), Some(layout)) => {
+                if self.layout_series.layout != layout {
+                    self.layout_series.layout = layout;
+                    self.layout_series.series.clear();
+                }
+                for (position, (name, value)) in metrics.enumerate() {
+                    let known = self.layout_series.series.get(position).copied().flatten();
+                    match (known, value) {
+                        (Some(index), Scalar::Number(value)) => {
+                            self.series[index].push(step, value)
+                        }
+                        (_, value) => {
+                            let index = self.push_metric(line, step, position, name, value);
+                            self.remember_layout_series(position, index);
+                        }
+                    }
+                }
+            }
+            (Some(metrics), None) => {
                 for (position, (name, value)) in metrics.enumerate() {
                     self.push_metric(line, step, position, name, value);
                 }
             }
-            None => self.warn("no-metrics", line, "metrics record has no 'metrics' object"),
+            (None, _) => self.warn("no-metrics", line, "metrics record has no 'metrics' object"),
         }
+    }
+
+    fn remember_layout_series(&mut self, position: usize, index: Option<usize>) {
+        if index.is_none() || position >= MAX_METRICS_PER_RUN {
+            return;
+        }
+        let series = &mut self.layout_series.series;
+        if position >= series.len() {
+            series.resize(position + 1, None);
+        }
+        series[position] = index;
     }
 
     fn add_bare_metrics(&mut self, line: u64, record: RawRecord<'_>) {
@@ -485,7 +558,9 @@ impl RunBuilder {
                 {
                     self.push_time(line, step, value)
                 }
-                _ => self.push_metric(line, step, position, key, value),
+                _ => {
+                    self.push_metric(line, step, position, key, value);
+                }
             }
         }
     }

@@ -91,6 +91,75 @@ impl SeriesSummary {
         }
     }
 
+    /// [`SeriesSummary::observe`] of each of `points`, in order, for points whose steps
+    /// strictly increase from at least the last step seen (a chunk of a log that only goes
+    /// forward, nearly every one): every point is then the latest, so the first and last points
+    /// are known up front and the rest is one pass over plain locals, where `observe` stores
+    /// the last point and tests each `Option` per point.
+    pub fn observe_forward(&mut self, points: &[Point]) {
+        let (Some(&head), Some(&tail)) = (points.first(), points.last()) else {
+            return;
+        };
+        debug_assert!(self.last.is_none_or(|l| head.step >= l.step));
+        debug_assert!(points.is_sorted_by(|a, b| a.step < b.step));
+        self.count += points.len() as u64;
+        self.first.get_or_insert(head);
+        self.last = Some(tail);
+        const NONE: usize = usize::MAX;
+        // Every finite value is below +Infinity and above -Infinity: with no extreme yet, the
+        // first finite one sets both, as `observe` does.
+        let mut min_value = self.min.map_or(f64::INFINITY, |m| m.value);
+        let mut max_value = self.max.map_or(f64::NEG_INFINITY, |m| m.value);
+        let (mut min, mut max, mut last_finite) = (NONE, NONE, NONE);
+        // The first non-finite point, and the first after the last finite one.
+        let (mut first_nonfinite, mut since) = (NONE, NONE);
+        let mut nonfinite = 0;
+        for (i, p) in points.iter().enumerate() {
+            let v = p.value;
+            if v.is_finite() {
+                if v < min_value {
+                    (min, min_value) = (i, v);
+                }
+                if v > max_value {
+                    (max, max_value) = (i, v);
+                }
+                last_finite = i;
+                since = NONE;
+            } else {
+                nonfinite += 1;
+                if first_nonfinite == NONE {
+                    first_nonfinite = i;
+                }
+                if since == NONE {
+                    since = i;
+                }
+            }
+        }
+        let at = |i: usize| points.get(i).copied();
+        self.nonfinite += nonfinite;
+        if let Some(p) = at(min) {
+            self.min = Some(p);
+        }
+        if let Some(p) = at(max) {
+            self.max = Some(p);
+        }
+        if let Some(p) = at(first_nonfinite) {
+            self.first_nonfinite.get_or_insert(p);
+        }
+        match at(last_finite) {
+            Some(p) => {
+                self.last_finite = Some(p);
+                self.nonfinite_since = at(since);
+            }
+            // All non-finite: a streak that began before these, or with the first of them.
+            None => {
+                if self.nonfinite_since.is_none() {
+                    self.nonfinite_since = Some(head);
+                }
+            }
+        }
+    }
+
     /// The best point for a direction: the min when lower is better, the max when higher is.
     pub fn best(&self, direction: Direction) -> Option<Point> {
         match direction {

@@ -83,18 +83,23 @@ impl SeriesBuilder {
             return;
         }
         let mut chunk = std::mem::take(&mut self.chunk);
-        // Stable sort: among equal steps the later line stays last, and wins below.
-        chunk.sort_by_key(|p| p.step);
-        let before = chunk.len();
-        chunk.dedup_by(|later, earlier| {
-            if later.step == earlier.step {
-                *earlier = *later;
-                true
-            } else {
-                false
-            }
-        });
-        self.repeated_steps += (before - chunk.len()) as u64;
+        // Steps nearly always only go forward: then there is nothing to sort or resolve (and
+        // the sort would allocate its scratch buffer for every chunk).
+        let forward = chunk.is_sorted_by(|earlier, later| earlier.step < later.step);
+        if !forward {
+            // Stable sort: among equal steps the later line stays last, and wins below.
+            chunk.sort_by_key(|p| p.step);
+            let before = chunk.len();
+            chunk.dedup_by(|later, earlier| {
+                if later.step == earlier.step {
+                    *earlier = *later;
+                    true
+                } else {
+                    false
+                }
+            });
+            self.repeated_steps += (before - chunk.len()) as u64;
+        }
 
         if let (Some(last_kept), Some(first_new)) = (self.kept.last(), chunk.first()) {
             if first_new.step <= last_kept.step {
@@ -108,8 +113,14 @@ impl SeriesBuilder {
         } else {
             self.max_folded = chunk.last().map(|p| p.step);
         }
-        for point in &chunk {
-            self.summary.observe(*point);
+        let after_last = (self.summary.last)
+            .is_none_or(|last| chunk.first().is_some_and(|p| p.step >= last.step));
+        if forward && after_last {
+            self.summary.observe_forward(&chunk);
+        } else {
+            for point in &chunk {
+                self.summary.observe(*point);
+            }
         }
         self.kept.extend_from_slice(&chunk);
         if self.kept.len() > 2 * self.bound {
@@ -239,7 +250,20 @@ mod tests {
 #[cfg(test)]
 mod properties {
     use super::*;
+    use crate::log::run::Point;
     use proptest::prelude::*;
+
+    /// Values as series hold them: ordinary ones, repeats, and every non-finite kind.
+    fn value() -> impl Strategy<Value = f64> {
+        prop_oneof![
+            6 => -1e3f64..1e3,
+            2 => (0i32..4).prop_map(f64::from),
+            1 => Just(-0.0),
+            2 => Just(f64::NAN),
+            1 => Just(f64::INFINITY),
+            1 => Just(f64::NEG_INFINITY),
+        ]
+    }
 
     proptest! {
         /// Summaries are exact whatever the chunking: best lies between min and max, counts add up.
@@ -267,6 +291,35 @@ mod properties {
             }
             prop_assert!(series.points.len() <= 50);
             prop_assert_eq!(s.last.unwrap().step, values.len() as i64 - 1);
+        }
+
+        /// A chunk that goes forward from the last step seen is summarized in one pass exactly
+        /// as point by point, whatever came before (gaps, extremes, streaks of NaN).
+        #[test]
+        fn observe_forward_is_observe_of_each_point(
+            before in proptest::collection::vec((-50i64..50, value()), 0..40),
+            gaps in proptest::collection::vec((1i64..4, value()), 1..200),
+            from_last in 0i64..3,
+        ) {
+            let mut summary = SeriesSummary::default();
+            for &(step, value) in &before {
+                summary.observe(Point { step, value });
+            }
+            let mut step = summary.last.map_or(-10, |l| l.step + from_last);
+            let mut chunk = Vec::new();
+            for (i, &(gap, value)) in gaps.iter().enumerate() {
+                if i > 0 {
+                    step += gap;
+                }
+                chunk.push(Point { step, value });
+            }
+            let mut expected = summary.clone();
+            for &p in &chunk {
+                expected.observe(p);
+            }
+            summary.observe_forward(&chunk);
+            // Debug prints NaN as NaN, where `==` would call two NaN points different.
+            prop_assert_eq!(format!("{summary:?}"), format!("{expected:?}"));
         }
 
         /// A resumed run writes steps out of order and again: the later value of a step wins,

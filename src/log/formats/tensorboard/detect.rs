@@ -6,6 +6,8 @@
 use std::collections::BTreeMap;
 use std::io::Read;
 
+use rayon::prelude::*;
+
 use super::layout;
 use super::tfrecord::masked_crc32c;
 use crate::log::LogFile;
@@ -15,10 +17,16 @@ use crate::log::formats::{Format, SkipReason};
 
 /// Claims the event files and adds one TensorBoard source per run folder.
 pub fn detect(d: &mut Detector<'_>) {
+    let named = d.unclaimed_named(layout::is_event_file_name);
+    // Each file's first 12 bytes on all threads: opening a file is most of the walk's time for
+    // a sweep of event files, and nothing else is running yet. Decided in walk order after.
+    let framed: Vec<bool> = (named.par_iter())
+        .map(|&i| starts_with_a_frame(d.file(i)))
+        .collect();
     let mut runs: BTreeMap<String, Vec<usize>> = BTreeMap::new();
-    for i in d.unclaimed_named(layout::is_event_file_name) {
+    for (i, framed) in named.into_iter().zip(framed) {
         let file = d.file(i);
-        if !starts_with_a_frame(file) {
+        if !framed {
             d.skip(i, SkipReason::TensorBoardNotEventFile);
             continue;
         }

@@ -15,6 +15,7 @@ use bytes::Bytes;
 use prost::Message;
 
 use super::proto::{self, ProtoValue, TensorProto, proto_value::Kind, summary_value};
+pub use super::widen::{WidenCache, widen};
 
 /// What one record held.
 #[derive(Debug, Default, PartialEq)]
@@ -267,108 +268,6 @@ pub fn scalar_of(tensor: &TensorProto) -> Option<f64> {
             .or_else(|| first(1).map(|b| f64::from(u8::from(b[0] != 0)))),
         _ => None,
     }
-}
-
-/// A float32 as the number the user logged: the shortest decimal that reads back as the same
-/// float32 (0.1, not 0.10000000149011612, which is the float32 nearest 0.1 widened exactly).
-///
-/// The decimal is ryu's; reading it back is a single correctly rounded multiplication or
-/// division when its digits and exponent are small enough (Clinger's fast path: both operands
-/// exact in a double), which every float32 of ordinary size is, and `str::parse` otherwise.
-pub fn widen(value: f32) -> f64 {
-    if !value.is_finite() {
-        return f64::from(value);
-    }
-    let mut buffer = ryu::Buffer::new();
-    let text = buffer.format_finite(value);
-    read_short_decimal(text).unwrap_or_else(|| text.parse().unwrap_or(f64::from(value)))
-}
-
-/// [`widen`] with a memory of the values it widened: a metric's values repeat (a loss logged to
-/// four digits, an accuracy of a few hundred distinct values), and a lookup is a fraction of
-/// ryu's cost. One per event file; direct-mapped, so it never grows.
-pub struct WidenCache {
-    /// `(bits of the float32, its widening)`. All start as 0.0's own entry, which is right for
-    /// the one float32 whose bits are 0 (and never matches another).
-    slots: Vec<(u32, f64)>,
-}
-
-const WIDEN_SLOTS_LOG2: u32 = 12;
-
-impl Default for WidenCache {
-    fn default() -> Self {
-        WidenCache {
-            slots: vec![(0, 0.0); 1 << WIDEN_SLOTS_LOG2],
-        }
-    }
-}
-
-impl WidenCache {
-    pub fn widen(&mut self, value: f32) -> f64 {
-        let bits = value.to_bits();
-        // Fibonacci hashing: the high bits of the product mix every bit of the float.
-        let slot = (bits.wrapping_mul(0x9e37_79b1) >> (32 - WIDEN_SLOTS_LOG2)) as usize;
-        let entry = &mut self.slots[slot];
-        if entry.0 != bits {
-            *entry = (bits, widen(value));
-        }
-        entry.1
-    }
-}
-
-/// Powers of ten that a double holds exactly.
-const EXACT_POWERS: [f64; 23] = [
-    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
-    1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
-];
-
-/// Reads ryu's output (`-1.25`, `3.0e-7`, `1e20`) when its digits fit in 2^53 and its exponent
-/// in ±22, so that one IEEE operation rounds it exactly as a full parse would; `None` otherwise.
-fn read_short_decimal(text: &str) -> Option<f64> {
-    let bytes = text.as_bytes();
-    let (negative, bytes) = match bytes.split_first() {
-        Some((b'-', rest)) => (true, rest),
-        _ => (false, bytes),
-    };
-    let mut digits: u64 = 0;
-    let mut count = 0;
-    let mut exponent: i32 = 0;
-    let mut after_point = false;
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b @ b'0'..=b'9' => {
-                count += 1;
-                if count > 15 {
-                    return None;
-                }
-                digits = digits * 10 + u64::from(b - b'0');
-                if after_point {
-                    exponent -= 1;
-                }
-            }
-            b'.' => after_point = true,
-            b'e' | b'E' => {
-                exponent += std::str::from_utf8(&bytes[i + 1..])
-                    .ok()?
-                    .parse::<i32>()
-                    .ok()?;
-                break;
-            }
-            _ => return None,
-        }
-        i += 1;
-    }
-    if count == 0 {
-        return None;
-    }
-    let power = *EXACT_POWERS.get(exponent.unsigned_abs() as usize)?;
-    let magnitude = if exponent < 0 {
-        digits as f64 / power
-    } else {
-        digits as f64 * power
-    };
-    Some(if negative { -magnitude } else { magnitude })
 }
 
 /// IEEE 754 half precision to double (exact: every half is a double).
@@ -729,64 +628,6 @@ mod tests {
                 time: Some(1.7e9 + 60.0)
             }
         );
-    }
-
-    /// The reference: ryu's shortest decimal, read back by the standard library.
-    fn widen_by_parsing(value: f32) -> f64 {
-        if !value.is_finite() {
-            return f64::from(value);
-        }
-        ryu::Buffer::new().format_finite(value).parse().unwrap()
-    }
-
-    #[test]
-    fn widening_matches_a_full_parse_of_the_shortest_decimal() {
-        let mut bits: u32 = 0x1234_5678;
-        let special = [
-            0.0f32,
-            -0.0,
-            0.1,
-            1.0,
-            3.4028235e38,
-            1.0e-45,
-            f32::MIN_POSITIVE,
-            123456790.0,
-        ];
-        for value in special.into_iter().chain((0..200_000).map(|_| {
-            // xorshift: a spread of bit patterns over every exponent.
-            bits ^= bits << 13;
-            bits ^= bits >> 17;
-            bits ^= bits << 5;
-            f32::from_bits(bits)
-        })) {
-            let (fast, slow) = (widen(value), widen_by_parsing(value));
-            assert!(
-                fast.to_bits() == slow.to_bits() || (fast.is_nan() && slow.is_nan()),
-                "{value:e}: {fast:e} vs {slow:e}"
-            );
-        }
-        assert_eq!(widen(0.1), 0.1);
-        assert_eq!(widen(-2.5e-7), -2.5e-7);
-        // The cache gives the same answers, the first time and again, zero included.
-        let mut cache = WidenCache::default();
-        for value in [
-            0.1f32,
-            0.0,
-            -0.0,
-            0.1,
-            f32::NAN,
-            7.25,
-            0.0,
-            -0.0,
-            0.3 + f32::EPSILON,
-        ] {
-            for _ in 0..2 {
-                let (cached, direct) = (cache.widen(value), widen(value));
-                assert!(
-                    cached.to_bits() == direct.to_bits() || (cached.is_nan() && direct.is_nan())
-                );
-            }
-        }
     }
 
     #[test]

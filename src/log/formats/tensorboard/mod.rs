@@ -3,9 +3,10 @@
 //! and CatBoost: [`read_run`] reads one run's event files into the same `Run` as a native log.
 //!
 //! `tfrecord` frames records, `proto` declares the protobuf messages, `fast` reads the common
-//! scalar event in place and `event` decodes any record (the exact fallback),
-//! `reader` maps one file's events into the run, `layout` says which files make a run and how
-//! tags are named. The mapping is documented in docs/formats.md.
+//! scalar event in place and `event` decodes any record (the exact fallback), `widen` turns a
+//! float32 into the decimal that was logged, `reader` maps one file's events into the run,
+//! `layout` says which files make a run and how tags are named. The mapping is documented in
+//! docs/formats.md.
 
 pub mod detect;
 pub mod event;
@@ -14,6 +15,7 @@ pub mod layout;
 pub mod proto;
 pub mod reader;
 pub mod tfrecord;
+pub mod widen;
 
 use super::{Source, finish};
 use crate::diag::Warning;
