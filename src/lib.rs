@@ -337,16 +337,15 @@ fn previous_units(
     context: site::digest::Digest,
     carry: bool,
 ) -> (site::incremental::Units, Option<PathBuf>) {
-    let manifest = options
-        .load
-        .cache
-        .as_deref()
-        .map(site::manifest::manifest_path);
+    let cache = options.load.cache.as_deref();
+    let manifest = cache.map(site::manifest::manifest_path);
     let previous = manifest
         .as_deref()
         .filter(|_| carry)
         .and_then(|path| site::manifest::load(path, context));
-    (site::incremental::Units::new(previous), manifest)
+    let figures =
+        site::figure_store::FigureStore::new(cache.map(site::figure_store::store_path), context);
+    (site::incremental::Units::new(previous, figures), manifest)
 }
 
 /// Whether the site already matches its inputs (checked only with a cache, and without
