@@ -401,6 +401,114 @@ fn one_appended_line_rewrites_only_the_pages_that_show_it() {
     assert_same_site(&site, &clean, &[]);
 }
 
+/// The compare view's curves are a unit of their own: a change that leaves the best runs' points
+/// as they were (a hyperparameter edited) carries them over; a point added to one of them
+/// renders them again.
+#[test]
+fn the_compare_curves_are_rendered_only_when_the_best_runs_points_change() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("logs");
+    let mut logs = Logs::new(&root);
+    let site = dir.path().join("site");
+    build_incremental(&root, &site);
+    let curves = "alpha/compare-curves.js";
+    let before = inodes(&site);
+
+    logs.change_param("alpha/r1.jsonl", 0.5);
+    let report = build_incremental(&root, &site);
+    assert!(
+        report.changed.contains(&"alpha/index.html".to_owned()),
+        "{:?}",
+        report.changed
+    );
+    assert!(
+        !report.changed.contains(&curves.to_owned()),
+        "{:?}",
+        report.changed
+    );
+    assert_eq!(
+        inodes(&site)[curves],
+        before[curves],
+        "carried over, not written"
+    );
+
+    logs.append("alpha/r1.jsonl", 1);
+    let report = build_incremental(&root, &site);
+    assert!(
+        report.changed.contains(&curves.to_owned()),
+        "{:?}",
+        report.changed
+    );
+    let clean = dir.path().join("clean");
+    build_clean(&root, &clean);
+    assert_same_site(&site, &clean, &[]);
+}
+
+/// A project page's charts of runs' points are kept between builds: a change that leaves the
+/// charted runs (the best 40) as they were takes them from the store without reading any of those
+/// runs back, a change to a charted run draws them again, and every rebuild equals a clean build.
+#[test]
+fn charts_whose_runs_did_not_change_are_kept_and_any_change_to_them_redraws() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("logs");
+    fs::create_dir_all(root.join("sweep")).unwrap();
+    // Run k ends at loss k + 1: run 0 is the best, runs 40 to 44 are not charted.
+    let write = |k: usize, steps: usize| {
+        let mut text = format!(
+            "{{\"type\": \"header\", \"run\": \"r{k:02}\", \"params\": {{\"lr\": {}}}}}\n",
+            0.001 * (k + 1) as f64
+        );
+        for step in 0..steps {
+            let loss = (k + 1) as f64 + 10.0 / (1.0 + step as f64);
+            text.push_str(&format!(
+                "{{\"type\": \"metrics\", \"step\": {step}, \"metrics\": {{\"loss\": {loss}}}}}\n"
+            ));
+        }
+        fs::write(root.join(format!("sweep/r{k:02}.jsonl")), text).unwrap();
+    };
+    for k in 0..45 {
+        write(k, 20);
+    }
+    let site = dir.path().join("site");
+    let first = build_incremental(&root, &site);
+    assert!(first.read_from_cache == 0);
+    let check_clean = |n: usize| {
+        let clean = dir.path().join(format!("clean-{n}"));
+        build_clean(&root, &clean);
+        assert_same_site(&site, &clean, &[]);
+    };
+
+    // A run outside the best 40 grows: the charts are the last build's, none of the 40 charted
+    // runs is read back (only the index card's best run is).
+    write(44, 30);
+    let report = build_incremental(&root, &site);
+    assert!(report.changed.contains(&"sweep/index.html".to_owned()));
+    assert_eq!(
+        report.read_from_cache, 1,
+        "only the index card's best run is read back"
+    );
+    check_clean(0);
+
+    // A charted run grows: the charts are drawn again from the runs' points.
+    write(3, 30);
+    let report = build_incremental(&root, &site);
+    assert!(report.read_from_cache >= 39, "{}", report.read_from_cache);
+    check_clean(1);
+
+    // A charted run's hyperparameter changes (its legend is its name, but its digest moved):
+    // drawn again, and still the clean build's bytes.
+    fs::write(
+        root.join("sweep/r05.jsonl"),
+        fs::read_to_string(root.join("sweep/r05.jsonl"))
+            .unwrap()
+            .replace("\"lr\": 0.006", "\"lr\": 0.5"),
+    )
+    .unwrap();
+    let report = build_incremental(&root, &site);
+    assert!(report.read_from_cache >= 39, "{}", report.read_from_cache);
+    check_clean(2);
+}
+
 /// A manifest that is missing, corrupt or of another theme/setting means a full render, and a
 /// site file changed by hand since the last build is never carried over as it is.
 #[test]

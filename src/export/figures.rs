@@ -83,9 +83,8 @@ pub fn write_figures(
     let writer = FigureWriter::create(dir)?;
     for ((project, summary), paths) in projects.iter().zip(summaries).zip(&paths.projects) {
         let featured = spill.featured(&project.runs, featured_runs(project))?;
-        // The compare view's curves are a script, not a figure: no overview is read for them.
-        let overviews = std::collections::BTreeMap::new();
-        let (files, _) = plan::project_files(project, &featured, &overviews, summary, paths, None);
+        let drawn = plan::project_figures(project, &featured);
+        let (files, _) = plan::project_files(project, drawn, summary, paths, None);
         plan::export_figures(&writer, &files, paths, None)?;
         (0..project.runs.len())
             .into_par_iter()

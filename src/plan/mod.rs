@@ -174,14 +174,13 @@ pub fn index_file(
     }
 }
 
-/// A project's files: its page, the page's figures as standalone SVG, runs.csv and the compare
-/// view's curves; and a warning when the page leaves metrics out. `featured` holds the runs the
-/// page draws ([`figures::featured_runs`]) with their details, `overviews` the compare view's
-/// runs' overviews ([`crate::render::project_data::compare_runs`]).
+/// A project's files: its page, the page's figures as standalone SVG and runs.csv; and a warning
+/// when the page leaves metrics out. `figures` are the page's charts of runs' points
+/// ([`project_figures`]). The compare view's curves are a file of their own ([`compare_file`]):
+/// they change only when the best runs do.
 pub fn project_files(
     project: &Project,
-    featured: &Featured,
-    overviews: &std::collections::BTreeMap<usize, crate::model::overview::Overview>,
+    figures: Vec<Figure>,
     summary: &ProjectSummary,
     paths: &ProjectPaths,
     base_url: Option<&str>,
@@ -199,16 +198,11 @@ pub fn project_files(
         );
         warnings.push(Warning::at_file(at, message));
     }
-    // The page's view, runs.csv and the compare curves are independent: built side by side, since
-    // on a rebuild the project page is often the one unit left to render.
-    let ((mut view, runs_csv), curves) = rayon::join(
-        || {
-            rayon::join(
-                || ProjectView::new(project, featured, summary, paths, &columns, base_url),
-                || crate::report::csv::runs_csv(summary, &columns.metrics, &columns.params),
-            )
-        },
-        || crate::render::project_data::compare_curves_js(project, overviews, &columns),
+    // The page's view and runs.csv are independent: built side by side, since on a rebuild the
+    // project page is often the one unit left to render.
+    let (mut view, runs_csv) = rayon::join(
+        || ProjectView::new(project, figures, summary, paths, &columns, base_url),
+        || crate::report::csv::runs_csv(summary, &columns.metrics, &columns.params),
     );
     let mut files = Vec::new();
     for figure in view
@@ -235,11 +229,34 @@ pub fn project_files(
         path: format!("{}/runs.csv", paths.dir),
         content: Content::Bytes(runs_csv.into_bytes()),
     });
-    files.push(PlannedFile {
-        path: format!("{}/{COMPARE_CURVES_FILE}", paths.dir),
-        content: Content::Bytes(curves.into_bytes()),
-    });
     (files, warnings)
+}
+
+/// A project page's charts of runs' points: each charted metric with the overlaid runs, and the
+/// seed groups'. `featured` holds the runs they draw ([`figures::featured_runs`]) with their
+/// details.
+pub fn project_figures(project: &Project, featured: &Featured) -> Vec<Figure> {
+    figures::project_figures_of(project, featured, &page_columns(project).metrics)
+}
+
+/// The compare view's curves beside a project's page: the overviews of its best runs
+/// (`overviews`, of [`crate::render::project_data::compare_runs`]).
+pub fn compare_file(
+    project: &Project,
+    overviews: &std::collections::BTreeMap<usize, crate::model::overview::Overview>,
+    paths: &ProjectPaths,
+) -> PlannedFile {
+    let columns = page_columns(project);
+    let curves = crate::render::project_data::compare_curves_js(project, overviews, &columns);
+    PlannedFile {
+        path: compare_path(paths),
+        content: Content::Bytes(curves.into_bytes()),
+    }
+}
+
+/// Where a project's compare curves go.
+pub fn compare_path(paths: &ProjectPaths) -> String {
+    format!("{}/{COMPARE_CURVES_FILE}", paths.dir)
 }
 
 /// A figure's standalone SVG file (the step version), with its XML declaration.

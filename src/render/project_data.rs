@@ -22,11 +22,43 @@ pub fn compare_runs(project: &Project) -> Vec<usize> {
     runs
 }
 
-fn number(v: f64) -> Value {
-    if v.is_finite() {
-        json!(v)
-    } else {
-        json!(format::number_full(v))
+/// A row of the page's data, in the order of [`COLUMNS`] (serialized as a JSON array).
+#[derive(serde::Serialize)]
+struct Row<'a>(
+    &'a str,
+    Option<&'a String>,
+    Option<usize>,
+    &'a str,
+    &'a str,
+    Option<String>,
+    Option<i64>,
+    Option<f64>,
+    Option<String>,
+    u64,
+    Option<Cell>,
+    Option<String>,
+    Option<String>,
+    Vec<Cell>,
+    Vec<Cell>,
+    Vec<Cell>,
+);
+
+/// A value of a row: a finite number as a JSON number, any other as its text (`NaN`,
+/// `Infinity`), a text, or null.
+enum Cell {
+    Number(f64),
+    Text(String),
+    Null,
+}
+
+impl serde::Serialize for Cell {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Cell::Number(v) if v.is_finite() => serializer.serialize_f64(*v),
+            Cell::Number(v) => serializer.serialize_str(&format::number_full(*v)),
+            Cell::Text(text) => serializer.serialize_str(text),
+            Cell::Null => serializer.serialize_unit(),
+        }
     }
 }
 
@@ -150,26 +182,27 @@ pub fn project_data_json(
         })
         .collect();
     let mut has_progress = false;
-    let rows: Vec<Value> = project
+    // Typed rows serialized straight to text: a `Value` tree per run was most of the data's cost.
+    let rows: Vec<Row> = project
         .runs
         .iter()
         .enumerate()
         .map(|(i, run)| {
-            let params: Vec<Value> = columns
+            let params: Vec<Cell> = columns
                 .params
                 .iter()
                 .map(|key| match run.header.params.get(key) {
-                    Some(ParamValue::Number(x)) => number(*x),
-                    Some(other) => Value::String(other.to_text()),
-                    None => Value::Null,
+                    Some(ParamValue::Number(x)) => Cell::Number(*x),
+                    Some(other) => Cell::Text(other.to_text()),
+                    None => Cell::Null,
                 })
                 .collect();
             let mut best = Vec::with_capacity(columns.metrics.len());
             let mut last = Vec::with_capacity(columns.metrics.len());
             for name in &columns.metrics {
                 let Some(series) = run.series.get(name) else {
-                    best.push(Value::Null);
-                    last.push(Value::Null);
+                    best.push(Cell::Null);
+                    last.push(Cell::Null);
                     continue;
                 };
                 let direction = project.direction_of(name).unwrap_or(Direction::Down);
@@ -177,40 +210,51 @@ pub fn project_data_json(
                     series
                         .summary
                         .best(direction)
-                        .map_or(Value::Null, |p| number(p.value)),
+                        .map_or(Cell::Null, |p| Cell::Number(p.value)),
                 );
-                last.push(series.summary.last.map_or(Value::Null, |p| number(p.value)));
+                last.push(
+                    series
+                        .summary
+                        .last
+                        .map_or(Cell::Null, |p| Cell::Number(p.value)),
+                );
             }
             let duration = run.duration();
             let status = project.summaries[i].status;
             let progress = crate::model::progress::progress(run);
             let left = crate::model::progress::time_left(run, status, progress.as_ref());
             has_progress |= progress.is_some();
-            json!([
-                run.name,
+            Row(
+                &run.name,
                 run_hrefs.get(i),
                 ranks[i],
                 status.as_str(),
                 run_color(i),
                 // The seed group by its label (the hyperparameters that vary), which is also
                 // unique: the fold rows of the table show it.
-                project.summaries[i].group.as_ref().map(|key| group_labels
-                    .get(key.as_str())
-                    .cloned()
-                    .unwrap_or_else(|| key.clone())),
+                project.summaries[i].group.as_ref().map(|key| {
+                    group_labels
+                        .get(key.as_str())
+                        .cloned()
+                        .unwrap_or_else(|| key.clone())
+                }),
                 run.header.seed,
+                // `json!` wrote a non-finite duration as null, and so does serde_json.
                 duration,
                 duration.map(format::duration),
                 crate::model::progress::logged_steps(run),
-                progress.map(|p| number(p.fraction())),
+                progress.map(|p| Cell::Number(p.fraction())),
                 progress.map(|p| p.text()),
                 left.map(|s| format!("about {} left", format::duration(s))),
                 params,
                 best,
                 last,
-            ])
+            )
         })
         .collect();
+    let rows = serde_json::value::to_raw_value(&rows).unwrap_or_else(|_| {
+        serde_json::value::RawValue::from_string("[]".to_owned()).expect("valid JSON")
+    });
     let metrics: Vec<Value> = columns
         .metrics
         .iter()
@@ -223,17 +267,30 @@ pub fn project_data_json(
             json!({"name": m, "direction": direction})
         })
         .collect();
-    let data = json!({
-        "primary": project.primary_metric,
-        "metrics": metrics,
-        "params": columns.params,
-        "varied": columns.varied,
-        "columns": COLUMNS,
-        "table": table_columns(project, columns, has_progress),
-        "rows": rows,
-    });
+    // The keys in the order a `serde_json` map writes them (sorted), as the page has always had.
+    #[derive(serde::Serialize)]
+    struct Data<'a> {
+        columns: [&'static str; 16],
+        metrics: Vec<Value>,
+        params: &'a [String],
+        primary: &'a Option<String>,
+        rows: Box<serde_json::value::RawValue>,
+        table: Vec<Value>,
+        varied: &'a [String],
+    }
+    let data = Data {
+        columns: COLUMNS,
+        metrics,
+        params: &columns.params,
+        primary: &project.primary_metric,
+        rows,
+        table: table_columns(project, columns, has_progress),
+        varied: &columns.varied,
+    };
     // `<` inside strings is escaped so no name can close the script element.
-    data.to_string().replace('<', "\\u003c")
+    serde_json::to_string(&data)
+        .unwrap_or_default()
+        .replace('<', "\\u003c")
 }
 
 /// The curves of the compare view, as a script for the project page to load when the view is

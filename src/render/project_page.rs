@@ -6,7 +6,6 @@ use super::figures;
 use super::views::*;
 use crate::format;
 use crate::model::Project;
-use crate::model::detail::Featured;
 use crate::model::summary::stats::Spread;
 use crate::model::summary::{ProjectSummary, RunReport};
 use crate::paths::ProjectPaths;
@@ -20,11 +19,12 @@ pub const COMPARE_CURVES_FILE: &str = "compare-curves.js";
 
 impl ProjectView {
     /// The project page's view: its tables present `summary` (ranks, best cells, seed-group
-    /// spreads); its charts are drawn here, from the runs of `featured` (which must hold
-    /// [`figures::featured_runs`] with their details).
+    /// spreads); `figures` are its charts of the runs' points
+    /// ([`figures::project_figures_of`], drawn by the caller or kept from the last build); the
+    /// scatter plots and parallel coordinates, which need no points, are drawn here.
     pub fn new(
         project: &Project,
-        featured: &Featured,
+        figures: Vec<Figure>,
         summary: &ProjectSummary,
         paths: &ProjectPaths,
         columns: &PageColumns,
@@ -181,13 +181,8 @@ impl ProjectView {
         let shown = figures::overlay_runs(project).len();
         let hrefs: Vec<String> = paths.runs.iter().map(|r| format!("runs/{r}")).collect();
         // The page's data and its charts are independent, and the biggest parts of the page.
-        let ((data_json, figures), (scatters, parallel)) = rayon::join(
-            || {
-                rayon::join(
-                    || crate::render::project_data::project_data_json(project, &hrefs, columns),
-                    || figures::project_figures_of(project, featured, &columns.metrics),
-                )
-            },
+        let (data_json, (scatters, parallel)) = rayon::join(
+            || crate::render::project_data::project_data_json(project, &hrefs, columns),
             || {
                 rayon::join(
                     || figures::scatter_figures(project),

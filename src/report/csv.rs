@@ -18,33 +18,38 @@ use crate::model::params::ParamValue;
 /// A project page's runs.csv: the project's rows with the page's metrics and hyperparameters
 /// only (`ahnb summary` exports them all), from the same summary.
 pub fn runs_csv(project: &ProjectSummary, metrics: &[String], params: &[String]) -> String {
-    let metrics: BTreeSet<&String> = metrics.iter().collect();
-    let params: BTreeSet<&String> = params.iter().collect();
-    let mut project = project.clone();
-    project.metrics.retain(|m| metrics.contains(&m.name));
-    for run in &mut project.runs {
-        run.metrics.retain(|m, _| metrics.contains(m));
-        run.params.retain(|k, _| params.contains(k));
-    }
-    render_csv(&Summary {
-        schema: super::SCHEMA,
-        site_url: None,
-        baseline: false,
-        projects: vec![project],
-    })
+    let metrics: BTreeSet<&str> = metrics.iter().map(String::as_str).collect();
+    let params: BTreeSet<&str> = params.iter().map(String::as_str).collect();
+    // Filtered as it is written: cloning the summary to trim it was most of runs.csv's cost.
+    csv_of(
+        std::slice::from_ref(project),
+        false,
+        |m| metrics.contains(m),
+        |k| params.contains(k),
+    )
 }
 
 /// Renders the summary as CSV with CRLF-free `\n` line ends.
 pub fn render_csv(summary: &Summary) -> String {
-    let params: BTreeSet<&String> = summary
-        .projects
+    csv_of(&summary.projects, summary.baseline, |_| true, |_| true)
+}
+
+/// The CSV of `projects`' runs, with the metrics and parameters the filters keep.
+fn csv_of(
+    projects: &[ProjectSummary],
+    baseline: bool,
+    keep_metric: impl Fn(&str) -> bool,
+    keep_param: impl Fn(&str) -> bool,
+) -> String {
+    let params: BTreeSet<&String> = projects
         .iter()
         .flat_map(|p| p.runs.iter().flat_map(|r| r.params.keys()))
+        .filter(|k| keep_param(k))
         .collect();
     let mut metrics: Vec<&String> = Vec::new();
-    for project in &summary.projects {
+    for project in projects {
         for metric in &project.metrics {
-            if !metrics.contains(&&metric.name) {
+            if keep_metric(&metric.name) && !metrics.contains(&&metric.name) {
                 metrics.push(&metric.name);
             }
         }
@@ -66,14 +71,14 @@ pub fn render_csv(summary: &Summary) -> String {
     .collect();
     header.extend(params.iter().map(|k| text_cell(&format!("param.{k}"))));
     header.extend(metrics.iter().map(|m| text_cell(&format!("metric.{m}"))));
-    if summary.baseline {
+    if baseline {
         header.extend(metrics.iter().map(|m| format!("baseline.{m}")));
     }
     let mut table = Table::new();
     for heading in header {
         table.column(heading, Align::Left);
     }
-    for project in &summary.projects {
+    for project in projects {
         for run in &project.runs {
             let mut record: Vec<String> = vec![
                 text_cell(&project.name),
@@ -105,7 +110,7 @@ pub fn render_csv(summary: &Summary) -> String {
                     .map(number_full)
                     .unwrap_or_default()
             }));
-            if summary.baseline {
+            if baseline {
                 record.extend(metrics.iter().map(|m| {
                     run.baseline
                         .as_ref()

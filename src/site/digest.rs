@@ -138,7 +138,53 @@ pub fn run_digest(
     feed.finish()
 }
 
-/// A project page, its figures, runs.csv and compare curves: every run (by its digest) and
+/// A project's compare curves ([`crate::plan::compare_file`]): which runs they draw, each run's
+/// points (by [`crate::model::Run::points_digest`]) and series names, and the metrics the page
+/// charts. A rebuild after a run outside the best ones grew leaves them as they were.
+pub fn compare_digest(project: &Project, chosen: &[usize], metrics: &[String]) -> Digest {
+    let mut feed = Feed::new("compare");
+    feed.value(metrics);
+    for &i in chosen {
+        let run = &project.runs[i];
+        feed.value(&i);
+        feed.value(&run.points_digest);
+        feed.value(&run.series.len());
+        for name in run.series.keys() {
+            feed.value(name);
+        }
+    }
+    feed.finish()
+}
+
+/// A project page's charts of runs' points ([`crate::plan::project_figures`]): the runs they
+/// draw (by index and by their run page's digest, which covers every field and point of a run),
+/// the seed groups, the charted metrics with their directions, the primary metric and how many
+/// runs the project has (the charts' notes say "best 40 of 1,000"). Over-inclusive on purpose:
+/// a missed input would show a stale chart, an extra one only costs a redraw.
+pub fn project_figures_digest(
+    project: &Project,
+    featured: &[usize],
+    run_digests: &[Digest],
+    metrics: &[String],
+) -> Digest {
+    let mut feed = Feed::new("project-figures");
+    feed.value(&project.name);
+    feed.value(&project.runs.len());
+    feed.value(metrics);
+    feed.debug(&project.primary_metric);
+    feed.debug(&project.primary_direction);
+    for metric in metrics {
+        feed.debug(&project.direction_of(metric));
+    }
+    feed.debug(&project.groups);
+    for &i in featured {
+        feed.value(&i);
+        feed.value(&run_digests[i]);
+    }
+    feed.finish()
+}
+
+/// A project page, its figures and runs.csv: every run (by its digest) and
 /// everything the model derived for the project, its summary among it. The destructuring is exhaustive so that a field
 /// added to [`Project`] does not compile until it is digested here.
 pub fn project_digest(

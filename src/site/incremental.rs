@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use std::sync::Mutex;
 
 use super::digest::Digest;
+use super::figure_store::FigureStore;
 use super::manifest::{Manifest, UnitDone, UnitRecord};
 use super::output::{SiteWriter, UnitWriter};
 use crate::diag::Warning;
@@ -18,17 +19,25 @@ pub struct Units {
     /// Whether a previous manifest was found: the build is a rebuild, not a full render.
     rebuild: bool,
     done: Mutex<BTreeMap<String, UnitDone>>,
+    /// Project pages' charts of the last build (`site::figure_store`).
+    figures: FigureStore,
 }
 
 impl Units {
     /// Units of a build; `previous` is the manifest of the build that wrote the published site
     /// (`None`: render everything).
-    pub fn new(previous: Option<Manifest>) -> Self {
+    pub fn new(previous: Option<Manifest>, figures: FigureStore) -> Self {
         Units {
             rebuild: previous.is_some(),
             previous: previous.map(|m| m.units).unwrap_or_default(),
             done: Mutex::new(BTreeMap::new()),
+            figures,
         }
+    }
+
+    /// Where project pages' charts are kept between builds.
+    pub fn figures(&self) -> &FigureStore {
+        &self.figures
     }
 
     /// Whether a previous build's units are known.

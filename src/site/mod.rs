@@ -5,6 +5,7 @@
 
 mod carry;
 pub mod digest;
+pub mod figure_store;
 pub mod incremental;
 pub mod manifest;
 mod media;

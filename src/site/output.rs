@@ -402,15 +402,35 @@ fn create_new(target: &Path) -> Result<fs::File> {
     }
 }
 
-/// Whether two files hold the same bytes (false when either cannot be read).
+/// Whether two files hold the same bytes (false when either cannot be read). Compared a piece at
+/// a time: reading both whole allocated (and page-faulted in) two buffers the size of a project
+/// page for every page a rebuild rendered.
 fn same_bytes(a: &Path, b: &Path) -> bool {
-    let (Ok(ma), Ok(mb)) = (fs::metadata(a), fs::metadata(b)) else {
+    use std::io::Read;
+    const PIECE: usize = 64 * 1024;
+    let (Ok(mut fa), Ok(mut fb)) = (fs::File::open(a), fs::File::open(b)) else {
+        return false;
+    };
+    let (Ok(ma), Ok(mb)) = (fa.metadata(), fb.metadata()) else {
         return false;
     };
     if ma.len() != mb.len() {
         return false;
     }
-    matches!((fs::read(a), fs::read(b)), (Ok(x), Ok(y)) if x == y)
+    let mut left = usize::try_from(ma.len()).unwrap_or(usize::MAX);
+    let (mut x, mut y) = (vec![0u8; PIECE.min(left)], vec![0u8; PIECE.min(left)]);
+    while left > 0 {
+        let n = PIECE.min(left);
+        let same = fa.read_exact(&mut x[..n]).is_ok()
+            && fb.read_exact(&mut y[..n]).is_ok()
+            && x[..n] == y[..n];
+        if !same {
+            return false;
+        }
+        left -= n;
+    }
+    // Neither grew meanwhile.
+    matches!((fa.read(&mut [0]), fb.read(&mut [0])), (Ok(0), Ok(0)))
 }
 
 impl Drop for SiteWriter {
@@ -426,6 +446,29 @@ impl Drop for SiteWriter {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn same_bytes_compares_every_piece() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = |name: &str| dir.path().join(name);
+        let big: Vec<u8> = (0..200_000u32).map(|i| (i % 251) as u8).collect();
+        fs::write(path("a"), &big).unwrap();
+        fs::write(path("b"), &big).unwrap();
+        assert!(same_bytes(&path("a"), &path("b")));
+        let mut last = big.clone();
+        *last.last_mut().unwrap() ^= 1;
+        fs::write(path("c"), &last).unwrap();
+        assert!(
+            !same_bytes(&path("a"), &path("c")),
+            "the last piece differs"
+        );
+        fs::write(path("d"), &big[..big.len() - 1]).unwrap();
+        assert!(!same_bytes(&path("a"), &path("d")), "another length");
+        fs::write(path("e"), b"").unwrap();
+        fs::write(path("f"), b"").unwrap();
+        assert!(same_bytes(&path("e"), &path("f")));
+        assert!(!same_bytes(&path("a"), &path("missing")));
+    }
 
     #[test]
     fn refuses_dangerous_outputs() {

@@ -142,15 +142,23 @@ fn write_project(
     let project_page = || {
         units.unit(writer, key, digest, |out| {
             let base_url = options.base_url.as_deref();
+            // The charts of runs' points as the last build drew them, when what they show is
+            // unchanged: their runs' points are then not read back at all.
             let featured = crate::render::figures::featured_runs(project);
-            let compared = crate::render::project_data::compare_runs(project);
-            let (featured, overviews) = rayon::join(
-                || spill.featured(&project.runs, featured),
-                || spill.overviews(&project.runs, compared),
-            );
-            let (featured, overviews) = (featured?, overviews?);
+            let metrics = crate::render::columns::page_columns(project).metrics;
+            let figures_digest =
+                digest::project_figures_digest(project, &featured, run_digests, &metrics);
+            let drawn = match units.figures().load(&paths.dir, figures_digest) {
+                Some(drawn) => drawn,
+                None => {
+                    let featured = spill.featured(&project.runs, featured)?;
+                    let drawn = plan::project_figures(project, &featured);
+                    units.figures().save(&paths.dir, figures_digest, &drawn);
+                    drawn
+                }
+            };
             let (files, mut warnings) =
-                plan::project_files(project, &featured, &overviews, summary, paths, base_url);
+                plan::project_files(project, drawn, summary, paths, base_url);
             if let Some(sink) = figures {
                 plan::export_figures(sink, &files, paths, None)?;
             }
@@ -181,8 +189,24 @@ fn write_project(
             })
             .collect::<Vec<Result<Vec<Warning>>>>()
     };
-    let (project_page, results) = rayon::join(project_page, run_pages);
+    // The compare curves are a unit of their own: they change only when the best runs do.
+    let compare_curves = || {
+        let chosen = crate::render::project_data::compare_runs(project);
+        let metrics = crate::render::columns::page_columns(project).metrics;
+        let digest = digest::compare_digest(project, &chosen, &metrics);
+        units.unit(writer, plan::compare_path(paths), digest, |out| {
+            let overviews = spill.overviews(&project.runs, chosen)?;
+            write_files(
+                vec![plan::compare_file(project, &overviews, paths)],
+                renderer,
+                out,
+            )
+        })
+    };
+    let ((project_page, compare_curves), results) =
+        rayon::join(|| rayon::join(project_page, compare_curves), run_pages);
     let mut warnings = project_page?;
+    warnings.extend(compare_curves?);
     for result in results {
         warnings.extend(result?);
     }

@@ -35,8 +35,9 @@ pub const MAX_CHART_GROUPS: usize = 40;
 /// SVG; every metric is still listed in the page's tables. The build warns when it applies.
 pub const MAX_CHARTS: usize = 200;
 
-/// A chart ready for a page and for its own `.svg` file.
-#[derive(Debug, Clone, Serialize)]
+/// A chart ready for a page and for its own `.svg` file. Deserializable so that a rebuild can
+/// keep a project's charts from the last build (`site::figure_store`).
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct Figure {
     /// Unique within the page.
     pub id: String,

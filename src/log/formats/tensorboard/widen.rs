@@ -342,10 +342,11 @@ mod tests {
             let (fast, slow) = (widen(value), widen_by_parsing(value));
             assert!(same(fast, slow), "{value:e}: {fast:e} vs {slow:e}");
         }
-        // Every float32 of a few whole binades, where the values people log lie.
-        for bits in
-            (0.001f32.to_bits()..0.002f32.to_bits()).chain(1.0f32.to_bits()..2.0f32.to_bits())
-        {
+        // Every 11th float32 of two binades where the values people log lie (the ignored test
+        // below takes every float32).
+        let binades =
+            (0.001f32.to_bits()..0.002f32.to_bits()).chain(1.0f32.to_bits()..2.0f32.to_bits());
+        for bits in binades.step_by(11) {
             let value = f32::from_bits(bits);
             assert!(same(widen(value), widen_by_parsing(value)), "{value:e}");
         }
