@@ -466,8 +466,9 @@ fn charts_whose_runs_did_not_change_are_kept_and_any_change_to_them_redraws() {
         }
         fs::write(root.join(format!("sweep/r{k:02}.jsonl")), text).unwrap();
     };
+    // More points than an overview holds (120), so that the compare view reads overviews.
     for k in 0..45 {
-        write(k, 20);
+        write(k, 130);
     }
     let site = dir.path().join("site");
     let first = build_incremental(&root, &site);
@@ -480,7 +481,7 @@ fn charts_whose_runs_did_not_change_are_kept_and_any_change_to_them_redraws() {
 
     // A run outside the best 40 grows: the charts are the last build's, none of the 40 charted
     // runs is read back (only the index card's best run is).
-    write(44, 30);
+    write(44, 140);
     let report = build_incremental(&root, &site);
     assert!(report.changed.contains(&"sweep/index.html".to_owned()));
     assert_eq!(
@@ -490,7 +491,7 @@ fn charts_whose_runs_did_not_change_are_kept_and_any_change_to_them_redraws() {
     check_clean(0);
 
     // A charted run grows: the charts are drawn again from the runs' points.
-    write(3, 30);
+    write(3, 140);
     let report = build_incremental(&root, &site);
     assert!(report.read_from_cache >= 39, "{}", report.read_from_cache);
     check_clean(1);

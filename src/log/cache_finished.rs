@@ -81,7 +81,9 @@ impl Finished {
         Some(cache_store::Finished {
             result: Finished::encode(result)?,
             details: run.map(Run::encode_details),
-            overview: run.map(|run| Overview::of(run).encode()),
+            overview: run
+                .and_then(Overview::worth_keeping)
+                .map(|overview| overview.encode()),
         })
     }
 

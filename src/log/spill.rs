@@ -145,15 +145,17 @@ impl Spill {
             return;
         }
         self.resident.fetch_sub(size, Ordering::Relaxed);
-        let overview = Overview::of(run).encode();
+        let overview = Overview::worth_keeping(run).map(|overview| overview.encode());
         let details = run.take_details();
         let bytes = details.encode();
         match self.append(&bytes) {
             Some(offset) => {
-                let overview = self.append(&overview).map(|at| Extent {
-                    at,
-                    length: overview.len() as u64,
-                    hash: 0,
+                let overview = overview.and_then(|overview| {
+                    self.append(&overview).map(|at| Extent {
+                        at,
+                        length: overview.len() as u64,
+                        hash: 0,
+                    })
                 });
                 run.residence = Residence::Spilled {
                     offset,

@@ -4,7 +4,9 @@
 //! cache) and kept beside them, so that such a view reads a few kilobytes a run instead of every
 //! run's points: on a rebuild after one run of 1,000 grew, reading back 300 runs' points was a
 //! tenth of the build. An overview is exactly `downsample(points, OVERVIEW_POINTS)` of the
-//! points it was made from, so a view drawn from it is the view drawn from the points.
+//! points it was made from, so a view drawn from it is the view drawn from the points. A run
+//! whose series all fit in [`OVERVIEW_POINTS`] keeps none (it would repeat every point): its
+//! points are read instead.
 
 use std::collections::BTreeMap;
 
@@ -28,6 +30,16 @@ impl Overview {
         Overview {
             series: run.series.values().map(overview_points).collect(),
         }
+    }
+
+    /// The overview of `run` when it is worth keeping apart from the run's points: `None` when
+    /// every series already fits in [`OVERVIEW_POINTS`] (the overview would repeat the points;
+    /// a view reads them instead).
+    pub fn worth_keeping(run: &Run) -> Option<Overview> {
+        run.series
+            .values()
+            .any(|s| s.points.len() > OVERVIEW_POINTS)
+            .then(|| Overview::of(run))
     }
 
     /// A count (u64, little-endian) then each series as [`super::detail::Details::encode`]
@@ -120,5 +132,18 @@ mod tests {
         assert_eq!(back.encode(), bytes);
         assert_eq!(Overview::decode(&bytes, 3), None, "another run's shape");
         assert_eq!(Overview::decode(&bytes[..bytes.len() - 1], 2), None);
+        assert!(Overview::worth_keeping(&run).is_some());
+        let mut short = run.clone();
+        short
+            .series
+            .get_mut("loss")
+            .unwrap()
+            .points
+            .truncate(OVERVIEW_POINTS);
+        assert_eq!(
+            Overview::worth_keeping(&short),
+            None,
+            "it would repeat the points"
+        );
     }
 }
