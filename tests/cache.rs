@@ -371,6 +371,19 @@ fn compressed_logs_are_reused_only_when_identical() {
     assert_cached_equals_clean(&logs_root, &site, "1 parsed");
 }
 
+/// Builds with the cache beside `site`; returns what the build reported on stderr.
+fn build_reporting(logs: &Path, site: &Path) -> String {
+    let output = ahnb()
+        .arg("build")
+        .arg(logs)
+        .arg("-o")
+        .arg(site)
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    String::from_utf8(output.stderr).unwrap()
+}
+
 #[test]
 fn an_unchanged_site_is_reported_up_to_date_and_any_change_rebuilds() {
     let dir = tempfile::tempdir().unwrap();
@@ -379,17 +392,7 @@ fn an_unchanged_site_is_reported_up_to_date_and_any_change_rebuilds() {
     write_run(&logs.join("a.jsonl"), "a", 0..100);
     let logs_root = dir.path().join("logs");
     let site = dir.path().join("site");
-    let build = || {
-        let output = ahnb()
-            .arg("build")
-            .arg(&logs_root)
-            .arg("-o")
-            .arg(&site)
-            .output()
-            .unwrap();
-        assert!(output.status.success());
-        String::from_utf8(output.stderr).unwrap()
-    };
+    let build = || build_reporting(&logs_root, &site);
     assert!(!build().contains("up to date"));
     assert!(build().contains("is up to date"));
     // A README next to the logs is an input too.
@@ -481,17 +484,7 @@ fn settled_logs_are_known_by_their_identity_and_an_edit_hiding_its_mtime_still_r
     std::thread::sleep(std::time::Duration::from_millis(2300));
     let logs_root = dir.path().join("logs");
     let site = dir.path().join("site");
-    let build = || {
-        let output = ahnb()
-            .arg("build")
-            .arg(&logs_root)
-            .arg("-o")
-            .arg(&site)
-            .output()
-            .unwrap();
-        assert!(output.status.success());
-        String::from_utf8(output.stderr).unwrap()
-    };
+    let build = || build_reporting(&logs_root, &site);
     let first = build();
     assert!(
         first.contains("0 logs unchanged, 0 read from where they grew, 2 parsed\n"),

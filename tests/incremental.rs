@@ -300,6 +300,12 @@ fn assert_same_site(incremental: &Path, clean: &Path, after: &[Edit]) {
     }
 }
 
+/// Builds `root` cleanly into `clean` and asserts `site` is byte for byte that build.
+fn assert_equals_a_clean_build(root: &Path, site: &Path, clean: &Path) {
+    build_clean(root, clean);
+    assert_same_site(site, clean, &[]);
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 16, ..ProptestConfig::default() })]
 
@@ -396,9 +402,7 @@ fn one_appended_line_rewrites_only_the_pages_that_show_it() {
     assert_eq!(report.carried, after.len() - rewritten.len());
 
     // And the rebuilt site is the one a clean build writes.
-    let clean = dir.path().join("clean");
-    build_clean(&root, &clean);
-    assert_same_site(&site, &clean, &[]);
+    assert_equals_a_clean_build(&root, &site, &dir.path().join("clean"));
 }
 
 /// The compare view's curves are a unit of their own: a change that leaves the best runs' points
@@ -439,9 +443,7 @@ fn the_compare_curves_are_rendered_only_when_the_best_runs_points_change() {
         "{:?}",
         report.changed
     );
-    let clean = dir.path().join("clean");
-    build_clean(&root, &clean);
-    assert_same_site(&site, &clean, &[]);
+    assert_equals_a_clean_build(&root, &site, &dir.path().join("clean"));
 }
 
 /// A project page's charts of runs' points are kept between builds: a change that leaves the
@@ -474,9 +476,7 @@ fn charts_whose_runs_did_not_change_are_kept_and_any_change_to_them_redraws() {
     let first = build_incremental(&root, &site);
     assert!(first.read_from_cache == 0);
     let check_clean = |n: usize| {
-        let clean = dir.path().join(format!("clean-{n}"));
-        build_clean(&root, &clean);
-        assert_same_site(&site, &clean, &[]);
+        assert_equals_a_clean_build(&root, &site, &dir.path().join(format!("clean-{n}")))
     };
 
     // A run outside the best 40 grows: the charts are the last build's, none of the 40 charted
