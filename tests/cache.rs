@@ -25,8 +25,8 @@ fn write_run(path: &Path, name: &str, steps: std::ops::Range<u32>) {
     std::fs::write(path, text).unwrap();
 }
 
-/// Builds with the cache into `site`, and cleanly into a fresh folder; asserts identical trees.
-fn assert_cached_equals_clean(logs: &Path, site: &Path, expect_in_report: &str) {
+/// Builds with the cache beside `site`; returns what the build reported on stderr.
+fn build_reporting(logs: &Path, site: &Path) -> String {
     let output = ahnb()
         .arg("build")
         .arg(logs)
@@ -35,7 +35,12 @@ fn assert_cached_equals_clean(logs: &Path, site: &Path, expect_in_report: &str) 
         .output()
         .unwrap();
     assert!(output.status.success());
-    let report = String::from_utf8(output.stderr).unwrap();
+    String::from_utf8(output.stderr).unwrap()
+}
+
+/// Builds with the cache into `site`, and cleanly into a fresh folder; asserts identical trees.
+fn assert_cached_equals_clean(logs: &Path, site: &Path, expect_in_report: &str) {
+    let report = build_reporting(logs, site);
     assert!(
         report.contains(expect_in_report),
         "expected {expect_in_report:?} in:\n{report}"
@@ -369,19 +374,6 @@ fn compressed_logs_are_reused_only_when_identical() {
     assert_cached_equals_clean(&logs_root, &site, "1 logs unchanged");
     write_gz(700);
     assert_cached_equals_clean(&logs_root, &site, "1 parsed");
-}
-
-/// Builds with the cache beside `site`; returns what the build reported on stderr.
-fn build_reporting(logs: &Path, site: &Path) -> String {
-    let output = ahnb()
-        .arg("build")
-        .arg(logs)
-        .arg("-o")
-        .arg(site)
-        .output()
-        .unwrap();
-    assert!(output.status.success());
-    String::from_utf8(output.stderr).unwrap()
 }
 
 #[test]
