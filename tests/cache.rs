@@ -45,24 +45,7 @@ fn assert_cached_equals_clean(logs: &Path, site: &Path, expect_in_report: &str) 
         report.contains(expect_in_report),
         "expected {expect_in_report:?} in:\n{report}"
     );
-    let clean = tempfile::tempdir().unwrap();
-    let clean_site = clean.path().join("site");
-    ahnb()
-        .arg("build")
-        .arg(logs)
-        .arg("-o")
-        .arg(&clean_site)
-        .arg("--no-cache")
-        .assert()
-        .success();
-    let (a, b) = (read_tree(site), read_tree(&clean_site));
-    assert_eq!(a.keys().collect::<Vec<_>>(), b.keys().collect::<Vec<_>>());
-    for (path, bytes) in &a {
-        assert!(
-            bytes == &b[path],
-            "{path} differs between the cached and the clean build"
-        );
-    }
+    assert_tree_equals_clean(logs, site);
 }
 
 #[test]

@@ -22,6 +22,7 @@ use crate::model::Project;
 use crate::model::summary::ProjectSummary;
 use crate::paths::SitePaths;
 use crate::plan::{self, FigureSink};
+use crate::render::columns::page_columns;
 use crate::render::figures::featured_runs;
 
 /// What [`write_figures`] wrote.
@@ -83,8 +84,9 @@ pub fn write_figures(
     let writer = FigureWriter::create(dir)?;
     for ((project, summary), paths) in projects.iter().zip(summaries).zip(&paths.projects) {
         let featured = spill.featured(&project.runs, featured_runs(project))?;
-        let drawn = plan::project_figures(project, &featured);
-        let (files, _) = plan::project_files(project, drawn, summary, paths, None);
+        let columns = page_columns(project);
+        let drawn = plan::project_figures(project, &columns, &featured);
+        let (files, _) = plan::project_files(project, &columns, drawn, summary, paths, None);
         plan::export_figures(&writer, &files, paths, None)?;
         (0..project.runs.len())
             .into_par_iter()

@@ -16,7 +16,7 @@ use crate::model::project::RunContext;
 use crate::model::summary::ProjectSummary;
 use crate::model::{Format, MediaContent, MediaSource, Project, Run};
 use crate::paths::{ProjectPaths, SitePaths};
-use crate::render::columns::page_columns;
+use crate::render::columns::PageColumns;
 use crate::render::figures;
 use crate::render::project_page::COMPARE_CURVES_FILE;
 use crate::render::views::{Figure, IndexView, Page, PlainView, ProjectView, RunView};
@@ -180,13 +180,13 @@ pub fn index_file(
 /// they change only when the best runs do.
 pub fn project_files(
     project: &Project,
+    columns: &PageColumns,
     figures: Vec<Figure>,
     summary: &ProjectSummary,
     paths: &ProjectPaths,
     base_url: Option<&str>,
 ) -> (Vec<PlannedFile>, Vec<Warning>) {
     let mut warnings = Vec::new();
-    let columns = page_columns(project);
     let charted = columns.metrics.len().min(figures::MAX_CHARTS);
     if project.metrics.len() > charted {
         let at = project.folder.as_ref().unwrap_or(&project.runs[0].source);
@@ -201,7 +201,7 @@ pub fn project_files(
     // The page's view and runs.csv are independent: built side by side, since on a rebuild the
     // project page is often the one unit left to render.
     let (mut view, runs_csv) = rayon::join(
-        || ProjectView::new(project, figures, summary, paths, &columns, base_url),
+        || ProjectView::new(project, figures, summary, paths, columns, base_url),
         || crate::report::csv::runs_csv(summary, &columns.metrics, &columns.params),
     );
     let mut files = Vec::new();
@@ -235,19 +235,23 @@ pub fn project_files(
 /// A project page's charts of runs' points: each charted metric with the overlaid runs, and the
 /// seed groups'. `featured` holds the runs they draw ([`figures::featured_runs`]) with their
 /// details.
-pub fn project_figures(project: &Project, featured: &Featured) -> Vec<Figure> {
-    figures::project_figures_of(project, featured, &page_columns(project).metrics)
+pub fn project_figures(
+    project: &Project,
+    columns: &PageColumns,
+    featured: &Featured,
+) -> Vec<Figure> {
+    figures::project_figures_of(project, featured, &columns.metrics)
 }
 
 /// The compare view's curves beside a project's page: the overviews of its best runs
 /// (`overviews`, of [`crate::render::project_data::compare_runs`]).
 pub fn compare_file(
     project: &Project,
+    columns: &PageColumns,
     overviews: &std::collections::BTreeMap<usize, crate::model::overview::Overview>,
     paths: &ProjectPaths,
 ) -> PlannedFile {
-    let columns = page_columns(project);
-    let curves = crate::render::project_data::compare_curves_js(project, overviews, &columns);
+    let curves = crate::render::project_data::compare_curves_js(project, overviews, columns);
     PlannedFile {
         path: compare_path(paths),
         content: Content::Bytes(curves.into_bytes()),

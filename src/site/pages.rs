@@ -136,6 +136,8 @@ fn write_project(
         figures,
     } = *context;
     let key = format!("{}/index.html", paths.dir);
+    // The columns the project page shows (its charts, table, runs.csv and compare curves).
+    let columns = crate::render::columns::page_columns(project);
     // The project page and the run pages are written at the same time: the project page alone
     // is a fifth of a small project's rendering (its view, data and charts),
     // and written first it kept the other threads idle. The warnings keep their order.
@@ -145,20 +147,19 @@ fn write_project(
             // The charts of runs' points as the last build drew them, when what they show is
             // unchanged: their runs' points are then not read back at all.
             let featured = crate::render::figures::featured_runs(project);
-            let metrics = crate::render::columns::page_columns(project).metrics;
             let figures_digest =
-                digest::project_figures_digest(project, &featured, run_digests, &metrics);
+                digest::project_figures_digest(project, &featured, run_digests, &columns.metrics);
             let drawn = match units.figures().load(&paths.dir, figures_digest) {
                 Some(drawn) => drawn,
                 None => {
                     let featured = spill.featured(&project.runs, featured)?;
-                    let drawn = plan::project_figures(project, &featured);
+                    let drawn = plan::project_figures(project, &columns, &featured);
                     units.figures().save(&paths.dir, figures_digest, &drawn);
                     drawn
                 }
             };
             let (files, mut warnings) =
-                plan::project_files(project, drawn, summary, paths, base_url);
+                plan::project_files(project, &columns, drawn, summary, paths, base_url);
             if let Some(sink) = figures {
                 plan::export_figures(sink, &files, paths, None)?;
             }
@@ -192,12 +193,11 @@ fn write_project(
     // The compare curves are a unit of their own: they change only when the best runs do.
     let compare_curves = || {
         let chosen = crate::render::project_data::compare_runs(project);
-        let metrics = crate::render::columns::page_columns(project).metrics;
-        let digest = digest::compare_digest(project, &chosen, &metrics);
+        let digest = digest::compare_digest(project, &chosen, &columns.metrics);
         units.unit(writer, plan::compare_path(paths), digest, |out| {
             let overviews = spill.overviews(&project.runs, chosen)?;
             write_files(
-                vec![plan::compare_file(project, &overviews, paths)],
+                vec![plan::compare_file(project, &columns, &overviews, paths)],
                 renderer,
                 out,
             )

@@ -9,6 +9,22 @@ const POWERS_OF_TEN: [f64; 23] = [
 /// Digits (leading zeros included) that always fit in a `u64`: 10^19 - 1 < 2^64.
 const EXACT_DIGITS: usize = 19;
 
+/// Reads the decimal digits from `at` into `mantissa` (wrapping: the caller counts the digits
+/// and takes the exact path only when they fit); returns where they end.
+#[inline(always)]
+fn digits(bytes: &[u8], at: usize, mantissa: &mut u64) -> usize {
+    let mut i = at;
+    while let Some(&b) = bytes.get(i) {
+        let digit = b.wrapping_sub(b'0');
+        if digit > 9 {
+            break;
+        }
+        *mantissa = mantissa.wrapping_mul(10).wrapping_add(u64::from(digit));
+        i += 1;
+    }
+    i
+}
+
 /// The number starting at byte `at` of `bytes` and the offset just past it: correctly rounded
 /// (serde_json's `float_roundtrip` and the standard library both are, and an integer's `as f64`
 /// rounds the same way), or `None` when its syntax is not JSON's (`01`, `1.`, `.5`, `+1`, which
@@ -29,14 +45,7 @@ pub(super) fn read(bytes: &[u8], at: usize) -> Option<(f64, usize)> {
     }
     let mut mantissa: u64 = 0;
     let integer_start = i;
-    while let Some(&b) = bytes.get(i) {
-        let digit = b.wrapping_sub(b'0');
-        if digit > 9 {
-            break;
-        }
-        mantissa = mantissa.wrapping_mul(10).wrapping_add(u64::from(digit));
-        i += 1;
-    }
+    i = digits(bytes, i, &mut mantissa);
     let integer_digits = i - integer_start;
     // No digit, or a leading zero before another digit (`01`): not JSON.
     if integer_digits == 0 || (integer_digits > 1 && bytes[integer_start] == b'0') {
@@ -46,14 +55,7 @@ pub(super) fn read(bytes: &[u8], at: usize) -> Option<(f64, usize)> {
     if bytes.get(i) == Some(&b'.') {
         i += 1;
         let fraction_start = i;
-        while let Some(&b) = bytes.get(i) {
-            let digit = b.wrapping_sub(b'0');
-            if digit > 9 {
-                break;
-            }
-            mantissa = mantissa.wrapping_mul(10).wrapping_add(u64::from(digit));
-            i += 1;
-        }
+        i = digits(bytes, i, &mut mantissa);
         fraction_digits = i - fraction_start;
         if fraction_digits == 0 {
             return None;
