@@ -545,6 +545,25 @@ fn a_damaged_manifest_or_site_means_rendering_again() {
     );
     assert!(report.changed.contains(&"beta/runs/r1.html".to_owned()));
 
+    // A page the last build carried over (so its manifest record was kept, not looked up in
+    // the site again) and edited since is rendered over as well.
+    let carried = site.join("beta/runs/r0.html");
+    assert!(!report.changed.contains(&"beta/runs/r0.html".to_owned()));
+    let original = fs::read(&carried).unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    let mut edited = original.clone();
+    edited[0] = b'X';
+    fs::write(&carried, &edited).unwrap();
+    logs.append("alpha/r1.jsonl", 1);
+    let report = build_incremental(&root, &site);
+    assert!(report.carried > 0);
+    assert_eq!(
+        fs::read(&carried).unwrap(),
+        original,
+        "the edit is rendered over"
+    );
+    assert!(report.changed.contains(&"beta/runs/r0.html".to_owned()));
+
     // Another setting: everything again.
     logs.append("alpha/r0.jsonl", 1);
     let options = BuildOptions {

@@ -284,18 +284,24 @@ fn is_pseudo_file(_file: &File) -> bool {
 /// Keeps one path per file: of the paths that lead to the same file (links, hard links, bind
 /// mounts), the one without a link in it, else the first in the given (sorted) order. Returns
 /// the kept items in their order and a warning for each path left out. `path_of` gives an item's
-/// path on disk and its path relative to LOGS.
+/// path on disk, its path relative to LOGS, and whether it was reached without a link (the walk
+/// knows: such a path resolves to LOGS joined with the relative path, and is not resolved again,
+/// which took a dozen system calls a file).
 pub fn one_path_per_file<T>(
     boundary: &Boundary,
     items: Vec<T>,
-    path_of: impl Fn(&T) -> (&Path, &str),
+    path_of: impl Fn(&T) -> (&Path, &str, bool),
 ) -> (Vec<T>, Vec<crate::diag::Warning>) {
     use std::collections::BTreeMap;
     let mut chosen: BTreeMap<Identity, (usize, bool)> = BTreeMap::new();
     let mut identities = Vec::with_capacity(items.len());
     for (index, item) in items.iter().enumerate() {
-        let (path, relative) = path_of(item);
-        let Ok(resolved) = path.canonicalize() else {
+        let (path, relative, without_links) = path_of(item);
+        let resolved = match without_links {
+            true => Ok(path.to_path_buf()),
+            false => path.canonicalize(),
+        };
+        let Ok(resolved) = resolved else {
             identities.push(None);
             continue;
         };
@@ -303,7 +309,7 @@ pub fn one_path_per_file<T>(
             identities.push(None);
             continue;
         };
-        let direct = resolved == boundary.root.join(relative);
+        let direct = without_links || resolved == boundary.root.join(relative);
         identities.push(Some(identity));
         chosen
             .entry(identity)

@@ -287,18 +287,24 @@ impl Cache {
         if !file.gzip && indexed.offset != indexed.fingerprint.len {
             return None;
         }
-        let (opened, _) = super::open_log(file).ok()?;
-        let now = SystemTime::now();
-        let metadata = opened.get_ref().metadata().ok()?;
-        let len = metadata.len();
-        if len != indexed.fingerprint.len {
-            return None;
-        }
-        // A file whose identity is the one recorded when it was last read is that content
-        // (see `log::file_identity`); any other is hashed whole.
-        let (identity, reuse) = match indexed.identity {
-            Some(identity) if identity.still(&metadata) => (Some(identity), Reuse::Vouched),
-            _ => {
+        // A file whose identity is the one recorded when it was last read is that content (see
+        // `log::file_identity`), so it is not even opened: one `stat`, where opening through the
+        // boundary and reading the file's metadata was a dozen system calls. The walk refused
+        // whatever leads outside LOGS, and the same inode with the same change time is the file
+        // that was read inside it. Any other file is hashed whole.
+        let vouched = indexed.identity.filter(|identity| {
+            std::fs::metadata(&file.path).is_ok_and(|metadata| identity.still(&metadata))
+        });
+        let (identity, reuse) = match vouched {
+            Some(identity) => (Some(identity), Reuse::Vouched),
+            None => {
+                let (opened, _) = super::open_log(file).ok()?;
+                let now = SystemTime::now();
+                let metadata = opened.get_ref().metadata().ok()?;
+                let len = metadata.len();
+                if len != indexed.fingerprint.len {
+                    return None;
+                }
                 let mut raw = Hashing::new(opened);
                 raw.skip(u64::MAX).ok()?;
                 if raw.bytes != len || raw.hasher.digest128() != indexed.fingerprint.hash {

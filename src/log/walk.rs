@@ -154,6 +154,11 @@ pub fn find_files(root: &Path) -> (Vec<LogFile>, Vec<Warning>) {
                 _ => true,
             }
         });
+    // Whether each folder on the way down to the current entry was reached through a link, by
+    // depth (LOGS itself counts as resolved): a file reached without any is known to resolve to
+    // LOGS joined with its relative path.
+    let mut through_link: Vec<bool> = Vec::new();
+    let mut direct = Vec::new();
     for entry in walker {
         let entry = match entry {
             Ok(entry) => entry,
@@ -176,7 +181,11 @@ pub fn find_files(root: &Path) -> (Vec<LogFile>, Vec<Warning>) {
                 continue;
             }
         };
+        let linked = entry.depth() > 0
+            && (entry.path_is_symlink() || through_link.get(entry.depth() - 1) == Some(&true));
         if entry.file_type().is_dir() {
+            through_link.truncate(entry.depth());
+            through_link.push(linked);
             continue;
         }
         let name = entry.file_name().to_string_lossy();
@@ -205,6 +214,7 @@ pub fn find_files(root: &Path) -> (Vec<LogFile>, Vec<Warning>) {
                 format!("file name {} has a line break", quote(&name)),
             ));
         }
+        direct.push(!linked);
         files.push(LogFile {
             path: entry.path().to_path_buf(),
             relative,
@@ -234,7 +244,11 @@ pub fn find_files(root: &Path) -> (Vec<LogFile>, Vec<Warning>) {
             ),
         )
     }));
-    let (files, again) = one_path_per_file(&boundary, files, |f| (&f.path, &f.relative));
+    let files: Vec<(LogFile, bool)> = files.into_iter().zip(direct).collect();
+    let (files, again) = one_path_per_file(&boundary, files, |(f, direct)| {
+        (f.path.as_path(), f.relative.as_str(), *direct)
+    });
+    let files = files.into_iter().map(|(file, _)| file).collect();
     // Every file is listed once; only logs are worth a warning about their other paths.
     warnings.extend(
         again
@@ -361,6 +375,37 @@ mod tests {
                 "p/loop: symbolic link loop; not followed",
                 "p/out.jsonl: symbolic link leads outside the log folder; not followed",
                 "p/up: symbolic link leads outside the log folder; not followed",
+            ]
+        );
+    }
+
+    /// The walk tells a path without links from one through a folder link without resolving
+    /// either (a dozen system calls a file): of two paths to one file, the one without a link is
+    /// kept, however deep under the link the other lies and whichever sorts first.
+    #[cfg(unix)]
+    #[test]
+    fn of_two_paths_to_a_file_the_one_without_a_link_is_kept() {
+        use std::os::unix::fs::symlink;
+        let dir = tempfile::tempdir().unwrap();
+        let logs = dir.path();
+        std::fs::create_dir_all(logs.join(".store/sub/deeper")).unwrap();
+        std::fs::write(logs.join(".store/sub/deeper/run.jsonl"), "").unwrap();
+        symlink(".store", logs.join("a-link")).unwrap();
+        std::fs::create_dir_all(logs.join("b/c")).unwrap();
+        std::fs::hard_link(
+            logs.join(".store/sub/deeper/run.jsonl"),
+            logs.join("b/c/run.jsonl"),
+        )
+        .unwrap();
+        std::fs::write(logs.join("b/other.jsonl"), "").unwrap();
+        let (files, warnings) = find_files(logs);
+        let found: Vec<_> = files.iter().map(|f| f.relative.as_str()).collect();
+        assert_eq!(found, ["b/c/run.jsonl", "b/other.jsonl"]);
+        let shown: Vec<String> = warnings.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            shown,
+            [
+                "a-link/sub/deeper/run.jsonl: the same file as 'b/c/run.jsonl' (a link, hard link or mount); read once, as that"
             ]
         );
     }

@@ -11,13 +11,14 @@ use crate::error::{Error, Result};
 use crate::log::walk::SITE_MARKER;
 
 /// Puts the file at `from` (in the published site) at `to` (in the staging folder): a hard link
-/// where the file system allows, else a copy. Never writes through `from`'s inode.
-pub(super) fn link_or_copy(from: &Path, to: &Path) -> Result<()> {
+/// where the file system allows, else a copy. Never writes through `from`'s inode. True when
+/// linked.
+pub(super) fn link_or_copy(from: &Path, to: &Path) -> Result<bool> {
     if fs::hard_link(from, to).is_ok() {
-        return Ok(());
+        return Ok(true);
     }
     fs::copy(from, to)
-        .map(|_| ())
+        .map(|_| false)
         .map_err(|e| Error::write(to, e))
 }
 

@@ -8,7 +8,7 @@ use std::sync::Mutex;
 use super::digest::Digest;
 use super::figure_store::FigureStore;
 use super::manifest::{Manifest, UnitDone, UnitRecord};
-use super::output::{SiteWriter, UnitWriter};
+use super::output::{Carried, SiteWriter, UnitWriter};
 use crate::diag::Warning;
 use crate::error::Result;
 
@@ -55,10 +55,12 @@ impl Units {
         render: impl FnOnce(&UnitWriter) -> Result<Vec<Warning>>,
     ) -> Result<Vec<Warning>> {
         if let Some(previous) = self.previous.get(&key).filter(|p| p.digest == digest) {
-            if writer.carry(&previous.files)? {
+            let carried = writer.carry(&previous.files)?;
+            if carried != Carried::No {
                 let done = UnitDone {
                     digest,
                     files: previous.files.iter().map(|f| f.path.clone()).collect(),
+                    records: (carried == Carried::Linked).then(|| previous.files.clone()),
                     warnings: previous.warnings.clone(),
                 };
                 self.finish(key, done);
@@ -70,6 +72,7 @@ impl Units {
         let done = UnitDone {
             digest,
             files: unit.finish(),
+            records: None,
             warnings: warnings.clone(),
         };
         self.finish(key, done);

@@ -33,6 +33,9 @@ pub struct SiteWriter {
     /// Folders already created in the staging folder: a site of thousands of pages would
     /// otherwise ask the file system for each file's folder again.
     folders: Mutex<std::collections::HashSet<PathBuf>>,
+    /// Set once the staging folder, holding the previous site after the swap, is handed to a
+    /// [`PreviousSite`] to remove: the writer's `Drop` then leaves it alone.
+    handed_off: bool,
 }
 
 /// Refuses output folders that would damage the logs or a folder ahnb does not own.
@@ -134,6 +137,7 @@ impl SiteWriter {
             written: Mutex::new(BTreeSet::new()),
             carried: Mutex::new(BTreeSet::new()),
             folders: Mutex::new(std::collections::HashSet::new()),
+            handed_off: false,
         };
         // The marker goes first, so that a staging folder left by a killed build is recognizable.
         writer.write_raw(SITE_MARKER, b"")?;
@@ -236,13 +240,14 @@ impl SiteWriter {
     /// them is still the file the previous build recorded; returns false (carrying nothing)
     /// when one is not, and the unit must be rendered. A file another unit already wrote (media,
     /// named by content) is left as it is.
-    pub fn carry(&self, files: &[FileRecord]) -> Result<bool> {
+    pub fn carry(&self, files: &[FileRecord]) -> Result<Carried> {
         let unchanged = files
             .iter()
             .all(|file| identity(&self.site.join(&file.path)) == Some(file.identity));
         if !unchanged {
-            return Ok(false);
+            return Ok(Carried::No);
         }
+        let mut all_linked = true;
         for file in files {
             let first = self
                 .written
@@ -250,30 +255,39 @@ impl SiteWriter {
                 .unwrap_or_else(|e| e.into_inner())
                 .insert(file.path.clone());
             if !first {
+                all_linked = false;
                 continue;
             }
             let target = self.target(&file.path)?;
-            link_or_copy(&self.site.join(&file.path), &target)?;
+            all_linked &= link_or_copy(&self.site.join(&file.path), &target)?;
             self.carried
                 .lock()
                 .unwrap_or_else(|e| e.into_inner())
                 .insert(file.path.clone());
         }
-        Ok(true)
+        Ok(match all_linked {
+            true => Carried::Linked,
+            false => Carried::Copied,
+        })
     }
 
     /// Finishes the marker, carries over files of the old site that ahnb did not write, and swaps
     /// the new site in. Returns the number of files written. (Builds use
-    /// [`SiteWriter::publish_report`]; the writer's own tests use this.)
+    /// [`SiteWriter::publish_leaving_previous`]; the writer's own tests use this.)
     #[cfg(test)]
     pub fn publish(self) -> Result<usize> {
-        self.publish_report(false).map(|published| published.files)
+        self.publish_leaving_previous(false)
+            .map(|(published, _removed_on_drop)| published.files)
     }
 
     /// [`SiteWriter::publish`], telling which files changed. With `compare`, a file this build
     /// wrote counts as changed only when the previous site had no such file of ahnb's or had
     /// other bytes (a rebuild); without, every written file counts (a full render).
-    pub fn publish_report(self, compare: bool) -> Result<Published> {
+    ///
+    /// The previous site (moved aside by the swap) is handed back for the caller to remove
+    /// while it does other work: removing 1,000 pages is a serial stretch of every rebuild
+    /// otherwise.
+    pub fn publish_leaving_previous(mut self, compare: bool) -> Result<(Published, PreviousSite)> {
         let written = std::mem::take(&mut *self.written.lock().unwrap_or_else(|e| e.into_inner()));
         let carried = std::mem::take(&mut *self.carried.lock().unwrap_or_else(|e| e.into_inner()));
         let mut listing = String::from("ahnb site: files written by ahnb, one per line\n");
@@ -313,13 +327,57 @@ impl SiteWriter {
             carry_over_foreign_files(&self.site, &self.staging, &written)?;
         }
         swap_in(&self.staging, &self.site)?;
-        Ok(Published {
+        self.handed_off = true;
+        let published = Published {
             files: written.len(),
             carried: carried.len(),
             changed,
             removed,
-        })
+        };
+        Ok((published, PreviousSite(Some(self.staging.clone()))))
     }
+}
+
+/// The previous site, moved into the staging folder's place when the new one was swapped in
+/// (after a first build there is none: the staging folder became the site). Removed by
+/// [`PreviousSite::remove`], or when dropped.
+#[must_use = "the previous site is removed when this is dropped"]
+pub struct PreviousSite(Option<PathBuf>);
+
+impl PreviousSite {
+    /// Removes the previous site (a staging folder of ours, marked; anything else is left).
+    pub fn remove(mut self) {
+        if let Some(folder) = self.0.take() {
+            remove_marked_staging(&folder);
+        }
+    }
+}
+
+impl Drop for PreviousSite {
+    fn drop(&mut self) {
+        if let Some(folder) = self.0.take() {
+            remove_marked_staging(&folder);
+        }
+    }
+}
+
+/// Removes `folder` when it is a staging folder of ahnb's (marked).
+fn remove_marked_staging(folder: &Path) {
+    if folder.join(SITE_MARKER).is_file() {
+        let _ = fs::remove_dir_all(folder);
+    }
+}
+
+/// Whether a unit's files were carried over from the published site ([`SiteWriter::carry`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Carried {
+    /// A file is not the one the manifest describes: the unit is rendered.
+    No,
+    /// Every file hard-linked: the published files will be the very inodes checked, so their
+    /// manifest records stand as they are.
+    Linked,
+    /// Carried, but some file copied (or put there by another unit): look its identity up again.
+    Copied,
 }
 
 /// What publishing a site did.
@@ -437,8 +495,8 @@ impl Drop for SiteWriter {
     fn drop(&mut self) {
         // After a failed build, the staging folder (ours, marked) goes; after `publish` it holds
         // the previous site, which goes too.
-        if self.staging.join(SITE_MARKER).is_file() {
-            let _ = fs::remove_dir_all(&self.staging);
+        if !self.handed_off {
+            remove_marked_staging(&self.staging);
         }
     }
 }

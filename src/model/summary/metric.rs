@@ -61,8 +61,11 @@ pub fn ranking_value(run: &Run, metric: &str, direction: Option<Direction>) -> O
 
 /// Indices ordered best first by `key` in `direction`; missing values last; ties by index.
 pub fn rank_by(len: usize, key: impl Fn(usize) -> Option<f64>, direction: Direction) -> Vec<usize> {
+    // Each key once, not once per comparison: a key is a run's metric report (map lookups), and
+    // sorting 1,000 runs compared about 20,000 pairs.
+    let keys: Vec<Option<f64>> = (0..len).map(key).collect();
     let mut order: Vec<usize> = (0..len).collect();
-    order.sort_by(|&a, &b| match (key(a), key(b)) {
+    order.sort_by(|&a, &b| match (keys[a], keys[b]) {
         (Some(x), Some(y)) => match direction {
             Direction::Down => x.total_cmp(&y),
             Direction::Up => y.total_cmp(&x),
