@@ -70,6 +70,29 @@ pub fn identity(path: &Path) -> Option<FileIdentity> {
     })
 }
 
+/// [`identity`] of the file `name` in an open folder: the same fields from one `statat`, without
+/// resolving the folder's path again.
+#[cfg(unix)]
+pub fn identity_in(folder: &std::os::fd::OwnedFd, name: &str) -> Option<FileIdentity> {
+    use rustix::fs::{AtFlags, FileType};
+    let stat = rustix::fs::statat(folder, name, AtFlags::SYMLINK_NOFOLLOW).ok()?;
+    if FileType::from_raw_mode(stat.st_mode) != FileType::RegularFile {
+        return None;
+    }
+    // As `Metadata::modified` then `duration_since(UNIX_EPOCH)`: a time before 1970 counts as 0.
+    #[allow(clippy::unnecessary_cast)]
+    let (seconds, nanos) = (stat.st_mtime as i64, stat.st_mtime_nsec as i64);
+    let modified_ns = match seconds >= 0 {
+        true => i128::from(seconds) * 1_000_000_000 + i128::from(nanos),
+        false => 0,
+    };
+    Some(FileIdentity {
+        len: stat.st_size as u64,
+        inode: stat.st_ino as u64,
+        modified_ns,
+    })
+}
+
 /// The manifest's path for a cache file.
 pub fn manifest_path(cache: &Path) -> PathBuf {
     cache.with_extension("ahnb-manifest")
@@ -184,6 +207,26 @@ mod tests {
         std::fs::write(&path, b"\x01\x02garbage").unwrap();
         assert!(load(&path, 42).is_none(), "a corrupt manifest");
         assert!(load(&dir.path().join("missing"), 42).is_none());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn the_identity_in_a_folder_is_the_identity_of_the_path() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("runs")).unwrap();
+        let file = dir.path().join("runs/a.html");
+        std::fs::write(&file, "page").unwrap();
+        std::os::unix::fs::symlink("a.html", dir.path().join("runs/link.html")).unwrap();
+        let folder: std::os::fd::OwnedFd =
+            std::fs::File::open(dir.path().join("runs")).unwrap().into();
+        assert_eq!(identity_in(&folder, "a.html"), identity(&file));
+        assert!(identity_in(&folder, "a.html").is_some());
+        assert_eq!(
+            identity_in(&folder, "link.html"),
+            None,
+            "a link is not a file"
+        );
+        assert_eq!(identity_in(&folder, "missing.html"), None);
     }
 
     #[test]

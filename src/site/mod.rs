@@ -6,6 +6,7 @@
 mod carry;
 pub mod digest;
 pub mod figure_store;
+mod folder_handles;
 pub mod incremental;
 pub mod manifest;
 mod media;

@@ -18,7 +18,8 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use super::carry::{carry_over_foreign_files, link_or_copy, owned_files};
-use super::manifest::{FileRecord, identity};
+use super::folder_handles::FolderHandles;
+use super::manifest::{FileIdentity, FileRecord, identity};
 use super::staging::{STAGING_TAG, remove_stale_staging, swap_in};
 use crate::error::{Error, Result};
 use crate::log::walk::SITE_MARKER;
@@ -33,6 +34,9 @@ pub struct SiteWriter {
     /// Folders already created in the staging folder: a site of thousands of pages would
     /// otherwise ask the file system for each file's folder again.
     folders: Mutex<std::collections::HashSet<PathBuf>>,
+    /// The published site's folders and the staging folder's, for carrying files by name.
+    published_folders: FolderHandles,
+    staging_folders: FolderHandles,
     /// Set once the staging folder, holding the previous site after the swap, is handed to a
     /// [`PreviousSite`] to remove: the writer's `Drop` then leaves it alone.
     handed_off: bool,
@@ -132,11 +136,13 @@ impl SiteWriter {
         remove_stale_staging(&parent, &name, &site);
         fs::create_dir(&staging).map_err(|e| Error::write(&staging, e))?;
         let writer = SiteWriter {
-            site,
-            staging,
+            site: site.clone(),
+            staging: staging.clone(),
             written: Mutex::new(BTreeSet::new()),
             carried: Mutex::new(BTreeSet::new()),
             folders: Mutex::new(std::collections::HashSet::new()),
+            published_folders: FolderHandles::new(&site),
+            staging_folders: FolderHandles::new(&staging),
             handed_off: false,
         };
         // The marker goes first, so that a staging folder left by a killed build is recognizable.
@@ -243,7 +249,7 @@ impl SiteWriter {
     pub fn carry(&self, files: &[FileRecord]) -> Result<Carried> {
         let unchanged = files
             .iter()
-            .all(|file| identity(&self.site.join(&file.path)) == Some(file.identity));
+            .all(|file| self.published_identity(&file.path) == Some(file.identity));
         if !unchanged {
             return Ok(Carried::No);
         }
@@ -259,7 +265,8 @@ impl SiteWriter {
                 continue;
             }
             let target = self.target(&file.path)?;
-            all_linked &= link_or_copy(&self.site.join(&file.path), &target)?;
+            all_linked &= self.link_by_name(&file.path)
+                || link_or_copy(&self.site.join(&file.path), &target)?;
             self.carried
                 .lock()
                 .unwrap_or_else(|e| e.into_inner())
@@ -269,6 +276,38 @@ impl SiteWriter {
             true => Carried::Linked,
             false => Carried::Copied,
         })
+    }
+
+    /// The identity of the published file `relative`, by name in its open folder where it can.
+    fn published_identity(&self, relative: &str) -> Option<FileIdentity> {
+        #[cfg(unix)]
+        if let Some(file) = self.published_folders.locate(relative) {
+            return super::manifest::identity_in(&file.folder, file.name);
+        }
+        identity(&self.site.join(relative))
+    }
+
+    /// Hard-links the published file `relative` into the staging folder (whose folder for it
+    /// exists) by names in open folders; false when that cannot be done (the caller takes the
+    /// paths).
+    fn link_by_name(&self, relative: &str) -> bool {
+        #[cfg(unix)]
+        if let (Some(from), Some(to)) = (
+            self.published_folders.locate(relative),
+            self.staging_folders.locate(relative),
+        ) {
+            use rustix::fs::{AtFlags, linkat};
+            return linkat(
+                &from.folder,
+                from.name,
+                &to.folder,
+                to.name,
+                AtFlags::empty(),
+            )
+            .is_ok();
+        }
+        let _ = relative;
+        false
     }
 
     /// Finishes the marker, carries over files of the old site that ahnb did not write, and swaps
