@@ -342,7 +342,7 @@ impl SiteWriter {
         } else {
             BTreeSet::new()
         };
-        let changed = {
+        let changed = || {
             use rayon::prelude::*;
             let rendered: Vec<&String> = written.difference(&carried).collect();
             let mut changed: Vec<String> = rendered
@@ -357,14 +357,19 @@ impl SiteWriter {
             changed.sort();
             changed
         };
+        // The walk of the old site for the user's files, beside the comparison of the rendered
+        // ones: each is a serial stretch of a rebuild otherwise.
+        let foreign = || match self.site.is_dir() {
+            true => carry_over_foreign_files(&self.site, &self.staging, &written),
+            false => Ok(()),
+        };
+        let (changed, foreign) = rayon::join(changed, foreign);
+        foreign?;
         let removed = previous
             .iter()
             .filter(|path| !written.contains(*path))
             .cloned()
             .collect();
-        if self.site.is_dir() {
-            carry_over_foreign_files(&self.site, &self.staging, &written)?;
-        }
         swap_in(&self.staging, &self.site)?;
         self.handed_off = true;
         let published = Published {
