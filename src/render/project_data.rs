@@ -181,11 +181,13 @@ pub fn project_data_json(
             )
         })
         .collect();
-    let mut has_progress = false;
     // Typed rows serialized straight to text: a `Value` tree per run was most of the data's cost.
-    let rows: Vec<Row> = project
+    // On all cores: on a rebuild the project page is the unit left to render, and its rows
+    // are each their own.
+    use rayon::prelude::*;
+    let rows_and_progress: Vec<(Row, bool)> = project
         .runs
-        .iter()
+        .par_iter()
         .enumerate()
         .map(|(i, run)| {
             let params: Vec<Cell> = columns
@@ -223,8 +225,7 @@ pub fn project_data_json(
             let status = project.summaries[i].status;
             let progress = crate::model::progress::progress(run);
             let left = crate::model::progress::time_left(run, status, progress.as_ref());
-            has_progress |= progress.is_some();
-            Row(
+            let row = Row(
                 &run.name,
                 run_hrefs.get(i),
                 ranks[i],
@@ -249,9 +250,12 @@ pub fn project_data_json(
                 params,
                 best,
                 last,
-            )
+            );
+            (row, progress.is_some())
         })
         .collect();
+    let has_progress = rows_and_progress.iter().any(|(_, progress)| *progress);
+    let rows: Vec<Row> = rows_and_progress.into_iter().map(|(row, _)| row).collect();
     let rows = serde_json::value::to_raw_value(&rows).unwrap_or_else(|_| {
         serde_json::value::RawValue::from_string("[]".to_owned()).expect("valid JSON")
     });

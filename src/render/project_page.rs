@@ -151,9 +151,10 @@ impl ProjectView {
         let (best_run, best_value) =
             best_of(project, summary, |i| format!("runs/{}", paths.runs[i]));
         let primary = project.primary_metric.as_ref();
+        use rayon::prelude::*;
         let groups = project
             .groups
-            .iter()
+            .par_iter()
             .map(|g| {
                 let spreads = summary.group(&g.key);
                 let best = spreads.zip(primary).and_then(|(s, m)| s.metrics.get(m));
