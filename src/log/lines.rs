@@ -74,6 +74,36 @@ impl<R: BufRead> LineReader<R> {
         self.bytes_read
     }
 
+    /// The bytes buffered from the start of the next line on, at most one more than the
+    /// longest line (reading more from the stream when none are buffered); empty at the end
+    /// (after which `next_line` gives `None`) or on an error, which `next_line` then meets. For a caller that finds the
+    /// line's end itself and takes it with [`LineReader::take_line`].
+    pub fn buffered(&mut self) -> &[u8] {
+        if self.ended {
+            return &[];
+        }
+        self.inner.consume(std::mem::take(&mut self.pending));
+        let max = self.max_line.saturating_add(1);
+        match self.inner.fill_buf() {
+            // The end, seen once, is the end, as `next_line` takes it.
+            Ok([]) => {
+                self.ended = true;
+                &[]
+            }
+            Ok(bytes) => &bytes[..bytes.len().min(max)],
+            Err(_) => &[],
+        }
+    }
+
+    /// Takes the next line, of `length` bytes and then a `\n`, from the bytes
+    /// [`LineReader::buffered`] gave: what [`LineReader::next_line`] would have returned for a
+    /// line with no CR and no byte-order mark, counted the same way.
+    pub fn take_line(&mut self, length: usize) {
+        self.inner.consume(length + 1);
+        self.bytes_read += (length + 1) as u64;
+        self.line_number += 1;
+    }
+
     /// Returns the next line with its 1-based number, or `None` at the end of the stream.
     pub fn next_line(&mut self) -> io::Result<Option<(u64, Line<'_>)>> {
         if self.ended {
