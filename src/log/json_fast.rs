@@ -21,7 +21,7 @@ mod shape;
 
 use std::borrow::Cow;
 
-pub use check::{Agreement, same_as_serde, same_as_serde_lines};
+pub use check::{Agreement, same_as_serde, same_as_serde_lines, same_reading_from_the_buffer};
 
 use super::json::{self, RawJson, RawRecord, Scalar, Scratch};
 use super::record::RunBuilder;
