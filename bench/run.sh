@@ -13,6 +13,9 @@
 #               below this before each section (default 0.5 per core); figures taken on a busy
 #               machine are still printed, with the load they were taken at
 #   AHNB_NO_BUILD=1  use the binaries already in target/release
+#   SITES_DIR   where the timed builds write their sites (default $BENCH_DIR/out): a tmpfs such as
+#               /dev/shm/ahnb-sites takes the disk's inode allocation out of the build's sys time
+#               (on ext4 without a journal it varies 0.3-1 s with what was deleted minutes before)
 #
 # What it measures (see docs/BENCHMARKS.md for why):
 #   ratio        parse-only ceiling (examples/parse_ceiling.rs) vs `ahnb build` on
@@ -45,6 +48,7 @@ CEILING=$TARGET/release/examples/parse_ceiling
 GEN=$TARGET/release/examples/gen_workload
 LOGS=$BENCH_DIR/logs
 OUT=$BENCH_DIR/out
+SITES=${SITES_DIR:-$OUT}
 RESULTS=$BENCH_DIR/results.md
 TIME=/usr/bin/time
 
@@ -52,7 +56,7 @@ case "$BENCH_DIR" in "$REPO"|"$REPO"/*)
     echo "error: BENCH_DIR must be outside the repository (it holds gigabytes)" >&2; exit 2 ;;
 esac
 [ -x "$TIME" ] || { echo "error: $TIME is missing; apt-get install -y time" >&2; exit 2; }
-mkdir -p "$LOGS" "$OUT"
+mkdir -p "$LOGS" "$OUT" "$SITES"
 
 sections=("$@")
 [ ${#sections[@]} -gt 0 ] || sections=(ratio steps runs incremental tti)
@@ -68,6 +72,7 @@ log ""
 log "## bench/run.sh ${sections[*]} — $(date -u +%Y-%m-%dT%H:%MZ), commit $commit$([ "$dirty" = 0 ] || echo " (+$dirty modified files)")"
 log ""
 log "$(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), $(uname -sr), $(rustc --version 2>/dev/null || echo rustc ?), repeat $REPEAT"
+log "sites of timed builds in $SITES ($(df --output=fstype "$SITES" | tail -1))"
 
 # gen NAME PROJECTS RUNS METRICS STEPS: generates a workload once; later runs reuse it.
 gen() {
@@ -94,7 +99,7 @@ quiet() {
 }
 
 # fresh: a name for a site folder that does not exist.
-fresh() { mktemp -u "$OUT/site-XXXXXXXX"; }
+fresh() { mktemp -u "$SITES/site-XXXXXXXX"; }
 
 # Sites of the current section; deleted when it ends, not between builds (see drop_sites).
 sites=()

@@ -26,7 +26,7 @@ pub fn number_with(value: f64, significant: usize) -> String {
     }
     let magnitude = value.abs();
     if value.fract() == 0.0 && magnitude < 1e6 {
-        return whole(value);
+        return fixed(value, 0);
     }
     if !(1e-3..1e6).contains(&magnitude) {
         let text = format!("{:.*e}", significant.saturating_sub(1), value);
@@ -34,7 +34,52 @@ pub fn number_with(value: f64, significant: usize) -> String {
     }
     let digits_before = magnitude.log10().floor() as i64 + 1;
     let decimals = (significant as i64 - digits_before).max(0) as usize;
-    format!("{value:.decimals$}")
+    fixed(value, decimals)
+}
+
+/// `format!("{value:.decimals$}")`, the same bytes, mostly without float formatting: exact
+/// formatting to a number of decimals (grisu, then dragon with big integers when grisu cannot
+/// decide) was 1 % of a build's samples, called for chart legends, axes and table cells.
+pub fn fixed(value: f64, decimals: usize) -> String {
+    let mut out = String::new();
+    push_fixed(&mut out, value, decimals);
+    out
+}
+
+/// Appends [`fixed`]'s text of `value`.
+pub fn push_fixed(out: &mut String, value: f64, decimals: usize) {
+    const POWERS: [u64; 7] = [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000];
+    if let Some(&power) = POWERS.get(decimals) {
+        let scaled = value.abs() * power as f64;
+        // Below 2^40 the product is within 2^-13 of `|value| × 10^decimals` (10^decimals is
+        // exact), so a fraction more than 1e-3 from one half rounds as the exact decimal
+        // expansion does; nearer ties, NaN and the rest go to `format!`.
+        if scaled < (1u64 << 40) as f64 {
+            let whole = scaled as u64;
+            let fraction = scaled - whole as f64;
+            if (fraction - 0.5).abs() > 1e-3 {
+                let rounded = whole + u64::from(fraction > 0.5);
+                // `format!` writes the sign of every negative value, -0.0 and those that
+                // round to zero included.
+                if value.is_sign_negative() {
+                    out.push('-');
+                }
+                let mut digits = itoa::Buffer::new();
+                out.push_str(digits.format(rounded / power));
+                if decimals > 0 {
+                    out.push('.');
+                    let fraction = digits.format(rounded % power);
+                    for _ in fraction.len()..decimals {
+                        out.push('0');
+                    }
+                    out.push_str(fraction);
+                }
+                return;
+            }
+        }
+    }
+    use std::fmt::Write;
+    let _ = write!(out, "{value:.decimals$}");
 }
 
 /// An axis tick: the shortest text for the value rounded to 6 significant digits ("0.05", not
@@ -63,21 +108,16 @@ pub fn number_full(value: f64) -> String {
             "-Infinity".to_owned()
         }
     } else if value.fract() == 0.0 && value.abs() < 1e15 {
-        whole(value)
+        // Whole: as an integer, with the sign `{:.0}` gives -0.0.
+        let whole = itoa::Buffer::new().format(value as i64).to_owned();
+        if value == 0.0 && value.is_sign_negative() {
+            "-0".to_owned()
+        } else {
+            whole
+        }
     } else {
         format!("{value}")
     }
-}
-
-/// A whole number below 1e15 as `format!("{value:.0}")` writes it (`-0` for negative zero),
-/// through an integer: exact below 2^53, and without the float formatter's exact-digits path,
-/// which a project page of 1,000 runs called tens of thousands of times.
-fn whole(value: f64) -> String {
-    debug_assert!(value.fract() == 0.0 && value.abs() < 1e15);
-    if value == 0.0 && value.is_sign_negative() {
-        return "-0".to_owned();
-    }
-    itoa::Buffer::new().format(value as i64).to_owned()
 }
 
 /// Where in training a step is, in the convention of `model::progress`: "epoch 15 (step 14)"
@@ -110,7 +150,7 @@ pub fn spread_like(value: f64, reference: &str, significant: usize) -> String {
         return number_with(value, significant);
     }
     let decimals = reference.split_once('.').map_or(0, |(_, d)| d.len());
-    format!("{value:.decimals$}")
+    fixed(value, decimals)
 }
 
 /// "1.5e-5" rather than Rust's "1.500e-5"; keeps the exponent as written otherwise.
@@ -201,29 +241,60 @@ mod tests {
         assert_eq!(number(-0.0), "0");
     }
 
+    /// `fixed` and `number_full` write what `format!` writes, for every magnitude and number of
+    /// decimals, at and around the halves where rounding is decided.
+    #[test]
+    fn fixed_decimals_are_formats_bytes() {
+        let mut state = 0x9E37_79B9_7F4A_7C15u64;
+        let mut next = || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        let mut values = vec![
+            0.0, -0.0, 0.05, 0.25, 2.5, -2.5, 0.125, 1e-300, 1e300, 0.95, 9.95,
+        ];
+        values.extend([
+            f64::NAN,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            1099511627775.5,
+            1e12,
+        ]);
+        for _ in 0..200_000 {
+            let bits = next();
+            // Random doubles of every exponent, and short decimals near halves.
+            values.push(f64::from_bits(bits));
+            let digits = (bits >> 12) % 10_000_000;
+            let scale = 10f64.powi((bits % 12) as i32 - 4);
+            values.push(digits as f64 / 1e3 * scale);
+            values.push((digits as f64 + 0.5) / 10f64.powi((bits % 7) as i32));
+            values.push(-((digits as f64 + 0.5) / 10f64.powi((bits % 7) as i32)));
+        }
+        for &v in &values {
+            for decimals in 0..9 {
+                assert_eq!(
+                    fixed(v, decimals),
+                    format!("{v:.decimals$}"),
+                    "{v:e} {decimals}"
+                );
+            }
+            let reference = if v.is_finite() && v.fract() == 0.0 && v.abs() < 1e15 {
+                format!("{v:.0}")
+            } else {
+                format!("{v}")
+            };
+            if v.is_finite() {
+                assert_eq!(number_full(v), reference, "{v:e}");
+            }
+        }
+    }
+
     #[test]
     fn full_numbers_round_trip() {
         for v in [0.1, 1e-300, 123456789.123, -2.5, 3.0] {
             assert_eq!(number_full(v).parse::<f64>().unwrap(), v);
-        }
-    }
-
-    /// The integer path writes what the float formatter wrote, sign of zero included.
-    #[test]
-    fn whole_numbers_are_written_as_the_float_formatter_wrote_them() {
-        let mut state = 0x9E37_79B9_7F4A_7C15_u64;
-        let mut values = vec![0.0, -0.0, 1.0, -1.0, 999_999.0, 1e15 - 1.0, -(1e15 - 1.0)];
-        for _ in 0..100_000 {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            let magnitude = 10f64.powi((state % 16) as i32);
-            let value = ((state >> 11) as f64 / (1u64 << 53) as f64 * magnitude).trunc();
-            values.push(if state & 1 == 0 { value } else { -value });
-        }
-        for value in values.into_iter().filter(|v| v.abs() < 1e15) {
-            assert_eq!(whole(value), format!("{value:.0}"), "{value:e}");
-            assert_eq!(number_full(value), format!("{value:.0}"));
         }
     }
 

@@ -17,8 +17,10 @@ pub(super) fn script_data(
     px: (i32, i32, i32, i32),
     show_all: Option<((f64, f64), bool)>,
 ) -> String {
+    // About 24 bytes a point (a step, a value of up to 17 digits, two commas): sized so that
+    // the text is not copied again as it outgrows its buffer.
     let mut out =
-        String::with_capacity(series.iter().map(|s| s.points.len() * 16).sum::<usize>() + 256);
+        String::with_capacity(series.iter().map(|s| s.points.len() * 26).sum::<usize>() + 256);
     let _ = write!(
         out,
         r#"{{"id":{},"x":[{},{}],"y":[{},{}],"logY":{log},"px":[{},{},{},{}],"xLabel":{},"#,

@@ -34,6 +34,9 @@ pub struct LineReader<R> {
     /// The stream ended once: a log that grows while it is read is read up to that point only,
     /// so the rest of a cut last line is never taken for a line of its own.
     ended: bool,
+    /// An error [`LineReader::buffered`] met, for `next_line` to return (a stream may not give
+    /// the same error twice: a gzip decoder that failed reads as ended after).
+    error: Option<io::Error>,
 }
 
 impl<R: BufRead> LineReader<R> {
@@ -51,6 +54,7 @@ impl<R: BufRead> LineReader<R> {
             line_start: 0,
             pending: 0,
             ended: false,
+            error: None,
         }
     }
 
@@ -74,8 +78,46 @@ impl<R: BufRead> LineReader<R> {
         self.bytes_read
     }
 
+    /// The bytes buffered from the start of the next line on, at most one more than the
+    /// longest line (reading more from the stream when none are buffered); empty at the end
+    /// (after which `next_line` gives `None`) or on an error, which `next_line` then returns. For a caller that finds the
+    /// line's end itself and takes it with [`LineReader::take_line`].
+    pub fn buffered(&mut self) -> &[u8] {
+        if self.ended {
+            return &[];
+        }
+        self.inner.consume(std::mem::take(&mut self.pending));
+        let max = self.max_line.saturating_add(1);
+        match self.inner.fill_buf() {
+            // The end, seen once, is the end, as `next_line` takes it.
+            Ok([]) => {
+                self.ended = true;
+                &[]
+            }
+            Ok(bytes) => &bytes[..bytes.len().min(max)],
+            Err(e) => {
+                if e.kind() != io::ErrorKind::Interrupted {
+                    self.error = Some(e);
+                }
+                &[]
+            }
+        }
+    }
+
+    /// Takes the next line, of `length` bytes and then a `\n`, from the bytes
+    /// [`LineReader::buffered`] gave: what [`LineReader::next_line`] would have returned for a
+    /// line with no CR and no byte-order mark, counted the same way.
+    pub fn take_line(&mut self, length: usize) {
+        self.inner.consume(length + 1);
+        self.bytes_read += (length + 1) as u64;
+        self.line_number += 1;
+    }
+
     /// Returns the next line with its 1-based number, or `None` at the end of the stream.
     pub fn next_line(&mut self) -> io::Result<Option<(u64, Line<'_>)>> {
+        if let Some(e) = self.error.take() {
+            return Err(e);
+        }
         if self.ended {
             return Ok(None);
         }
@@ -233,6 +275,50 @@ mod tests {
         }
         assert_eq!(seen.len(), 2, "{seen:?}");
         assert!(seen[1].contains("terminated: false"), "{seen:?}");
+    }
+
+    /// A stream that fails once, then reads as ended (as a gzip decoder does after a bad
+    /// header), after `before` bytes.
+    struct FailsOnce {
+        before: Option<&'static [u8]>,
+        failed: bool,
+    }
+
+    impl io::Read for FailsOnce {
+        fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+            if let Some(part) = self.before.take() {
+                out[..part.len()].copy_from_slice(part);
+                return Ok(part.len());
+            }
+            if self.failed {
+                return Ok(0);
+            }
+            self.failed = true;
+            Err(io::Error::other("bad header"))
+        }
+    }
+
+    /// `buffered` meets the error first; `next_line` must still give it, not the end after it.
+    #[test]
+    fn an_error_met_by_buffered_is_returned_by_next_line() {
+        for before in [None, Some(&b"a\n"[..])] {
+            let stream = FailsOnce {
+                before,
+                failed: false,
+            };
+            let mut reader = LineReader::new(io::BufReader::new(stream));
+            let mut lines = 0;
+            let error = loop {
+                assert!(reader.buffered().is_empty() || before.is_some());
+                match reader.next_line() {
+                    Ok(Some(_)) => lines += 1,
+                    Ok(None) => break None,
+                    Err(e) => break Some(e.to_string()),
+                }
+            };
+            assert_eq!(error.as_deref(), Some("bad header"), "{before:?}");
+            assert_eq!(lines, usize::from(before.is_some()));
+        }
     }
 
     #[test]

@@ -218,6 +218,15 @@ pub fn read_log_from<R: BufRead>(
     // One per log: it reads each line along the previous line's layout when they match.
     let mut parser = json_fast::LineParser::default();
     loop {
+        // A metrics line laid out like the one before is read straight from the stream's
+        // buffer, its end found by reading it (see `LineParser::read_buffered_line`); it has
+        // no CR, no mark and content, and a `\n` ends it, so nothing below applies to it.
+        let number = reader.line_number() + 1;
+        if let Some(length) = parser.read_buffered_line(reader.buffered(), number, &mut builder) {
+            reader.take_line(length);
+            lines_with_content += 1;
+            continue;
+        }
         let line_start = reader.bytes_read();
         let (number, line) = match reader.next_line() {
             Ok(Some(next)) => next,

@@ -172,3 +172,44 @@ fn same_record(fast: &RawRecord<'_>, exact: &RawRecord<'_>) -> Result<(), String
     }
     Ok(())
 }
+
+/// Checks a log read with lines taken straight from the stream's buffer
+/// ([`LineParser::read_buffered_line`]) against the same log read line by line: a buffer of one
+/// byte never holds a whole line, so every line is found first and parsed after; buffers of
+/// 7 bytes and 64 KiB read most lines from the buffer. The runs and the checkpoint (as the
+/// cache encodes them), the warnings and the counts must be the same.
+pub fn same_reading_from_the_buffer(bytes: &[u8]) -> Result<(), String> {
+    let reference = reading(bytes, 1);
+    for capacity in [7, 64 * 1024] {
+        let read = reading(bytes, capacity);
+        if read != reference {
+            return Err(format!(
+                "a buffer of {capacity} bytes reads {read}\nline by line: {reference}"
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// A log read with a buffer of `capacity` bytes, everything a reading gives written out: its
+/// runs and checkpoint as encoded for the cache, its warnings, counts and offsets.
+pub(super) fn reading(bytes: &[u8], capacity: usize) -> String {
+    let file = crate::log::LogFile {
+        path: std::path::PathBuf::from("/logs/p/run.jsonl"),
+        relative: "p/run.jsonl".to_owned(),
+        folder: Some("p".to_owned()),
+        gzip: false,
+        suffix: ".jsonl",
+    };
+    let stream = std::io::BufReader::with_capacity(capacity, bytes);
+    let reading = crate::log::read_log_from(stream, &file, 16, crate::log::Start::Fresh, true);
+    let runs = postcard::to_allocvec(&reading.result.runs).ok();
+    let checkpoint = reading.checkpoint.as_ref().map(|c| {
+        let builder = postcard::to_allocvec(&c.builder).ok();
+        (builder, c.lines, c.offset, c.content_lines, c.truncated)
+    });
+    format!(
+        "{runs:?}\n{:?}\n{checkpoint:?}\n{}",
+        reading.result.warnings, reading.needs_exact
+    )
+}

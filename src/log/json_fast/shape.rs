@@ -151,6 +151,14 @@ impl Shape {
     /// ([`Shape::fields_of`], [`Shape::metrics_of`]). `None` otherwise, and the line is read as
     /// a record.
     pub(super) fn read_numbers(&self, line: &[u8], values: &mut Vec<f64>) -> Option<()> {
+        (self.read_numbers_from(line, values)? == line.len()).then_some(())
+    }
+
+    /// [`Shape::read_numbers`] of the line at the start of `bytes`, which may go on past it:
+    /// the length of the text that matched the recorded line's, up to its last piece; the
+    /// caller decides whether the line ends there. The pieces matched are the recorded line's
+    /// bytes and the values read are numbers: none of them is a line end.
+    pub(super) fn read_numbers_from(&self, line: &[u8], values: &mut Vec<f64>) -> Option<usize> {
         if !self.ready || !self.numbers_only {
             return None;
         }
@@ -193,7 +201,9 @@ impl Shape {
         }
         // The pieces matched the recorded line's, which was text, and every value read is ASCII:
         // so is this line text, with no check of its own.
-        (is_metrics && same_bytes(&line[at..], &self.text[text_start..])).then_some(())
+        let last = &self.text[text_start..];
+        let end = at + last.len();
+        (is_metrics && same_bytes(line.get(at..end)?, last)).then_some(end)
     }
 
     /// The fields of a line [`Shape::read_numbers`] read, as `RunBuilder::add_metrics_parts`

@@ -430,3 +430,86 @@ proptest! {
         }
     }
 }
+
+/// Generated logs joined with every kind of line end (CR LF, a lone CR, blank lines, a
+/// trailing space, a byte-order mark mid-file, no end at all) and numbers-only metrics lines.
+fn joined_log() -> impl Strategy<Value = Vec<u8>> {
+    let ends = proptest::collection::vec(
+        prop_oneof![
+            12 => Just(&b"\n"[..]),
+            1 => Just(&b"\r\n"[..]),
+            1 => Just(&b"\r"[..]),
+            1 => Just(&b"\n\n"[..]),
+            1 => Just(&b" \n"[..]),
+            1 => Just(&b"\n\xEF\xBB\xBF"[..]),
+            1 => Just(&b""[..]),
+        ],
+        0..40,
+    );
+    let numbers = proptest::collection::vec((0i64..50, -1e3f64..1e3, 0u8..3), 0..30);
+    (log(), numbers, ends).prop_map(|(lines, numbers, ends)| {
+        let mut all: Vec<Vec<u8>> = lines;
+        for (step, value, layout) in numbers {
+            all.push(match layout {
+                0 => format!(r#"{{"type":"metrics","step":{step},"metrics":{{"loss":{value},"acc":NaN}}}}"#),
+                1 => format!(r#"{{"type":"metrics","step":{step},"time":1.5,"metrics":{{"loss":{value}}}}}"#),
+                _ => format!(r#"{{"type":"metrics","step":{step},"metrics":{{"acc":{value},"loss":1}}}}"#),
+            }.into_bytes());
+        }
+        // Numbers lines mostly after one another, as in a log; the generated ones spread in.
+        all.sort_by_key(|line| line.first().copied());
+        let mut bytes = Vec::new();
+        for (i, line) in all.iter().enumerate() {
+            bytes.extend_from_slice(line);
+            bytes.extend_from_slice(ends.get(i).copied().unwrap_or(b"\n"));
+        }
+        bytes
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2000))]
+
+    /// Lines read straight from the stream's buffer (`LineParser::read_buffered_line`) give the
+    /// very reading that lines found first and parsed after give: a buffer of one byte never
+    /// holds a whole line, one of 7 bytes cuts most, one of 64 KiB almost none.
+    #[test]
+    fn lines_read_from_the_buffer_read_as_lines_found_first(bytes in joined_log()) {
+        if let Err(difference) = same_reading_from_the_buffer(&bytes) {
+            panic!("{:?}: {difference}", String::from_utf8_lossy(&bytes));
+        }
+    }
+}
+
+#[test]
+fn a_log_of_metrics_lines_is_read_from_the_buffer_as_line_by_line() {
+    let mut log = String::from("{\"type\":\"header\",\"run\":\"a\"}\n");
+    for step in 0..3000 {
+        let line = format!(
+            "{{\"type\":\"metrics\",\"step\":{step},\"time\":{}.5,\"metrics\":{{\"loss\":{},\"acc\":{}}}}}\n",
+            1_700_000_000 + step,
+            1.0 / f64::from(step + 1),
+            f64::from(step % 7) * 0.125
+        );
+        log.push_str(&line);
+        if step == 1500 {
+            log.push_str("{\"type\":\"metrics\",\"step\":1500,\"metrics\":{\"loss\":NaN}}\r\n");
+        }
+    }
+    log.push_str(
+        "{\"type\":\"metrics\",\"step\":3000,\"time\":1.5,\"metrics\":{\"loss\":0.1,\"acc\"",
+    );
+    let reference = check::reading(log.as_bytes(), 1);
+    assert!(reference.contains("cut off"), "{reference}");
+    assert!(
+        reference.contains(", 3002, "),
+        "3,002 lines before the cut one: {reference}"
+    );
+    for capacity in [2, 64, 300, 4096, 256 * 1024] {
+        assert_eq!(
+            check::reading(log.as_bytes(), capacity),
+            reference,
+            "capacity {capacity}"
+        );
+    }
+}
