@@ -118,18 +118,21 @@ new_site() {
 drop_sites() {
     local s
     for s in "${sites[@]}"; do
-        rm -rf "$s" "$(dirname "$s")/.$(basename "$s").ahnb-"{cache,cache-0,cache-1,stamp,manifest}
+        rm -rf "$s" "$(dirname "$s")/.$(basename "$s").ahnb-"{cache,cache-0,cache-1,stamp,manifest,figures,spare}
     done
     sites=()
 }
 
 # timed FILE CMD...: runs CMD, appends "wall user sys maxrss_kib" to FILE.
+# Wall, user and sys to the millisecond from bash's `time` (GNU time prints hundredths, too coarse
+# for a 0.05 s rebuild), peak RSS from GNU time. The command's own stderr goes where it went.
 timed() {
     local file=$1
     shift
-    "$TIME" -f "%e %U %S %M" -o "$file.one" "$@" > /dev/null
-    cat "$file.one" >> "$file"
-    rm -f "$file.one"
+    local TIMEFORMAT="%3R %3U %3S"
+    { time "$TIME" -f "%M" -o "$file.rss" "$@" > /dev/null 2>&3; } 3>&2 2> "$file.one"
+    echo "$(cat "$file.one") $(tail -n 1 "$file.rss")" >> "$file"
+    rm -f "$file.one" "$file.rss"
 }
 
 # median FILE COLUMN

@@ -627,3 +627,65 @@ fn the_stamp_after_a_rebuild_is_exact() {
         report.changed
     );
 }
+
+/// A rebuild starts from the site before the published one, kept beside it
+/// (`.SITE.ahnb-spare`), and so touches only what changed; what the spare holds is used only
+/// when it is the published file itself, and nothing else in it reaches the site.
+#[cfg(unix)]
+#[test]
+fn a_rebuild_from_the_spare_is_a_clean_build_whatever_the_spare_holds() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("logs");
+    let mut logs = Logs::new(&root);
+    let site = dir.path().join("site");
+    let spare = dir.path().join(".site.ahnb-spare");
+    build_incremental(&root, &site);
+    assert!(!spare.exists(), "a first build has no previous site");
+    logs.append("alpha/r0.jsonl", 1);
+    build_incremental(&root, &site);
+    assert!(
+        spare.join(".ahnb-site").is_file(),
+        "the previous site is kept"
+    );
+    let before = inodes(&site);
+
+    // The spare tampered with: a page replaced by another file, a stray file, a file its marker
+    // lists that the new site does not have.
+    let replaced = spare.join("beta/runs/r0.html");
+    let temporary = spare.join("beta/runs/r0.html.new");
+    fs::write(&temporary, "<p>not this page</p>").unwrap();
+    fs::rename(&temporary, &replaced).unwrap();
+    fs::write(spare.join("stray.html"), "stray").unwrap();
+    fs::write(spare.join("alpha/runs/ghost.html"), "ghost").unwrap();
+    let mut marker = fs::read_to_string(spare.join(".ahnb-site")).unwrap();
+    marker.push_str("alpha/runs/ghost.html\n");
+    fs::write(spare.join(".ahnb-site"), marker).unwrap();
+
+    logs.append("alpha/r1.jsonl", 1);
+    let report = build_incremental(&root, &site);
+    assert!(report.carried > 0);
+    assert!(!site.join("stray.html").exists());
+    assert!(!site.join("alpha/runs/ghost.html").exists());
+    let after = inodes(&site);
+    for page in ["beta/runs/r1.html", "alpha/runs/r2.html"] {
+        assert_eq!(
+            before[page], after[page],
+            "{page} is carried over as the same file"
+        );
+    }
+    assert_equals_a_clean_build(&root, &site, &dir.path().join("clean-1"));
+
+    // A spare with a link in it is not used (writing below it would write where it leads).
+    let elsewhere = dir.path().join("elsewhere");
+    fs::create_dir(&elsewhere).unwrap();
+    fs::remove_dir_all(spare.join("beta")).unwrap();
+    std::os::unix::fs::symlink(&elsewhere, spare.join("beta")).unwrap();
+    logs.append("beta/r0.jsonl", 1);
+    build_incremental(&root, &site);
+    assert_eq!(
+        fs::read_dir(&elsewhere).unwrap().count(),
+        0,
+        "nothing written through the link"
+    );
+    assert_equals_a_clean_build(&root, &site, &dir.path().join("clean-2"));
+}

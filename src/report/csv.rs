@@ -78,47 +78,57 @@ fn csv_of(
     for heading in header {
         table.column(heading, Align::Left);
     }
+    // Each row is its own: built on all cores (runs.csv is rewritten on every rebuild of its
+    // project), then added in order.
+    use rayon::prelude::*;
     for project in projects {
-        for run in &project.runs {
-            let mut record: Vec<String> = vec![
-                text_cell(&project.name),
-                text_cell(&run.name),
-                run.rank.to_string(),
-                run.status.as_str().to_owned(),
-                text_cell(run.group.as_deref().unwrap_or_default()),
-                run.seed.map(|s| s.to_string()).unwrap_or_default(),
-                run.last_step.map(|s| s.to_string()).unwrap_or_default(),
-                run.logged_steps.to_string(),
-                run.duration_seconds
-                    .map(|d| number_full(d.0))
-                    .unwrap_or_default(),
-                text_cell(&run.source),
-            ];
-            record.extend(params.iter().map(|k| {
-                run.params
-                    .get(*k)
-                    .map(|v| match &v.0 {
-                        ParamValue::Text(text) | ParamValue::List(text) => text_cell(text),
-                        other => other.to_text(),
-                    })
-                    .unwrap_or_default()
-            }));
-            record.extend(metrics.iter().map(|m| {
-                run.metrics
-                    .get(*m)
-                    .and_then(|v| v.shown())
-                    .map(number_full)
-                    .unwrap_or_default()
-            }));
-            if baseline {
-                record.extend(metrics.iter().map(|m| {
-                    run.baseline
-                        .as_ref()
-                        .and_then(|b| b.metrics.get(*m))
-                        .map(|d| number_full(d.baseline.0))
+        let records: Vec<Vec<String>> = project
+            .runs
+            .par_iter()
+            .map(|run| {
+                let mut record: Vec<String> = vec![
+                    text_cell(&project.name),
+                    text_cell(&run.name),
+                    run.rank.to_string(),
+                    run.status.as_str().to_owned(),
+                    text_cell(run.group.as_deref().unwrap_or_default()),
+                    run.seed.map(|s| s.to_string()).unwrap_or_default(),
+                    run.last_step.map(|s| s.to_string()).unwrap_or_default(),
+                    run.logged_steps.to_string(),
+                    run.duration_seconds
+                        .map(|d| number_full(d.0))
+                        .unwrap_or_default(),
+                    text_cell(&run.source),
+                ];
+                record.extend(params.iter().map(|k| {
+                    run.params
+                        .get(*k)
+                        .map(|v| match &v.0 {
+                            ParamValue::Text(text) | ParamValue::List(text) => text_cell(text),
+                            other => other.to_text(),
+                        })
                         .unwrap_or_default()
                 }));
-            }
+                record.extend(metrics.iter().map(|m| {
+                    run.metrics
+                        .get(*m)
+                        .and_then(|v| v.shown())
+                        .map(number_full)
+                        .unwrap_or_default()
+                }));
+                if baseline {
+                    record.extend(metrics.iter().map(|m| {
+                        run.baseline
+                            .as_ref()
+                            .and_then(|b| b.metrics.get(*m))
+                            .map(|d| number_full(d.baseline.0))
+                            .unwrap_or_default()
+                    }));
+                }
+                record
+            })
+            .collect();
+        for record in records {
             table.row(record);
         }
     }

@@ -12,6 +12,7 @@ pub mod manifest;
 mod media;
 pub mod output;
 pub mod pages;
+mod spare;
 mod staging;
 pub mod stamp;
 

@@ -9,7 +9,9 @@
 //!
 //! A rebuild also carries over ahnb's own files whose inputs did not change ([`SiteWriter::carry`],
 //! hard links from the published site), so that it renders only what changed; the published
-//! site's files are never written through, so a failed rebuild leaves them as they were.
+//! site's files are never written through, so a failed rebuild leaves them as they were. Its
+//! staging folder is the site before the published one where one was kept (`site::spare`), so
+//! that an unchanged page that is already there costs nothing.
 
 use std::collections::BTreeSet;
 use std::fs;
@@ -37,6 +39,11 @@ pub struct SiteWriter {
     /// The published site's folders and the staging folder's, for carrying files by name.
     published_folders: FolderHandles,
     staging_folders: FolderHandles,
+    /// Files of an adopted spare (the site before the published one, `site::spare`) that this
+    /// build has not yet kept or written: what is left of them is removed before the swap.
+    reused: Mutex<BTreeSet<String>>,
+    /// Where the previous site is kept for the next build (`site::spare`).
+    spare: PathBuf,
     /// Set once the staging folder, holding the previous site after the swap, is handed to a
     /// [`PreviousSite`] to remove: the writer's `Drop` then leaves it alone.
     handed_off: bool,
@@ -134,7 +141,12 @@ impl SiteWriter {
         fs::create_dir_all(&parent).map_err(|e| Error::write(&parent, e))?;
         let staging = parent.join(format!(".{name}{STAGING_TAG}{}", std::process::id()));
         remove_stale_staging(&parent, &name, &site);
-        fs::create_dir(&staging).map_err(|e| Error::write(&staging, e))?;
+        let spare = super::spare::spare_path(&parent, &name);
+        let reused = super::spare::adopt(&spare, &staging);
+        let adopted = reused.is_some();
+        if !adopted {
+            fs::create_dir(&staging).map_err(|e| Error::write(&staging, e))?;
+        }
         let writer = SiteWriter {
             site: site.clone(),
             staging: staging.clone(),
@@ -143,10 +155,15 @@ impl SiteWriter {
             folders: Mutex::new(std::collections::HashSet::new()),
             published_folders: FolderHandles::new(&site),
             staging_folders: FolderHandles::new(&staging),
+            reused: Mutex::new(reused.unwrap_or_default()),
+            spare,
             handed_off: false,
         };
-        // The marker goes first, so that a staging folder left by a killed build is recognizable.
-        writer.write_raw(SITE_MARKER, b"")?;
+        // The marker goes first, so that a staging folder left by a killed build is recognizable
+        // (an adopted spare has its own).
+        if !adopted {
+            writer.write_raw(SITE_MARKER, b"")?;
+        }
         Ok(writer)
     }
 
@@ -184,6 +201,7 @@ impl SiteWriter {
         input: crate::log::boundary::Input,
     ) -> Result<u64> {
         let target = self.target(relative)?;
+        self.claim(relative);
         let mut file = create_new(&target)?;
         let bytes = std::io::copy(&mut input.into_reader(), &mut file)
             .map_err(|e| Error::read(source, e))?;
@@ -229,6 +247,9 @@ impl SiteWriter {
 
     fn write_raw(&self, relative: &str, content: &[u8]) -> Result<()> {
         let target = self.target(relative)?;
+        self.claim(relative);
+        // A new file, never written through one an adopted spare held (which the published
+        // site may share).
         let mut file = create_new(&target)?;
         file.write_all(content)
             .map_err(|e| Error::write(&target, e))
@@ -265,6 +286,17 @@ impl SiteWriter {
                 continue;
             }
             let target = self.target(&file.path)?;
+            if self.claim(&file.path) {
+                if self.staging_identity(&file.path) == Some(file.identity) {
+                    // The adopted spare holds the published file itself: nothing to do.
+                    self.carried
+                        .lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .insert(file.path.clone());
+                    continue;
+                }
+                fs::remove_file(&target).map_err(|e| Error::write(&target, e))?;
+            }
             all_linked &= self.link_by_name(&file.path)
                 || link_or_copy(&self.site.join(&file.path), &target)?;
             self.carried
@@ -276,6 +308,24 @@ impl SiteWriter {
             true => Carried::Linked,
             false => Carried::Copied,
         })
+    }
+
+    /// Takes `relative` out of the files an adopted spare holds that this build has not dealt
+    /// with; true when it was one of them.
+    fn claim(&self, relative: &str) -> bool {
+        self.reused
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(relative)
+    }
+
+    /// The identity of the staging folder's file `relative` (one an adopted spare held).
+    fn staging_identity(&self, relative: &str) -> Option<FileIdentity> {
+        #[cfg(unix)]
+        if let Some(file) = self.staging_folders.locate(relative) {
+            return super::manifest::identity_in(&file.folder, file.name);
+        }
+        identity(&self.staging.join(relative))
     }
 
     /// The identity of the published file `relative`, by name in its open folder where it can.
@@ -329,6 +379,8 @@ impl SiteWriter {
     pub fn publish_leaving_previous(mut self, compare: bool) -> Result<(Published, PreviousSite)> {
         let written = std::mem::take(&mut *self.written.lock().unwrap_or_else(|e| e.into_inner()));
         let carried = std::mem::take(&mut *self.carried.lock().unwrap_or_else(|e| e.into_inner()));
+        let unused = std::mem::take(&mut *self.reused.lock().unwrap_or_else(|e| e.into_inner()));
+        super::spare::remove_unused(&self.staging, &unused);
         let mut listing = String::from("ahnb site: files written by ahnb, one per line\n");
         for path in &written {
             listing.push_str(path);
@@ -378,20 +430,44 @@ impl SiteWriter {
             changed,
             removed,
         };
-        Ok((published, PreviousSite(Some(self.staging.clone()))))
+        // Kept for the next build when it is mostly the files the new site links (this build
+        // carried most of its pages over); else it would hold a second copy of the site.
+        let keep = (published.carried * 2 >= published.files).then(|| self.spare.clone());
+        let previous = PreviousSite {
+            folder: Some(self.staging.clone()),
+            keep_as: keep,
+        };
+        Ok((published, previous))
     }
 }
 
 /// The previous site, moved into the staging folder's place when the new one was swapped in
-/// (after a first build there is none: the staging folder became the site). Removed by
-/// [`PreviousSite::remove`], or when dropped.
-#[must_use = "the previous site is removed when this is dropped"]
-pub struct PreviousSite(Option<PathBuf>);
+/// (after a first build there is none: the staging folder became the site). Kept as the next
+/// build's spare or removed by [`PreviousSite::retire`], or when dropped.
+#[must_use = "the previous site is retired when this is dropped"]
+pub struct PreviousSite {
+    folder: Option<PathBuf>,
+    /// Where to keep it (`site::spare`), when it is worth keeping.
+    keep_as: Option<PathBuf>,
+}
 
 impl PreviousSite {
-    /// Removes the previous site (a staging folder of ours, marked; anything else is left).
-    pub fn remove(mut self) {
-        if let Some(folder) = self.0.take() {
+    /// Keeps the previous site as the next build's spare, or removes it (a staging folder of
+    /// ours, marked; anything else is left).
+    pub fn retire(mut self) {
+        self.retire_now();
+    }
+
+    fn retire_now(&mut self) {
+        let Some(folder) = self.folder.take() else {
+            return;
+        };
+        let kept = self.keep_as.take().is_some_and(|spare| {
+            folder.join(SITE_MARKER).is_file()
+                && !spare.exists()
+                && fs::rename(&folder, &spare).is_ok()
+        });
+        if !kept {
             remove_marked_staging(&folder);
         }
     }
@@ -399,9 +475,7 @@ impl PreviousSite {
 
 impl Drop for PreviousSite {
     fn drop(&mut self) {
-        if let Some(folder) = self.0.take() {
-            remove_marked_staging(&folder);
-        }
+        self.retire_now();
     }
 }
 

@@ -17,8 +17,7 @@ pub fn scatter_figures(project: &Project) -> Vec<Figure> {
     let Some(metric) = project.primary_metric.as_ref() else {
         return Vec::new();
     };
-    let mut files = SlugSet::new();
-    project
+    let keys: Vec<&String> = project
         .varied_params
         .iter()
         .filter(|key| {
@@ -34,9 +33,20 @@ pub fn scatter_figures(project: &Project) -> Vec<Figure> {
                     .all(|r| !matches!(r.header.params.get(*key), Some(ParamValue::Text(_))))
         })
         .take(8)
+        .collect();
+    // File names in order (a name taken is not given again), then the charts side by side: on a
+    // rebuild of a 1,000-run project they are part of the one page left to render.
+    let mut slugs = SlugSet::new();
+    let files: Vec<String> = keys
+        .iter()
+        .map(|key| format!("scatter-{}.svg", slugs.assign(key, "param")))
+        .collect();
+    let drawn = best_runs(project, MAX_POINT_RUNS);
+    use rayon::prelude::*;
+    keys.into_par_iter()
+        .zip(files)
         .enumerate()
-        .map(|(n, key)| {
-            let drawn = best_runs(project, MAX_POINT_RUNS);
+        .map(|(n, (key, file))| {
             let points = drawn
                 .iter()
                 .map(|&i| (i, &project.runs[i]))
@@ -68,7 +78,7 @@ pub fn scatter_figures(project: &Project) -> Vec<Figure> {
                 note: best_of_note(project, drawn.len()),
             });
             let mut figure = Figure::new(id, title, chart, false);
-            figure.file = format!("scatter-{}.svg", files.assign(key, "param"));
+            figure.file = file;
             figure
         })
         .collect()
