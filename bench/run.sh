@@ -7,7 +7,8 @@
 # Environment:
 #   BENCH_DIR   workloads, sites and results (default /tmp/ahnb-bench; never inside the repo)
 #   REPEAT      timed repetitions per figure, the median is reported (default 5; 3 for big ones)
-#   AHNB_BEFORE another ahnb binary, timed beside this one in the ratio section (before/after)
+#   AHNB_BEFORE another ahnb binary, timed beside this one (before/after, the same rounds) in the
+#               ratio and incremental sections
 #   RATIO_RAW=0 leaves out the --raw-logs build of the ratio section
 #   QUIET_LOAD  wait (up to QUIET_WAIT s, default 300) for the 1-minute load average to fall
 #               below this before each section (default 0.5 per core); figures taken on a busy
@@ -349,7 +350,7 @@ section_memory() {
 # incremental_one NAME PROJECTS RUNS METRICS STEPS: a first build, a second over unchanged logs, and
 # a third after one run grew by 100 lines (then the run is cut back), REPEAT times on one site.
 incremental_one() {
-    local name=$1 w t site first second grown
+    local name=$1 w t site
     gen "$name" "$2" "$3" "$4" "$5"
     w=$LOGS/$name
     log ""
@@ -358,51 +359,75 @@ incremental_one() {
     log "load before: $(quiet)"
     t=$BENCH_DIR/t-incr-$name
     rm -f "$t".*
+    # One run grows by 100 steps (later than any it logged): its lines are read from where the
+    # cache left off, and only the pages that show it are rendered again.
+    local victim=$w/proj-000/run-00000.jsonl size
+    size=$(stat -c %s "$victim")
+    head -c "$size" "$victim" | tail -n 101 | head -n 100 | sed 's/"step":\([0-9]*\)/"step":9\1/' > "$t.append"
     for _ in $(seq "$REPEAT"); do
-        new_site
-        # The cache and the manifest live beside the site (.NAME.ahnb-cache); a fresh site has none.
-        timed "$t.first" "$AHNB" build "$w" -o "$site" -q
-        timed "$t.second" "$AHNB" build "$w" -o "$site" -q
-        # One run grows by 100 steps (later than any it logged): its lines are read from where the
-        # cache left off, and only the pages that show it are rendered again.
-        local victim=$w/proj-000/run-00000.jsonl size
-        size=$(stat -c %s "$victim")
-        head -c "$size" "$victim" | tail -n 101 | head -n 100 | sed 's/"step":\([0-9]*\)/"step":9\1/' > "$t.append"
-        cat "$t.append" >> "$victim"
-        sync
-        timed "$t.grown" "$AHNB" build "$w" -o "$site" -q
-        # And again, as a training job goes on: a rebuild after a rebuild, which starts from the
-        # previous site kept beside SITE (.SITE.ahnb-spare).
-        sed 's/"step":9/"step":99/' "$t.append" >> "$victim"
-        sync
-        timed "$t.again" "$AHNB" build "$w" -o "$site" -q
-        truncate -s "$size" "$victim"
+        incremental_round "$AHNB" "$t.this" "$w" "$victim" "$size" "$t.append"
+        if [ -n "${AHNB_BEFORE:-}" ]; then
+            incremental_round "$AHNB_BEFORE" "$t.before" "$w" "$victim" "$size" "$t.append"
+        fi
     done
     # One more grown build, for its --timings.
     new_site
     "$AHNB" build "$w" -o "$site" -q
-    cat "$t.append" >> "$w/proj-000/run-00000.jsonl"
+    cat "$t.append" >> "$victim"
     "$AHNB" build "$w" -o "$site" -q --timings 2> "$t.timings"
-    truncate -s "$size" "$w/proj-000/run-00000.jsonl"
+    truncate -s "$size" "$victim"
     drop_sites
-    first=$(median "$t.first" 1)
-    second=$(median "$t.second" 1)
-    grown=$(median "$t.grown" 1)
     log "load after: $(cut -d' ' -f1 /proc/loadavg)"
-    log ""
-    log "| build | wall (median of $REPEAT) | CPU | peak RSS | vs first |"
-    log "|---|---:|---:|---:|---:|"
-    log "| first (empty cache) | $first s | $(cpu_median "$t.first") s | $(mib "$(max_col "$t.first" 4)") MiB | 1.00 |"
-    log "| second, logs unchanged | $second s | $(cpu_median "$t.second") s | $(mib "$(max_col "$t.second" 4)") MiB | $(ratio "$second" "$first") |"
-    log "| third, one run grew by 100 lines | $grown s | $(cpu_median "$t.grown") s | $(mib "$(max_col "$t.grown" 4)") MiB | **$(ratio "$grown" "$first")** |"
-    log "| fourth, the same run grew by 100 more | $(median "$t.again" 1) s | $(cpu_median "$t.again") s | $(mib "$(max_col "$t.again" 4)") MiB | **$(ratio "$(median "$t.again" 1)" "$first")** |"
-    log ""
-    log "CPU ratio grown/first: $(ratio "$(cpu_median "$t.grown")" "$(cpu_median "$t.first")"), again/first: $(ratio "$(cpu_median "$t.again")" "$(cpu_median "$t.first")"); target: second and grown <= 0.10 x first"
+    incremental_table "$t.this" "this build"
+    if [ -n "${AHNB_BEFORE:-}" ]; then
+        incremental_table "$t.before" "before (\$AHNB_BEFORE, the same rounds)"
+    fi
     log ""
     log '`--timings` of a grown build:'
     log '```'
     log "$(cat "$t.timings")"
     log '```'
+}
+
+# incremental_round BIN PREFIX LOGS VICTIM SIZE APPEND: one round on a fresh site: a first build,
+# a second over unchanged logs, one after VICTIM grew by APPEND's lines, one after it grew again.
+incremental_round() {
+    local bin=$1 t=$2 w=$3 victim=$4 size=$5 append=$6
+    new_site
+    # The cache and the manifest live beside the site (.NAME.ahnb-cache); a fresh site has none.
+    timed "$t.first" "$bin" build "$w" -o "$site" -q
+    timed "$t.second" "$bin" build "$w" -o "$site" -q
+    cat "$append" >> "$victim"
+    sync
+    timed "$t.grown" "$bin" build "$w" -o "$site" -q
+    # And again, as a training job goes on: a rebuild after a rebuild, which starts from the
+    # previous site kept beside SITE (.SITE.ahnb-spare).
+    sed 's/"step":9/"step":99/' "$append" >> "$victim"
+    sync
+    timed "$t.again" "$bin" build "$w" -o "$site" -q
+    truncate -s "$size" "$victim"
+}
+
+# incremental_table PREFIX LABEL: the medians of incremental_round's builds.
+incremental_table() {
+    local t=$1 first second grown again
+    first=$(median "$t.first" 1)
+    second=$(median "$t.second" 1)
+    grown=$(median "$t.grown" 1)
+    again=$(median "$t.again" 1)
+    log ""
+    log "$2:"
+    log ""
+    log "| build | wall (median of $REPEAT) | CPU | peak RSS | vs first, wall | vs first, CPU |"
+    log "|---|---:|---:|---:|---:|---:|"
+    log "| first (empty cache) | $first s | $(cpu_median "$t.first") s | $(mib "$(max_col "$t.first" 4)") MiB | 1.00 | 1.00 |"
+    local build
+    for build in "second, logs unchanged:second" "third, one run grew by 100 lines:grown" "fourth, the same run grew by 100 more:again"; do
+        local label=${build%%:*} file=$t.${build##*:}
+        log "| $label | $(median "$file" 1) s | $(cpu_median "$file") s | $(mib "$(max_col "$file" 4)") MiB | **$(ratio "$(median "$file" 1)" "$first")** | **$(ratio "$(cpu_median "$file")" "$(cpu_median "$t.first")")** |"
+    done
+    log ""
+    log "target: second and grown <= 0.10 x first"
 }
 
 section_incremental() {
