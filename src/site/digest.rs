@@ -14,7 +14,6 @@ use serde::Serialize;
 use xxhash_rust::xxh3::Xxh3;
 
 use crate::model::project::Project;
-use crate::model::summary::ProjectSummary;
 use crate::paths::ProjectPaths;
 
 /// A unit's digest.
@@ -184,15 +183,12 @@ pub fn project_figures_digest(
     feed.finish()
 }
 
-/// A project page, its figures and runs.csv: every run (by its digest) and
-/// everything the model derived for the project, its summary among it. The destructuring is exhaustive so that a field
-/// added to [`Project`] does not compile until it is digested here.
-pub fn project_digest(
-    project: &Project,
-    summary: &ProjectSummary,
-    run_digests: &[Digest],
-    paths: &ProjectPaths,
-) -> Digest {
+/// A project page, its figures and runs.csv: every run (by its digest) and everything the model
+/// derived for the project. The destructuring is exhaustive so that a field added to [`Project`]
+/// does not compile until it is digested here. The project's summary, which the page presents, is
+/// not hashed apart: `model::summary::project_summaries` derives it from these fields alone, and
+/// serializing its 1,000 run reports was a tenth of a rebuild's serial stretch before rendering.
+pub fn project_digest(project: &Project, run_digests: &[Digest], paths: &ProjectPaths) -> Digest {
     let Project {
         name,
         folder,
@@ -222,8 +218,6 @@ pub fn project_digest(
     feed.value(params);
     feed.value(varied_params);
     feed.debug(groups);
-    // Derived from the above, but hashed as it is: the pages present it.
-    feed.value(summary);
     feed.debug(paths);
     feed.finish()
 }

@@ -49,12 +49,9 @@ pub fn write_pages(
         .collect();
     let project_digests: Vec<Digest> = projects
         .par_iter()
-        .zip(summaries)
         .zip(&plan.projects)
         .zip(&run_digests)
-        .map(|(((project, summary), paths), runs)| {
-            digest::project_digest(project, summary, runs, paths)
-        })
+        .map(|((project, paths), runs)| digest::project_digest(project, runs, paths))
         .collect();
     let dirs: Vec<&str> = plan.projects.iter().map(|p| p.dir.as_str()).collect();
 
