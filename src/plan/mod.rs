@@ -174,10 +174,10 @@ pub fn index_file(
     }
 }
 
-/// A project's files: its page, the page's figures as standalone SVG and runs.csv; and a warning
-/// when the page leaves metrics out. `figures` are the page's charts of runs' points
-/// ([`project_figures`]). The compare view's curves are a file of their own ([`compare_file`]):
-/// they change only when the best runs do.
+/// A project's page and the page's figures as standalone SVG; and a warning when the page leaves
+/// metrics out. `figures` are the page's charts of runs' points ([`project_figures`]). Its
+/// runs.csv is [`runs_csv_file`], built while the page renders; the compare view's curves are
+/// a file of their own ([`compare_file`]): they change only when the best runs do.
 pub fn project_files(
     project: &Project,
     columns: &PageColumns,
@@ -198,12 +198,7 @@ pub fn project_files(
         );
         warnings.push(Warning::at_file(at, message));
     }
-    // The page's view and runs.csv are independent: built side by side, since on a rebuild the
-    // project page is often the one unit left to render.
-    let (mut view, runs_csv) = rayon::join(
-        || ProjectView::new(project, figures, summary, paths, columns, base_url),
-        || crate::report::csv::runs_csv(summary, &columns.metrics, &columns.params),
-    );
+    let mut view = ProjectView::new(project, figures, summary, paths, columns, base_url);
     let mut files = Vec::new();
     for figure in view
         .figures
@@ -225,11 +220,20 @@ pub fn project_files(
             view: PageView::Project(Box::new(view)),
         },
     });
-    files.push(PlannedFile {
-        path: format!("{}/runs.csv", paths.dir),
-        content: Content::Bytes(runs_csv.into_bytes()),
-    });
     (files, warnings)
+}
+
+/// A project page's runs.csv: its runs with the page's metrics and hyperparameters.
+pub fn runs_csv_file(
+    summary: &ProjectSummary,
+    columns: &PageColumns,
+    paths: &ProjectPaths,
+) -> PlannedFile {
+    let csv = crate::report::csv::runs_csv(summary, &columns.metrics, &columns.params);
+    PlannedFile {
+        path: format!("{}/runs.csv", paths.dir),
+        content: Content::Bytes(csv.into_bytes()),
+    }
 }
 
 /// A project page's charts of runs' points: each charted metric with the overlaid runs, and the

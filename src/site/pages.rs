@@ -155,12 +155,22 @@ fn write_project(
                     drawn
                 }
             };
-            let (files, mut warnings) =
-                plan::project_files(project, &columns, drawn, summary, paths, base_url);
-            if let Some(sink) = figures {
-                plan::export_figures(sink, &files, paths, None)?;
-            }
-            warnings.extend(write_files(files, renderer, out)?);
+            // The page is viewed and rendered while runs.csv is built: on a rebuild this unit
+            // is often the one left, and Tera's render of a 1,000-run page is single-threaded.
+            let (page, csv) = rayon::join(
+                || {
+                    let (files, mut warnings) =
+                        plan::project_files(project, &columns, drawn, summary, paths, base_url);
+                    if let Some(sink) = figures {
+                        plan::export_figures(sink, &files, paths, None)?;
+                    }
+                    warnings.extend(write_files(files, renderer, out)?);
+                    Ok::<_, crate::error::Error>(warnings)
+                },
+                || plan::runs_csv_file(summary, &columns, paths),
+            );
+            let mut warnings = page?;
+            warnings.extend(write_files(vec![csv], renderer, out)?);
             Ok(warnings)
         })
     };
