@@ -510,6 +510,17 @@ fn charts_whose_runs_did_not_change_are_kept_and_any_change_to_them_redraws() {
     check_clean(2);
 }
 
+/// Changes the first byte of a site file, as a hand edit would (same length, a later
+/// modification time); returns what the file held.
+fn edit_by_hand(file: &Path) -> Vec<u8> {
+    let original = fs::read(file).unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    let mut edited = original.clone();
+    edited[0] = b'X';
+    fs::write(file, &edited).unwrap();
+    original
+}
+
 /// A manifest that is missing, corrupt or of another theme/setting means a full render, and a
 /// site file changed by hand since the last build is never carried over as it is.
 #[test]
@@ -530,11 +541,7 @@ fn a_damaged_manifest_or_site_means_rendering_again() {
 
     // A page edited in place keeps its length but not its modification time.
     let page = site.join("beta/runs/r1.html");
-    let original = fs::read(&page).unwrap();
-    std::thread::sleep(std::time::Duration::from_millis(20));
-    let mut edited = original.clone();
-    edited[0] = b'X';
-    fs::write(&page, &edited).unwrap();
+    let original = edit_by_hand(&page);
     logs.append("alpha/r0.jsonl", 1);
     let report = build_incremental(&root, &site);
     assert!(report.carried > 0);
@@ -549,11 +556,7 @@ fn a_damaged_manifest_or_site_means_rendering_again() {
     // the site again) and edited since is rendered over as well.
     let carried = site.join("beta/runs/r0.html");
     assert!(!report.changed.contains(&"beta/runs/r0.html".to_owned()));
-    let original = fs::read(&carried).unwrap();
-    std::thread::sleep(std::time::Duration::from_millis(20));
-    let mut edited = original.clone();
-    edited[0] = b'X';
-    fs::write(&carried, &edited).unwrap();
+    let original = edit_by_hand(&carried);
     logs.append("alpha/r1.jsonl", 1);
     let report = build_incremental(&root, &site);
     assert!(report.carried > 0);

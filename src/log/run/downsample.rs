@@ -41,25 +41,32 @@ pub fn downsample(points: &[Point], bound: usize) -> Vec<Point> {
     }
 }
 
+/// `inner` cut into `count` buckets, bucket `b` being `inner[b * len / count..(b + 1) * len /
+/// count]`; its bounds are stepped by quotient and remainder, as two divisions per bucket cost
+/// more than its few points.
+fn buckets_of(inner: &[Point], count: usize) -> impl Iterator<Item = &[Point]> {
+    let (step, remainder) = (inner.len() / count, inner.len() % count);
+    let (mut start, mut carried) = (0, 0);
+    (0..count).map(move |_| {
+        let mut end = start + step;
+        carried += remainder;
+        if carried >= count {
+            carried -= count;
+            end += 1;
+        }
+        let bucket = &inner[start..end];
+        start = end;
+        bucket
+    })
+}
+
 /// [`reduce_with_buckets`] for points whose inner values are all finite: the same points.
 fn reduce_finite(points: &[Point], buckets: usize) -> Vec<Point> {
     let n = points.len();
     let mut out = Vec::with_capacity(buckets * 2 + 2);
     out.push(points[0]);
     let inner = &points[1..n - 1];
-    let len = inner.len();
-    let (step, remainder) = (len / buckets, len % buckets);
-    let mut start = 0;
-    let mut carried = 0;
-    for _ in 0..buckets {
-        let mut end = start + step;
-        carried += remainder;
-        if carried >= buckets {
-            carried -= buckets;
-            end += 1;
-        }
-        let bucket = &inner[start..end];
-        start = end;
+    for bucket in buckets_of(inner, buckets) {
         let Some(first) = bucket.first() else {
             continue;
         };
@@ -90,21 +97,7 @@ fn reduce_with_buckets(points: &[Point], buckets: usize) -> Vec<Point> {
     let mut out = Vec::with_capacity(buckets * 2 + 2);
     out.push(points[0]);
     let inner = &points[1..n - 1];
-    let len = inner.len();
-    // Bucket `b` is `inner[b * len / buckets..(b + 1) * len / buckets]`; its bounds are stepped
-    // by quotient and remainder, as two divisions per bucket cost more than its few points.
-    let (step, remainder) = (len / buckets, len % buckets);
-    let mut start = 0;
-    let mut carried = 0;
-    for _ in 0..buckets {
-        let mut end = start + step;
-        carried += remainder;
-        if carried >= buckets {
-            carried -= buckets;
-            end += 1;
-        }
-        let bucket = &inner[start..end];
-        start = end;
+    for bucket in buckets_of(inner, buckets) {
         if bucket.is_empty() {
             continue;
         }
