@@ -373,11 +373,7 @@ fn an_unchanged_site_is_reported_up_to_date_and_any_change_rebuilds() {
     // A README next to the logs is an input too.
     std::fs::write(logs.join("README.md"), "# Sweep").unwrap();
     assert!(!build().contains("up to date"));
-    assert!(
-        std::fs::read_to_string(site.join("p/index.html"))
-            .unwrap()
-            .contains("Sweep")
-    );
+    assert!(common::read_page(site.join("p/index.html")).contains("Sweep"));
     assert!(build().contains("is up to date"));
     // A page deleted by hand, or the whole site, means a rebuild.
     std::fs::remove_file(site.join("p/index.html")).unwrap();
@@ -501,7 +497,7 @@ fn settled_logs_are_known_by_their_identity_and_an_edit_hiding_its_mtime_still_r
         &site,
         "1 logs unchanged, 0 read from where they grew, 1 parsed (1 known unchanged on disk, not read)",
     );
-    let page = std::fs::read_to_string(site.join("p/index.html")).unwrap();
+    let page = common::read_page(site.join("p/index.html"));
     assert!(
         page.contains("9.01e-4 at 100"),
         "the edited best loss is on the project page"

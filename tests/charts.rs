@@ -65,7 +65,7 @@ fn a_million_step_run_builds_with_small_charts_and_its_spike() {
         .arg("--no-raw-logs")
         .assert()
         .success();
-    let page = std::fs::read_to_string(site.join("long/runs/long.html")).unwrap();
+    let page = common::read_page(site.join("long/runs/long.html"));
     // A run's charts are inline (no files of their own).
     let start = page.find(r#"<svg class="chart""#).expect("an inline chart");
     let figure = &page[start..start + page[start..].find("</svg>").unwrap() + 6];

@@ -21,7 +21,7 @@ fn build_writes_index_project_and_run_pages() {
     ] {
         assert!(site.join(page).is_file(), "missing {page}");
     }
-    let run = std::fs::read_to_string(site.join("mnist/runs/lr0.01.html")).unwrap();
+    let run = common::read_page(site.join("mnist/runs/lr0.01.html"));
     assert!(
         run.contains(r#"href="../logs/lr0.01.jsonl""#),
         "the raw log is linked"
@@ -32,7 +32,7 @@ fn build_writes_index_project_and_run_pages() {
         run.contains("<strong>Adam</strong>"),
         "notes rendered from Markdown"
     );
-    let diverged = std::fs::read_to_string(site.join("mnist/runs/lr0.1.html")).unwrap();
+    let diverged = common::read_page(site.join("mnist/runs/lr0.1.html"));
     assert!(diverged.contains("status-diverged"));
     assert!(
         diverged.contains("Diverged at epoch 2 (step 1): loss became NaN."),
@@ -100,11 +100,11 @@ fn warnings_name_file_and_line_and_strict_fails() {
 #[test]
 fn cut_run_keeps_complete_lines_and_shows_incomplete() {
     let (_dir, site) = build_site(&fixture("broken"), &[]);
-    let page = std::fs::read_to_string(site.join("proj/runs/cut.html")).unwrap();
+    let page = common::read_page(site.join("proj/runs/cut.html"));
     assert!(page.contains("status-incomplete"));
     assert!(page.contains("last line is cut off") || page.contains("cut off"));
     assert!(page.contains(">0.2500<"), "the last complete value is kept");
-    let open = std::fs::read_to_string(site.join("proj/runs/still-training.html")).unwrap();
+    let open = common::read_page(site.join("proj/runs/still-training.html"));
     assert!(open.contains("No end record"));
 }
 
@@ -135,7 +135,7 @@ fn names_from_logs_are_text_never_markup() {
 #[test]
 fn bare_lines_take_project_from_folder_and_run_from_file_name() {
     let (_dir, site) = build_site(&fixture("bare"), &[]);
-    let page = std::fs::read_to_string(site.join("detectron/runs/metrics.html")).unwrap();
+    let page = common::read_page(site.join("detectron/runs/metrics.html"));
     assert!(page.contains("loss_cls"));
     assert!(page.contains("bbox/AP50"));
 }
@@ -243,15 +243,9 @@ fn theme_export_and_override() {
         .arg(&custom)
         .assert()
         .success();
+    assert!(common::read_page(site.join("404.html")).contains("CUSTOM 404"));
     assert!(
-        std::fs::read_to_string(site.join("404.html"))
-            .unwrap()
-            .contains("CUSTOM 404")
-    );
-    assert!(
-        std::fs::read_to_string(site.join("index.html"))
-            .unwrap()
-            .contains("Projects"),
+        common::read_page(site.join("index.html")).contains("Projects"),
         "other files fall back"
     );
 }
@@ -331,7 +325,7 @@ fn big_projects_render_the_best_rows_and_list_every_run_in_csv() {
         std::fs::write(logs.join(format!("r{i:03}.jsonl")), text).unwrap();
     }
     let (_dir2, site) = build_site(&dir.path().join("logs"), &[]);
-    let page = std::fs::read_to_string(site.join("sweep/index.html")).unwrap();
+    let page = common::read_page(site.join("sweep/index.html"));
     let table = page
         .split("<tbody>")
         .nth(1)
@@ -346,7 +340,7 @@ fn big_projects_render_the_best_rows_and_list_every_run_in_csv() {
     );
     assert!(table.contains("r249"), "the best run is among them");
     assert!(!table.contains(">r000<"), "the worst is not");
-    assert!(page.contains("the best 100 of 250 runs"));
+    assert!(page.contains("the best 50 of 250 runs"));
     let csv = std::fs::read_to_string(site.join("sweep/runs.csv")).unwrap();
     assert_eq!(csv.lines().count(), 251, "a header and every run");
 }
@@ -356,7 +350,7 @@ fn big_projects_render_the_best_rows_and_list_every_run_in_csv() {
 fn raw_logs_are_copied_only_when_asked() {
     let (_dir, site) = build_site(&fixture("basic"), &[]);
     assert!(!site.join("mnist/logs").exists());
-    let run = std::fs::read_to_string(site.join("mnist/runs/lr0.01.html")).unwrap();
+    let run = common::read_page(site.join("mnist/runs/lr0.01.html"));
     assert!(
         !run.contains("(<a href=\"../logs/"),
         "no link to a log that is not there"

@@ -181,7 +181,7 @@ fn dvclive_images_are_media_and_a_gif_stays_a_gif() {
     assert_eq!(gifs.len(), 1, "{gifs:?}");
     assert_eq!(std::fs::read(&gifs[0]).unwrap(), GIF);
     let gif_name = gifs[0].file_name().unwrap().to_str().unwrap();
-    let page = std::fs::read_to_string(site.join("sweep/runs/run-a.html")).unwrap();
+    let page = common::read_page(site.join("sweep/runs/run-a.html"));
     assert!(page.contains(gif_name), "the run page shows the GIF");
 }
 

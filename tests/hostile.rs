@@ -727,7 +727,7 @@ fn unisolated_bidi(html: &str) -> Vec<usize> {
 #[test]
 fn bidi_names_are_isolated_in_every_page() {
     let site = &built().site;
-    let project = std::fs::read_to_string(site.join("lookalike/index.html")).unwrap();
+    let project = common::read_page(site.join("lookalike/index.html"));
     assert!(
         project.contains("<h1><bdi>lookalike</bdi></h1>"),
         "{project}"
@@ -738,7 +738,7 @@ fn bidi_names_are_isolated_in_every_page() {
     );
     let run_page = read_tree(&site.join("lookalike/runs"))
         .into_values()
-        .map(|b| String::from_utf8(b).unwrap())
+        .map(|b| common::page_text(&String::from_utf8(b).unwrap()))
         .find(|page| page.contains("<h1><bdi>\u{202e}twin\u{202c}</bdi>"))
         .expect("a run page titled with the isolated name");
     assert!(
@@ -751,7 +751,13 @@ fn bidi_names_are_isolated_in_every_page() {
         if !path.ends_with(".html") && !path.ends_with(".svg") {
             continue;
         }
-        let text = String::from_utf8_lossy(&bytes);
+        // Pages are ASCII (src/render/ascii.rs: `&#x202E;`), and read back so that a control
+        // would be found.
+        assert!(
+            !path.ends_with(".html") || bytes.is_ascii(),
+            "{path} is not ASCII"
+        );
+        let text = common::page_text(&String::from_utf8_lossy(&bytes));
         let found = unisolated_bidi(&text);
         let context: Vec<_> = found
             .iter()
@@ -917,7 +923,7 @@ fn a_log_appended_to_during_the_build_is_read_consistently() {
         for line in stderr.lines().filter(|l| l.starts_with("warning:")) {
             assert!(line.contains("last line is cut off"), "unexpected {line}");
         }
-        let page = std::fs::read_to_string(site.join("live/runs/growing.html")).unwrap();
+        let page = common::read_page(site.join("live/runs/growing.html"));
         assert!(page.contains("growing"));
     }
     stop.store(true, std::sync::atomic::Ordering::Relaxed);
@@ -991,7 +997,7 @@ fn a_project_of_many_metric_names_has_a_small_page_and_full_exports() {
     generate_hostile_logs(&out, "wide");
     let logs = out.join("logs");
     let (_dir, site) = build_site(&logs, &["-q", "--no-cache"]);
-    let page = std::fs::read_to_string(site.join("wide/index.html")).unwrap();
+    let page = common::read_page(site.join("wide/index.html"));
     assert!(page.len() <= WIDE_PAGE_BYTES, "{} bytes", page.len());
     assert!(
         page.contains("This page shows 100 of 10000 metrics and 100 of 1000 hyperparameters (those most runs logged, and those that vary); <code>ahnb summary --format csv</code> or <code>--format json</code> exports them all."),

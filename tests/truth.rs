@@ -80,8 +80,8 @@ fn run_json<'a>(summary: &'a Value, name: &str) -> &'a Value {
 fn zero_and_one_based_epochs_are_named_alike_in_pages_and_summary() {
     let logs = epoch_logs();
     let (_guard, site) = build_site(logs.path(), &["-q"]);
-    let zero = std::fs::read_to_string(site.join("truth/runs/keras-zero.html")).unwrap();
-    let one = std::fs::read_to_string(site.join("truth/runs/loop-one.html")).unwrap();
+    let zero = common::read_page(site.join("truth/runs/keras-zero.html"));
+    let one = common::read_page(site.join("truth/runs/loop-one.html"));
     // The card, the sentence and the chart agree: the third epoch, at step 2 in Keras' log.
     assert!(zero.contains("best at epoch 3 (step 2)"), "{zero}");
     assert!(zero.contains("Best val_accuracy 0.9700 at epoch 3 (step 2)."));
@@ -162,7 +162,7 @@ fn zero_and_one_based_epochs_are_named_alike_in_pages_and_summary() {
         ("4", "5", "32")
     );
 
-    let project = std::fs::read_to_string(site.join("truth/index.html")).unwrap();
+    let project = common::read_page(site.join("truth/index.html"));
     assert!(
         project.contains("epoch 5 of 10"),
         "progress in the results table"
@@ -208,12 +208,12 @@ fn a_run_still_writing_shows_its_time_left() {
     text.push('\n');
     std::fs::write(logs.join("r.jsonl"), text).unwrap();
     let (_guard, site) = build_site(dir.path(), &["-q"]);
-    let run = std::fs::read_to_string(site.join("eta/runs/r.html")).unwrap();
+    let run = common::read_page(site.join("eta/runs/r.html"));
     assert!(
         run.contains("Reached epoch 1 of 4 (25 %); about 3 min 00 s left at the pace of its log."),
         "{run}"
     );
-    let project = std::fs::read_to_string(site.join("eta/index.html")).unwrap();
+    let project = common::read_page(site.join("eta/index.html"));
     assert!(project.contains("about 3 min 00 s left"));
 }
 
@@ -241,7 +241,7 @@ fn seed_groups_are_labelled_by_what_varies_with_final_values_and_a_confidence_in
         std::fs::write(logs.join(format!("{name}.jsonl")), text).unwrap();
     }
     let (_guard, site) = build_site(dir.path(), &["-q"]);
-    let page = std::fs::read_to_string(site.join("seeds/index.html")).unwrap();
+    let page = common::read_page(site.join("seeds/index.html"));
     let groups = &page[page.find(r#"<table class="groups">"#).unwrap()..];
     let row = &groups[groups.find("<tbody>").unwrap()..groups.find("</tbody>").unwrap()];
     assert!(row.contains("><bdi>lr=0.1</bdi></td>"), "{row}");
@@ -297,18 +297,18 @@ fn base_url_without_a_trailing_slash_is_joined_with_one() {
         &fixture("basic"),
         &["-q", "--base-url", "https://user.github.io/repo"],
     );
-    let index = std::fs::read_to_string(site.join("index.html")).unwrap();
+    let index = common::read_page(site.join("index.html"));
     assert!(
         index.contains(r#"<link rel="canonical" href="https://user.github.io/repo/index.html">"#),
         "{index}"
     );
-    let project = std::fs::read_to_string(site.join("mnist/index.html")).unwrap();
+    let project = common::read_page(site.join("mnist/index.html"));
     assert!(project.contains(r#"href="https://user.github.io/repo/mnist/index.html""#));
     let (_guard, site) = build_site(
         &fixture("basic"),
         &["-q", "--base-url", "https://user.github.io/repo/"],
     );
-    let index = std::fs::read_to_string(site.join("index.html")).unwrap();
+    let index = common::read_page(site.join("index.html"));
     assert!(index.contains(r#"href="https://user.github.io/repo/index.html""#));
 }
 
@@ -327,7 +327,7 @@ fn planned_steps_come_from_a_max_steps_hyperparameter() {
     }
     std::fs::write(logs.join("r.jsonl"), text).unwrap();
     let (_guard, site) = build_site(dir.path(), &["-q"]);
-    let run = std::fs::read_to_string(site.join("steps/runs/r.html")).unwrap();
+    let run = common::read_page(site.join("steps/runs/r.html"));
     assert!(run.contains("Reached step 50 of 200 (25 %)."), "{run}");
     let summary = summary_json(dir.path());
     let r = run_json(&summary, "r");

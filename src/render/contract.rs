@@ -84,3 +84,19 @@ fn rust_prints_what_the_contract_file_says() {
         assert!(wrong.is_empty(), "{}", wrong.join("\n"));
     }
 }
+
+/// The results table's page: the HTML holds as many rows as a page of the script's table, so
+/// that turning the script on changes how rows are shown, not how many.
+#[test]
+fn the_html_table_holds_a_page_of_the_scripts_table() {
+    let script = include_str!("../../themes/default/static/results.js");
+    let page = script
+        .lines()
+        .find_map(|line| line.trim().strip_prefix("var PAGE = "))
+        .and_then(|rest| rest.strip_suffix(';'))
+        .expect("results.js sets `var PAGE = N;`");
+    assert_eq!(
+        page.parse::<usize>().unwrap(),
+        crate::render::project_page::STATIC_ROWS
+    );
+}

@@ -2,6 +2,7 @@
 //! model types; every value from a log reaches HTML through Tera's autoescaping, except Markdown
 //! and HTML media, which pass through [`markdown`]'s sanitizer first.
 
+pub mod ascii;
 pub mod columns;
 #[cfg(test)]
 mod contract;
@@ -44,7 +45,7 @@ impl Renderer {
         Ok(Renderer { tera })
     }
 
-    /// Renders `template` with a view struct as its context.
+    /// Renders `template` with a view struct as its context, in ASCII ([`ascii::ascii_html`]).
     pub fn render<V: Serialize>(&self, template: &str, view: &V) -> Result<String> {
         let context = tera::Context::from_serialize(view).map_err(|e| Error::Template {
             name: template.to_owned(),
@@ -52,6 +53,7 @@ impl Renderer {
         })?;
         self.tera
             .render(template, &context)
+            .map(ascii::ascii_html)
             .map_err(|e| Error::Template {
                 name: template.to_owned(),
                 message: describe(&e),

@@ -11,8 +11,15 @@ use crate::model::summary::{ProjectSummary, RunReport};
 use crate::paths::ProjectPaths;
 
 /// Rows of the results table rendered into the HTML (the script shows every run): a page of
-/// the script's table, so that a big project's first layout is no bigger than it needs to be.
-pub const STATIC_ROWS: usize = 100;
+/// the script's table (results.js `PAGE`), so that a big project's first layout is no bigger
+/// than it needs to be. Chromium lays a row of 27 cells out in about 2.5 ms on a slow machine,
+/// and the table is laid out twice while a big page loads (the HTML's, then the script's): 50
+/// rows, not 100, were 0.2 s of a 10,000-run page's time to interactive (docs/BENCHMARKS.md).
+pub const STATIC_ROWS: usize = 50;
+
+/// Projects with more runs than this keep the charts below the results table as text until
+/// they come near the viewport (deferred.js): on a 10,000-run page they are 1.7 MB of SVG.
+pub const DEFER_CHARTS_OVER_RUNS: usize = 100;
 
 /// The compare view's curves beside each project page (see `compare_curves_js`).
 pub const COMPARE_CURVES_FILE: &str = "compare-curves.js";
@@ -219,6 +226,7 @@ impl ProjectView {
             readme_html: render_notes(project.readme.as_deref()),
             run_count: project.runs.len(),
             static_rows: STATIC_ROWS.min(project.runs.len()),
+            defer_charts: project.runs.len() > DEFER_CHARTS_OVER_RUNS,
             statuses: status_views(project),
             primary_metric: project.primary_metric.clone(),
             primary_direction: direction_name(Some(project.primary_direction)),

@@ -153,6 +153,9 @@ pub struct ProjectView {
     pub run_count: usize,
     /// Rows rendered into the HTML table (the best runs; the script shows them all).
     pub static_rows: usize,
+    /// The charts below the results table are kept as text until they come near the viewport
+    /// (deferred.js): on pages of more than `DEFER_CHARTS_OVER_RUNS` runs.
+    pub defer_charts: bool,
     pub statuses: Vec<StatusView>,
     pub primary_metric: Option<String>,
     pub primary_direction: &'static str,

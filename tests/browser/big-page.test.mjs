@@ -27,7 +27,7 @@ const pageUrl = () => pathToFileURL(join(site, "sweep/index.html")).href;
 let browser;
 
 // Distinct values, a permutation of the runs: the worst is r0700 (ranked last, not in the HTML's
-// 100 rows and not first by name), the best r0221.
+// 50 rows and not first by name), the best r0221.
 const accuracy = (i) => 0.2 + (((i + 500) * 7919) % RUNS) / (RUNS * 1.25);
 const name = (i) => `r${String(i).padStart(4, "0")}`;
 
@@ -64,10 +64,10 @@ async function open({ javaScriptEnabled = true, init = null, slowdown = 1 } = {}
 
 const groupRows = (page) => page.$$eval("table.groups tbody tr", (rows) => rows.map((tr) => Array.from(tr.cells, (td) => td.textContent)));
 
-test("without JavaScript the page holds the best 100 runs and every seed group", { skip }, async () => {
+test("without JavaScript the page holds the best 50 runs and every seed group", { skip }, async () => {
   const { page, context } = await open({ javaScriptEnabled: false });
-  assert.equal(await page.$$eval("#results tbody tr", (r) => r.length), 100);
-  assert.match(await page.locator(".table-count").textContent(), /^the best 100 of 1200 runs/);
+  assert.equal(await page.$$eval("#results tbody tr", (r) => r.length), 50);
+  assert.match(await page.locator(".table-count").textContent(), /^the best 50 of 1200 runs/);
   assert.equal(await page.locator("#results tbody tr td.run-name a").first().textContent(), "r0221");
   const groups = await groupRows(page);
   assert.equal(groups.length, 400);
@@ -83,7 +83,7 @@ test("with JavaScript the repeated-configurations table is built after load, row
   const { page, context, problems } = await open();
   await page.waitForFunction((n) => document.querySelectorAll("table.groups tbody tr").length >= n, rust.length, { timeout: 10000 }).catch(() => {});
   assert.deepEqual(await groupRows(page), rust);
-  assert.equal(await page.locator("noscript.deferred").count(), 0, "no part is left unbuilt");
+  assert.equal(await page.locator("noscript.deferred:not([data-when])").count(), 0, "no table is left unbuilt");
   assert.equal(await page.locator("table.groups").count(), 1);
   assert.deepEqual(problems, []);
   await context.close();
@@ -126,7 +126,7 @@ test("each step of building the seed-group table adds rows, however late the clo
   await context.close();
 });
 
-test("the script's table sorts and filters all 1,200 runs, not the HTML's 100", { skip }, async () => {
+test("the script's table sorts and filters all 1,200 runs, not the HTML's 50", { skip }, async () => {
   const { page, context, problems } = await open();
   assert.match(await page.locator(".table-count").textContent(), /^1200 of 1200 runs/);
   await page.uncheck("input.toggle-fold");
@@ -135,7 +135,7 @@ test("the script's table sorts and filters all 1,200 runs, not the HTML's 100", 
   assert.equal(await page.locator("#results tbody tr td.run-name a").first().textContent(), "r0221");
   await page.click(header); // then worst first
   assert.equal(await page.locator("#results tbody tr td.run-name a").first().textContent(), "r0700");
-  assert.match(await page.locator(".page-label").textContent(), /^page 1 of 12$/);
+  assert.match(await page.locator(".page-label").textContent(), /^page 1 of 24$/);
   await page.fill("input.table-filter", "r0700");
   const rows = await page.$$eval("#results tbody tr", (trs) => trs.map((tr) => Array.from(tr.cells, (td) => td.textContent)));
   assert.equal(rows.length, 1);
@@ -143,6 +143,52 @@ test("the script's table sorts and filters all 1,200 runs, not the HTML's 100", 
   // 0.2 + k / 1500 for k = 0..14.
   await page.fill("input.table-filter", "val_accuracy<0.2095");
   assert.match(await page.locator(".table-count").textContent(), /^15 of 1200 runs/);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+// What each chart below the results table is, as the page holds it: its label, and the runs
+// of its lines or points in order (not the any-two scatter, which the script draws).
+const CHARTS = "section.below-fold .figure:not(.any-scatter) svg.chart";
+const chartsOf = (page) => page.$$eval(CHARTS, (svgs) => svgs.map((svg) => [
+  svg.getAttribute("aria-label"),
+  Array.from(svg.querySelectorAll("path.series, circle.point, path.line"), (el) => el.getAttribute("data-run")).join(" "),
+]));
+
+test("the charts below the results table are built when they come near, as Rust wrote them, and wired", { skip }, async () => {
+  const { page: plain, context: plainContext } = await open({ javaScriptEnabled: false });
+  const written = await chartsOf(plain);
+  assert.ok(written.length >= 3, `${written.length} charts without JavaScript`);
+  // Without JavaScript the noscript's figures are items of the figures' grid, side by side.
+  const lefts = await plain.$$eval("section.curves .figure", (fs) => new Set(fs.map((f) => Math.round(f.getBoundingClientRect().left))).size);
+  assert.ok(lefts >= 2, "the figures stand in columns");
+  await plainContext.close();
+
+  const { page, context, problems } = await open();
+  assert.equal(await page.locator(CHARTS).count(), 0, "no chart is built while far below the fold");
+  // A choice made before the charts exist applies to them once built.
+  await page.locator("input.smoothing").evaluate((input) => { input.value = "0.6"; input.dispatchEvent(new Event("input")); });
+  await page.locator("section.curves").scrollIntoViewIfNeeded();
+  await page.waitForFunction(() => document.querySelectorAll("section.curves svg.chart").length > 0, null, { timeout: 10000 });
+  await page.locator("section.groups").scrollIntoViewIfNeeded();
+  await page.waitForFunction(([selector, n]) => document.querySelectorAll(selector).length === n, [CHARTS, written.length], { timeout: 10000 });
+  assert.deepEqual(await chartsOf(page), written);
+  const wired = await page.$$eval("section.curves svg.chart", (svgs) => svgs.map((svg) => Boolean(svg.__ahnb) && svg.querySelectorAll("path.smoothed").length > 0));
+  assert.ok(wired.length > 0 && wired.every(Boolean), `wired and smoothed: ${wired}`);
+  assert.equal(await page.locator("noscript.deferred").count(), 0);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test("printing builds the charts below the results table", { skip }, async () => {
+  const { page: plain, context: plainContext } = await open({ javaScriptEnabled: false });
+  const written = await chartsOf(plain);
+  await plainContext.close();
+  const { page, context, problems } = await open();
+  const before = await page.locator(CHARTS).count();
+  await page.evaluate(() => window.dispatchEvent(new Event("beforeprint")));
+  assert.equal(before, 0);
+  assert.deepEqual(await chartsOf(page), written);
   assert.deepEqual(problems, []);
   await context.close();
 });
@@ -164,7 +210,7 @@ test("a live update that replaces the page's main content builds the seed-group 
   const { readFileSync } = await import("node:fs");
   const served = readFileSync(join(site, "sweep/index.html"), "utf8");
   const { page, context, problems } = await open();
-  await page.waitForFunction(() => !document.querySelector("noscript.deferred"), null, { timeout: 10000 });
+  await page.waitForFunction(() => !document.querySelector("noscript.deferred:not([data-when])"), null, { timeout: 10000 });
   const before = await groupRows(page);
   // As live.js does: the page fetched again is parsed by DOMParser (scripting off, so the
   // noscript holds elements, not text), its <main> imported in place of the old one.
@@ -177,7 +223,9 @@ test("a live update that replaces the page's main content builds the seed-group 
   }, served);
   assert.equal(rebuilt, 400);
   assert.deepEqual(await groupRows(page), before);
+  // Printing built the charts of the imported content too.
   assert.equal(await page.locator("noscript.deferred").count(), 0);
+  assert.ok(await page.locator("section.curves svg.chart").count() > 0);
   assert.deepEqual(problems, []);
   await context.close();
 });

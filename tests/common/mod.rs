@@ -62,7 +62,7 @@ pub fn all_html(site: &Path) -> String {
     read_tree(site)
         .into_iter()
         .filter(|(p, _)| p.ends_with(".html"))
-        .map(|(_, b)| String::from_utf8(b).unwrap())
+        .map(|(_, b)| page_text(&String::from_utf8(b).unwrap()))
         .collect::<Vec<_>>()
         .join("\n")
 }
@@ -103,3 +103,41 @@ pub fn skip_for_missing(test: &str, reason: &str) {
 
 /// Where skipped tests are recorded, in Cargo's temp folder.
 pub const SKIPPED_TESTS: &str = "ahnb-skipped-tests.txt";
+
+/// A page's text as written before `ascii_html` (src/render/ascii.rs) wrote every character
+/// beyond ASCII as `&#xHEX;`: those references read back as their characters, so a test can
+/// look for `±`. Only references beyond ASCII are read back, never `&#x3C;` as `<`: a check that
+/// markup from a log did not get in is not fooled.
+pub fn page_text(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(at) = rest.find("&#x") {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + 3..];
+        let decoded = after.find(';').and_then(|end| {
+            let ch = u32::from_str_radix(&after[..end], 16)
+                .ok()
+                .filter(|&c| c >= 0x80)
+                .and_then(char::from_u32)?;
+            Some((ch, end))
+        });
+        match decoded {
+            Some((ch, end)) => {
+                out.push(ch);
+                rest = &after[end + 1..];
+            }
+            None => {
+                out.push_str("&#x");
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// A built page, its references beyond ASCII read back ([`page_text`]).
+pub fn read_page(path: impl AsRef<Path>) -> String {
+    let path = path.as_ref();
+    page_text(&std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display())))
+}

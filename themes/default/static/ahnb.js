@@ -59,26 +59,58 @@
 
   // ---------------------------------------------------------------- the project page's data
   // Runs come as rows of values under the column names Rust wrote (render/project_data.rs);
-  // they are turned back into objects once, here, for every script.
-  // Plain loops: on a 10,000-run page this runs once per load over every run, before the
-  // table can show anything (closures per value made it the largest part of that wait).
+  // they are turned into objects once, here, for every script. On a 10,000-run page this runs
+  // once per load over every run, before the table can show anything, so each run is built by
+  // one constructor (one shape for every run), and its params, best and last values are
+  // records (below), not dictionaries: building 30,000 dictionaries key by key was most of
+  // this wait (docs/BENCHMARKS.md, "Big projects in the browser").
+  var COLUMNS = ["name", "href", "rank", "status", "color", "group", "seed", "duration", "durationText", "steps", "progress", "progressText", "left"];
+  var RECORDS = { params: true, best: true, last: true };
+  function Run(row, at, i) {
+    this.i = i;
+    this.name = row[at.name]; this.href = row[at.href]; this.rank = row[at.rank]; this.status = row[at.status];
+    this.color = row[at.color]; this.group = row[at.group]; this.seed = row[at.seed]; this.duration = row[at.duration];
+    this.durationText = row[at.durationText]; this.steps = row[at.steps]; this.progress = row[at.progress];
+    this.progressText = row[at.progressText]; this.left = row[at.left];
+    this.params = null; this.best = null; this.last = null; this.curves = null;
+  }
+
+  // A record type for one list of names: `new T(values)` reads `values[j]` as `names[j]` (a
+  // missing value, null in the data, reads as undefined), through getters on the prototype. A
+  // name from a log can be anything, "__proto__" and "constructor" too: each is a property of
+  // the prototype, never of Object.prototype, and the values sit under a symbol no name can be.
+  var VALUES = Symbol("values"), NONE = [];
+  function recordType(names) {
+    function Record(values) { this[VALUES] = values || NONE; }
+    names.forEach(function (name, j) {
+      Object.defineProperty(Record.prototype, name, {
+        enumerable: true,
+        get: function () { var v = this[VALUES][j]; return v === null ? undefined : v; }
+      });
+    });
+    return Record;
+  }
+  ahnb.recordType = recordType;
+  // The value at position `j` of a record (undefined when missing): what `record[name]` reads,
+  // for loops over every run, where a getter reached by many names runs far slower.
+  ahnb.valueAt = function (record, j) { var v = record[VALUES][j]; return v === null ? undefined : v; };
+
   function expandRuns(data) {
-    var columns = data.columns, ncol = columns.length, col = {}, k;
-    for (k = 0; k < ncol; k++) col[columns[k]] = k;
-    function byName(names, values) {
-      var out = {};
-      if (values) for (var j = 0; j < names.length; j++) if (values[j] !== null && values[j] !== undefined) out[names[j]] = values[j];
-      return out;
+    var columns = data.columns, ncol = columns.length, at = {}, extra = [], k;
+    for (k = 0; k < ncol; k++) {
+      at[columns[k]] = k;
+      // A column this script does not know yet (a newer Rust), copied by name.
+      if (COLUMNS.indexOf(columns[k]) < 0 && !RECORDS[columns[k]]) extra.push(k);
     }
-    var metricNames = data.metrics.map(function (m) { return m.name; });
+    COLUMNS.forEach(function (c) { if (at[c] === undefined) at[c] = -1; });
+    var Params = recordType(data.params), Values = recordType(data.metrics.map(function (m) { return m.name; }));
     var rows = data.rows, runs = new Array(rows.length);
     for (var i = 0; i < rows.length; i++) {
-      var row = rows[i], run = { i: i };
-      for (k = 0; k < ncol; k++) run[columns[k]] = row[k];
-      run.params = byName(data.params, row[col.params]);
-      run.best = byName(metricNames, row[col.best]);
-      run.last = byName(metricNames, row[col.last]);
-      run.curves = null;
+      var row = rows[i], run = new Run(row, at, i);
+      run.params = new Params(row[at.params]);
+      run.best = new Values(row[at.best]);
+      run.last = new Values(row[at.last]);
+      for (k = 0; k < extra.length; k++) run[columns[extra[k]]] = row[extra[k]];
       runs[i] = run;
     }
     data.runs = runs;

@@ -1,13 +1,16 @@
 // ahnb deferred.js: parts of a page written inside <noscript class="deferred">, built by the
 // script after the page is interactive. With JavaScript on, the browser keeps a noscript's
 // content as one string, not elements: a 10,000-run project's repeated-configurations table
-// (3,334 rows, 43,000 elements) then costs no parsing, styling or layout while the page loads.
-// Without JavaScript the noscript is the table itself, as Rust wrote it.
+// (3,334 rows, 43,000 elements) and its charts (1.7 MB of SVG) then cost no parsing, styling or
+// layout while the page loads. Without JavaScript the noscript is the table or the figures
+// themselves, as Rust wrote them.
 //
 // A table is built in steps of rows, each step a few milliseconds of the main thread, so that
 // a reader's click or scroll is never kept waiting; the first step runs at once (a small table
 // is whole before the page's load event), the rest finish at once when the part comes near the
-// viewport or the page is printed. What is built is exactly the markup Rust wrote.
+// viewport or the page is printed. A part marked data-when="near" (a big project's charts) is
+// built whole when it comes near the viewport or the page is printed, and the page's scripts
+// are then bound to it (ahnb.refresh). What is built is exactly the markup Rust wrote.
 (function (ahnb) {
   "use strict";
   var BUDGET_MS = 12, ROWS_PER_PARSE = 50;
@@ -73,7 +76,34 @@
     }
   }
 
+  // Builds `noscript` whole once its section comes within `NEAR_PX` of the viewport, or before
+  // the page is printed; then binds the page's scripts (hover, smoothing, colours) to it.
+  var NEAR_PX = 1000;
+  function buildWhenNear(noscript) {
+    var section = noscript.closest("section") || noscript.parentNode, near = null;
+    function now() {
+      if (near) near.disconnect();
+      near = null;
+      window.removeEventListener("beforeprint", now);
+      if (!noscript.isConnected) return;
+      var parent = noscript.parentNode, holder = document.createElement("div");
+      holder.innerHTML = noscript.innerHTML;
+      while (holder.firstChild) parent.insertBefore(holder.firstChild, noscript);
+      parent.removeChild(noscript);
+      ahnb.refresh(parent);
+    }
+    if (!window.IntersectionObserver) { now(); return; }
+    window.addEventListener("beforeprint", now);
+    near = new IntersectionObserver(function (entries) {
+      if (entries.some(function (e) { return e.isIntersecting; })) now();
+    }, { rootMargin: NEAR_PX + "px 0px" });
+    near.observe(section);
+  }
+
   ahnb.register("deferred", function (root) {
-    ahnb.all(root, "noscript.deferred").forEach(function (el) { if (ahnb.once(el, "deferred")) build(el); });
+    ahnb.all(root, "noscript.deferred").forEach(function (el) {
+      if (!ahnb.once(el, "deferred")) return;
+      if (el.getAttribute("data-when") === "near") buildWhenNear(el); else build(el);
+    });
   });
 })(window.ahnb);

@@ -6,7 +6,9 @@
 // Without JavaScript the server-rendered table (the best runs, every column) remains.
 (function (ahnb) {
   "use strict";
-  var PAGE = 100;
+  // Rows on a page of the table: as many as the HTML's table (render/project_page.rs
+  // `STATIC_ROWS`), so that the script's first page shows the same number of runs.
+  var PAGE = 50;
   var format = ahnb.format, fmt = format.number, isNum = format.isNum, duration = format.duration;
   function el(tag, attrs, text) {
     var e = document.createElement(tag);
@@ -21,12 +23,24 @@
     return Math.sqrt(xs.reduce(function (a, b) { return a + (b - m) * (b - m); }, 0) / (xs.length - 1));
   }
 
+  // Whether seed group `g` is unfolded: its own key only (a group can be named "constructor").
+  function isOpen(open, g) { return Object.prototype.hasOwnProperty.call(open, g) && !!open[g]; }
+
+  // What the filter's free text matches in a run: its name, status, group and each
+  // hyperparameter it has as name=value, in the data's order of hyperparameters.
+  function searchText(r, params) {
+    var parts = [r.name, r.status, r.group || ""];
+    params.forEach(function (k) { var v = r.params[k]; if (v !== undefined) parts.push(k + "=" + format.param(v)); });
+    return parts.join(" ");
+  }
+
   // The table's columns, in the order Rust wrote them into the page's data (`table`, from
   // render/project_data.rs `table_columns`, the static table's order): each a key (`rank`,
   // `run`, `status`, `progress`, `duration`, `steps`, `best:<metric>`, `last:<metric>`,
   // `param:<name>`) with its label, and here how to read and show its value.
   function columnsFor(data) {
-    var metrics = {}, varied = {};
+    var metrics = {}, varied = {}, valueAt = ahnb.valueAt;
+    var metricNames = data.metrics.map(function (m) { return m.name; });
     data.metrics.forEach(function (m) { metrics[m.name] = m; });
     data.varied.forEach(function (p) { varied[p] = true; });
     var fixed = {
@@ -40,15 +54,18 @@
     return data.table.map(function (spec) {
       var c = { key: spec.key, label: spec.label, sub: spec.sub, title: spec.title, visible: true };
       var colon = spec.key.indexOf(":"), kind = colon < 0 ? spec.key : spec.key.slice(0, colon), name = spec.key.slice(colon + 1);
+      // Values by position in the runs' records (ahnb.valueAt): every run is read at load.
       if (kind === "best" || kind === "last") {
         c.metric = metrics[name]; c.numeric = true; c.last = kind === "last";
-        c.get = function (r) { return r[kind][name]; };
+        var m = metricNames.indexOf(name);
+        c.get = kind === "best" ? function (r) { return valueAt(r.best, m); } : function (r) { return valueAt(r.last, m); };
       } else if (kind === "param") {
         c.param = true; c.varied = !!varied[name]; c.visible = c.varied;
-        c.numeric = data.runs.every(function (r) { var v = r.params[name]; return v === undefined || typeof v === "number"; });
-        c.get = function (r) { return r.params[name]; };
+        var p = data.params.indexOf(name);
+        c.get = function (r) { return valueAt(r.params, p); };
+        c.numeric = data.runs.every(function (r) { var v = c.get(r); return v === undefined || typeof v === "number"; });
         // As the static table writes them: 0.0000001, not 1e-7 nor 1.000e-7.
-        c.text = function (r) { return format.param(r.params[name]); };
+        c.text = function (r) { return format.param(c.get(r)); };
       } else {
         Object.keys(fixed[kind] || {}).forEach(function (k) { c[k] = fixed[kind][k]; });
         if (!c.get) c.get = function () { return undefined; };
@@ -100,49 +117,63 @@
     // No filter: every run (building each run's searchable text cost 10,000 strings a render).
     if (!this.terms.length) return true;
     // Built once per run and kept: each key typed in the filter matches every run again.
-    var text = r.searchText || (r.searchText = [r.name, r.status, r.group || ""].concat(Object.keys(r.params).map(function (k) { return k + "=" + format.param(r.params[k]); })).join(" "));
+    var text = r.searchText || (r.searchText = searchText(r, this.data.params));
     return ahnb.filter.matches(this.terms, this.cols, { text: text, value: function (c) { return c.get(r); } });
   };
 
   // Text as localeCompare(…, { numeric: true }) orders it, with one collator for every
   // comparison: localeCompare with options builds one per call, and sorting 10,000 runs by
   // name makes some 130,000 calls.
-  var collator = new Intl.Collator(undefined, { numeric: true });
+  // Made on the first sort by text: making one takes some 30 ms, at load, on a slow machine.
+  var collator = null;
+  function compareText(x, y) {
+    if (!collator) collator = new Intl.Collator(undefined, { numeric: true });
+    return collator.compare(x, y);
+  }
 
-  // Numbers as numbers; missing (and NaN) always last, whichever the direction. `c` is the
-  // sort column, found once per sort (a sort of 10,000 runs compares some 130,000 times).
+  // Numbers as numbers; missing (and NaN) always last, whichever the direction; ties in the
+  // data's order. `a` and `b` are {run, key}: each run's sort value is read once per sort, not
+  // once per comparison (a sort of 10,000 runs compares some 130,000 times).
   ResultsTable.prototype.compare = function (a, b, c) {
-    c = c || this.column(this.s.sortKey);
-    var x = c.get(a), y = c.get(b);
+    var x = a.key, y = b.key;
     var mx = x === undefined || x === null || (c.numeric && !isNum(x));
     var my = y === undefined || y === null || (c.numeric && !isNum(y));
-    if (mx && my) return a.i - b.i;
+    if (mx && my) return a.run.i - b.run.i;
     if (mx) return 1;
     if (my) return -1;
-    var r = c.numeric ? x - y : collator.compare(String(x), String(y));
-    if (r === 0) return a.i - b.i;
+    var r = c.numeric ? x - y : compareText(String(x), String(y));
+    if (r === 0) return a.run.i - b.run.i;
     return this.s.asc ? r : -r;
   };
 
   ResultsTable.prototype.visibleRuns = function () {
     var self = this;
-    var c = this.column(this.s.sortKey);
-    return this.data.runs.filter(function (r) { return self.matches(r); }).sort(function (a, b) { return self.compare(a, b, c); });
+    var c = this.column(this.s.sortKey), keyed = [];
+    this.data.runs.forEach(function (r) { if (self.matches(r)) keyed.push({ run: r, key: c.get(r) }); });
+    keyed.sort(function (a, b) { return self.compare(a, b, c); });
+    return keyed.map(function (k) { return k.run; });
   };
 
   // Rows in display order: with folding, each seed group becomes one summary row placed where
   // its first member would be, followed by its members when opened.
   ResultsTable.prototype.displayRows = function (runs) {
     if (!this.s.fold) return runs.map(function (r) { return { run: r }; });
-    var out = [], seen = {}, byGroup = {};
-    runs.forEach(function (r) { if (r.group) (byGroup[r.group] = byGroup[r.group] || []).push(r); });
-    var self = this;
+    // Maps, not objects: a group from a log can be named "constructor" or "__proto__", and
+    // 3,000 groups are faster to find in a Map.
+    var out = [], seen = new Set(), byGroup = new Map();
     runs.forEach(function (r) {
-      if (!r.group || byGroup[r.group].length < 2) { out.push({ run: r }); return; }
-      if (seen[r.group]) return;
-      seen[r.group] = true;
-      out.push({ group: r.group, members: byGroup[r.group] });
-      if (self.s.open[r.group]) byGroup[r.group].forEach(function (m) { out.push({ run: m, member: true }); });
+      if (!r.group) return;
+      var members = byGroup.get(r.group);
+      if (members) members.push(r); else byGroup.set(r.group, [r]);
+    });
+    var open = this.s.open;
+    runs.forEach(function (r) {
+      var members = r.group ? byGroup.get(r.group) : null;
+      if (!members || members.length < 2) { out.push({ run: r }); return; }
+      if (seen.has(r.group)) return;
+      seen.add(r.group);
+      out.push({ group: r.group, members: members });
+      if (isOpen(open, r.group)) members.forEach(function (m) { out.push({ run: m, member: true }); });
     });
     return out;
   };
@@ -209,9 +240,10 @@
       if (!c.visible) return;
       var td = el("td");
       if (c.key === "run") {
-        var open = !!self.s.open[g.group];
+        var open = isOpen(self.s.open, g.group);
         var b = el("button", { type: "button", "class": "fold", "aria-expanded": open ? "true" : "false" }, (open ? "▾ " : "▸ ") + g.group);
-        b.addEventListener("click", function () { self.s.open[g.group] = !open; self.render(); });
+        // Defined, not assigned: assigning a group named "__proto__" would change no key.
+        b.addEventListener("click", function () { Object.defineProperty(self.s.open, g.group, { value: !open, writable: true, enumerable: true, configurable: true }); self.render(); });
         td.appendChild(b);
         td.appendChild(el("span", { "class": "muted" }, " " + g.members.length + " seeds"));
       } else if (c.key === "status") {
