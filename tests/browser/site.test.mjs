@@ -148,11 +148,17 @@ test("seed groups named like object properties fold and unfold as any other", { 
   const logs = join(work, "proto-logs");
   const { mkdirSync, writeFileSync } = await import("node:fs");
   mkdirSync(join(logs, "p"), { recursive: true });
-  const groups = ["constructor", "__proto__", "toString", "plain"];
+  // And one named as sweeps name them, in a table as wide as a sweep's: a dozen varied
+  // hyperparameters and six metrics, best and last.
+  const groups = ["constructor", "__proto__", "toString", "c01691-lr0.003-bs128-do0"];
   groups.forEach((group, g) => {
+    const params = { lr: 0.1 / (g + 1) };
+    for (let k = 0; k < 12; k++) params[`hyperparameter_${k}`] = g * 10 + k;
     for (let seed = 1; seed <= 2; seed++) {
-      const lines = [JSON.stringify({ type: "header", run: `${group}-s${seed}`, group, seed, params: { lr: 0.1 / (g + 1) } })];
-      lines.push(JSON.stringify({ type: "metrics", step: 1, metrics: { val_accuracy: 0.5 + g / 10 + seed / 100 } }));
+      const lines = [JSON.stringify({ type: "header", run: `${group}-s${seed}`, group, seed, params })];
+      const metrics = { val_accuracy: 0.5 + g / 10 + seed / 100 };
+      for (const m of ["loss", "accuracy", "val_loss", "grad_norm", "learning_rate"]) metrics[m] = 0.123456 + g + seed;
+      lines.push(JSON.stringify({ type: "metrics", step: 1, metrics }));
       lines.push(JSON.stringify({ type: "end", status: "finished" }));
       writeFileSync(join(logs, "p", `${g}-${seed}.jsonl`), lines.join("\n") + "\n");
     }
@@ -161,8 +167,11 @@ test("seed groups named like object properties fold and unfold as any other", { 
   build(logs, site);
   const { page, problems } = await open(join(site, "p/index.html"), site);
   const folds = () => page.$$eval("#results tbody tr.group-row button.fold", (bs) => bs.map((b) => [b.textContent, b.getAttribute("aria-expanded")]));
-  // Best first: plain (0.8x), toString, __proto__, constructor; every group folded, none open.
-  assert.deepEqual(await folds(), [["▸ plain", "false"], ["▸ toString", "false"], ["▸ __proto__", "false"], ["▸ constructor", "false"]]);
+  // Best first: c01691… (0.8x), toString, __proto__, constructor; every group folded, none open.
+  assert.deepEqual(await folds(), [["▸ c01691-lr0.003-bs128-do0", "false"], ["▸ toString", "false"], ["▸ __proto__", "false"], ["▸ constructor", "false"]]);
+  // A folded group's label stands on one line, however many columns the table has.
+  const heights = await page.$$eval("#results button.fold", (bs) => bs.map((b) => b.getBoundingClientRect().height / parseFloat(getComputedStyle(b).fontSize)));
+  assert.ok(heights.every((h) => h < 2), `label heights in font sizes: ${heights}`);
   assert.equal(await page.$$eval("#results tbody tr.member", (r) => r.length), 0);
   for (const group of ["constructor", "__proto__"]) {
     await page.click(`#results tbody tr.group-row[data-group="${group}"] button.fold`);

@@ -76,9 +76,10 @@
     }
   }
 
-  // Builds `noscript` whole once its section comes within `NEAR_PX` of the viewport, or before
+  // Builds `noscript` whole once its section comes within NEAR_PX of the viewport, or before
   // the page is printed; then binds the page's scripts (hover, smoothing, colours) to it.
-  var NEAR_PX = 1000;
+  // As near as the any-two scatter is drawn (scatter.js).
+  var NEAR_PX = 800;
   function buildWhenNear(noscript) {
     var section = noscript.closest("section") || noscript.parentNode, near = null;
     function now() {

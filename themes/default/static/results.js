@@ -240,6 +240,9 @@
       if (!c.visible) return;
       var td = el("td");
       if (c.key === "run") {
+        // As wide as a run's name (style.css .run-name): squeezed, a group's label wrapped
+        // at every hyphen and each folded row stood four lines tall.
+        td.className = "run-name";
         var open = isOpen(self.s.open, g.group);
         var b = el("button", { type: "button", "class": "fold", "aria-expanded": open ? "true" : "false" }, (open ? "▾ " : "▸ ") + g.group);
         // Defined, not assigned: assigning a group named "__proto__" would change no key.
