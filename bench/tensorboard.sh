@@ -2,8 +2,10 @@
 # ahnb reading TensorBoard event files, against TensorBoard's own Rust loader and tbparse (not CI).
 #
 #   bench/tensorboard.sh [STEPS...]        default: 1000 10000
+#   RUNS=1000 PROJECTS=10 bench/tensorboard.sh 5000    bench/run.sh's ratio workload, as event files
 #
-# For each STEPS, the generator's 100 runs x 6 metrics x STEPS steps (bench/run.sh's workload) are
+# For each STEPS, the generator's RUNS runs (default 100, in PROJECTS projects, default 1) x 6
+# metrics x STEPS steps (bench/run.sh's workload) are
 # written as event files with tensorboardX (peers.py convert-tb: one folder per run, params as
 # the hparams plugin; not timed), then each task runs REPEAT times and the median is reported:
 #   ahnb        `ahnb build TB -o SITE --no-cache` (all cores), the whole site written, each
@@ -15,7 +17,8 @@
 #   before      (with AHNB_BEFORE) the other binary's build, on all cores and with -j 1
 # The tasks run interleaved (each round runs every task once). The CPU column is user + sys of
 # the process (for rustboard, of its Python wrapper and the server).
-# Environment: BENCH_DIR (default /tmp/ahnb-bench), REPEAT (default 5), AHNB_NO_BUILD=1,
+# Environment: BENCH_DIR (default /tmp/ahnb-bench), REPEAT (default 5), RUNS (default 100) and
+# PROJECTS (default 1): the workload's runs in all and the projects they are spread over, AHNB_NO_BUILD=1,
 # AHNB_BEFORE=path of another ahnb binary to time beside this one (before/after a change),
 # SKIP_TBPARSE=1 (tbparse takes minutes per run at 10,000 steps).
 # The virtual environment is bench/peers/run.sh's ($BENCH_DIR/peers-venv), created here if missing.
@@ -24,6 +27,8 @@ set -euo pipefail
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BENCH_DIR=${BENCH_DIR:-/tmp/ahnb-bench}
 REPEAT=${REPEAT:-5}
+RUNS=${RUNS:-100}
+PROJECTS=${PROJECTS:-1}
 TARGET=${CARGO_TARGET_DIR:-$REPO/target}
 AHNB=$TARGET/release/ahnb
 GEN=$TARGET/release/examples/gen_workload
@@ -100,11 +105,14 @@ run_once() {
 }
 median() { sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 for steps in "${steps_list[@]}"; do
-    logs=$BENCH_DIR/logs/r100-s$steps
-    tb=$WORK/tb-r100-s$steps
+    # One project: bench/run.sh's names (r100-s1000); more: the count in front (p10-r1000-s5000).
+    name=r$RUNS-s$steps
+    [ "$PROJECTS" = 1 ] || name=p$PROJECTS-$name
+    logs=$BENCH_DIR/logs/$name
+    tb=$WORK/tb-$name
     if [ ! -f "$logs.done" ]; then
         rm -rf "$logs"
-        "$GEN" --projects 1 --runs 100 --metrics 6 --steps "$steps" --seed 1 --out "$logs"
+        "$GEN" --projects "$PROJECTS" --runs $((RUNS / PROJECTS)) --metrics 6 --steps "$steps" --seed 1 --out "$logs"
         touch "$logs.done"
     fi
     if [ ! -f "$tb.done" ]; then
@@ -147,7 +155,7 @@ for steps in "${steps_list[@]}"; do
 
     {
         echo ""
-        echo "### TensorBoard: 100 runs x 6 metrics x $steps steps as tensorboardX event files ($(du -sb --apparent-size "$tb" | awk '{ printf "%.1f MB", $1 / 1e6 }')), median of $REPEAT interleaved, $(date -u +%Y-%m-%dT%H:%MZ), load $load_before before, $load_after after"
+        echo "### TensorBoard: $RUNS runs ($PROJECTS project(s)) x 6 metrics x $steps steps as tensorboardX event files ($(du -sb --apparent-size "$tb" | awk '{ printf "%.1f MB", $1 / 1e6 }')), median of $REPEAT interleaved, $(date -u +%Y-%m-%dT%H:%MZ), load $load_before before, $load_after after"
         echo ""
         echo "| task | wall | CPU (user + sys) | peak RSS | task / ahnb (wall) | what it printed |"
         echo "|---|---:|---:|---:|---:|---|"

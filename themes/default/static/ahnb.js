@@ -90,7 +90,6 @@
     });
     return Record;
   }
-  ahnb.recordType = recordType;
   // The value at position `j` of a record (undefined when missing): what `record[name]` reads,
   // for loops over every run, where a getter reached by many names runs far slower.
   ahnb.valueAt = function (record, j) { var v = record[VALUES][j]; return v === null ? undefined : v; };

@@ -14,6 +14,43 @@
 (function (ahnb) {
   "use strict";
   var BUDGET_MS = 12, ROWS_PER_PARSE = 50;
+  // How near the viewport a part is built: a table's remaining rows, and a part marked
+  // data-when="near" (as near as the any-two scatter is drawn, scatter.js).
+  var TABLE_NEAR_PX = 600, NEAR_PX = 800;
+
+  // `html` as nodes, in a holder of its own.
+  function parseMarkup(html) {
+    var holder = document.createElement("div");
+    holder.innerHTML = html;
+    return holder;
+  }
+
+  // Puts the holder's nodes where `noscript` is, and removes the noscript; returns their parent.
+  function replaceWithChildren(noscript, holder) {
+    var parent = noscript.parentNode;
+    while (holder.firstChild) parent.insertBefore(holder.firstChild, noscript);
+    parent.removeChild(noscript);
+    return parent;
+  }
+
+  // Calls `then` once, when `target` comes within `px` of the viewport or before the page is
+  // printed (only then where IntersectionObserver is missing). Returns a function that cancels.
+  function whenNear(target, px, then) {
+    var near = null;
+    function cancel() {
+      if (near) near.disconnect();
+      near = null;
+      window.removeEventListener("beforeprint", fire);
+    }
+    function fire() { cancel(); then(); }
+    window.addEventListener("beforeprint", fire);
+    if (!window.IntersectionObserver || !target) return cancel;
+    near = new IntersectionObserver(function (entries) {
+      if (entries.some(function (e) { return e.isIntersecting; })) fire();
+    }, { rootMargin: px + "px 0px" });
+    near.observe(target);
+    return cancel;
+  }
 
   // Replaces `noscript` by its markup, the rows of its table's first tbody added in steps.
   function build(noscript) {
@@ -28,30 +65,24 @@
       rows.pop();
       html = html.slice(0, open + 7) + html.slice(close);
     }
-    var holder = document.createElement("div");
-    holder.innerHTML = html;
-    var body = holder.querySelector("tbody");
-    var parent = noscript.parentNode;
-    while (holder.firstChild) parent.insertBefore(holder.firstChild, noscript);
-    parent.removeChild(noscript);
+    var holder = parseMarkup(html), body = holder.querySelector("tbody");
+    replaceWithChildren(noscript, holder);
     if (!body || !rows.length) return;
 
-    var next = 0, timer = null, near = null;
+    var next = 0, timer = null, cancelNear = null;
     function add(count) {
       var end = Math.min(rows.length, next + count);
       body.insertAdjacentHTML("beforeend", rows.slice(next, end).join("</tr>") + "</tr>");
       next = end;
     }
-    function finish() {
-      if (next < rows.length && body.isConnected) add(rows.length - next);
-      stop();
-    }
     function stop() {
       if (timer !== null) clearTimeout(timer);
       timer = null;
-      if (near) near.disconnect();
-      near = null;
-      window.removeEventListener("beforeprint", finish);
+      if (cancelNear) cancelNear();
+    }
+    function finish() {
+      if (next < rows.length && body.isConnected) add(rows.length - next);
+      stop();
     }
     function step() {
       timer = null;
@@ -66,39 +97,17 @@
     }
     step();
     if (next >= rows.length) return;
-    window.addEventListener("beforeprint", finish);
-    var section = body.closest("section") || body.closest("table");
-    if (window.IntersectionObserver && section) {
-      near = new IntersectionObserver(function (entries) {
-        if (entries.some(function (e) { return e.isIntersecting; })) finish();
-      }, { rootMargin: "600px 0px" });
-      near.observe(section);
-    }
+    cancelNear = whenNear(body.closest("section") || body.closest("table"), TABLE_NEAR_PX, finish);
   }
 
-  // Builds `noscript` whole once its section comes within NEAR_PX of the viewport, or before
-  // the page is printed; then binds the page's scripts (hover, smoothing, colours) to it.
-  // As near as the any-two scatter is drawn (scatter.js).
-  var NEAR_PX = 800;
+  // Builds `noscript` whole once its section comes near, then binds the page's scripts
+  // (hover, smoothing, colours) to what it built.
   function buildWhenNear(noscript) {
-    var section = noscript.closest("section") || noscript.parentNode, near = null;
     function now() {
-      if (near) near.disconnect();
-      near = null;
-      window.removeEventListener("beforeprint", now);
-      if (!noscript.isConnected) return;
-      var parent = noscript.parentNode, holder = document.createElement("div");
-      holder.innerHTML = noscript.innerHTML;
-      while (holder.firstChild) parent.insertBefore(holder.firstChild, noscript);
-      parent.removeChild(noscript);
-      ahnb.refresh(parent);
+      if (noscript.isConnected) ahnb.refresh(replaceWithChildren(noscript, parseMarkup(noscript.innerHTML)));
     }
     if (!window.IntersectionObserver) { now(); return; }
-    window.addEventListener("beforeprint", now);
-    near = new IntersectionObserver(function (entries) {
-      if (entries.some(function (e) { return e.isIntersecting; })) now();
-    }, { rootMargin: NEAR_PX + "px 0px" });
-    near.observe(section);
+    whenNear(noscript.closest("section") || noscript.parentNode, NEAR_PX, now);
   }
 
   ahnb.register("deferred", function (root) {
