@@ -259,12 +259,14 @@ fn seed_groups_are_labelled_by_what_varies_with_final_values_and_a_confidence_in
         .iter()
         .map(|c| c.as_str().unwrap())
         .collect();
+    // A row names its group by its index in the data's `groups`.
     let group = columns.iter().position(|c| *c == "group").unwrap();
     let labels: Vec<&Value> = data["rows"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|r| &r[group])
+        .filter_map(|r| r[group].as_u64())
+        .map(|k| &data["groups"][k as usize])
         .collect();
     assert_eq!(
         labels.iter().filter(|l| **l == "lr=0.1").count(),

@@ -30,10 +30,9 @@ struct Row<'a>(
     Option<usize>,
     &'a str,
     &'a str,
-    Option<String>,
+    Option<usize>,
     Option<i64>,
     Option<f64>,
-    Option<String>,
     u64,
     Option<Cell>,
     Option<String>,
@@ -64,8 +63,11 @@ impl serde::Serialize for Cell {
 
 /// What each row of `rows` holds, in order: the script (`expandRuns` in ahnb.js) turns rows back
 /// into objects with these keys. `params`, `best` and `last` are arrays aligned with the data's
-/// `params` and `metrics` lists (null where a run has no value).
-pub const COLUMNS: [&str; 16] = [
+/// `params` and `metrics` lists (null where a run has no value). What the script can derive is
+/// left out, for the bytes a 10,000-run page parses before it answers: `href` is null where it
+/// is [`default_href`] of the name, `group` is an index into the data's `groups` (each label
+/// once, not once per seed), and the duration's text is format.js `duration` of `duration`.
+pub const COLUMNS: [&str; 15] = [
     "name",
     "href",
     "rank",
@@ -74,7 +76,6 @@ pub const COLUMNS: [&str; 16] = [
     "group",
     "seed",
     "duration",
-    "durationText",
     "steps",
     "progress",
     "progressText",
@@ -153,6 +154,12 @@ pub fn table_columns(
     out
 }
 
+/// A run page's link as the script derives it when the data leaves it out: most runs' names are
+/// their pages' names already.
+pub fn default_href(name: &str) -> String {
+    format!("runs/{name}.html")
+}
+
 /// Builds the JSON; `run_hrefs[i]` is run i's page relative to the project page. Runs are rows
 /// of values rather than objects, so that names of fields, hyperparameters and metrics are not
 /// repeated for each of 10,000 runs (it halved the data of such a project).
@@ -171,15 +178,17 @@ pub fn project_data_json(
         }
         ranks
     };
-    let group_labels: std::collections::BTreeMap<&str, String> = project
+    // Each seed group's label once, in the project's order of groups; rows name theirs by index.
+    let group_labels: Vec<String> = project
         .groups
         .iter()
-        .map(|g| {
-            (
-                g.key.as_str(),
-                crate::model::project::group_label(project, g),
-            )
-        })
+        .map(|g| crate::model::project::group_label(project, g))
+        .collect();
+    let group_index: std::collections::HashMap<&str, usize> = project
+        .groups
+        .iter()
+        .enumerate()
+        .map(|(k, g)| (g.key.as_str(), k))
         .collect();
     // Typed rows serialized straight to text: a `Value` tree per run was most of the data's cost.
     // On all cores: on a rebuild the project page is the unit left to render, and its rows
@@ -227,22 +236,21 @@ pub fn project_data_json(
             let left = crate::model::progress::time_left(run, status, progress.as_ref());
             let row = Row(
                 &run.name,
-                run_hrefs.get(i),
+                run_hrefs
+                    .get(i)
+                    .filter(|href| **href != default_href(&run.name)),
                 ranks[i],
                 status.as_str(),
                 run_color(i),
                 // The seed group by its label (the hyperparameters that vary), which is also
                 // unique: the fold rows of the table show it.
-                project.summaries[i].group.as_ref().map(|key| {
-                    group_labels
-                        .get(key.as_str())
-                        .cloned()
-                        .unwrap_or_else(|| key.clone())
-                }),
+                project.summaries[i]
+                    .group
+                    .as_ref()
+                    .and_then(|key| group_index.get(key.as_str()).copied()),
                 run.header.seed,
                 // `json!` wrote a non-finite duration as null, and so does serde_json.
                 duration,
-                duration.map(format::duration),
                 crate::model::progress::logged_steps(run),
                 progress.map(|p| Cell::Number(p.fraction())),
                 progress.map(|p| p.text()),
@@ -274,7 +282,8 @@ pub fn project_data_json(
     // The keys in the order a `serde_json` map writes them (sorted), as the page has always had.
     #[derive(serde::Serialize)]
     struct Data<'a> {
-        columns: [&'static str; 16],
+        columns: [&'static str; 15],
+        groups: Vec<String>,
         metrics: Vec<Value>,
         params: &'a [String],
         primary: &'a Option<String>,
@@ -284,6 +293,7 @@ pub fn project_data_json(
     }
     let data = Data {
         columns: COLUMNS,
+        groups: group_labels,
         metrics,
         params: &columns.params,
         primary: &project.primary_metric,

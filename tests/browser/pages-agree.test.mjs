@@ -41,8 +41,10 @@ function readTable(page) {
     const rows = {};
     Array.from(table.tBodies[0].rows).forEach((tr) => {
       const cells = Array.from(tr.cells).filter((td) => !td.classList.contains("pick"));
-      const name = tr.querySelector("td.run-name a").textContent;
+      const link = tr.querySelector("td.run-name a"), name = link.textContent;
       rows[name] = Object.fromEntries(cells.map((td, i) => [headers[i], text(td)]));
+      // The run page's link: the data leaves it out where it is the run's name under runs/.
+      rows[name]["(link)"] = link.getAttribute("href");
     });
     return { headers, rows };
   });

@@ -64,13 +64,18 @@
   // one constructor (one shape for every run), and its params, best and last values are
   // records (below), not dictionaries: building 30,000 dictionaries key by key was most of
   // this wait (docs/BENCHMARKS.md, "Big projects in the browser").
-  var COLUMNS = ["name", "href", "rank", "status", "color", "group", "seed", "duration", "durationText", "steps", "progress", "progressText", "left"];
+  // What Rust leaves out of a row because it can be derived (render/project_data.rs `COLUMNS`):
+  // a null href is the run's name as a page under runs/, and a group is an index into the
+  // data's `groups`.
+  var COLUMNS = ["name", "href", "rank", "status", "color", "group", "seed", "duration", "steps", "progress", "progressText", "left"];
   var RECORDS = { params: true, best: true, last: true };
-  function Run(row, at, i) {
+  function Run(row, at, i, groups) {
+    var href = row[at.href], group = row[at.group];
     this.i = i;
-    this.name = row[at.name]; this.href = row[at.href]; this.rank = row[at.rank]; this.status = row[at.status];
-    this.color = row[at.color]; this.group = row[at.group]; this.seed = row[at.seed]; this.duration = row[at.duration];
-    this.durationText = row[at.durationText]; this.steps = row[at.steps]; this.progress = row[at.progress];
+    this.name = row[at.name]; this.href = href == null ? "runs/" + this.name + ".html" : href;
+    this.rank = row[at.rank]; this.status = row[at.status]; this.color = row[at.color];
+    this.group = group == null ? group : groups[group]; this.seed = row[at.seed]; this.duration = row[at.duration];
+    this.steps = row[at.steps]; this.progress = row[at.progress];
     this.progressText = row[at.progressText]; this.left = row[at.left];
     this.params = null; this.best = null; this.last = null; this.curves = null;
   }
@@ -103,9 +108,9 @@
     }
     COLUMNS.forEach(function (c) { if (at[c] === undefined) at[c] = -1; });
     var Params = recordType(data.params), Values = recordType(data.metrics.map(function (m) { return m.name; }));
-    var rows = data.rows, runs = new Array(rows.length);
+    var rows = data.rows, runs = new Array(rows.length), groups = data.groups || [];
     for (var i = 0; i < rows.length; i++) {
-      var row = rows[i], run = new Run(row, at, i);
+      var row = rows[i], run = new Run(row, at, i, groups);
       run.params = new Params(row[at.params]);
       run.best = new Values(row[at.best]);
       run.last = new Values(row[at.last]);

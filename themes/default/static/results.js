@@ -48,7 +48,7 @@
       run: { get: function (r) { return r.name; } },
       status: { get: function (r) { return r.status; } },
       progress: { numeric: true, isProgress: true, get: function (r) { return r.progress; } },
-      duration: { numeric: true, isDuration: true, get: function (r) { return r.duration; }, text: function (r) { return r.durationText || "—"; } },
+      duration: { numeric: true, isDuration: true, get: function (r) { return r.duration; }, text: function (r) { return duration(r.duration) || "—"; } },
       steps: { numeric: true, get: function (r) { return r.steps; } }
     };
     return data.table.map(function (spec) {
