@@ -29,6 +29,7 @@ BENCH_DIR=${BENCH_DIR:-/tmp/ahnb-bench}
 REPEAT=${REPEAT:-5}
 RUNS=${RUNS:-100}
 PROJECTS=${PROJECTS:-1}
+[ $((RUNS % PROJECTS)) = 0 ] || { echo "error: RUNS ($RUNS) must be a multiple of PROJECTS ($PROJECTS)" >&2; exit 2; }
 TARGET=${CARGO_TARGET_DIR:-$REPO/target}
 AHNB=$TARGET/release/ahnb
 GEN=$TARGET/release/examples/gen_workload

@@ -65,8 +65,9 @@ impl serde::Serialize for Cell {
 /// into objects with these keys. `params`, `best` and `last` are arrays aligned with the data's
 /// `params` and `metrics` lists (null where a run has no value). What the script can derive is
 /// left out, for the bytes a 10,000-run page parses before it answers: `href` is null where it
-/// is [`default_href`] of the name, `group` is an index into the data's `groups` (each label
-/// once, not once per seed), and the duration's text is format.js `duration` of `duration`.
+/// is `runs/<name>.html` (see `is_default_href`), `group` is an index into the data's `groups`
+/// (each label once, not once per seed), and the duration's text is format.js `duration` of
+/// `duration`.
 pub const COLUMNS: [&str; 15] = [
     "name",
     "href",
@@ -154,10 +155,13 @@ pub fn table_columns(
     out
 }
 
-/// A run page's link as the script derives it when the data leaves it out: most runs' names are
-/// their pages' names already.
-pub fn default_href(name: &str) -> String {
-    format!("runs/{name}.html")
+/// Whether `href` is the link the script derives when the data leaves it out, `runs/<name>.html`
+/// (ahnb.js `Run`): most runs' names are their pages' names already. Compared in place, with no
+/// string built per run.
+fn is_default_href(href: &str, name: &str) -> bool {
+    href.strip_prefix("runs/")
+        .and_then(|rest| rest.strip_suffix(".html"))
+        == Some(name)
 }
 
 /// Builds the JSON; `run_hrefs[i]` is run i's page relative to the project page. Runs are rows
@@ -238,7 +242,7 @@ pub fn project_data_json(
                 &run.name,
                 run_hrefs
                     .get(i)
-                    .filter(|href| **href != default_href(&run.name)),
+                    .filter(|href| !is_default_href(href, &run.name)),
                 ranks[i],
                 status.as_str(),
                 run_color(i),
