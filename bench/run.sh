@@ -31,7 +31,7 @@
 #   tti          project page bytes and time to interactive in headless Chromium
 #   scale        100,000 runs: 1,000, 10,000 and 100,000 runs in projects of 1,000 runs, 6 metrics x
 #                100 steps; time per run must stay flat (not in the default list: 2 GB of logs and
-#                about 5 GB of site at its largest)
+#                about 5 GB of site at its largest); against AHNB_BEFORE when given (interleaved)
 #
 # Every timed build writes a site folder that did not exist (a first build, with --no-cache unless
 # the cache is what is measured); sites are deleted and `sync` run between builds, so one build's
@@ -148,6 +148,8 @@ cpu_median() {
 max_col() { sort -g -k"$2","$2" "$1" | tail -1 | awk -v c="$2" '{ print $c }'; }
 mib() { awk -v k="$1" 'BEGIN { printf "%.0f", k / 1024 }'; }
 mb() { awk -v b="$1" 'BEGIN { printf "%.1f", b / 1e6 }'; }
+# per_run SECONDS RUNS: milliseconds a run.
+per_run() { awk -v c="$1" -v r="$2" 'BEGIN { printf "%.2f ms", c * 1000 / r }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 
 site_bytes() { du -sb --apparent-size "$1" | cut -f1; }
@@ -250,30 +252,48 @@ section_steps() {
     log "target: S=100,000 within 1.5x of S=1,000"
 }
 
+# scale_row LABEL PROJECTS TIMES BYTES FILES: one row of the scale table (runs from LABEL).
+scale_row() {
+    local runs=${1%%,*}
+    log "| $1 | $2 | $(mb "$(logs_bytes "p$2-r1000-s100")") MB | $(median "$3" 1) s | $(cpu_median "$3") s | $(per_run "$(cpu_median "$3")" "$runs") | $(per_run "$(median "$3" 2)" "$runs") | $(per_run "$(median "$3" 3)" "$runs") | $(mib "$(max_col "$3" 4)") MiB | $(mb "$4") MB | $5 |"
+}
+
 section_scale() {
     log ""
     log "### Build time and memory as runs grow to 100,000: P projects x 1,000 runs x 6 metrics x 100 steps"
     log ""
     log "load before: $(quiet)"
     log ""
-    log "| runs | projects | logs | wall | CPU | CPU per run | peak RSS | output | files |"
-    log "|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
-    local p runs name t site n
+    log "user CPU is ahnb's own code; sys is mostly the kernel creating the files and copying them"
+    log "into the page cache (tmpfs with SITES_DIR)."
+    log ""
+    log "| runs | projects | logs | wall | CPU | CPU per run | user per run | sys per run | peak RSS | output | files |"
+    log "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+    local p runs name t site n bytes files
     for p in 1 10 100; do
         runs=$((p * 1000))
         name=p$p-r1000-s100
         gen "$name" "$p" 1000 6 100
         t=$BENCH_DIR/t-scale-$p
-        rm -f "$t"
+        rm -f "$t" "$t.before"
         n=$REPEAT
         [ "$p" -lt 100 ] || n=1
         [ "$p" -lt 10 ] || n=$(( n < 3 ? n : 3 ))
         for _ in $(seq "$n"); do
+            # The site of 100,000 runs is 4 GB: each is deleted before the next build.
+            if [ -n "${AHNB_BEFORE:-}" ]; then
+                new_site
+                timed "$t.before" "$AHNB_BEFORE" build "$LOGS/$name" -o "$site" --no-cache -q
+                drop_sites
+            fi
             new_site
             timed "$t" "$AHNB" build "$LOGS/$name" -o "$site" --no-cache -q
+            bytes=$(site_bytes "$site")
+            files=$(find "$site" -type f | wc -l)
+            drop_sites
         done
-        log "| $runs | $p | $(mb "$(logs_bytes "$name")") MB | $(median "$t" 1) s | $(cpu_median "$t") s | $(awk -v c="$(cpu_median "$t")" -v r="$runs" 'BEGIN { printf "%.2f ms", c * 1000 / r }') | $(mib "$(max_col "$t" 4)") MiB | $(mb "$(site_bytes "$site")") MB | $(find "$site" -type f | wc -l) |"
-        drop_sites
+        scale_row "$runs" "$p" "$t" "$bytes" "$files"
+        [ -z "${AHNB_BEFORE:-}" ] || scale_row "$runs, before" "$p" "$t.before" "$bytes" "$files"
     done
 }
 

@@ -15,6 +15,14 @@ use clap::Parser;
 use ahnb::{LoadOptions, Warning};
 use cli::{Cli, Command, ReadArgs, ThemeCommand};
 
+/// mimalloc, not glibc's malloc: a build makes millions of small allocations across threads, and
+/// glibc's bins fragment as the heap grows (at 100,000 runs its malloc and free took 24x the
+/// samples they took at 10,000, where the rest of the build took 12x; docs/BENCHMARKS.md). Built
+/// without transparent huge pages (`no_thp`): with them a small rebuild's peak RSS was 3x
+/// glibc's (31 against 12 MiB) for no time gained.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Warnings listed in a build report before "and N more".
 const WARNINGS_SHOWN: usize = 20;
 
