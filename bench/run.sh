@@ -252,10 +252,12 @@ section_steps() {
     log "target: S=100,000 within 1.5x of S=1,000"
 }
 
-# scale_row LABEL PROJECTS TIMES BYTES FILES: one row of the scale table (runs from LABEL).
+# scale_row LABEL PROJECTS TIMES [BYTES FILES]: one row of the scale table (runs from LABEL);
+# the output columns are left empty without BYTES (the before binary's site is not measured).
 scale_row() {
-    local runs=${1%%,*}
-    log "| $1 | $2 | $(mb "$(logs_bytes "p$2-r1000-s100")") MB | $(median "$3" 1) s | $(cpu_median "$3") s | $(per_run "$(cpu_median "$3")" "$runs") | $(per_run "$(median "$3" 2)" "$runs") | $(per_run "$(median "$3" 3)" "$runs") | $(mib "$(max_col "$3" 4)") MiB | $(mb "$4") MB | $5 |"
+    local runs=${1%%,*} output=""
+    [ -z "${4:-}" ] || output="$(mb "$4") MB"
+    log "| $1 | $2 | $(mb "$(logs_bytes "p$2-r1000-s100")") MB | $(median "$3" 1) s | $(cpu_median "$3") s | $(per_run "$(cpu_median "$3")" "$runs") | $(per_run "$(median "$3" 2)" "$runs") | $(per_run "$(median "$3" 3)" "$runs") | $(mib "$(max_col "$3" 4)") MiB | $output | ${5:-} |"
 }
 
 section_scale() {
@@ -293,7 +295,7 @@ section_scale() {
             drop_sites
         done
         scale_row "$runs" "$p" "$t" "$bytes" "$files"
-        [ -z "${AHNB_BEFORE:-}" ] || scale_row "$runs, before" "$p" "$t.before" "$bytes" "$files"
+        [ -z "${AHNB_BEFORE:-}" ] || scale_row "$runs, before" "$p" "$t.before"
     done
 }
 
